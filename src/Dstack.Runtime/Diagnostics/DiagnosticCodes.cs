@@ -1,0 +1,130 @@
+namespace Dstack.Runtime.Diagnostics;
+
+/// <summary>
+/// Every diagnostic code in one place. Ranges: 0xxx MSBuild and set-up, 1xxx YAML and schema,
+/// 2xxx semantic rules (resources, ports, env, volumes, durations), 3xxx run and backend, 9xxx internal.
+/// Codes are never reused for a different meaning.
+/// </summary>
+public static class DiagnosticCodes
+{
+    // 0xxx: set-up and command line
+    public const string FileNotFound = "DSTK0001";
+    public const string FileUnreadable = "DSTK0002";
+    public const string NoConfigurationFound = "DSTK0003";
+
+    // 1xxx: YAML and schema
+    public const string YamlSyntax = "DSTK1001";
+    public const string DuplicateKey = "DSTK1002";
+    public const string EmptyDocument = "DSTK1003";
+    public const string TopLevelNotMapping = "DSTK1004";
+    public const string InvalidEncoding = "DSTK1005";
+    public const string TabIndentation = "DSTK1006";
+    public const string UnknownAlias = "DSTK1007";
+    public const string MultipleDocuments = "DSTK1008";
+    public const string UnknownProperty = "DSTK1010";
+    public const string WrongType = "DSTK1011";
+    public const string MissingProperty = "DSTK1012";
+    public const string InvalidEnumValue = "DSTK1013";
+    public const string InvalidConfigurationType = "DSTK1014";
+    public const string Yaml11Trap = "DSTK1015";
+    public const string NullNotAllowed = "DSTK1016";
+    public const string DeprecatedProperty = "DSTK1017";
+
+    // 2xxx: semantic rules
+    public const string InvalidMemory = "DSTK2001";
+    public const string InvalidRange = "DSTK2002";
+    public const string InvalidRangeOrder = "DSTK2003";
+    public const string InvalidInteger = "DSTK2004";
+    public const string InvalidGpuSpec = "DSTK2005";
+    public const string UnknownGpuName = "DSTK2006";
+    public const string UnsatisfiableGpu = "DSTK2007";
+    public const string InvalidGpuVendor = "DSTK2008";
+    public const string InvalidComputeCapability = "DSTK2009";
+    public const string SuspiciousNumber = "DSTK2010";
+    public const string GpuCountLooksLikeName = "DSTK2011";
+    public const string InvalidDuration = "DSTK2020";
+    public const string InvalidRetry = "DSTK2021";
+    public const string InvalidPrice = "DSTK2022";
+    public const string InvalidPort = "DSTK2030";
+    public const string DuplicatePort = "DSTK2031";
+    public const string ReservedPort = "DSTK2032";
+    public const string InvalidEnvName = "DSTK2040";
+    public const string DuplicateEnv = "DSTK2041";
+    public const string InvalidVolume = "DSTK2050";
+    public const string InvalidName = "DSTK2060";
+    public const string InvalidPython = "DSTK2061";
+    public const string ImageAndPython = "DSTK2062";
+    public const string NothingToRun = "DSTK2063";
+    public const string InvalidNodes = "DSTK2064";
+    public const string InvalidUser = "DSTK2065";
+    public const string InvalidWorkingDir = "DSTK2066";
+    public const string InvalidService = "DSTK2067";
+    public const string InvalidInterpolation = "DSTK2070";
+    public const string UnknownReference = "DSTK2071";
+    public const string InvalidRegistryAuth = "DSTK2072";
+    public const string InvalidProfile = "DSTK2080";
+    public const string UnknownProfile = "DSTK2081";
+    public const string InvalidWorkflow = "DSTK2090";
+
+    // 9xxx: internal
+    public const string InternalError = "DSTK9001";
+
+    /// <summary>Every code with a one-line title, in code order: used by the docs and tests.</summary>
+    public static IReadOnlyList<(string Code, string Title)> All { get; } =
+    [
+        (FileNotFound, "A file or folder named on the command line does not exist"),
+        (FileUnreadable, "A file could not be read"),
+        (NoConfigurationFound, "No configuration file was found"),
+        (YamlSyntax, "The file is not valid YAML"),
+        (DuplicateKey, "A key appears twice in one mapping"),
+        (EmptyDocument, "The file is empty"),
+        (TopLevelNotMapping, "The top level is not a mapping"),
+        (InvalidEncoding, "The file is not UTF-8"),
+        (TabIndentation, "Tabs are used for indentation"),
+        (UnknownAlias, "An alias names no anchor"),
+        (MultipleDocuments, "The file holds more than one YAML document"),
+        (UnknownProperty, "A property that the configuration type does not have"),
+        (WrongType, "A value of the wrong type"),
+        (MissingProperty, "A required property is missing"),
+        (InvalidEnumValue, "A value outside the allowed set"),
+        (InvalidConfigurationType, "`type` is missing or unknown"),
+        (Yaml11Trap, "YAML 1.1 reads the value differently from how it looks"),
+        (NullNotAllowed, "A property that cannot be null is null"),
+        (DeprecatedProperty, "A property that has no effect any more"),
+        (InvalidMemory, "A size that is not a number with MB, GB or TB"),
+        (InvalidRange, "A malformed or empty range"),
+        (InvalidRangeOrder, "A range whose minimum is above its maximum"),
+        (InvalidInteger, "A value that is not a whole number"),
+        (InvalidGpuSpec, "A malformed GPU spec"),
+        (UnknownGpuName, "A GPU name the catalog does not know"),
+        (UnsatisfiableGpu, "No known GPU can satisfy the spec"),
+        (InvalidGpuVendor, "An unknown GPU vendor, or AMD without `image`"),
+        (InvalidComputeCapability, "A malformed compute capability"),
+        (SuspiciousNumber, "A number that only a Python coercion accident would accept"),
+        (GpuCountLooksLikeName, "A GPU count that looks like a GPU model"),
+        (InvalidDuration, "A malformed duration"),
+        (InvalidRetry, "A malformed retry policy"),
+        (InvalidPrice, "A price that is not a positive number"),
+        (InvalidPort, "A malformed or out-of-range port"),
+        (DuplicatePort, "The same port is mapped twice"),
+        (ReservedPort, "A port in the reserved range 10000-10999"),
+        (InvalidEnvName, "An environment variable name that is not a valid identifier"),
+        (DuplicateEnv, "An environment variable defined twice"),
+        (InvalidVolume, "A malformed volume mount"),
+        (InvalidName, "A run name that does not match the naming rule"),
+        (InvalidPython, "An unsupported Python version"),
+        (ImageAndPython, "`image` and `python` are both set"),
+        (NothingToRun, "Neither `commands` nor `image` is set"),
+        (InvalidNodes, "`nodes` is below 1"),
+        (InvalidUser, "A malformed `user`"),
+        (InvalidWorkingDir, "A `working_dir` that is absolute or leaves the repository"),
+        (InvalidService, "A service property combination dstack rejects"),
+        (InvalidInterpolation, "A malformed `${{ ... }}` reference"),
+        (UnknownReference, "A `${{ ... }}` reference to a variable that does not exist"),
+        (InvalidRegistryAuth, "A malformed `registry_auth`"),
+        (InvalidProfile, "A malformed profiles file"),
+        (UnknownProfile, "A profile name that no profiles file defines"),
+        (InvalidWorkflow, "A malformed pipelines workflow"),
+        (InternalError, "An internal error: please report it"),
+    ];
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Dstack.Runtime.Diagnostics;
+
+namespace Dstack.Runtime.Resources;
+
+/// <summary>
+/// An amount of memory or disk in dstack GB, which are binary: 1TB = 1024, 1MB = 1/1024.
+/// Written as a number (GB) or a string with MB, GB or TB in any case: <c>512MB</c>, <c>16GB</c>, <c>1TB</c>.
+/// </summary>
+public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
+{
+    public int CompareTo(Memory other) => Gigabytes.CompareTo(other.Gigabytes);
+
+    public static bool operator <(Memory a, Memory b) => a.Gigabytes < b.Gigabytes;
+
+    public static bool operator >(Memory a, Memory b) => a.Gigabytes > b.Gigabytes;
+
+    public static bool operator <=(Memory a, Memory b) => a.Gigabytes <= b.Gigabytes;
+
+    public static bool operator >=(Memory a, Memory b) => a.Gigabytes >= b.Gigabytes;
+
+    /// <summary>dstack's display: <c>16GB</c>, <c>0.5GB</c>, <c>1024GB</c>.</summary>
+    public override string ToString() => PythonNumber.FormatG(Gigabytes) + "GB";
+
+    /// <summary>Reads a size string as dstack does (spaces removed, case ignored) and rejects sizes that make no sense.</summary>
+    /// <exception cref="ValueException">The text is not a size, or is negative, infinite or not a number.</exception>
+    public static Memory Parse(string text)
+    {
+        var normalized = text.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+        var (number, factor) = normalized switch
+        {
+            _ when normalized.EndsWith("tb", StringComparison.Ordinal) => (normalized[..^2], 1024.0),
+            _ when normalized.EndsWith("gb", StringComparison.Ordinal) => (normalized[..^2], 1.0),
+            _ when normalized.EndsWith("mb", StringComparison.Ordinal) => (normalized[..^2], 1.0 / 1024),
+            _ => (normalized, 1.0),
+        };
+        if (!PythonNumber.TryParseFloat(number, out var value))
+        {
+            throw ValueException.Error(
+                DiagnosticCodes.InvalidMemory,
+                $"`{text}` is not a size (could not convert string to float: '{normalized}'); {SuggestFix(text, normalized)}");
+        }
+
+        return Checked(value * factor, text);
+    }
+
+    /// <summary>A size given as a plain YAML number, in GB.</summary>
+    public static Memory FromNumber(double gigabytes, string text) => Checked(gigabytes, text);
+
+    private static Memory Checked(double gigabytes, string text)
+    {
+        if (double.IsNaN(gigabytes) || double.IsInfinity(gigabytes))
+        {
+            throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{text}` is not a finite size; write a number of MB, GB or TB such as 16GB, or leave the bound open (`16GB..`)");
+        }
+
+        if (gigabytes < 0)
+        {
+            throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{text}` is a negative size; sizes start at 0: write, for example, {PythonNumber.FormatG(-gigabytes)}GB");
+        }
+
+        return new Memory(gigabytes);
+    }
+
+    private static string SuggestFix(string text, string normalized)
+    {
+        var digits = new string(normalized.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray());
+        if (digits.Length > 0)
+        {
+            var unit = normalized[digits.Length..];
+            var fix = unit switch
+            {
+                "g" or "gi" or "gib" or "gigabytes" or "gigabyte" => "GB",
+                "m" or "mi" or "mib" or "megabytes" => "MB",
+                "t" or "ti" or "tib" or "terabytes" => "TB",
+                "k" or "kb" or "kib" => null,
+                _ => string.Empty,
+            };
+            if (fix is null)
+            {
+                return $"kilobytes are not supported: write the size in MB, for example {Math.Max(1, Math.Ceiling(double.Parse(digits, CultureInfo.InvariantCulture) / 1024))}MB";
+            }
+
+            if (fix.Length > 0)
+            {
+                return $"write {digits}{fix} (dstack sizes are binary: 1GB = 1024MB)";
+            }
+        }
+
+        return $"write a number followed by MB, GB or TB, for example 16GB (found `{text}`)";
+    }
+}

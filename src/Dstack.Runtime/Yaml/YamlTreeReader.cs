@@ -1,0 +1,303 @@
+using Dstack.Runtime.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Dstack.Runtime.Yaml;
+
+/// <summary>
+/// Reads YAML text into a <see cref="YamlNode"/> tree with positions, from YamlDotNet's parser events.
+/// Building the tree ourselves lets us report duplicate keys, resolve aliases and merge keys (<c>&lt;&lt;</c>)
+/// as PyYAML does, and keep scalar text untouched. Problems go to the <see cref="DiagnosticBag"/>; it never throws.
+/// </summary>
+public sealed class YamlTreeReader
+{
+    private readonly string _text;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
+
+    private YamlTreeReader(string text, DiagnosticBag diagnostics)
+    {
+        _text = text;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>The root node of the single document in <paramref name="text"/>, or null (empty or broken file).</summary>
+    public static YamlNode? Read(string text, DiagnosticBag diagnostics)
+    {
+        var reader = new YamlTreeReader(text, diagnostics);
+        try
+        {
+            return reader.ReadStream();
+        }
+        catch (YamlException e)
+        {
+            reader.ReportSyntaxError(e);
+            return null;
+        }
+    }
+
+    private YamlNode? ReadStream()
+    {
+        var parser = new Parser(new StringReader(_text));
+        parser.Consume<StreamStart>();
+        if (parser.TryConsume<StreamEnd>(out _))
+        {
+            return null;
+        }
+
+        parser.Consume<DocumentStart>();
+        var root = ReadNode(parser);
+        parser.Consume<DocumentEnd>();
+        if (parser.Accept<DocumentStart>(out var second))
+        {
+            _diagnostics.Error(
+                DiagnosticCodes.MultipleDocuments,
+                ToSpan(second.Start, second.End),
+                "the file holds more than one YAML document (a second `---`); a dstack configuration is one document: split it into separate files");
+        }
+
+        return root;
+    }
+
+    private YamlNode ReadNode(IParser parser)
+    {
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            if (_anchors.TryGetValue(alias.Value.Value, out var target))
+            {
+                return target;
+            }
+
+            var span = ToSpan(alias.Start, alias.End);
+            _diagnostics.Error(DiagnosticCodes.UnknownAlias, span, $"the alias *{alias.Value.Value} refers to no anchor; define `&{alias.Value.Value}` on an earlier value");
+            return new YamlScalar(span, null, string.Empty, isPlain: true, '\0', _text);
+        }
+
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            var quote = scalar.Style switch
+            {
+                ScalarStyle.SingleQuoted => '\'',
+                ScalarStyle.DoubleQuoted => '"',
+                ScalarStyle.Literal => '|',
+                ScalarStyle.Folded => '>',
+                _ => '\0',
+            };
+            var node = new YamlScalar(ToSpan(scalar.Start, scalar.End), TagOf(scalar.Tag), scalar.Value, scalar.IsPlainImplicit && quote == '\0', quote, _text);
+            return Remember(scalar.Anchor, node);
+        }
+
+        if (parser.TryConsume<SequenceStart>(out var sequenceStart))
+        {
+            var items = new List<YamlNode>();
+            SequenceEnd end;
+            while (!parser.TryConsume<SequenceEnd>(out end!))
+            {
+                items.Add(ReadNode(parser));
+            }
+
+            var endMark = items.Count > 0 ? EndOf(items[^1], end) : end.End;
+            var sequence = new YamlSequence(ToSpan(sequenceStart.Start, endMark), TagOf(sequenceStart.Tag), items);
+            return Remember(sequenceStart.Anchor, sequence);
+        }
+
+        var mappingStart = parser.Consume<MappingStart>();
+        var entries = new List<YamlEntry>();
+        var merged = new List<YamlEntry>();
+        var firstSeen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+        while (!parser.TryConsume<MappingEnd>(out _))
+        {
+            var keyNode = ReadNode(parser);
+            var value = ReadNode(parser);
+            if (keyNode is not YamlScalar key)
+            {
+                _diagnostics.Error(DiagnosticCodes.WrongType, keyNode.Span, $"a key must be a plain name, not {keyNode.Describe()}");
+                continue;
+            }
+
+            if (key.IsPlain && key.Value == "<<")
+            {
+                CollectMerge(value, merged);
+                continue;
+            }
+
+            if (firstSeen.TryGetValue(key.Value, out var first))
+            {
+                _diagnostics.Error(
+                    DiagnosticCodes.DuplicateKey,
+                    key.Span,
+                    $"duplicate key `{key.Value}`: it is already set on line {first.Span.StartLine}; YAML would keep only the last value: remove one of them");
+                continue;
+            }
+
+            firstSeen[key.Value] = key;
+            entries.Add(new YamlEntry(key, value));
+        }
+
+        foreach (var entry in merged)
+        {
+            if (firstSeen.TryAdd(entry.Key.Value, entry.Key))
+            {
+                entries.Add(entry);
+            }
+        }
+
+        var mappingEndMark = entries.Count > 0 ? entries.Max(e => EndOf(e.Value, mappingStart)) : mappingStart.End;
+        var mapping = new YamlMapping(ToSpan(mappingStart.Start, mappingEndMark), TagOf(mappingStart.Tag), entries);
+        return Remember(mappingStart.Anchor, mapping);
+    }
+
+    private void CollectMerge(YamlNode value, List<YamlEntry> merged)
+    {
+        switch (value)
+        {
+            case YamlMapping mapping:
+                merged.AddRange(mapping.Entries);
+                break;
+            case YamlSequence sequence:
+                foreach (var item in sequence.Items)
+                {
+                    if (item is YamlMapping m)
+                    {
+                        merged.AddRange(m.Entries);
+                    }
+                    else
+                    {
+                        _diagnostics.Error(DiagnosticCodes.WrongType, item.Span, $"a merge key `<<` takes mappings, not {item.Describe()}");
+                    }
+                }
+
+                break;
+            default:
+                _diagnostics.Error(DiagnosticCodes.WrongType, value.Span, $"a merge key `<<` takes a mapping or a list of mappings, not {value.Describe()}");
+                break;
+        }
+    }
+
+    private static Mark EndOf(YamlNode node, ParsingEvent fallback) =>
+        node.Span.End > 0 ? new Mark(node.Span.End, node.Span.EndLine, node.Span.EndColumn) : fallback.End;
+
+    private YamlNode Remember(AnchorName anchor, YamlNode node)
+    {
+        if (!anchor.IsEmpty)
+        {
+            _anchors[anchor.Value] = node;
+        }
+
+        return node;
+    }
+
+    private static string? TagOf(TagName tag) => tag.IsEmpty ? null : tag.Value;
+
+    private static SourceSpan ToSpan(Mark start, Mark end) =>
+        new((int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column, (int)start.Index, (int)Math.Max(start.Index, end.Index));
+
+    private void ReportSyntaxError(YamlException e)
+    {
+        var span = ToSpan(e.Start, e.End);
+        var line = LineText(span.StartLine);
+        var indent = line[..(line.Length - line.TrimStart(' ', '\t').Length)];
+        var tabLine = FindTabIndentedLine(span.StartLine);
+        if (tabLine > 0)
+        {
+            var text = LineText(tabLine);
+            var column = text.IndexOf('\t', StringComparison.Ordinal) + 1;
+            var offset = OffsetOf(tabLine, column);
+            _diagnostics.Error(
+                DiagnosticCodes.TabIndentation,
+                new SourceSpan(tabLine, column, tabLine, column + 1, offset, offset + 1),
+                "a tab is used for indentation; YAML allows only spaces there: replace the tab with spaces");
+            return;
+        }
+
+        var reason = Clean(e.Message);
+        var hint = reason switch
+        {
+            _ when reason.Contains("mapping values are not allowed", StringComparison.OrdinalIgnoreCase) =>
+                "a value contains `: `; quote the value (for example \"a: b\") or fix the indentation",
+            _ when reason.Contains("did not find expected key", StringComparison.OrdinalIgnoreCase) =>
+                "check the indentation of this line: keys of one mapping must start in the same column",
+            _ when reason.Contains("did not find expected '-' indicator", StringComparison.OrdinalIgnoreCase) =>
+                "list items of one list must start in the same column with `- `",
+            _ when reason.Contains("found unexpected end of stream", StringComparison.OrdinalIgnoreCase) =>
+                "a quote or bracket is not closed",
+            _ when indent.Length > 0 && reason.Contains("cannot start any token", StringComparison.OrdinalIgnoreCase) =>
+                "a character such as ` or @ cannot start a plain value; quote the value",
+            _ => "fix the YAML syntax here",
+        };
+        _diagnostics.Error(DiagnosticCodes.YamlSyntax, span.Length == 0 ? WidenToToken(span) : span, $"invalid YAML: {reason}; {hint}");
+    }
+
+    private static string Clean(string message)
+    {
+        var text = message;
+        var close = text.IndexOf("): ", StringComparison.Ordinal);
+        if (text.StartsWith("(Line", StringComparison.Ordinal) && close > 0)
+        {
+            text = text[(close + 3)..];
+        }
+
+        return text.Trim().TrimEnd('.').Replace("While", "while", StringComparison.Ordinal);
+    }
+
+    private int FindTabIndentedLine(int upToLine)
+    {
+        var lineNo = 0;
+        foreach (var line in _text.Split('\n'))
+        {
+            lineNo++;
+            if (lineNo > upToLine + 1)
+            {
+                break;
+            }
+
+            var trimmed = line.TrimStart(' ');
+            if (trimmed.StartsWith('\t') && trimmed.Trim().Length > 0 && !trimmed.TrimStart('\t', ' ').StartsWith('#'))
+            {
+                return lineNo;
+            }
+        }
+
+        return 0;
+    }
+
+    private SourceSpan WidenToToken(SourceSpan span)
+    {
+        var end = span.Start;
+        while (end < _text.Length && !char.IsWhiteSpace(_text[end]))
+        {
+            end++;
+        }
+
+        return end == span.Start ? span : new SourceSpan(span.StartLine, span.StartColumn, span.StartLine, span.StartColumn + (end - span.Start), span.Start, end);
+    }
+
+    private string LineText(int line)
+    {
+        var start = OffsetOf(line, 1);
+        if (start >= _text.Length)
+        {
+            return string.Empty;
+        }
+
+        var end = _text.IndexOf('\n', start);
+        return (end < 0 ? _text[start..] : _text[start..end]).TrimEnd('\r');
+    }
+
+    private int OffsetOf(int line, int column)
+    {
+        var offset = 0;
+        for (var l = 1; l < line && offset >= 0; l++)
+        {
+            offset = _text.IndexOf('\n', offset);
+            if (offset < 0)
+            {
+                return _text.Length;
+            }
+
+            offset++;
+        }
+
+        return Math.Min(_text.Length, offset + column - 1);
+    }
+}
