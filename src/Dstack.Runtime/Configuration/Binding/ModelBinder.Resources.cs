@@ -1,0 +1,234 @@
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Resources;
+using Dstack.Runtime.Yaml;
+
+namespace Dstack.Runtime.Configuration.Binding;
+
+/// <summary>Readers for the resource grammar: ranges, sizes, GPU specs, disks, compute capabilities.</summary>
+public sealed partial class ModelBinder
+{
+    private Range<int>? ReadCountRange(YamlNode node, string path)
+    {
+        switch (node)
+        {
+            case YamlScalar { Kind: ScalarKind.Int } scalar when scalar.TryGetInt64(out var n):
+                return Range<int>.Exactly(CheckCount(n, scalar.Value));
+            case YamlScalar { Kind: ScalarKind.Float } scalar:
+                throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{scalar.Value}` is not a whole number; dstack would truncate it silently: write {TruncatedText(scalar)}");
+            case YamlScalar { Kind: ScalarKind.String } scalar:
+                return RangeParser.ParseCount(scalar.Value);
+            case YamlMapping mapping:
+                return ReadRangeObject(mapping, path, ReadCountBound);
+            default:
+                WrongType(node, path, "a count such as 2 or a range such as 1..4");
+                return null;
+        }
+    }
+
+    private Range<Memory>? ReadMemoryRange(YamlNode node, string path)
+    {
+        switch (node)
+        {
+            case YamlScalar { Kind: ScalarKind.Int or ScalarKind.Float } scalar when scalar.TryGetDouble(out var gb):
+                var exact = Memory.FromNumber(gb, scalar.Value);
+                return Range<Memory>.Exactly(exact);
+            case YamlScalar { Kind: ScalarKind.String } scalar:
+                return RangeParser.ParseMemory(scalar.Value);
+            case YamlMapping mapping:
+                return ReadRangeObject(mapping, path, ReadMemoryBound);
+            default:
+                WrongType(node, path, "a size such as 16GB or a range such as 8GB..64GB");
+                return null;
+        }
+    }
+
+    private Memory? ReadMemory(YamlNode node, string path)
+    {
+        switch (node)
+        {
+            case YamlScalar { Kind: ScalarKind.Int or ScalarKind.Float } scalar when scalar.TryGetDouble(out var gb):
+                return Memory.FromNumber(gb, scalar.Value);
+            case YamlScalar { Kind: ScalarKind.String } scalar:
+                if (scalar.Value.Contains("..", StringComparison.Ordinal))
+                {
+                    throw ValueException.Error(DiagnosticCodes.InvalidMemory, $"`{scalar.Value}` is a range, but this is a single size (could not convert string to float: '{scalar.Value.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant()}'); write one size such as 16GB");
+                }
+
+                return Memory.Parse(scalar.Value);
+            default:
+                WrongType(node, path, "a size such as 16GB");
+                return null;
+        }
+    }
+
+    private Range<T>? ReadRangeObject<T>(YamlMapping mapping, string path, Func<YamlNode, string, T?> bound)
+        where T : struct, IComparable<T>
+    {
+        T? min = null, max = null;
+        var ok = true;
+        foreach (var entry in mapping.Entries)
+        {
+            var key = entry.Key.Value;
+            if (key is not ("min" or "max"))
+            {
+                _diagnostics.Error(DiagnosticCodes.UnknownProperty, entry.Key.Span, $"unknown property `{path}.{key}` (extra fields not permitted); a range has only `min` and `max`");
+                ok = false;
+                continue;
+            }
+
+            if (entry.Value is YamlScalar { IsNull: true })
+            {
+                continue;
+            }
+
+            try
+            {
+                var value = bound(entry.Value, $"{path}.{key}");
+                ok &= value is not null;
+                if (key == "min")
+                {
+                    min = value;
+                }
+                else
+                {
+                    max = value;
+                }
+            }
+            catch (ValueException e)
+            {
+                Report(e.Issue, entry.Value, $"{path}.{key}");
+                ok = false;
+            }
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        var text = $"{{min: {min?.ToString() ?? "null"}, max: {max?.ToString() ?? "null"}}}";
+        return RangeParser.Checked(new Range<T>(min, max), text);
+    }
+
+    private int? ReadCountBound(YamlNode node, string path) => node switch
+    {
+        YamlScalar { Kind: ScalarKind.Int } s when s.TryGetInt64(out var n) => CheckCount(n, s.Value),
+        YamlScalar { Kind: ScalarKind.String } s => RangeParser.ParseCountValue(s.Value),
+        YamlScalar { Kind: ScalarKind.Float } s => throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{s.Value}` is not a whole number: write {TruncatedText(s)}"),
+        _ => WrongTypeNull<int>(node, path, "a whole number"),
+    };
+
+    private Memory? ReadMemoryBound(YamlNode node, string path) => ReadMemory(node, path);
+
+    private T? WrongTypeNull<T>(YamlNode node, string path, string expected)
+        where T : struct
+    {
+        WrongType(node, path, expected);
+        return null;
+    }
+
+    private static int CheckCount(long n, string text) => n switch
+    {
+        < 0 => throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{text}` is a negative count; counts start at 0: write {-n}"),
+        > int.MaxValue => throw ValueException.Error(DiagnosticCodes.InvalidInteger, $"`{text}` is too large for a count"),
+        _ => (int)n,
+    };
+
+    private static string TruncatedText(YamlScalar scalar) =>
+        scalar.TryGetDouble(out var f) && !double.IsNaN(f) && !double.IsInfinity(f) ? Math.Max(0, Math.Round(f)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "a whole number";
+
+    private GpuSpec? ReadGpu(YamlNode node, string path)
+    {
+        GpuSpec? spec;
+        var warnings = new List<ValueIssue>();
+        switch (node)
+        {
+            case YamlScalar { Kind: ScalarKind.Int } scalar:
+                spec = GpuSpecParser.Parse(scalar.Value, warnings);
+                if (spec.Count.Min >= 100 && GpuCatalog.All.FirstOrDefault(g => g.Name.EndsWith(scalar.Value, StringComparison.OrdinalIgnoreCase)) is { } lookalike)
+                {
+                    warnings.Add(new ValueIssue(
+                        DiagnosticCodes.GpuCountLooksLikeName,
+                        DiagnosticSeverity.Warning,
+                        $"`{scalar.Value}` asks for {scalar.Value} GPUs, because a spec token without letters is a count; did you mean {lookalike.Name}?"));
+                }
+
+                break;
+            case YamlScalar { Kind: ScalarKind.String } scalar:
+                spec = GpuSpecParser.Parse(scalar.Value, warnings);
+                break;
+            case YamlScalar { Kind: ScalarKind.Bool } scalar:
+                throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{scalar.Value}` is not a GPU spec (dstack would read it as a GPU named \"True\"); to ask for one GPU write `gpu: 1`");
+            case YamlScalar { Kind: ScalarKind.Float } scalar:
+                throw ValueException.Error(DiagnosticCodes.InvalidGpuSpec, $"`{scalar.Value}` is not a GPU spec (value is not a valid dict); write a count such as 2, a name such as A100, or tokens such as A100:80GB:2");
+            case YamlMapping mapping:
+                spec = ReadGpuObject(mapping, path, warnings);
+                break;
+            default:
+                WrongType(node, path, "a GPU spec such as A100:80GB:2, a count, or a mapping");
+                return null;
+        }
+
+        if (spec is null)
+        {
+            return null;
+        }
+
+        warnings.AddRange(GpuSpecAdvisor.Check(spec));
+        foreach (var warning in warnings)
+        {
+            Report(warning, node, path);
+        }
+
+        return spec;
+    }
+
+    private GpuSpec? ReadGpuObject(YamlMapping mapping, string path, List<ValueIssue> warnings)
+    {
+        var spec = (GpuSpec?)BindObject(typeof(GpuSpec), mapping, path);
+        if (spec is null)
+        {
+            return null;
+        }
+
+        if (spec.Name is { } names)
+        {
+            spec = spec with { Name = GpuSpecParser.StripTpuPrefix(names, warnings) };
+        }
+
+        return spec;
+    }
+
+    private DiskSpec? ReadDisk(YamlNode node, string path)
+    {
+        if (node is YamlMapping mapping)
+        {
+            return (DiskSpec?)BindObject(typeof(DiskSpec), mapping, path);
+        }
+
+        var size = ReadMemoryRange(node, path);
+        return size is null ? null : new DiskSpec { Size = size };
+    }
+
+    private ComputeCapability? ReadComputeCapability(YamlNode node, string path)
+    {
+        switch (node)
+        {
+            case YamlScalar { Kind: ScalarKind.Float or ScalarKind.Int } scalar when scalar.TryGetDouble(out var f):
+                var asPython = f.ToString("0.0###############", System.Globalization.CultureInfo.InvariantCulture);
+                if (asPython != scalar.Value)
+                {
+                    _diagnostics.Warning(DiagnosticCodes.Yaml11Trap, scalar.Span, $"{path}: YAML reads `{scalar.Value}` as the number {asPython}, so this means {asPython}; quote it (\"{scalar.Value}\") if you meant that text");
+                }
+
+                return ComputeCapability.Parse(asPython);
+            case YamlScalar { Kind: ScalarKind.String } scalar:
+                return ComputeCapability.Parse(scalar.Value);
+            case YamlSequence sequence:
+                return ComputeCapability.FromParts([.. sequence.Items.Select(i => (i as YamlScalar)?.Value ?? "?")], $"[{string.Join(", ", sequence.Items.Select(i => (i as YamlScalar)?.Value ?? "?"))}]");
+            default:
+                WrongType(node, path, "a compute capability such as 8.0");
+                return null;
+        }
+    }
+}

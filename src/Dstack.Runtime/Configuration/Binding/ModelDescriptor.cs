@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Dstack.Runtime.Configuration.Model;
+
+namespace Dstack.Runtime.Configuration.Binding;
+
+/// <summary>The properties of one model type in the order a user reads them: own properties first, profile parameters last.</summary>
+public sealed class ModelDescriptor
+{
+    private static readonly ConcurrentDictionary<Type, ModelDescriptor> Cache = new();
+    private readonly Dictionary<string, PropertyDescriptor> _byName;
+
+    private ModelDescriptor(Type type)
+    {
+        Type = type;
+        Properties =
+        [
+            .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is not null)
+                .GroupBy(p => p.Name)
+                .Select(g => g.OrderBy(p => Depth(p.DeclaringType!)).First())
+                .OrderBy(p => p.DeclaringType == typeof(ProfileParameters) ? 1 : 0)
+                .ThenBy(p => Depth(p.DeclaringType!))
+                .ThenBy(p => p.MetadataToken)
+                .Select(p => new PropertyDescriptor(Root(p))),
+        ];
+        _byName = Properties.ToDictionary(p => p.YamlName, StringComparer.Ordinal);
+        ConfigurationType = type.GetCustomAttribute<ConfigurationTypeAttribute>()?.Name;
+    }
+
+    public Type Type { get; }
+
+    public IReadOnlyList<PropertyDescriptor> Properties { get; }
+
+    /// <summary>The <c>type:</c> value for a run configuration class, else null.</summary>
+    public string? ConfigurationType { get; }
+
+    public static ModelDescriptor For(Type type) => Cache.GetOrAdd(type, t => new ModelDescriptor(t));
+
+    public PropertyDescriptor? Find(string yamlName) => _byName.GetValueOrDefault(yamlName);
+
+    /// <summary>The run configuration classes, by their <c>type:</c> value.</summary>
+    public static IReadOnlyDictionary<string, Type> RunConfigurationTypes { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        ["task"] = typeof(TaskConfiguration),
+        ["dev-environment"] = typeof(DevEnvironmentConfiguration),
+        ["service"] = typeof(ServiceConfiguration),
+    };
+
+    private static int Depth(Type type)
+    {
+        var depth = 0;
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            depth++;
+        }
+
+        return depth;
+    }
+
+    // An overriding property (such as Type) keeps the attributes of its abstract declaration.
+    private static PropertyInfo Root(PropertyInfo property) =>
+        property.GetMethod?.GetBaseDefinition() is { } baseGetter && baseGetter.DeclaringType != property.DeclaringType
+            ? baseGetter.DeclaringType!.GetProperty(property.Name) ?? property
+            : property;
+}

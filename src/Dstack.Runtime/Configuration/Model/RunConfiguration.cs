@@ -1,0 +1,68 @@
+using System.ComponentModel;
+using Dstack.Runtime.Resources;
+
+namespace Dstack.Runtime.Configuration.Model;
+
+/// <summary>What every run configuration (<c>task</c>, <c>dev-environment</c>, <c>service</c>) has.</summary>
+public abstract record RunConfiguration : ProfileParameters
+{
+    [Description("The configuration type: task, dev-environment or service.")]
+    [System.ComponentModel.DataAnnotations.Required]
+    public abstract string Type { get; }
+
+    [Description("The run name: lower-case letters, digits and '-', starting with a letter, 2 to 41 characters. Default: a random adjective-animal-N name.")]
+    [Example("name: train-llama")]
+    public string? Name { get; init; }
+
+    [Description("The Docker image to run in. Default: dstack's base image with the chosen Python and CUDA. Cannot be combined with `python`.")]
+    [Example("image: nvcr.io/nvidia/pytorch:24.05-py3")]
+    public string? Image { get; init; }
+
+    [Description("The user to run as, user[:group], by name or id. Default: the image's user.")]
+    public string? User { get; init; }
+
+    [Description("Run the container in privileged mode.")]
+    [DefaultValue(false)]
+    public bool? Privileged { get; init; }
+
+    [Description("The entrypoint; when set, the commands are passed to it as arguments.")]
+    public string? Entrypoint { get; init; }
+
+    [Description("The working directory, relative to the repository root. Default: the repository root.")]
+    public string? WorkingDir { get; init; }
+
+    [Description("Has no effect since dstack 0.18.31.")]
+    [Deprecated("remove it; the home directory is /root")]
+    public string? HomeDir { get; init; }
+
+    [Description("Credentials for a private registry: {username, password}.")]
+    [Example("registry_auth:\n  username: ${{ env.NGC_USER }}\n  password: ${{ env.NGC_API_KEY }}")]
+    public RegistryAuth? RegistryAuth { get; init; }
+
+    [Description("The Python version of the base image: 3.9, 3.10, 3.11, 3.12 or 3.13. Cannot be combined with `image`.")]
+    [PythonVersion]
+    [Example("python: \"3.11\"")]
+    public string? Python { get; init; }
+
+    [Description("Use the base image variant with the CUDA compiler (nvcc).")]
+    public bool? Nvcc { get; init; }
+
+    [Description("Clone only the current branch of the repository. Default: true for tasks and services.")]
+    public bool? SingleBranch { get; init; }
+
+    [Description("Environment variables: a list (- NAME=value, or - NAME to require it at run time) or a mapping (NAME: value, NAME: null to require it).")]
+    [Example("env:\n  - HF_TOKEN\n  - MODEL=llama3")]
+    public EnvVariables Env { get; init; } = EnvVariables.Empty;
+
+    [Description("Has no effect for tasks and services since dstack 0.18.31; dev environments run it before `init`.")]
+    [Deprecated("move these commands to the start of `commands` (or `init` for a dev environment)")]
+    public IReadOnlyList<string> Setup { get; init; } = [];
+
+    [Description("The hardware the run needs: cpu, memory, gpu, disk, shm_size.")]
+    [Example("resources:\n  gpu: 24GB..:1..2\n  disk: 200GB..")]
+    public ResourcesSpec Resources { get; init; } = new();
+
+    [Description("Volumes to mount: name:/path (network volume), /instance/path:/path, or objects.")]
+    [Example("volumes:\n  - my-data:/data")]
+    public IReadOnlyList<VolumeMount> Volumes { get; init; } = [];
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using Dstack.Runtime.Configuration.Model;
+
+namespace Dstack.Runtime.Resources;
+
+/// <summary>The hardware a job needs, with dstack 0.18's defaults: 2.. CPUs, 8GB.. memory, 100GB.. disk, no GPU filter.</summary>
+public sealed record ResourcesSpec
+{
+    [Description("The number of CPU cores: exactly 4, or a range such as 2.. or 4..16.")]
+    [DefaultValue("2..")]
+    [Example("cpu: 4..")]
+    public Range<int> Cpu { get; init; } = Range<int>.AtLeast(2);
+
+    [Description("The RAM: exactly 16GB, or a range such as 8GB.. or 16GB..64GB. Sizes are binary: 1GB = 1024MB.")]
+    [DefaultValue("8GB..")]
+    [Example("memory: 16GB..")]
+    public Range<Memory> Memory { get; init; } = Range<Memory>.AtLeast(new Memory(8));
+
+    [Description("The GPUs: a string of tokens in any order, vendor:name(s):memory:count (A100:80GB:2, 24GB..:1..2, nvidia, tpu:v5p-8), a count (2), or an object. Unset: no GPU requirement.")]
+    [Example("gpu: A100:80GB:2")]
+    public GpuSpec? Gpu { get; init; }
+
+    [Description("The disk: a size or a range such as 100GB.. or 200GB..1TB, or {size: ...}. Null: no disk requirement.")]
+    [DefaultValue("100GB..")]
+    [Example("disk: 200GB..")]
+    public DiskSpec? Disk { get; init; } = new();
+
+    [Description("The size of /dev/shm, such as 16GB; PyTorch data loaders need it to be large.")]
+    [Example("shm_size: 16GB")]
+    public Memory? ShmSize { get; init; }
+
+    /// <summary>dstack's plan line: <c>2..xCPU, 8GB.., 1xA100 (80GB), 100GB.. (disk)</c>.</summary>
+    public override string ToString()
+    {
+        var parts = new List<string> { $"{Cpu}xCPU", Memory.ToString() };
+        if (Gpu is not null)
+        {
+            parts.Add(Gpu.ToString());
+        }
+
+        if (Disk is not null)
+        {
+            parts.Add(Disk.ToString());
+        }
+
+        return string.Join(", ", parts);
+    }
+}
