@@ -29,6 +29,38 @@ public sealed record GpuSpec
     [Description("The minimum CUDA compute capability, such as 8.0 (NVIDIA only).")]
     public ComputeCapability? ComputeCapability { get; init; }
 
+    /// <summary>
+    /// The spec in the string grammar (<c>nvidia:A100,H100:40GB..80GB:2</c>); null when it has parts the string
+    /// form cannot hold (total_memory, compute_capability, an empty name list).
+    /// </summary>
+    public string? ToSpecString()
+    {
+        if (TotalMemory is not null || ComputeCapability is not null || Name is { Count: 0 } ||
+            Name?.Any(n => n.Length == 0 || !char.IsLetter(n[0]) || n.Contains(',') || n.Contains(':') || n.Contains(' ') || GpuSpecParser.TryVendor(n, out _)) == true)
+        {
+            return null;
+        }
+
+        var tokens = new List<string>();
+        if (Vendor is { } vendor)
+        {
+            tokens.Add(vendor.ToString().ToLowerInvariant());
+        }
+
+        if (Name is { } names)
+        {
+            tokens.Add(string.Join(',', names));
+        }
+
+        if (Memory is not null)
+        {
+            tokens.Add(Memory.ToString());
+        }
+
+        tokens.Add(Count.ToString());
+        return string.Join(':', tokens);
+    }
+
     /// <summary>dstack's plan display: <c>2xA100,H100 (40GB..80GB, total 160GB.., 8.0)</c>.</summary>
     public override string ToString()
     {

@@ -19,8 +19,17 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
 
     public static bool operator >=(Memory a, Memory b) => a.Gigabytes >= b.Gigabytes;
 
-    /// <summary>dstack's display: <c>16GB</c>, <c>0.5GB</c>, <c>1024GB</c>.</summary>
-    public override string ToString() => PythonNumber.FormatG(Gigabytes) + "GB";
+    /// <summary>
+    /// dstack's display (<c>16GB</c>, <c>0.5GB</c>, <c>1024GB</c>); where six significant digits would lose
+    /// precision, the shortest exact form, so the text always reads back as the same size.
+    /// </summary>
+    public override string ToString()
+    {
+        var display = PythonNumber.FormatG(Gigabytes);
+        return (PythonNumber.TryParseFloat(display, out var back) && back.Equals(Gigabytes)
+            ? display
+            : Gigabytes.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal)) + "GB";
+    }
 
     /// <summary>Reads a size string as dstack does (spaces removed, case ignored) and rejects sizes that make no sense.</summary>
     /// <exception cref="ValueException">The text is not a size, or is negative, infinite or not a number.</exception>

@@ -16,13 +16,14 @@ public sealed class ModelDescriptor
         Properties =
         [
             .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                .Where(p => p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is not null)
-                .GroupBy(p => p.Name)
-                .Select(g => g.OrderBy(p => Depth(p.DeclaringType!)).First())
+                .Where(p => p.GetIndexParameters().Length == 0)
+                .Select(Root)
+                .Where(p => p.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is not null)
+                .DistinctBy(p => p.Name)
                 .OrderBy(p => p.DeclaringType == typeof(ProfileParameters) ? 1 : 0)
                 .ThenBy(p => Depth(p.DeclaringType!))
                 .ThenBy(p => p.MetadataToken)
-                .Select(p => new PropertyDescriptor(Root(p))),
+                .Select(p => new PropertyDescriptor(p)),
         ];
         _byName = Properties.ToDictionary(p => p.YamlName, StringComparer.Ordinal);
         ConfigurationType = type.GetCustomAttribute<ConfigurationTypeAttribute>()?.Name;

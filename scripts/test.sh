@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine and prints one closing line: "tests: N passed, N failed, N skipped".
+# Installs what the tests need first (nothing beyond the .NET SDK for now).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+dotnet build Dstack.sln -c Release -nologo -v quiet
+status=0
+dotnet test Dstack.sln -c Release --no-build -nologo -v quiet \
+  --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# Sum the TRX counters of every test project into the plain closing line CI reads.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+if passed == 0:
+    print("no test ran", file=sys.stderr)
+    sys.exit(1)
+PY
+exit "$status"

@@ -1,0 +1,3 @@
+using Dstack.Cli;
+
+return await DstackCommandLine.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Dstack.Runtime.Diagnostics;
+using MAB.DotIgnore;
+
+namespace Dstack.Runtime.Validation;
+
+/// <summary>
+/// Expands the paths a user names into configuration files. A folder yields every <c>*.dstack.yml</c> and
+/// <c>*.dstack.yaml</c> below it, plus <c>.dstack/profiles.yml</c> and <c>.dstack/workflows/*.yaml</c>, skipping
+/// what .gitignore ignores: through <c>git ls-files</c> in a repository, through the .gitignore files otherwise.
+/// </summary>
+public static class ConfigurationFinder
+{
+    public static (IReadOnlyList<ConfigurationFile> Files, IReadOnlyList<Diagnostic> Problems) Find(IEnumerable<string> paths, string workingDirectory)
+    {
+        var files = new List<ConfigurationFile>();
+        var problems = new List<Diagnostic>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            var full = Path.GetFullPath(path, workingDirectory);
+            if (File.Exists(full))
+            {
+                Add(full, path);
+            }
+            else if (Directory.Exists(full))
+            {
+                var found = ListFolder(full).Where(IsConfigurationPath).Order(StringComparer.Ordinal).ToList();
+                if (found.Count == 0)
+                {
+                    problems.Add(new Diagnostic(DiagnosticCodes.NoConfigurationFound, DiagnosticSeverity.Warning, "no *.dstack.yml or *.dstack.yaml files in this folder (files ignored by .gitignore are skipped)", SourceSpan.FileStart, path));
+                }
+
+                foreach (var file in found)
+                {
+                    Add(file, Display(file, workingDirectory));
+                }
+            }
+            else
+            {
+                problems.Add(new Diagnostic(DiagnosticCodes.FileNotFound, DiagnosticSeverity.Error, "no such file or folder; check the path", SourceSpan.FileStart, path));
+            }
+        }
+
+        return (files, problems);
+
+        void Add(string full, string display)
+        {
+            if (seen.Add(full))
+            {
+                files.Add(new ConfigurationFile(full, display));
+            }
+        }
+    }
+
+    /// <summary>True for names this project reads: <c>*.dstack.yml</c>, <c>.dstack/profiles.yml</c>, <c>.dstack/workflows/*.yaml</c>.</summary>
+    public static bool IsConfigurationPath(string path)
+    {
+        var normalized = path.Replace('\\', '/');
+        var name = Path.GetFileName(normalized);
+        if (name.EndsWith(".dstack.yml", StringComparison.Ordinal) || name.EndsWith(".dstack.yaml", StringComparison.Ordinal) || name is ".dstack.yml" or ".dstack.yaml")
+        {
+            return true;
+        }
+
+        var isYaml = name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".yaml", StringComparison.Ordinal);
+        return isYaml && (normalized.EndsWith(".dstack/profiles.yml", StringComparison.Ordinal) || normalized.EndsWith(".dstack/profiles.yaml", StringComparison.Ordinal) ||
+            Path.GetFileName(Path.GetDirectoryName(normalized)) == "workflows" && normalized.Contains(".dstack/workflows/", StringComparison.Ordinal));
+    }
+
+    private static string Display(string full, string workingDirectory)
+    {
+        var relative = Path.GetRelativePath(workingDirectory, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
+
+    private static IEnumerable<string> ListFolder(string folder) => GitListing(folder) ?? WalkWithIgnoreFiles(folder);
+
+    /// <summary>Tracked and untracked-but-not-ignored files, as git sees them; null outside a repository or without git.</summary>
+    private static List<string>? GitListing(string folder)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("git", ["-C", folder, "ls-files", "-co", "--exclude-standard", "-z", "--", "."])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using var git = Process.Start(start);
+            if (git is null)
+            {
+                return null;
+            }
+
+            var output = git.StandardOutput.ReadToEnd();
+            git.StandardError.ReadToEnd();
+            if (!git.WaitForExit(TimeSpan.FromSeconds(30)) || git.ExitCode != 0)
+            {
+                return null;
+            }
+
+            return [.. output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(f => Path.GetFullPath(Path.Combine(folder, f))).Where(File.Exists)];
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<string> WalkWithIgnoreFiles(string root)
+    {
+        var pending = new Stack<(string Folder, List<(string Base, IgnoreList Rules)> Rules)>();
+        pending.Push((root, []));
+        while (pending.Count > 0)
+        {
+            var (folder, inherited) = pending.Pop();
+            var rules = inherited;
+            var ignoreFile = Path.Combine(folder, ".gitignore");
+            if (File.Exists(ignoreFile))
+            {
+                rules = [.. inherited, (folder, new IgnoreList(ignoreFile))];
+            }
+
+            IEnumerable<string> entries;
+            try
+            {
+                entries = Directory.EnumerateFileSystemEntries(folder).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                var isDirectory = Directory.Exists(entry);
+                if (Path.GetFileName(entry) == ".git" || IsIgnored(entry, isDirectory, rules))
+                {
+                    continue;
+                }
+
+                if (isDirectory)
+                {
+                    if (!new FileInfo(entry).Attributes.HasFlag(FileAttributes.ReparsePoint))
+                    {
+                        pending.Push((entry, rules));
+                    }
+                }
+                else
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    private static bool IsIgnored(string path, bool isDirectory, List<(string Base, IgnoreList Rules)> rules) =>
+        rules.Any(r => r.Rules.IsIgnored(Path.GetRelativePath(r.Base, path).Replace('\\', '/'), isDirectory));
+}
