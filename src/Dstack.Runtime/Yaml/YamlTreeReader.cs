@@ -197,7 +197,7 @@ public sealed class YamlTreeReader
         var span = ToSpan(e.Start, e.End);
         var line = LineText(span.StartLine);
         var indent = line[..(line.Length - line.TrimStart(' ', '\t').Length)];
-        var tabLine = FindTabIndentedLine(span.StartLine);
+        var tabLine = FindTabIndentedLine();
         if (tabLine > 0)
         {
             var text = LineText(tabLine);
@@ -240,17 +240,13 @@ public sealed class YamlTreeReader
         return text.Trim().TrimEnd('.').Replace("While", "while", StringComparison.Ordinal);
     }
 
-    private int FindTabIndentedLine(int upToLine)
+    // Only called after a syntax error: a tab in a line's indentation is then the likeliest cause.
+    private int FindTabIndentedLine()
     {
         var lineNo = 0;
         foreach (var line in _text.Split('\n'))
         {
             lineNo++;
-            if (lineNo > upToLine + 1)
-            {
-                break;
-            }
-
             var trimmed = line.TrimStart(' ');
             if (trimmed.StartsWith('\t') && trimmed.Trim().Length > 0 && !trimmed.TrimStart('\t', ' ').StartsWith('#'))
             {

@@ -10,6 +10,7 @@ public sealed record DevEnvironmentConfiguration : RunConfiguration
 
     [Description("The IDE to prepare: vscode.")]
     [System.ComponentModel.DataAnnotations.Required]
+    [Example("ide: vscode")]
     public IdeKind? Ide { get; init; }
 
     [Description("The VS Code commit to install the server for. Default: the local `code --version`.")]

@@ -173,6 +173,11 @@ public sealed partial class ConfigurationRules
 
     private void CheckRegistryAuth(RunConfiguration run, RegistryAuth auth)
     {
+        if (auth.Password.Length > 0 && !auth.Password.Contains("${{", StringComparison.Ordinal))
+        {
+            Warning(DiagnosticCodes.InvalidRegistryAuth, _map.ValueSpan(auth, "password"), "registry_auth.password is written in the file, where everyone with the repository can read it; write `${{ env.REGISTRY_PASSWORD }}`, add `- REGISTRY_PASSWORD` to `env`, and pass it with -e or the environment");
+        }
+
         var env = new Dictionary<string, IReadOnlyCollection<string>> { ["env"] = [.. run.Env.Select(v => v.Name)] };
         foreach (var (field, value) in new[] { ("username", auth.Username), ("password", auth.Password) })
         {
