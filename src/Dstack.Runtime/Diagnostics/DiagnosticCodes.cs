@@ -59,6 +59,9 @@ public static class DiagnosticCodes
     public const string InvalidUser = "DSTK2065";
     public const string InvalidWorkingDir = "DSTK2066";
     public const string InvalidService = "DSTK2067";
+    public const string InvalidShell = "DSTK2068";
+    public const string InvalidFiles = "DSTK2069";
+    public const string InvalidPriority = "DSTK2073";
     public const string InvalidInterpolation = "DSTK2070";
     public const string UnknownReference = "DSTK2071";
     public const string InvalidRegistryAuth = "DSTK2072";
@@ -119,9 +122,12 @@ public static class DiagnosticCodes
         (InvalidUser, "A malformed `user`"),
         (InvalidWorkingDir, "A `working_dir` that is absolute or leaves the repository"),
         (InvalidService, "A service property combination dstack rejects"),
+        (InvalidShell, "A `shell` that is not sh, bash or an absolute path"),
+        (InvalidFiles, "A malformed `files` entry"),
         (InvalidInterpolation, "A malformed `${{ ... }}` reference"),
         (UnknownReference, "A `${{ ... }}` reference to a variable that does not exist"),
-        (InvalidRegistryAuth, "A malformed `registry_auth`"),
+        (InvalidRegistryAuth, "A malformed `registry_auth`, or a password written in the file"),
+        (InvalidPriority, "A `priority` outside 0 to 100"),
         (InvalidProfile, "A malformed profiles file"),
         (UnknownProfile, "A profile name that no profiles file defines"),
         (InvalidWorkflow, "A malformed pipelines workflow"),

@@ -83,6 +83,7 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
                 "m" or "mi" or "mib" or "megabytes" => "MB",
                 "t" or "ti" or "tib" or "terabytes" => "TB",
                 "k" or "kb" or "kib" => null,
+                _ when unit.Length == 2 && unit[1] == 'b' => "GB",
                 _ => string.Empty,
             };
             if (fix is null)
@@ -92,7 +93,10 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
 
             if (fix.Length > 0)
             {
-                return $"write {digits}{fix} (dstack sizes are binary: 1GB = 1024MB)";
+                var typo = unit.Length == 2 && unit[1] == 'b' && unit[0] is not ('g' or 'm' or 't');
+                return typo
+                    ? $"`{unit.ToUpperInvariant()}` is not a unit (MB, GB or TB); did you mean {digits}GB?"
+                    : $"write {digits}{fix} (dstack sizes are binary: 1GB = 1024MB)";
             }
         }
 

@@ -430,6 +430,44 @@ public sealed partial class ModelBinder
         return normalized;
     }
 
+    private FileMapping? ReadFileMapping(YamlNode node, string path)
+    {
+        if (node is YamlMapping mapping)
+        {
+            var local = mapping.Find("local_path");
+            var target = mapping.Find("path");
+            foreach (var entry in mapping.Entries.Where(e => e.Key.Value is not ("local_path" or "path")))
+            {
+                _diagnostics.Error(DiagnosticCodes.UnknownProperty, entry.Key.Span, $"unknown property `{path}.{entry.Key.Value}`; a files entry has `local_path` and `path`");
+            }
+
+            if (local is null)
+            {
+                _diagnostics.Error(DiagnosticCodes.MissingProperty, StartOf(mapping), $"{path}: `local_path` is required");
+                return null;
+            }
+
+            var localText = ReadString(local.Value, $"{path}.local_path");
+            var targetText = target is null ? null : ReadString(target.Value, $"{path}.path");
+            return localText is null ? null : new FileMapping(localText, targetText);
+        }
+
+        if (ReadString(node, path) is not { } text)
+        {
+            return null;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        var localPath = colon < 0 ? text : text[..colon];
+        var containerPath = colon < 0 ? null : text[(colon + 1)..];
+        if (localPath.Length == 0 || containerPath is { Length: 0 } || containerPath?.Contains(':', StringComparison.Ordinal) == true)
+        {
+            throw ValueException.Error(DiagnosticCodes.InvalidFiles, $"`{text}` is not a files entry; write local/path or local/path:/container/path");
+        }
+
+        return new FileMapping(localPath, containerPath);
+    }
+
     private GatewayChoice? ReadGateway(YamlNode node, string path)
     {
         if (node is YamlScalar { Kind: ScalarKind.Bool } flag && flag.TryGetBool(out var on))

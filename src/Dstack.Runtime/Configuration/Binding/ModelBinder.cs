@@ -121,6 +121,7 @@ public sealed partial class ModelBinder
                 _ when type == typeof(EnvVariables) => ReadEnv(node, path),
                 _ when type == typeof(PortMapping) => ReadPort(node, path, property?.DefaultLocalPort),
                 _ when type == typeof(VolumeMount) => ReadVolume(node, path),
+                _ when type == typeof(FileMapping) => ReadFileMapping(node, path),
                 _ when type == typeof(GatewayChoice) => ReadGateway(node, path),
                 _ when type == typeof(ServiceModel) => ReadServiceModel(node, path),
                 _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) => ReadList(type.GetGenericArguments()[0], node, path, property),

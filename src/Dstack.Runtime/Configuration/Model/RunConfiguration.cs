@@ -28,8 +28,12 @@ public abstract record RunConfiguration : ProfileParameters
     [Description("The entrypoint; when set, the commands are passed to it as arguments.")]
     public string? Entrypoint { get; init; }
 
-    [Description("The working directory, relative to the repository root. Default: the repository root.")]
+    [Description("The working directory: relative to the repository root (dstack 0.18), or absolute (dstack 0.19). Default: the repository root.")]
     public string? WorkingDir { get; init; }
+
+    [Description("The shell that runs the commands: sh, bash, or an absolute path such as /usr/bin/zsh (dstack 0.19). Default: bash without `image`, sh with one.")]
+    [Example("shell: bash")]
+    public string? Shell { get; init; }
 
     [Description("Has no effect since dstack 0.18.31.")]
     [Deprecated("remove it; the home directory is /root")]
@@ -61,6 +65,14 @@ public abstract record RunConfiguration : ProfileParameters
     [Description("The hardware the run needs: cpu, memory, gpu, disk, shm_size.")]
     [Example("resources:\n  gpu: 24GB..:1..2\n  disk: 200GB..")]
     public ResourcesSpec Resources { get; init; } = new();
+
+    [Description("Local files or folders to copy into the job (dstack 0.19): local/path, or local/path:/container/path.")]
+    [Example("files:\n  - ./configs:/workflow/configs")]
+    public IReadOnlyList<FileMapping> Files { get; init; } = [];
+
+    [Description("The run's priority from 0 to 100 (dstack 0.19); higher-priority runs are provisioned first. Default: 0.")]
+    [Example("priority: 50")]
+    public int? Priority { get; init; }
 
     [Description("Volumes to mount: name:/path (network volume), /instance/path:/path, or objects.")]
     [Example("volumes:\n  - my-data:/data")]

@@ -65,6 +65,16 @@ public sealed partial class ConfigurationRules
             CheckWorkingDir(run, dir);
         }
 
+        if (run.Shell is { } shell && shell is not ("sh" or "bash") && !shell.StartsWith('/'))
+        {
+            Error(DiagnosticCodes.InvalidShell, _map.ValueSpan(run, "shell"), $"shell: `{shell}` is not a shell dstack can run; write sh, bash, or an absolute path such as /usr/bin/zsh");
+        }
+
+        if (run.Priority is { } priority and (< 0 or > 100))
+        {
+            Error(DiagnosticCodes.InvalidPriority, _map.ValueSpan(run, "priority"), $"priority: {priority} is outside 0 to 100; write a whole number from 0 (lowest, the default) to 100");
+        }
+
         if (run.RegistryAuth is { } auth)
         {
             CheckRegistryAuth(run, auth);
@@ -78,7 +88,7 @@ public sealed partial class ConfigurationRules
             DevEnvironmentConfiguration d => (d.Init, d.Ports),
             _ => ([], []),
         };
-        if (run is TaskConfiguration or ServiceConfiguration && commands.Count == 0 && run.Image is null)
+        if (run is TaskConfiguration or ServiceConfiguration && commands.Count == 0 && run.Image is null && _map.EntryOf(run, "commands") is null)
         {
             Error(DiagnosticCodes.NothingToRun, _map.ValueSpan(run, "type"), $"Either `commands` or `image` must be set; add `commands:` with what to run{(run is TaskConfiguration ? ", such as `- python train.py`" : string.Empty)}");
         }
@@ -147,10 +157,9 @@ public sealed partial class ConfigurationRules
 
     private void CheckWorkingDir(RunConfiguration run, string dir)
     {
-        var span = _map.ValueSpan(run, "working_dir");
+        // dstack 0.19 allows absolute paths; a relative one must stay inside the repository.
         if (dir.StartsWith('/'))
         {
-            Error(DiagnosticCodes.InvalidWorkingDir, span, $"working_dir: path must be relative (`{dir}`); it is relative to the repository root, such as `src/app`");
             return;
         }
 
@@ -165,7 +174,7 @@ public sealed partial class ConfigurationRules
             };
             if (depth < 0)
             {
-                Error(DiagnosticCodes.InvalidWorkingDir, span, $"working_dir: path is outside of the root directory (`{dir}`); the working directory must be inside the repository");
+                Error(DiagnosticCodes.InvalidWorkingDir, _map.ValueSpan(run, "working_dir"), $"working_dir: path is outside of the root directory (`{dir}`); a relative working directory must stay inside the repository");
                 return;
             }
         }
