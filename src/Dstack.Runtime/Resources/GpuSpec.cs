@@ -14,6 +14,7 @@ public sealed record GpuSpec
     public GpuVendor? Vendor { get; init; }
 
     [Description("The GPU model, or a list of models any of which will do (A100, H100, RTX4090, v5litepod-8).")]
+    [Configuration.Model.SingleOrList]
     public IReadOnlyList<string>? Name { get; init; }
 
     [Description("How many GPUs: an exact number (2) or a range (1..4). Default: exactly 1.")]

@@ -164,6 +164,18 @@ public sealed class ConfigurationSchema
             {
                 schema.Enumeration.Add(name);
             }
+
+            if (type == typeof(GpuVendor))
+            {
+                schema.Enumeration.Add("tpu");
+            }
+        }
+        else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) && property?.IsSingleOrList == true)
+        {
+            var item = new JsonSchema();
+            Describe(item, type.GetGenericArguments()[0], null);
+            schema.AnyOf.Add(item);
+            schema.AnyOf.Add(new JsonSchema { Type = JsonObjectType.Array, Item = item });
         }
         else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
         {

@@ -199,6 +199,19 @@ public sealed partial class ModelBinder
         return spec;
     }
 
+    private GpuVendor? ReadVendor(YamlNode node, string path)
+    {
+        if (node is YamlScalar { Kind: ScalarKind.String } scalar)
+        {
+            return GpuSpecParser.TryVendor(scalar.Value, out var vendor)
+                ? vendor
+                : throw ValueException.Error(DiagnosticCodes.InvalidGpuVendor, $"'{scalar.Value}' is not a valid AcceleratorVendor; write nvidia, amd, google (or tpu) or intel");
+        }
+
+        WrongType(node, path, "a vendor: nvidia, amd, google (or tpu) or intel");
+        return null;
+    }
+
     private DiskSpec? ReadDisk(YamlNode node, string path)
     {
         if (node is YamlMapping mapping)

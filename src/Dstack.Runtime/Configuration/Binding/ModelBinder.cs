@@ -109,6 +109,7 @@ public sealed partial class ModelBinder
                 _ when type == typeof(bool) => ReadBool(node, path),
                 _ when type == typeof(int) => ReadInt(node, path, property),
                 _ when type == typeof(double) => ReadDouble(node, path),
+                _ when type == typeof(GpuVendor) => ReadVendor(node, path),
                 _ when type.IsEnum => ReadEnum(type, node, path),
                 _ when type == typeof(Range<int>) => ReadCountRange(node, path),
                 _ when type == typeof(Range<Memory>) => ReadMemoryRange(node, path),
@@ -137,6 +138,19 @@ public sealed partial class ModelBinder
 
     private object? ReadList(Type itemType, YamlNode node, string path, PropertyDescriptor? property)
     {
+        if (node is YamlScalar { Kind: not ScalarKind.Null } single && property?.IsSingleOrList == true)
+        {
+            var one = BindValue(itemType, single, path, null);
+            if (one is null)
+            {
+                return null;
+            }
+
+            var wrapped = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+            wrapped.Add(one);
+            return wrapped;
+        }
+
         if (node is not YamlSequence sequence)
         {
             var hint = node is YamlScalar s && !s.IsNull ? $"; for one item write [{s.Value}] or `- {s.Value}` on the next line" : string.Empty;

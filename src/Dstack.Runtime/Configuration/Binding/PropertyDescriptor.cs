@@ -36,6 +36,7 @@ public sealed class PropertyDescriptor
         IsPythonVersion = property.GetCustomAttribute<PythonVersionAttribute>() is not null;
         DefaultLocalPort = property.GetCustomAttribute<DefaultLocalPortAttribute>()?.Port;
         IsSettable = property.SetMethod is not null;
+        IsSingleOrList = property.GetCustomAttribute<SingleOrListAttribute>() is not null;
     }
 
     public PropertyInfo Property { get; }
@@ -68,6 +69,9 @@ public sealed class PropertyDescriptor
     public int? DefaultLocalPort { get; }
 
     public bool IsSettable { get; }
+
+    /// <summary>A list property that also takes one value written alone.</summary>
+    public bool IsSingleOrList { get; }
 
     public override string ToString() => YamlName;
 
