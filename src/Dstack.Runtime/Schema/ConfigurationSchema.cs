@@ -355,6 +355,10 @@ public sealed class ConfigurationSchema
             property.AnyOf.Add(new JsonSchema { Reference = reference });
             property.AnyOf.Add(new JsonSchema { Type = JsonObjectType.Null });
         }
+        else if (property.AnyOf.Count > 0)
+        {
+            property.AnyOf.Add(new JsonSchema { Type = JsonObjectType.Null });
+        }
         else if (property.Type != JsonObjectType.None)
         {
             property.Type |= JsonObjectType.Null;
