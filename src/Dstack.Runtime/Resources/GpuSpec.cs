@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text;
+using Dstack.Runtime.Configuration.Model;
 
 namespace Dstack.Runtime.Resources;
 
@@ -14,6 +15,7 @@ public sealed record GpuSpec
     public GpuVendor? Vendor { get; init; }
 
     [Description("The GPU model, or a list of models any of which will do (A100, H100, RTX4090, v5litepod-8).")]
+    [SingleItemAllowed]
     public IReadOnlyList<string>? Name { get; init; }
 
     [Description("How many GPUs: an exact number (2) or a range (1..4). Default: exactly 1.")]

@@ -164,6 +164,18 @@ public sealed class ConfigurationSchema
             {
                 schema.Enumeration.Add(name);
             }
+
+            if (type == typeof(GpuVendor))
+            {
+                schema.Enumeration.Add("tpu");
+            }
+        }
+        else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) && property?.AllowsSingleItem == true)
+        {
+            var item = new JsonSchema();
+            Describe(item, type.GetGenericArguments()[0], null);
+            schema.AnyOf.Add(item);
+            schema.AnyOf.Add(new JsonSchema { Type = JsonObjectType.Array, Item = item });
         }
         else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
         {
@@ -341,6 +353,10 @@ public sealed class ConfigurationSchema
             property.Reference = null;
             property.OneOf.Clear();
             property.AnyOf.Add(new JsonSchema { Reference = reference });
+            property.AnyOf.Add(new JsonSchema { Type = JsonObjectType.Null });
+        }
+        else if (property.Type == JsonObjectType.None && property.AnyOf.Count > 0)
+        {
             property.AnyOf.Add(new JsonSchema { Type = JsonObjectType.Null });
         }
         else if (property.Type != JsonObjectType.None)

@@ -199,6 +199,10 @@ public sealed partial class ModelBinder
         return spec;
     }
 
+    // dstack reads the vendor case-insensitively and takes `tpu` for google, as in the string form.
+    private object? ReadGpuVendor(YamlNode node, string path) =>
+        node is YamlScalar { Kind: ScalarKind.String } scalar && GpuSpecParser.TryVendor(scalar.Value, out var vendor) ? vendor : ReadEnum(typeof(GpuVendor), node, path);
+
     private DiskSpec? ReadDisk(YamlNode node, string path)
     {
         if (node is YamlMapping mapping)

@@ -109,6 +109,7 @@ public sealed partial class ModelBinder
                 _ when type == typeof(bool) => ReadBool(node, path),
                 _ when type == typeof(int) => ReadInt(node, path, property),
                 _ when type == typeof(double) => ReadDouble(node, path),
+                _ when type == typeof(GpuVendor) => ReadGpuVendor(node, path),
                 _ when type.IsEnum => ReadEnum(type, node, path),
                 _ when type == typeof(Range<int>) => ReadCountRange(node, path),
                 _ when type == typeof(Range<Memory>) => ReadMemoryRange(node, path),
@@ -136,6 +137,17 @@ public sealed partial class ModelBinder
 
     private object? ReadList(Type itemType, YamlNode node, string path, PropertyDescriptor? property)
     {
+        if (node is YamlScalar { IsNull: false } single && property?.AllowsSingleItem == true)
+        {
+            var wrapped = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+            if (BindValue(itemType, single, path, property) is { } only)
+            {
+                wrapped.Add(only);
+            }
+
+            return wrapped;
+        }
+
         if (node is not YamlSequence sequence)
         {
             var hint = node is YamlScalar s && !s.IsNull ? $"; for one item write [{s.Value}] or `- {s.Value}` on the next line" : string.Empty;
