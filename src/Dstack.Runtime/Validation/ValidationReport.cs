@@ -27,7 +27,7 @@ public sealed record ValidationReport(IReadOnlyList<ConfigurationDocument> Docum
     public string ToJson()
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(stream, NormalizedJson.WriterOptions(indented: true)))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("files");

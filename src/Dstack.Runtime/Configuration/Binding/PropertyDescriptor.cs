@@ -12,16 +12,16 @@ namespace Dstack.Runtime.Configuration.Binding;
 /// </summary>
 public sealed class PropertyDescriptor
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     internal PropertyDescriptor(PropertyInfo property)
     {
         Property = property;
         YamlName = ToSnakeCase(property.Name);
         var type = property.PropertyType;
         ValueType = Nullable.GetUnderlyingType(type) ?? type;
+        // NullabilityInfoContext is not thread-safe, and descriptors are built on whatever thread first asks.
+        var nullability = type.IsValueType ? null : new NullabilityInfoContext().Create(property);
         AllowsNull = Nullable.GetUnderlyingType(type) is not null ||
-            (!type.IsValueType && Nullability.Create(property).WriteState != NullabilityState.NotNull && Nullability.Create(property).ReadState != NullabilityState.NotNull);
+            (nullability is not null && nullability.WriteState != NullabilityState.NotNull && nullability.ReadState != NullabilityState.NotNull);
         IsRequired = property.GetCustomAttribute<RequiredAttribute>() is not null;
         Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? string.Empty;
         DefaultText = property.GetCustomAttribute<DefaultValueAttribute>()?.Value switch

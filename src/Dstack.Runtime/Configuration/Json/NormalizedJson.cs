@@ -20,13 +20,20 @@ public static class NormalizedJson
     public static string Serialize(object model, bool indented = true)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions(indented)))
         {
             Write(writer, model);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>
+    /// Options for text that tools and people read, never HTML: messages keep their `, ', " and + as written
+    /// instead of the default \u0060-style escapes.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions(bool indented) =>
+        new() { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(Utf8JsonWriter writer, object? value)
     {
