@@ -71,4 +71,17 @@ public static class PythonNumber
         // .NET's G6 switches to exponent form at the same points as Python's g (exponent < -4 or >= 6).
         return x.ToString("G6", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
     }
+
+    /// <summary>The whole numbers nearest a fractional count, for the fix in a message: "1 or 2".</summary>
+    public static string WholeNumberChoices(double x)
+    {
+        if (double.IsNaN(x) || double.IsInfinity(x) || x < 0)
+        {
+            return "a whole number";
+        }
+
+        var low = Math.Floor(x).ToString(CultureInfo.InvariantCulture);
+        var high = Math.Ceiling(x).ToString(CultureInfo.InvariantCulture);
+        return low == high ? low : $"{low} or {high}";
+    }
 }

@@ -17,7 +17,7 @@ public static class RangeParser
         if (!PythonNumber.TryParseInt(text, out var value))
         {
             var hint = PythonNumber.TryParseFloat(text, out var f) && !double.IsNaN(f) && !double.IsInfinity(f)
-                ? $"counts are whole numbers: write {Math.Max(0, Math.Round(f))}"
+                ? $"counts are whole numbers: write {PythonNumber.WholeNumberChoices(f)}"
                 : "write a whole number such as 2, or a range such as 1..4";
             throw ValueException.Error(DiagnosticCodes.InvalidInteger, $"`{text}` is not a whole number (value is not a valid integer); {hint}");
         }

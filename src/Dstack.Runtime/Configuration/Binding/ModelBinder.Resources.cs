@@ -135,7 +135,7 @@ public sealed partial class ModelBinder
     };
 
     private static string TruncatedText(YamlScalar scalar) =>
-        scalar.TryGetDouble(out var f) && !double.IsNaN(f) && !double.IsInfinity(f) ? Math.Max(0, Math.Round(f)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "a whole number";
+        PythonNumber.WholeNumberChoices(scalar.TryGetDouble(out var f) ? f : double.NaN);
 
     private GpuSpec? ReadGpu(YamlNode node, string path)
     {

@@ -229,7 +229,7 @@ public sealed partial class ModelBinder
 
             if (scalar.Kind == ScalarKind.Float)
             {
-                throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{scalar.Value}` is not a whole number; dstack would silently truncate it: write {Math.Truncate(scalar.TryGetDouble(out var f) ? f : 0)}");
+                throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{scalar.Value}` is not a whole number; dstack would truncate it silently: write {PythonNumber.WholeNumberChoices(scalar.TryGetDouble(out var f) ? f : double.NaN)}");
             }
         }
 
