@@ -60,8 +60,8 @@ public static class GpuSpecParser
         {
             Vendor = vendor,
             Name = names is null ? null : StripTpuPrefix(names, warnings),
-            Count = count is { } c ? Shifted(() => RangeParser.ParseCount(c.Text), c.Offset) : Range<int>.Exactly(1),
-            Memory = memory is { } m ? Shifted(() => RangeParser.ParseMemory(m.Text), m.Offset) : null,
+            Count = count is { } c ? Shifted(() => RangeParser.ParseCount(c.Text), c.Offset, c.Text.Length) : Range<int>.Exactly(1),
+            Memory = memory is { } m ? Shifted(() => RangeParser.ParseMemory(m.Text), m.Offset, m.Text.Length) : null,
         };
     }
 
@@ -94,7 +94,8 @@ public static class GpuSpecParser
         return [.. names.Select(n => n.StartsWith("tpu-", StringComparison.Ordinal) ? n[4..] : n)];
     }
 
-    private static T Shifted<T>(Func<T> parse, int offset)
+    // A problem with the whole token (16G, 80GB..40GB) points at the token; one inside it keeps its place.
+    private static T Shifted<T>(Func<T> parse, int offset, int length)
     {
         try
         {
@@ -102,7 +103,8 @@ public static class GpuSpecParser
         }
         catch (ValueException e) when (offset >= 0)
         {
-            throw new ValueException(e.Issue.Shift(offset));
+            var issue = e.Issue.Offset < 0 ? e.Issue with { Offset = 0, Length = length } : e.Issue;
+            throw new ValueException(issue.Shift(offset));
         }
     }
 
