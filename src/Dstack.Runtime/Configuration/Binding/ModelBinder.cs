@@ -109,6 +109,7 @@ public sealed partial class ModelBinder
                 _ when type == typeof(bool) => ReadBool(node, path),
                 _ when type == typeof(int) => ReadInt(node, path, property),
                 _ when type == typeof(double) => ReadDouble(node, path),
+                _ when type == typeof(GpuVendor) => ReadGpuVendor(node, path),
                 _ when type.IsEnum => ReadEnum(type, node, path),
                 _ when type == typeof(Range<int>) => ReadCountRange(node, path),
                 _ when type == typeof(Range<Memory>) => ReadMemoryRange(node, path),
