@@ -84,7 +84,8 @@ public sealed partial class ModelBinder
         value = null;
         if (node is YamlScalar { IsNull: true })
         {
-            if (property.AllowsNull)
+            // A required property (`ide`, `port`) must have a value even where its type can hold null.
+            if (property.AllowsNull && !property.IsRequired)
             {
                 return true;
             }

@@ -256,7 +256,7 @@ public sealed partial class ConfigurationRules
 
         if (!isRange && service.Scaling is not null)
         {
-            Error(DiagnosticCodes.InvalidService, _map.KeySpan(service, "scaling"), "To use `scaling`, `replicas` must be set to a range, such as `replicas: 1..4`");
+            Error(DiagnosticCodes.InvalidService, _map.KeySpan(service, "scaling"), "To use `scaling`, `replicas` must be set to a range. Write, for example, `replicas: 1..4`, or remove `scaling`");
         }
     }
 
