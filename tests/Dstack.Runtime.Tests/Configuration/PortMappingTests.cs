@@ -123,6 +123,7 @@ public sealed class PortMappingTests
     [InlineData("port: 0", 7, 8, DiagnosticCodes.InvalidPort)]
     [InlineData("port: 10999", 7, 12, DiagnosticCodes.ReservedPort)]
     [InlineData("port: [8000]", 7, 13, DiagnosticCodes.WrongType)]
+    [InlineData("port: null", 7, 11, DiagnosticCodes.NullNotAllowed)]
     public void ServicePort_Invalid_IsReportedAtTheValue(string line, int column, int endColumn, string code)
     {
         var document = Load("type: service\ncommands: [a]\n" + line + "\n");
