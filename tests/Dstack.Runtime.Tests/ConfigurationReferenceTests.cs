@@ -31,7 +31,7 @@ public sealed class ConfigurationReferenceTests
     {
         var text = ConfigurationReference.RenderProperties();
 
-        foreach (var type in new[] { typeof(TaskConfiguration), typeof(DevEnvironmentConfiguration), typeof(ServiceConfiguration), typeof(Profile), typeof(Workflow), typeof(Resources.ResourcesSpec), typeof(Resources.GpuSpec) })
+        foreach (var type in new[] { typeof(TaskConfiguration), typeof(DevEnvironmentConfiguration), typeof(ServiceConfiguration), typeof(Profile), typeof(Workflow), typeof(Dstack.Runtime.Resources.ResourcesSpec), typeof(Dstack.Runtime.Resources.GpuSpec) })
         {
             foreach (var property in ModelDescriptor.For(type).Properties)
             {

@@ -94,7 +94,7 @@ public static class GpuSpecParser
         return [.. names.Select(n => n.StartsWith("tpu-", StringComparison.Ordinal) ? n[4..] : n)];
     }
 
-    // Moves a problem found inside one token to its place in the whole spec; a problem with the whole token covers the token.
+    // A problem with the whole token (16G, 80GB..40GB) points at the token; one inside it keeps its place.
     private static T Shifted<T>(Func<T> parse, int offset, int length)
     {
         try
@@ -103,8 +103,8 @@ public static class GpuSpecParser
         }
         catch (ValueException e) when (offset >= 0)
         {
-            var issue = e.Issue.Offset < 0 ? e.Issue with { Offset = offset, Length = length } : e.Issue.Shift(offset);
-            throw new ValueException(issue);
+            var issue = e.Issue.Offset < 0 ? e.Issue with { Offset = 0, Length = length } : e.Issue;
+            throw new ValueException(issue.Shift(offset));
         }
     }
 

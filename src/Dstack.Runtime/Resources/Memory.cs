@@ -47,7 +47,7 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
         {
             throw ValueException.Error(
                 DiagnosticCodes.InvalidMemory,
-                $"`{text}` is not a size (could not convert string to float: '{normalized}'); {SuggestFix(text, normalized)}");
+                $"`{text}` is not a size (could not convert string to float: '{number}'); {SuggestFix(text, normalized)}");
         }
 
         return Checked(value * factor, text);

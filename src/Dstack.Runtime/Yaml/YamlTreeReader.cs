@@ -48,6 +48,7 @@ public sealed class YamlTreeReader
         parser.Consume<DocumentStart>();
         var root = ReadNode(parser);
         parser.Consume<DocumentEnd>();
+        ReportTabIndentation(root);
         if (parser.Accept<DocumentStart>(out var second))
         {
             _diagnostics.Error(
@@ -96,7 +97,8 @@ public sealed class YamlTreeReader
                 items.Add(ReadNode(parser));
             }
 
-            var endMark = items.Count > 0 ? EndOf(items[^1], end) : end.End;
+            // A flow list ends after its `]`; a block list ends with its last item, not where the next line starts.
+            var endMark = sequenceStart.Style == SequenceStyle.Flow ? AfterBracket(end) : items.Count > 0 ? EndOf(items[^1], end) : end.End;
             var sequence = new YamlSequence(ToSpan(sequenceStart.Start, endMark), TagOf(sequenceStart.Tag), items);
             return Remember(sequenceStart.Anchor, sequence);
         }
@@ -105,7 +107,8 @@ public sealed class YamlTreeReader
         var entries = new List<YamlEntry>();
         var merged = new List<YamlEntry>();
         var firstSeen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
-        while (!parser.TryConsume<MappingEnd>(out _))
+        MappingEnd mappingEnd;
+        while (!parser.TryConsume<MappingEnd>(out mappingEnd!))
         {
             var keyNode = ReadNode(parser);
             var value = ReadNode(parser);
@@ -142,7 +145,8 @@ public sealed class YamlTreeReader
             }
         }
 
-        var mappingEndMark = entries.Count > 0 ? entries.Max(e => EndOf(e.Value, mappingStart)) : mappingStart.End;
+        var mappingEndMark = mappingStart.Style == MappingStyle.Flow ? AfterBracket(mappingEnd)
+            : entries.Count > 0 ? entries.Max(e => EndOf(e.Value, mappingStart)) : mappingStart.End;
         var mapping = new YamlMapping(ToSpan(mappingStart.Start, mappingEndMark), TagOf(mappingStart.Tag), entries);
         return Remember(mappingStart.Anchor, mapping);
     }
@@ -174,6 +178,9 @@ public sealed class YamlTreeReader
         }
     }
 
+    // YamlDotNet places the end event of a flow collection on its closing bracket, not after it.
+    private static Mark AfterBracket(ParsingEvent end) => new(end.Start.Index + 1, end.Start.Line, end.Start.Column + 1);
+
     private static Mark EndOf(YamlNode node, ParsingEvent fallback) =>
         node.Span.End > 0 ? new Mark(node.Span.End, node.Span.EndLine, node.Span.EndColumn) : fallback.End;
 
@@ -197,20 +204,17 @@ public sealed class YamlTreeReader
         var span = ToSpan(e.Start, e.End);
         var line = LineText(span.StartLine);
         var indent = line[..(line.Length - line.TrimStart(' ', '\t').Length)];
-        var tabLine = FindTabIndentedLine();
+        var reason = Clean(e.Message);
+
+        // YamlDotNet reports a tab where the enclosing mapping starts, which may be far above the tab.
+        var aboutTabs = reason.Contains("tab", StringComparison.OrdinalIgnoreCase);
+        var tabLine = FindTabIndentedLine(aboutTabs ? int.MaxValue - 1 : span.StartLine, []);
         if (tabLine > 0)
         {
-            var text = LineText(tabLine);
-            var column = text.IndexOf('\t', StringComparison.Ordinal) + 1;
-            var offset = OffsetOf(tabLine, column);
-            _diagnostics.Error(
-                DiagnosticCodes.TabIndentation,
-                new SourceSpan(tabLine, column, tabLine, column + 1, offset, offset + 1),
-                "a tab is used for indentation; YAML allows only spaces there: replace the tab with spaces");
+            ReportTab(tabLine);
             return;
         }
 
-        var reason = Clean(e.Message);
         var hint = reason switch
         {
             _ when reason.Contains("mapping values are not allowed", StringComparison.OrdinalIgnoreCase) =>
@@ -240,21 +244,78 @@ public sealed class YamlTreeReader
         return text.Trim().TrimEnd('.').Replace("While", "while", StringComparison.Ordinal);
     }
 
-    // Only called after a syntax error: a tab in a line's indentation is then the likeliest cause.
-    private int FindTabIndentedLine()
+    private int FindTabIndentedLine(int upToLine, HashSet<int> skip)
     {
         var lineNo = 0;
         foreach (var line in _text.Split('\n'))
         {
             lineNo++;
-            var trimmed = line.TrimStart(' ');
-            if (trimmed.StartsWith('\t') && trimmed.Trim().Length > 0 && !trimmed.TrimStart('\t', ' ').StartsWith('#'))
+            if (lineNo > upToLine + 1)
+            {
+                break;
+            }
+
+            var content = line.TrimStart(' ', '\t');
+            var indent = line[..(line.Length - content.Length)];
+            if (indent.Contains('\t', StringComparison.Ordinal) && content.Trim().Length > 0 && !content.StartsWith('#') && !skip.Contains(lineNo))
             {
                 return lineNo;
             }
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// YamlDotNet accepts a tab after indenting spaces (<c>"  \tcpu: 4"</c>); PyYAML, and so dstack, rejects it.
+    /// Lines inside a multi-line scalar are content, where a leading tab is allowed.
+    /// </summary>
+    private void ReportTabIndentation(YamlNode root)
+    {
+        var contentLines = new HashSet<int>();
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<YamlNode>([root]);
+        while (pending.TryPop(out var node))
+        {
+            if (!seen.Add(node))
+            {
+                continue;
+            }
+
+            switch (node)
+            {
+                case YamlScalar scalar:
+                    for (var line = scalar.Span.StartLine + 1; line <= scalar.Span.EndLine; line++)
+                    {
+                        contentLines.Add(line);
+                    }
+
+                    break;
+                case YamlSequence sequence:
+                    sequence.Items.ToList().ForEach(pending.Push);
+                    break;
+                case YamlMapping mapping:
+                    mapping.Entries.ToList().ForEach(e => pending.Push(e.Value));
+                    break;
+            }
+        }
+
+        var tabLine = FindTabIndentedLine(int.MaxValue - 1, contentLines);
+        if (tabLine > 0)
+        {
+            ReportTab(tabLine);
+        }
+    }
+
+    private void ReportTab(int line)
+    {
+        var text = LineText(line);
+        var column = text.IndexOf('\t', StringComparison.Ordinal) + 1;
+        var offset = OffsetOf(line, column);
+        _diagnostics.Error(
+            DiagnosticCodes.TabIndentation,
+            new SourceSpan(line, column, line, column + 1, offset, offset + 1),
+            "a tab is used for indentation; YAML allows only spaces there: replace the tab with spaces");
     }
 
     private SourceSpan WidenToToken(SourceSpan span)

@@ -185,6 +185,13 @@ public sealed partial class ModelBinder
 
     private GpuSpec? ReadGpuObject(YamlMapping mapping, string path, List<ValueIssue> warnings)
     {
+        // dstack wraps a single name in a list: `name: A100` means `name: [A100]`.
+        if (mapping.Find("name") is { Value: YamlScalar { IsNull: false } single } nameEntry)
+        {
+            var wrapped = nameEntry with { Value = new YamlSequence(single.Span, null, [single]) };
+            mapping = new YamlMapping(mapping.Span, mapping.Tag, [.. mapping.Entries.Select(e => ReferenceEquals(e, nameEntry) ? wrapped : e)]);
+        }
+
         var spec = (GpuSpec?)BindObject(typeof(GpuSpec), mapping, path);
         if (spec is null)
         {
@@ -199,17 +206,20 @@ public sealed partial class ModelBinder
         return spec;
     }
 
-    private GpuVendor? ReadVendor(YamlNode node, string path)
+    /// <summary>The vendor in the object form: any case, and <c>tpu</c> for Google, as dstack reads it.</summary>
+    private GpuVendor? ReadGpuVendor(YamlNode node, string path)
     {
-        if (node is YamlScalar { Kind: ScalarKind.String } scalar)
+        if (node is not YamlScalar { Kind: ScalarKind.String } scalar)
         {
-            return GpuSpecParser.TryVendor(scalar.Value, out var vendor)
-                ? vendor
-                : throw ValueException.Error(DiagnosticCodes.InvalidGpuVendor, $"'{scalar.Value}' is not a valid AcceleratorVendor; write nvidia, amd, google (or tpu) or intel");
+            WrongType(node, path, "a vendor: nvidia, amd, google (tpu) or intel");
+            return null;
         }
 
-        WrongType(node, path, "a vendor: nvidia, amd, google (or tpu) or intel");
-        return null;
+        return GpuSpecParser.TryVendor(scalar.Value, out var vendor)
+            ? vendor
+            : throw ValueException.Error(
+                DiagnosticCodes.InvalidGpuVendor,
+                $"'{scalar.Value}' is not a valid AcceleratorVendor; write nvidia, amd, google (or tpu) or intel");
     }
 
     private DiskSpec? ReadDisk(YamlNode node, string path)

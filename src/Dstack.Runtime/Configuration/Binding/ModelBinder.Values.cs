@@ -116,7 +116,8 @@ public sealed partial class ModelBinder
         }
 
         var retry = (RetrySpec?)BindObject(typeof(RetrySpec), mapping, path);
-        if (retry is not null && mapping.Find("on_events") is { } events && retry.OnEvents.Count == 0 && events.Value is YamlSequence)
+        // Only a list written empty; a list whose items were all rejected has been reported already.
+        if (retry is not null && mapping.Find("on_events") is { Value: YamlSequence { Items.Count: 0 } } events)
         {
             _diagnostics.Error(DiagnosticCodes.InvalidRetry, events.Value.Span, $"{path}.on_events: `on_events` cannot be empty; list one or more of no-capacity, interruption, error (or write `retry: false`)");
             return null;
@@ -354,7 +355,7 @@ public sealed partial class ModelBinder
             if (!allowed.Contains(entry.Key.Value))
             {
                 var hint = DidYouMean.Find(entry.Key.Value, allowed) is { } g ? $"did you mean `{g}`?" : $"allowed: {string.Join(", ", allowed)}";
-                _diagnostics.Error(DiagnosticCodes.UnknownProperty, entry.Key.Span, $"unknown property `{path}.{entry.Key.Value}` for a {(isInstance ? "instance" : "network")} volume; {hint}");
+                _diagnostics.Error(DiagnosticCodes.UnknownProperty, entry.Key.Span, $"unknown property `{path}.{entry.Key.Value}` for {(isInstance ? "an instance" : "a network")} volume; {hint}");
                 continue;
             }
 
@@ -365,7 +366,7 @@ public sealed partial class ModelBinder
         {
             if (!values.TryGetValue(key, out var node))
             {
-                _diagnostics.Error(DiagnosticCodes.MissingProperty, StartOf(mapping), $"{path}: `{key}` is required for a {(isInstance ? "instance" : "network")} volume");
+                _diagnostics.Error(DiagnosticCodes.MissingProperty, StartOf(mapping), $"{path}: `{key}` is required for {(isInstance ? "an instance" : "a network")} volume");
                 return null;
             }
 

@@ -84,7 +84,8 @@ public sealed partial class ModelBinder
         value = null;
         if (node is YamlScalar { IsNull: true })
         {
-            if (property.AllowsNull)
+            // A required property (`ide`, `port`) must have a value even where its type can hold null.
+            if (property.AllowsNull && !property.IsRequired)
             {
                 return true;
             }
@@ -109,7 +110,7 @@ public sealed partial class ModelBinder
                 _ when type == typeof(bool) => ReadBool(node, path),
                 _ when type == typeof(int) => ReadInt(node, path, property),
                 _ when type == typeof(double) => ReadDouble(node, path),
-                _ when type == typeof(GpuVendor) => ReadVendor(node, path),
+                _ when type == typeof(GpuVendor) => ReadGpuVendor(node, path),
                 _ when type.IsEnum => ReadEnum(type, node, path),
                 _ when type == typeof(Range<int>) => ReadCountRange(node, path),
                 _ when type == typeof(Range<Memory>) => ReadMemoryRange(node, path),

@@ -88,7 +88,8 @@ public sealed partial class ConfigurationRules
             DevEnvironmentConfiguration d => (d.Init, d.Ports),
             _ => ([], []),
         };
-        if (run is TaskConfiguration or ServiceConfiguration && commands.Count == 0 && run.Image is null && _map.EntryOf(run, "commands") is null)
+        if (run is TaskConfiguration or ServiceConfiguration && commands.Count == 0 && run.Image is null &&
+            _map.EntryOf(run, "commands")?.Value is null or YamlSequence)
         {
             Error(DiagnosticCodes.NothingToRun, _map.ValueSpan(run, "type"), $"Either `commands` or `image` must be set; add `commands:` with what to run{(run is TaskConfiguration ? ", such as `- python train.py`" : string.Empty)}");
         }
@@ -270,7 +271,7 @@ public sealed partial class ConfigurationRules
 
         if (!isRange && service.Scaling is not null)
         {
-            Error(DiagnosticCodes.InvalidService, _map.KeySpan(service, "scaling"), "To use `scaling`, `replicas` must be set to a range, such as `replicas: 1..4`");
+            Error(DiagnosticCodes.InvalidService, _map.KeySpan(service, "scaling"), "To use `scaling`, `replicas` must be set to a range. Write, for example, `replicas: 1..4`, or remove `scaling`");
         }
     }
 
