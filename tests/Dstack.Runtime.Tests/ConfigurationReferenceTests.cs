@@ -56,7 +56,7 @@ public sealed class ConfigurationReferenceTests
     {
         var text = ConfigurationReference.RenderProperties();
 
-        Assert.Contains("| `home_dir` | string | – | **Deprecated:** remove it; the home directory is /root.", text, StringComparison.Ordinal);
+        Assert.Contains("| `home_dir` | string | – | **Deprecated:** it has no effect, the home directory is /root: remove it.", text, StringComparison.Ordinal);
     }
 
     [Fact]

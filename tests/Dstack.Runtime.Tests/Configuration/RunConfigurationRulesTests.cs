@@ -230,7 +230,7 @@ public sealed class RunConfigurationRulesTests
     {
         var warning = Warning(Task + "retry_policy: {retry: true, duration: 1h}\n", DiagnosticCodes.DeprecatedProperty, 3, 1, 13);
 
-        Mentions(warning, "`retry_policy` is deprecated", "use `retry:");
+        Mentions(warning, "`retry_policy` is deprecated", "it still works", "write `retry:");
         var policy = Load(Task + "retry_policy: {retry: true, duration: 1h}\n").RunConfiguration!.RetryPolicy;
         Assert.Equal(new RetryPolicy { Retry = true, Duration = new Duration(3600) }, policy);
     }

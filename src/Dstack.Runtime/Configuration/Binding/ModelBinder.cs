@@ -55,7 +55,7 @@ public sealed partial class ModelBinder
 
             if (property.DeprecatedAdvice is { } advice)
             {
-                _diagnostics.Warning(DiagnosticCodes.DeprecatedProperty, entry.Key.Span, $"`{Join(path, name)}` is deprecated and has no effect: {advice}");
+                _diagnostics.Warning(DiagnosticCodes.DeprecatedProperty, entry.Key.Span, $"`{Join(path, name)}` is deprecated: {advice}");
             }
 
             if (TryBindProperty(property, entry.Value, Join(path, name), out var value))

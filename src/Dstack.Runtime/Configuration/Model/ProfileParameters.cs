@@ -33,7 +33,7 @@ public abstract record ProfileParameters
     public RetrySpec? Retry { get; init; }
 
     [Description("The legacy retry setting {retry: true, duration: 1h}; use `retry` instead.")]
-    [Deprecated("use `retry: {on_events: [...], duration: ...}` instead")]
+    [Deprecated("it still works, but write `retry: {on_events: [...], duration: ...}` instead")]
     public RetryPolicy? RetryPolicy { get; init; }
 
     [Description("Stop the run after this long: 90 (seconds), 30m, 2h, 1d, or off. Default: off.")]
@@ -62,18 +62,18 @@ public abstract record ProfileParameters
     public UtilizationPolicy? UtilizationPolicy { get; init; }
 
     [Description("Pools-era setting (dstack 0.16 to 0.18); has no effect.")]
-    [Deprecated("remove it; use `idle_duration`")]
+    [Deprecated("it has no effect: remove it and use `idle_duration`")]
     public string? TerminationPolicy { get; init; }
 
     [Description("Pools-era setting (dstack 0.16 to 0.18); has no effect.")]
-    [Deprecated("remove it; use `idle_duration`")]
+    [Deprecated("it has no effect: remove it and use `idle_duration`")]
     public string? TerminationIdleTime { get; init; }
 
     [Description("Pools-era setting (dstack 0.16 to 0.18); has no effect.")]
-    [Deprecated("remove it; fleets replaced pools")]
+    [Deprecated("it has no effect since fleets replaced pools: remove it")]
     public string? PoolName { get; init; }
 
     [Description("Pools-era setting (dstack 0.16 to 0.18); has no effect.")]
-    [Deprecated("remove it; fleets replaced pools")]
+    [Deprecated("it has no effect since fleets replaced pools: remove it")]
     public string? InstanceName { get; init; }
 }

@@ -36,7 +36,7 @@ public abstract record RunConfiguration : ProfileParameters
     public string? Shell { get; init; }
 
     [Description("Has no effect since dstack 0.18.31.")]
-    [Deprecated("remove it; the home directory is /root")]
+    [Deprecated("it has no effect, the home directory is /root: remove it")]
     public string? HomeDir { get; init; }
 
     [Description("Credentials for a private registry: {username, password}.")]
@@ -59,7 +59,7 @@ public abstract record RunConfiguration : ProfileParameters
     public EnvVariables Env { get; init; } = EnvVariables.Empty;
 
     [Description("Has no effect for tasks and services since dstack 0.18.31; dev environments run it before `init`.")]
-    [Deprecated("move these commands to the start of `commands` (or `init` for a dev environment)")]
+    [Deprecated("it has no effect for tasks and services: move these commands to the start of `commands` (a dev environment still runs it before `init`)")]
     public IReadOnlyList<string> Setup { get; init; } = [];
 
     [Description("The hardware the run needs: cpu, memory, gpu, disk, shm_size.")]
