@@ -37,31 +37,26 @@ public sealed class ConfigurationSchema
     }
 
     /// <summary>The schema of <c>.dstack/profiles.yml</c>.</summary>
-    public static JsonSchema ForProfiles()
-    {
-        var generator = new ConfigurationSchema();
-        var root = generator._root;
-        root.Title = "dstack profiles";
-        root.Description = "Profiles (.dstack/profiles.yml): named sets of placement parameters, selected with --profile or `default: true`.";
-        generator.FillObject(root, typeof(ProfilesFile));
-        generator.Flush();
-        return root;
-    }
+    public static JsonSchema ForProfiles() => ForFile(
+        typeof(ProfilesFile),
+        "dstack profiles",
+        "Profiles (.dstack/profiles.yml): named sets of placement parameters, selected with --profile or `default: true`.");
 
     /// <summary>The schema of legacy pipelines files (<c>.dstack/workflows/*.yaml</c>).</summary>
-    public static JsonSchema ForWorkflows()
-    {
-        var generator = new ConfigurationSchema();
-        var root = generator._root;
-        root.Title = "dstack workflows";
-        root.Description = "Legacy pipelines (.dstack/workflows/*.yaml).";
-        generator.FillObject(root, typeof(WorkflowsFile));
-        generator.Flush();
-        return root;
-    }
+    public static JsonSchema ForWorkflows() => ForFile(typeof(WorkflowsFile), "dstack workflows", "Legacy pipelines (.dstack/workflows/*.yaml).");
 
     /// <summary>The schema as checked-in text: two-space indented JSON with a final newline.</summary>
     public static string ToText(JsonSchema schema) => schema.ToJson().Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+
+    private static JsonSchema ForFile(Type fileType, string title, string description)
+    {
+        var generator = new ConfigurationSchema();
+        generator._root.Title = title;
+        generator._root.Description = description;
+        generator.FillObject(generator._root, fileType);
+        generator.Flush();
+        return generator._root;
+    }
 
     private void Flush()
     {
