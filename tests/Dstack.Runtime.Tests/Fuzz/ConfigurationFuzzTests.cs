@@ -110,7 +110,7 @@ public sealed class ConfigurationFuzzTests
         }
 
         valid = document.IsValid;
-        var lines = text.Split('\n').Length;
+        var lines = PositionOf(text, text.Length).Line;
         foreach (var d in document.Diagnostics)
         {
             var span = d.Span;
@@ -129,9 +129,32 @@ public sealed class ConfigurationFuzzTests
             {
                 return Describe(path, text, $"span {span} [{span.Start}, {span.End}) outside the file of {lines} lines and {text.Length} characters: {d}");
             }
+
+            var (line, column) = PositionOf(text, span.Start);
+            if (line != span.StartLine || column != span.StartColumn)
+            {
+                return Describe(path, text, $"span {span} starts at offset {span.Start}, which is ({line},{column}): {d}");
+            }
         }
 
         return null;
+    }
+
+    /// <summary>The position of an offset with the line breaks of LSP and editors: \n, \r\n and \r.</summary>
+    private static (int Line, int Column) PositionOf(string text, int offset)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i < offset; i++)
+        {
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+
+        return (line, offset - lineStart + 1);
     }
 
     private static string Describe(string path, string text, string problem)
