@@ -33,6 +33,16 @@ public sealed class ConfigurationFuzzTests
     public void LoadText_MutatedRunConfigurations_Batch4_KeepsInvariants() => RunBatch(seed: 4, DocumentsPerBatch);
 
     [Fact]
+    public void LoadText_Seeds_AreValid()
+    {
+        foreach (var (path, text) in FuzzSeeds.All)
+        {
+            var document = ConfigurationLoader.LoadText(path, text);
+            Assert.True(document.IsValid, $"{path}:\n" + string.Join('\n', document.Diagnostics));
+        }
+    }
+
+    [Fact]
     public void LoadText_DeeplyNestedDocument_ReportsWithoutCrashing()
     {
         var depth = 10_000;

@@ -16,7 +16,7 @@ internal static class FuzzSeeds
               - EPOCHS=3
             commands:
               - pip install -r requirements.txt
-              - python train.py --model ${{ env.MODEL_ID }} --epochs $EPOCHS ${{ run.args }}
+              - python train.py --model $MODEL_ID --epochs $EPOCHS ${{ run.args }}
             ports:
               - 6006
               - "8080:80"
@@ -83,11 +83,9 @@ internal static class FuzzSeeds
         ("amd.dstack.yml", """
             # An AMD task with anchors, a merge key and block scalars
             type: task
-            image: rocm/pytorch:latest
-            defaults: &defaults
-              cpu: 4..16
+            image: &image rocm/pytorch:latest
             resources:
-              <<: *defaults
+              <<: {cpu: 4..16}
               gpu: MI300X:8
               memory: 1TB
             volumes:
@@ -98,6 +96,7 @@ internal static class FuzzSeeds
                 optional: true
               - other-volume:/other
             commands:
+              - *image
               - |
                 echo "multi line"
                 python -c 'print(1)'
@@ -113,6 +112,7 @@ internal static class FuzzSeeds
         ("tpu.dstack.yml", """
             type: task
             commands: [python run.py]
+            env: [NGC_USER, NGC_API_KEY]
             resources: {gpu: "tpu:v5litepod-8", cpu: 2..8}
             registry_auth:
               username: ${{ env.NGC_USER }}
