@@ -21,6 +21,7 @@ public static class DiagnosticCodes
     public const string TabIndentation = "DSTK1006";
     public const string UnknownAlias = "DSTK1007";
     public const string MultipleDocuments = "DSTK1008";
+    public const string NestingTooDeep = "DSTK1009";
     public const string UnknownProperty = "DSTK1010";
     public const string WrongType = "DSTK1011";
     public const string MissingProperty = "DSTK1012";
@@ -86,6 +87,7 @@ public static class DiagnosticCodes
         (TabIndentation, "Tabs are used for indentation"),
         (UnknownAlias, "An alias names no anchor"),
         (MultipleDocuments, "The file holds more than one YAML document"),
+        (NestingTooDeep, "Values nest deeper than the reader allows"),
         (UnknownProperty, "A property that the configuration type does not have"),
         (WrongType, "A value of the wrong type"),
         (MissingProperty, "A required property is missing"),

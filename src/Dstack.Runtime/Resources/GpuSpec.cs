@@ -32,12 +32,14 @@ public sealed record GpuSpec
 
     /// <summary>
     /// The spec in the string grammar (<c>nvidia:A100,H100:40GB..80GB:2</c>); null when it has parts the string
-    /// form cannot hold (total_memory, compute_capability, an empty name list).
+    /// form cannot hold (total_memory, compute_capability, an empty name list, a name that the parser would read
+    /// differently: not letter-first, a vendor word, or a <c>tpu-</c> prefix, which the parser strips).
     /// </summary>
     public string? ToSpecString()
     {
         if (TotalMemory is not null || ComputeCapability is not null || Name is { Count: 0 } ||
-            Name?.Any(n => n.Length == 0 || !char.IsLetter(n[0]) || n.Contains(',') || n.Contains(':') || n.Contains(' ') || GpuSpecParser.TryVendor(n, out _)) == true)
+            Name?.Any(n => n.Length == 0 || !char.IsLetter(n[0]) || n.Contains(',') || n.Contains(':') || n.Contains(' ') ||
+                GpuSpecParser.TryVendor(n, out _) || n.StartsWith("tpu-", StringComparison.Ordinal)) == true)
         {
             return null;
         }

@@ -12,12 +12,21 @@ namespace Dstack.Runtime.Yaml;
 public sealed class YamlTreeReader
 {
     private readonly string _text;
+    private readonly LineIndex _lines;
     private readonly DiagnosticBag _diagnostics;
+    /// <summary>
+    /// How deep collections may nest. Real files need a handful of levels; the limit keeps a pathological file
+    /// (<c>[[[[...]]]]</c> ten thousand deep) from overflowing the stack, which would kill the process.
+    /// </summary>
+    public const int MaxDepth = 100;
+
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
+    private int _depth;
 
     private YamlTreeReader(string text, DiagnosticBag diagnostics)
     {
         _text = text;
+        _lines = new LineIndex(text);
         _diagnostics = diagnostics;
     }
 
@@ -25,20 +34,29 @@ public sealed class YamlTreeReader
     public static YamlNode? Read(string text, DiagnosticBag diagnostics)
     {
         var reader = new YamlTreeReader(text, diagnostics);
+        var parser = new Parser(new StringReader(text));
         try
         {
-            return reader.ReadStream();
+            return reader.ReadStream(parser);
         }
         catch (YamlException e)
         {
             reader.ReportSyntaxError(e);
             return null;
         }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException for some broken plain values inside
+            // [...] or {...} (such as `[a[b]` or a NEL character); it carries no position, so point after the last
+            // part that was read.
+            var end = parser.Current?.End ?? Mark.Empty;
+            reader.ReportSyntaxError(new SyntaxErrorException(end, end, "while scanning a plain value inside a flow collection ([...] or {...}), found a character that cannot be read there"));
+            return null;
+        }
     }
 
-    private YamlNode? ReadStream()
+    private YamlNode? ReadStream(Parser parser)
     {
-        var parser = new Parser(new StringReader(_text));
         parser.Consume<StreamStart>();
         if (parser.TryConsume<StreamEnd>(out _))
         {
@@ -74,6 +92,14 @@ public sealed class YamlTreeReader
             return new YamlScalar(span, null, string.Empty, isPlain: true, '\0', _text);
         }
 
+        if (_depth >= MaxDepth && parser.Current is { NestingIncrease: > 0 } deep)
+        {
+            var span = ToSpan(deep.Start, deep.End);
+            _diagnostics.Error(DiagnosticCodes.NestingTooDeep, span, $"values are nested more than {MaxDepth} levels deep here; a dstack configuration needs only a few levels: flatten this value");
+            parser.SkipThisAndNestedEvents();
+            return new YamlScalar(span, null, string.Empty, isPlain: true, '\0', _text);
+        }
+
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             var quote = scalar.Style switch
@@ -88,6 +114,19 @@ public sealed class YamlTreeReader
             return Remember(scalar.Anchor, node);
         }
 
+        _depth++;
+        try
+        {
+            return ReadCollection(parser);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private YamlNode ReadCollection(IParser parser)
+    {
         if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
             var items = new List<YamlNode>();
@@ -196,8 +235,14 @@ public sealed class YamlTreeReader
 
     private static string? TagOf(TagName tag) => tag.IsEmpty ? null : tag.Value;
 
-    private static SourceSpan ToSpan(Mark start, Mark end) =>
-        new((int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column, (int)start.Index, (int)Math.Max(start.Index, end.Index));
+    private SourceSpan ToSpan(Mark start, Mark end)
+    {
+        var from = (int)Math.Min(start.Index, _text.Length);
+        var to = (int)Math.Clamp(end.Index, from, _text.Length);
+        var (startLine, startColumn) = _lines.Position(from);
+        var (endLine, endColumn) = _lines.Position(to);
+        return new SourceSpan(startLine, startColumn, endLine, endColumn, from, to);
+    }
 
     private void ReportSyntaxError(YamlException e)
     {
@@ -223,6 +268,8 @@ public sealed class YamlTreeReader
                 "check the indentation of this line: keys of one mapping must start in the same column",
             _ when reason.Contains("did not find expected '-' indicator", StringComparison.OrdinalIgnoreCase) =>
                 "list items of one list must start in the same column with `- `",
+            _ when reason.Contains("inside a flow collection", StringComparison.Ordinal) =>
+                "quote the value (for example \"a[b\") and check that every [ and { is closed",
             _ when reason.Contains("found unexpected end of stream", StringComparison.OrdinalIgnoreCase) =>
                 "a quote or bracket is not closed",
             _ when indent.Length > 0 && reason.Contains("cannot start any token", StringComparison.OrdinalIgnoreCase) =>
@@ -246,15 +293,9 @@ public sealed class YamlTreeReader
 
     private int FindTabIndentedLine(int upToLine, HashSet<int> skip)
     {
-        var lineNo = 0;
-        foreach (var line in _text.Split('\n'))
+        for (var lineNo = 1; lineNo <= Math.Min(upToLine + 1, _lines.LineCount); lineNo++)
         {
-            lineNo++;
-            if (lineNo > upToLine + 1)
-            {
-                break;
-            }
-
+            var line = LineText(lineNo);
             var content = line.TrimStart(' ', '\t');
             var indent = line[..(line.Length - content.Length)];
             if (indent.Contains('\t', StringComparison.Ordinal) && content.Trim().Length > 0 && !content.StartsWith('#') && !skip.Contains(lineNo))
@@ -332,29 +373,9 @@ public sealed class YamlTreeReader
     private string LineText(int line)
     {
         var start = OffsetOf(line, 1);
-        if (start >= _text.Length)
-        {
-            return string.Empty;
-        }
-
-        var end = _text.IndexOf('\n', start);
-        return (end < 0 ? _text[start..] : _text[start..end]).TrimEnd('\r');
+        var end = _lines.NextLineStart(line);
+        return start >= end ? string.Empty : _text[start..end].TrimEnd('\n').TrimEnd('\r');
     }
 
-    private int OffsetOf(int line, int column)
-    {
-        var offset = 0;
-        for (var l = 1; l < line && offset >= 0; l++)
-        {
-            offset = _text.IndexOf('\n', offset);
-            if (offset < 0)
-            {
-                return _text.Length;
-            }
-
-            offset++;
-        }
-
-        return Math.Min(_text.Length, offset + column - 1);
-    }
+    private int OffsetOf(int line, int column) => _lines.Offset(line, column);
 }
