@@ -6,15 +6,23 @@ namespace Dstack.Runtime.Resources;
 /// <summary>The hardware a job needs, with dstack 0.18's defaults: 2.. CPUs, 8GB.. memory, 100GB.. disk, no GPU filter.</summary>
 public sealed record ResourcesSpec
 {
+    // Shared default instances: a value the user wrote is always a new object, so code that must tell a written
+    // value from a default (the local backend does not enforce cloud defaults) compares references.
+    public static Range<int> DefaultCpu { get; } = Range<int>.AtLeast(2);
+
+    public static Range<Memory> DefaultMemory { get; } = Range<Memory>.AtLeast(new Memory(8));
+
+    public static DiskSpec DefaultDisk { get; } = new();
+
     [Description("The number of CPU cores: exactly 4, or a range such as 2.. or 4..16.")]
     [DefaultValue("2..")]
     [Example("cpu: 4..")]
-    public Range<int> Cpu { get; init; } = Range<int>.AtLeast(2);
+    public Range<int> Cpu { get; init; } = DefaultCpu;
 
     [Description("The RAM: exactly 16GB, or a range such as 8GB.. or 16GB..64GB. Sizes are binary: 1GB = 1024MB.")]
     [DefaultValue("8GB..")]
     [Example("memory: 16GB..")]
-    public Range<Memory> Memory { get; init; } = Range<Memory>.AtLeast(new Memory(8));
+    public Range<Memory> Memory { get; init; } = DefaultMemory;
 
     [Description("The GPUs: a string of tokens in any order, vendor:name(s):memory:count (A100:80GB:2, 24GB..:1..2, nvidia, tpu:v5p-8), a count (2), or an object. Unset: no GPU requirement.")]
     [Example("gpu: A100:80GB:2")]
@@ -23,7 +31,7 @@ public sealed record ResourcesSpec
     [Description("The disk: a size or a range such as 100GB.. or 200GB..1TB, or {size: ...}. Null: no disk requirement.")]
     [DefaultValue("100GB..")]
     [Example("disk: 200GB..")]
-    public DiskSpec? Disk { get; init; } = new();
+    public DiskSpec? Disk { get; init; } = DefaultDisk;
 
     [Description("The size of /dev/shm, such as 16GB; PyTorch data loaders need it to be large.")]
     [Example("shm_size: 16GB")]

@@ -1,0 +1,83 @@
+using Dstack.Runtime.Resources;
+
+namespace Dstack.Runtime.Planning;
+
+/// <summary>
+/// Checks a resources spec against a machine and says, for each requirement it cannot meet, what was asked and what
+/// the machine has. Ranges are inclusive, GPU names match case-insensitively, as in dstack's offer filter (§3).
+/// </summary>
+public static class ResourceMatcher
+{
+    /// <summary>Every unmet requirement in words; empty when the machine fits.</summary>
+    /// <param name="spec">The resources of the configuration.</param>
+    /// <param name="machine">What the machine has.</param>
+    /// <param name="enforceDefaults">
+    /// False on the user's own machine: dstack's cloud defaults (2.. CPUs, 8GB.. memory, 100GB.. disk) are not
+    /// requirements there, so only values the user wrote (even if equal to a default) are checked.
+    /// </param>
+    public static IReadOnlyList<string> Unmet(ResourcesSpec spec, MachineResources machine, bool enforceDefaults = true)
+    {
+        var unmet = new List<string>();
+        if (!spec.Cpu.Contains(machine.Cpus) && (enforceDefaults || !ReferenceEquals(spec.Cpu, ResourcesSpec.DefaultCpu)))
+        {
+            unmet.Add($"cpu: needs {spec.Cpu} CPUs, the machine has {machine.Cpus}");
+        }
+
+        if (spec.Memory.Min is { } memory && machine.Memory < memory && (enforceDefaults || !ReferenceEquals(spec.Memory, ResourcesSpec.DefaultMemory)))
+        {
+            unmet.Add($"memory: needs {spec.Memory}, the machine has {machine.Memory}");
+        }
+
+        if (spec.Disk?.Size.Min is { } disk && machine.Disk < disk && (enforceDefaults || !ReferenceEquals(spec.Disk, ResourcesSpec.DefaultDisk)))
+        {
+            unmet.Add($"disk: needs {spec.Disk.Size}, the machine has {machine.Disk} free");
+        }
+
+        if (spec.Gpu is { } gpu && GpuProblem(gpu, machine.Gpus) is { } problem)
+        {
+            unmet.Add(problem);
+        }
+
+        return unmet;
+    }
+
+    /// <summary>How many of the machine's GPUs a job gets: the most the spec allows, or 0 when it asks for none.</summary>
+    public static IReadOnlyList<MachineGpu> Allocate(GpuSpec? spec, IReadOnlyList<MachineGpu> gpus)
+    {
+        if (spec is null || spec.Count.Max == 0)
+        {
+            return [];
+        }
+
+        var matching = gpus.Where(g => Fits(spec, g)).ToList();
+        return [.. matching.Take(spec.Count.Max ?? matching.Count)];
+    }
+
+    private static string? GpuProblem(GpuSpec spec, IReadOnlyList<MachineGpu> gpus)
+    {
+        var wanted = spec.Count.Min ?? 0;
+        var matching = gpus.Where(g => Fits(spec, g)).ToList();
+        if (matching.Count < wanted)
+        {
+            var has = gpus.Count == 0 ? "the machine has no GPU (nvidia-smi found none)" : $"the machine has {string.Join(", ", gpus.GroupBy(g => $"{g.Name} ({g.Memory})").Select(g => $"{g.Count()}x{g.Key}"))}";
+            return $"gpu: needs {spec}, {has}";
+        }
+
+        if (spec.TotalMemory is { } total)
+        {
+            var allocated = matching.Take(spec.Count.Max ?? matching.Count).Sum(g => g.Memory.Gigabytes);
+            if (!total.Contains(new Memory(allocated)))
+            {
+                return $"gpu: needs {total} of GPU memory in total, the matching GPUs have {new Memory(allocated)}";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Fits(GpuSpec spec, MachineGpu gpu) =>
+        (spec.Vendor is null || spec.Vendor == gpu.Vendor) &&
+        (spec.Name is not { Count: > 0 } names || names.Any(n => string.Equals(n, gpu.Name, StringComparison.OrdinalIgnoreCase))) &&
+        (spec.Memory is null || spec.Memory.Contains(gpu.Memory)) &&
+        (spec.ComputeCapability is not { } cc || (gpu.ComputeCapability is { } has && has.CompareTo(cc) >= 0));
+}

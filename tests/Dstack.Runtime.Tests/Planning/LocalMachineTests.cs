@@ -1,0 +1,38 @@
+using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Resources;
+
+namespace Dstack.Runtime.Tests.Planning;
+
+public sealed class LocalMachineTests
+{
+    [Fact]
+    public void Detect_ThisMachine_ReportsItsRealCoresMemoryAndDisk()
+    {
+        var machine = LocalMachine.Detect(Path.GetTempPath());
+
+        Assert.Equal(Environment.ProcessorCount, machine.Cpus);
+        var meminfo = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        var kib = long.Parse(meminfo.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(kib / 1024.0 / 1024.0, machine.Memory.Gigabytes, precision: 6);
+        Assert.True(machine.Disk.Gigabytes > 0);
+    }
+
+    [Fact]
+    public void NvidiaGpus_NvidiaSmiCsv_GivesCatalogNamesMemoryAndCapability()
+    {
+        const string csv = "NVIDIA A100-SXM4-80GB, 81920, 8.0\nNVIDIA GeForce RTX 4090, 24564, 8.9\nNVIDIA H200, 143771, 9.0\nNVIDIA L40S, 46068, 8.9\n";
+
+        var gpus = LocalMachine.NvidiaGpus(csv);
+
+        Assert.Equal(["A100", "RTX4090", "H200", "L40S"], gpus.Select(g => g.Name));
+        Assert.Equal([80.0, 24, 140, 45], gpus.Select(g => g.Memory.Gigabytes));
+        Assert.Equal(new ComputeCapability(8, 9), gpus[1].ComputeCapability);
+        Assert.All(gpus, g => Assert.Equal(GpuVendor.Nvidia, g.Vendor));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("garbage line\n, ,\n")]
+    public void NvidiaGpus_NoOrBrokenOutput_GivesNoGpus(string? csv) => Assert.Empty(LocalMachine.NvidiaGpus(csv));
+}
