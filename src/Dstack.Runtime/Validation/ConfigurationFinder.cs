@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Processes;
 using MAB.DotIgnore;
 
 namespace Dstack.Runtime.Validation;
@@ -77,36 +77,10 @@ public static class ConfigurationFinder
     private static IEnumerable<string> ListFolder(string folder) => GitListing(folder) ?? WalkWithIgnoreFiles(folder);
 
     /// <summary>Tracked and untracked-but-not-ignored files, as git sees them; null outside a repository or without git.</summary>
-    private static List<string>? GitListing(string folder)
-    {
-        try
-        {
-            var start = new ProcessStartInfo("git", ["-C", folder, "ls-files", "-co", "--exclude-standard", "-z", "--", "."])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var git = Process.Start(start);
-            if (git is null)
-            {
-                return null;
-            }
-
-            var output = git.StandardOutput.ReadToEnd();
-            git.StandardError.ReadToEnd();
-            if (!git.WaitForExit(TimeSpan.FromSeconds(30)) || git.ExitCode != 0)
-            {
-                return null;
-            }
-
-            return [.. output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(f => Path.GetFullPath(Path.Combine(folder, f))).Where(File.Exists)];
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    private static List<string>? GitListing(string folder) =>
+        ProgramOutput.TryRun("git", ["-C", folder, "ls-files", "-co", "--exclude-standard", "-z", "--", "."], TimeSpan.FromSeconds(30)) is { } output
+            ? [.. output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(f => Path.GetFullPath(Path.Combine(folder, f))).Where(File.Exists)]
+            : null;
 
     private static IEnumerable<string> WalkWithIgnoreFiles(string root)
     {

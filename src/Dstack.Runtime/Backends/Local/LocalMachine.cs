@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using Dstack.Runtime.Planning;
+using Dstack.Runtime.Processes;
 using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Backends.Local;
@@ -92,29 +92,6 @@ public static class LocalMachine
         }
     }
 
-    private static string? RunNvidiaSmi()
-    {
-        try
-        {
-            var start = new ProcessStartInfo("nvidia-smi", ["--query-gpu=name,memory.total,compute_cap", "--format=csv,noheader,nounits"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var smi = Process.Start(start);
-            if (smi is null)
-            {
-                return null;
-            }
-
-            var output = smi.StandardOutput.ReadToEnd();
-            smi.StandardError.ReadToEnd();
-            return smi.WaitForExit(TimeSpan.FromSeconds(10)) && smi.ExitCode == 0 ? output : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-    }
+    private static string? RunNvidiaSmi() =>
+        ProgramOutput.TryRun("nvidia-smi", ["--query-gpu=name,memory.total,compute_cap", "--format=csv,noheader,nounits"], TimeSpan.FromSeconds(10));
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Resources;
