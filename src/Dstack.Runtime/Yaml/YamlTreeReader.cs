@@ -313,6 +313,12 @@ public sealed class YamlTreeReader
     /// </summary>
     private void ReportTabIndentation(YamlNode root)
     {
+        // Most files hold no tab at all: then there is nothing to find and no reason to walk the tree.
+        if (!_text.Contains('\t', StringComparison.Ordinal))
+        {
+            return;
+        }
+
         var contentLines = new HashSet<int>();
         var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<YamlNode>([root]);
@@ -333,10 +339,18 @@ public sealed class YamlTreeReader
 
                     break;
                 case YamlSequence sequence:
-                    sequence.Items.ToList().ForEach(pending.Push);
+                    foreach (var item in sequence.Items)
+                    {
+                        pending.Push(item);
+                    }
+
                     break;
                 case YamlMapping mapping:
-                    mapping.Entries.ToList().ForEach(e => pending.Push(e.Value));
+                    foreach (var entry in mapping.Entries)
+                    {
+                        pending.Push(entry.Value);
+                    }
+
                     break;
             }
         }
