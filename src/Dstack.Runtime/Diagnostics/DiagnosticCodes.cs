@@ -70,6 +70,24 @@ public static class DiagnosticCodes
     public const string UnknownProfile = "DSTK2081";
     public const string InvalidWorkflow = "DSTK2090";
 
+    // 3xxx: run and backend
+    public const string RequiredEnvMissing = "DSTK3001";
+    public const string NoMatchingPython = "DSTK3002";
+    public const string DockerUnavailable = "DSTK3003";
+    public const string ResourcesUnmet = "DSTK3004";
+    public const string PortBusy = "DSTK3005";
+    public const string PortConflict = "DSTK3006";
+    public const string SnapshotFailed = "DSTK3007";
+    public const string RunNotFound = "DSTK3008";
+    public const string RunNameTaken = "DSTK3009";
+    public const string NoOffers = "DSTK3010";
+    public const string BuildFailed = "DSTK3011";
+    public const string InvalidOption = "DSTK3012";
+    public const string UnsupportedLocally = "DSTK3013";
+    public const string StateUnavailable = "DSTK3014";
+    public const string DotEnvSyntax = "DSTK3015";
+    public const string JobStartFailed = "DSTK3016";
+
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
 
@@ -133,6 +151,22 @@ public static class DiagnosticCodes
         (InvalidProfile, "A malformed profiles file"),
         (UnknownProfile, "A profile name that no profiles file defines"),
         (InvalidWorkflow, "A malformed pipelines workflow"),
+        (RequiredEnvMissing, "A required environment variable has no value from -e, the environment or .env"),
+        (NoMatchingPython, "No Python interpreter on this machine matches `python`"),
+        (DockerUnavailable, "`image` needs a Docker engine and none answers"),
+        (ResourcesUnmet, "The machine cannot meet the `resources` the run asks for"),
+        (PortBusy, "A local port the run needs is already in use"),
+        (PortConflict, "Two port mappings use the same local or container port"),
+        (SnapshotFailed, "The working copy of the code could not be made"),
+        (RunNotFound, "No run with that name in the state"),
+        (RunNameTaken, "An active run already has that name"),
+        (NoOffers, "No backend offer passes the backend, region, spot and price filters"),
+        (BuildFailed, "The `build` commands failed"),
+        (InvalidOption, "A command-line option value is malformed"),
+        (UnsupportedLocally, "A property the local backend cannot honour"),
+        (StateUnavailable, "The state store in $DSTACK_HOME could not be opened or written"),
+        (DotEnvSyntax, "A malformed line in a .env file"),
+        (JobStartFailed, "A job's process could not be started"),
         (InternalError, "An internal error: please report it"),
     ];
 }

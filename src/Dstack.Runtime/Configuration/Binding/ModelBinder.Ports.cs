@@ -37,6 +37,9 @@ public sealed partial class ModelBinder
         }
     }
 
+    /// <summary>Parses a port mapping as written on the command line (<c>-p 8080</c>, <c>-p 80:8080</c>, <c>-p "*:8080"</c>); throws <see cref="ValueException"/> otherwise.</summary>
+    public static PortMapping ParsePortMapping(string text) => ParsePortText(text.Trim(), null);
+
     private static PortMapping ParsePortText(string text, int? defaultLocalPort)
     {
         if (PortNumberPattern().IsMatch(text))

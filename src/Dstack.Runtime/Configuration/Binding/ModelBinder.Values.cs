@@ -64,7 +64,17 @@ public sealed partial class ModelBinder
             return seconds >= 0 ? new Duration(seconds) : throw ValueException.Error(DiagnosticCodes.InvalidDuration, $"`{scalar.Value}` is a negative duration; write a number of seconds from 0, or 30m, 2h, 1d{offHint}");
         }
 
-        var text = scalar.Value.Trim();
+        return ParseDuration(scalar.Value, allowOff);
+    }
+
+    /// <summary>
+    /// Parses a duration as written on the command line or in a file: seconds (<c>90</c>), or a whole number with
+    /// s, m, h, d or w (<c>30m</c>), or <c>off</c> where <paramref name="allowOff"/>; throws <see cref="ValueException"/> otherwise.
+    /// </summary>
+    public static Duration ParseDuration(string value, bool allowOff)
+    {
+        var offHint = allowOff ? " or off" : string.Empty;
+        var text = value.Trim();
         if (text == "off" && allowOff)
         {
             return Duration.Off;
