@@ -1,20 +1,43 @@
 using System.CommandLine;
 using Dstack.Cli.Commands;
+using Dstack.Cli.Runs;
 
 namespace Dstack.Cli;
 
-/// <summary>The <c>dstack</c> command tree. Exit codes: 0 success, 1 problems found, 2 wrong usage.</summary>
+/// <summary>The <c>dstack</c> command tree. Exit codes: 0 success, 1 problems found, 2 wrong usage; <c>run</c> exits with the job's code.</summary>
 public static class DstackCommandLine
 {
     public const int Success = 0;
     public const int ProblemsFound = 1;
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, output, error, CliContext.FromProcess);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<CliContext> context)
     {
+        // run/apply/build: everything that is not one of dstack's own options is a run argument for ${{ run.args }}.
+        IReadOnlyList<string> runArgs = [];
+        if (args.Length > 0 && RunCommand.Names.Contains(args[0]))
+        {
+            var (values, flags) = new RunOptions().Names();
+            var (own, rest) = RunArgumentSplitter.Split(args[1..], values, flags);
+            args = [args[0], .. own];
+            runArgs = rest;
+        }
+
         var root = new RootCommand("dstack for .NET: validate and run .dstack.yml tasks locally, on SSH hosts or in the cloud.");
         root.Subcommands.Add(ValidateCommand.Create(output, error));
+        foreach (var name in RunCommand.Names)
+        {
+            root.Subcommands.Add(RunCommand.Create(name, output, error, context, runArgs));
+        }
+
+        root.Subcommands.Add(PsCommand.Create(output, error, context));
+        root.Subcommands.Add(LogsCommand.Create(output, error, context));
+        root.Subcommands.Add(StopCommand.Create(output, error, context));
+        root.Subcommands.Add(AttachCommand.Create(output, error, context));
         root.Subcommands.Add(SchemaCommand.Create(output));
+        root.Subcommands.Add(RunnerCommandLine.Create(error));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -29,7 +52,8 @@ public static class DstackCommandLine
             return UsageError;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Ctrl+C is handled by the commands themselves (a run asks whether to stop), not by cancelling the action.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(configuration);
     }
 }

@@ -44,6 +44,16 @@ public sealed class DiagnosticRenderer(TextWriter output, bool color)
         }
     }
 
+    /// <summary>Prints the problems of one file (or of the command line), with the source lines underlined in a terminal.</summary>
+    public void Render(IReadOnlyList<Diagnostic> diagnostics, string? text)
+    {
+        var lines = text?.Split('\n');
+        foreach (var diagnostic in diagnostics)
+        {
+            Line(diagnostic, diagnostic.Path is null ? null : lines);
+        }
+    }
+
     private void Line(Diagnostic diagnostic, string[]? lines)
     {
         if (_console is null)

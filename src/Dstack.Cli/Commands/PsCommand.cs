@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dstack.Cli.Rendering;
+using Dstack.Cli.Runs;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.State;
+
+namespace Dstack.Cli.Commands;
+
+/// <summary><c>dstack ps [-a] [--json]</c>: the runs in the state store, newest first.</summary>
+public static class PsCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
+    {
+        var all = new Option<bool>("--all", "-a") { Description = "Also show finished runs (by default only active ones)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"runs\": [{name, status, reason, exit_code, configuration, repo, submitted_at, finished_at, attempt, jobs: [...]}]}." };
+        var command = new Command("ps", "List runs: name, configuration, status, when submitted, and how they ended.") { all, json };
+        command.SetAction(parse =>
+        {
+            var cli = context();
+            if (!CommandSupport.TryOpenStore(cli, error, out var store))
+            {
+                return DstackCommandLine.ProblemsFound;
+            }
+
+            var runs = store.ListRuns(all: true).Select(r => RunMonitor.Reconcile(store, r)).Where(r => parse.GetValue(all) || !r.Status.IsFinished()).ToList();
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(ToJson(store, runs).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return DstackCommandLine.Success;
+            }
+
+            if (runs.Count == 0)
+            {
+                output.WriteLine(parse.GetValue(all) ? "No runs." : "No active runs (dstack ps -a shows finished ones too).");
+                return DstackCommandLine.Success;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            TextTable.Write(
+                output,
+                ["RUN", "CONFIGURATION", "BACKEND", "STATUS", "SUBMITTED", "EXIT", "REASON"],
+                runs.Select(r => (IReadOnlyList<string>)[
+                    r.Name,
+                    Path.GetRelativePath(cli.WorkingDirectory, r.ConfigurationPath) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : r.ConfigurationPath,
+                    LocalOffer.Backend,
+                    r.Status.ToText(),
+                    Ago(now - r.SubmittedAt),
+                    r.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+                    TerminationReason.Describe(r.Reason, r.ExitCode),
+                ]),
+                !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
+            return DstackCommandLine.Success;
+        });
+        return command;
+    }
+
+    private static JsonObject ToJson(StateStore store, IReadOnlyList<RunRecord> runs)
+    {
+        var array = new JsonArray();
+        foreach (var run in runs)
+        {
+            var jobs = new JsonArray();
+            foreach (var job in store.ListJobs(run.Id))
+            {
+                jobs.Add(new JsonObject
+                {
+                    ["job_num"] = job.JobNum,
+                    ["attempt"] = job.Attempt,
+                    ["status"] = job.Status.ToText(),
+                    ["pid"] = job.Pid,
+                    ["exit_code"] = job.ExitCode,
+                });
+            }
+
+            array.Add(new JsonObject
+            {
+                ["name"] = run.Name,
+                ["status"] = run.Status.ToText(),
+                ["reason"] = run.Reason,
+                ["exit_code"] = run.ExitCode,
+                ["backend"] = LocalOffer.Backend,
+                ["configuration"] = run.ConfigurationPath,
+                ["repo"] = run.RepoRoot,
+                ["submitted_at"] = run.SubmittedAt.ToString("O"),
+                ["finished_at"] = run.FinishedAt?.ToString("O"),
+                ["attempt"] = run.Attempt,
+                ["jobs"] = jobs,
+            });
+        }
+
+        return new JsonObject { ["runs"] = array };
+    }
+
+    private static string Ago(TimeSpan age) => age.TotalSeconds switch
+    {
+        < 60 => $"{Math.Max(0, (int)age.TotalSeconds)} sec ago",
+        < 3600 => $"{(int)age.TotalMinutes} min ago",
+        < 86400 => $"{(int)age.TotalHours} hours ago",
+        _ => $"{(int)age.TotalDays} days ago",
+    };
+}

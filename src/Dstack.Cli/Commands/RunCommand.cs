@@ -1,0 +1,135 @@
+using System.CommandLine;
+using Dstack.Cli.Rendering;
+using Dstack.Cli.Runs;
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.State;
+
+namespace Dstack.Cli.Commands;
+
+/// <summary>
+/// <c>dstack run [DIR] [-f FILE] [options] [run args...]</c>, its newer name <c>dstack apply -f FILE</c>, and
+/// <c>dstack build</c>: plan, confirm, submit, then stay attached (ports forwarded, logs followed) unless <c>-d</c>.
+/// </summary>
+public static class RunCommand
+{
+    public static readonly string[] Names = ["run", "apply", "build"];
+
+    public static Command Create(string name, TextWriter output, TextWriter error, Func<CliContext> context, IReadOnlyList<string> runArgs)
+    {
+        var options = new RunOptions();
+        var description = name switch
+        {
+            "apply" => "Run a configuration (the same as dstack run; dstack 0.18's name for it): plan, confirm, run on this machine, forward its ports, follow its logs. Arguments after the options fill ${{ run.args }}.",
+            "build" => "Prepare a configuration's build: environment (dstack 0.11's build) and stop; later runs reuse it until the build commands change.",
+            _ => "Run a task, service or dev environment on this machine: plan, confirm, working copy of the code, forwarded ports, logs until it ends. Arguments after the options fill ${{ run.args }}. Exit code: the job's.",
+        };
+        var command = new Command(name, description);
+        options.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var problems = new List<string>();
+            var overrides = options.ToOverrides(parse, runArgs, problems) with { BuildOnly = name == "build" };
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync($"dstack {name}: {problem}");
+            }
+
+            if (problems.Count > 0)
+            {
+                return DstackCommandLine.UsageError;
+            }
+
+            var color = !parse.GetValue(options.NoColor) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"));
+            var cli = context();
+            var request = new RunRequest(cli.WorkingDirectory, parse.GetValue(options.Folder) ?? ".", parse.GetValue(options.File), overrides, cli.Environment, cli.Home);
+            return await RunAsync(request, cli, parse.GetValue(options.Detach), parse.GetValue(options.Yes), parse.GetValue(options.DryRun), output, error, color);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(RunRequest request, CliContext cli, bool detach, bool yes, bool dryRun, TextWriter output, TextWriter error, bool color)
+    {
+        var plan = RunPlanner.Plan(request);
+        var renderer = new DiagnosticRenderer(error, color);
+        renderer.Render(plan.Diagnostics, plan.Document?.Text);
+        if (!plan.CanRun)
+        {
+            await error.WriteLineAsync(plan.Diagnostics.Any(d => d.Code == DiagnosticCodes.FileNotFound && d.Path is null) ? string.Empty : "The run was not started.");
+            return DstackCommandLine.ProblemsFound;
+        }
+
+        StateStore store;
+        try
+        {
+            store = StateStore.Open(cli.Home);
+        }
+        catch (StateException e)
+        {
+            await error.WriteLineAsync($"dstack: error {DiagnosticCodes.StateUnavailable}: {e.Message}");
+            return DstackCommandLine.ProblemsFound;
+        }
+
+        var preview = plan.RequestedName ?? new RunNameGenerator().Next(store.ListRuns(all: true).Select(r => r.Name).ToHashSet(StringComparer.Ordinal));
+        PlanRenderer.Render(output, plan, preview, color);
+        if (dryRun)
+        {
+            return DstackCommandLine.Success;
+        }
+
+        if (!yes && cli.Interactive)
+        {
+            await output.WriteAsync(plan.RequestedName is null ? "Submit a new run? [y/n]: " : $"Submit the run {preview}? [y/n]: ");
+            if (Console.ReadLine()?.Trim().StartsWith('y') != true)
+            {
+                await error.WriteLineAsync("Not submitted.");
+                return DstackCommandLine.Success;
+            }
+        }
+
+        // Ports are claimed before anything starts, so a busy one is reported now, not after provisioning.
+        PortReservation? ports = null;
+        try
+        {
+            if (detach)
+            {
+                foreach (var port in plan.Ports.Where(p => !PortReservation.IsFree("127.0.0.1", p.ContainerPort)))
+                {
+                    throw new PortUnavailableException(port.ContainerPort, port, DiagnosticCodes.PortBusy, $"port {port.ContainerPort} is already in use on this machine, so the job could not listen on it; stop what uses it (ss -ltnp 'sport = :{port.ContainerPort}' shows it), or change the port");
+                }
+            }
+            else
+            {
+                ports = PortReservation.Reserve(plan.Ports, plan.Host);
+            }
+        }
+        catch (PortUnavailableException e)
+        {
+            await error.WriteLineAsync($"dstack: error {e.Code}: {e.Message}");
+            return DstackCommandLine.ProblemsFound;
+        }
+
+        RunRecord run;
+        try
+        {
+            run = RunLauncher.Submit(store, plan with { RequestedName = preview }, cli.Runner);
+        }
+        catch (Exception e) when (e is RunNameTakenException or JobStartException or StateException)
+        {
+            ports?.Dispose();
+            var code = e is RunNameTakenException ? DiagnosticCodes.RunNameTaken : e is StateException ? DiagnosticCodes.StateUnavailable : DiagnosticCodes.JobStartFailed;
+            await error.WriteLineAsync($"dstack: error {code}: {e.Message}");
+            return DstackCommandLine.ProblemsFound;
+        }
+
+        if (detach)
+        {
+            await error.WriteLineAsync($"{run.Name} submitted and running in the background: dstack ps | dstack logs {run.Name} -f | dstack attach {run.Name} | dstack stop {run.Name}");
+            return DstackCommandLine.Success;
+        }
+
+        return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, ports, plan.Host);
+    }
+}

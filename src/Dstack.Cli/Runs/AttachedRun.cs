@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using Dstack.Cli.Rendering;
+using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.State;
+
+namespace Dstack.Cli.Runs;
+
+/// <summary>
+/// Being attached to a run: its ports forwarded, its logs followed, until it ends or the user leaves. The first
+/// Ctrl+C asks "Stop the run NAME before detaching?" in a terminal (and stops it when there is no one to ask); a
+/// second Ctrl+C aborts it. Leaving closes every forwarded port.
+/// </summary>
+public sealed class AttachedRun(CliContext context, StateStore store, TextWriter output, TextWriter error, bool color)
+{
+    /// <summary>The exit code of a run the user interrupted.</summary>
+    public const int Interrupted = 130;
+
+    private int _interrupts;
+    private RunRecord? _run;
+    private readonly CancellationTokenSource _stopFollowing = new();
+    private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<int> RunAsync(RunRecord run, RunSpec spec, PortReservation? ports, string host)
+    {
+        _run = run;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        IReadOnlyList<PortForwarder> forwarders = [];
+        try
+        {
+            UrlRewriter? rewriter = null;
+            if (ports is not null)
+            {
+                forwarders = ports.StartForwarding();
+                rewriter = new UrlRewriter(ports.Ports, host);
+                if (ports.Ports.Count > 0)
+                {
+                    await error.WriteLineAsync("Forwarded ports (local -> job):");
+                    foreach (var port in ports.Ports)
+                    {
+                        await error.WriteLineAsync($"  http://{DisplayHost(host)}:{port.LocalPort} -> {port.ContainerPort}{(port.Forwarded ? string.Empty : " (the job listens on it directly)")}");
+                    }
+                }
+            }
+
+            var renderer = new LogRenderer(TextWriterStream.For(output, isError: false), TextWriterStream.For(error, isError: true), rewriter, spec.Nodes > 1, color);
+            while (true)
+            {
+                var current = await RunFollower.FollowAsync(store, store.FindRun(run.Id) ?? run, spec.Nodes, renderer.Write, follow: true, _stopFollowing.Token);
+                renderer.Flush();
+                if (current.Status.IsFinished())
+                {
+                    return ExitCode(current);
+                }
+
+                // The first Ctrl+C in a terminal stopped the following: ask what to do.
+                if (await AskToStopAsync(current))
+                {
+                    _stopFollowing.TryReset();
+                    continue;
+                }
+
+                await error.WriteLineAsync($"Detached. {current.Name} keeps running: dstack attach {current.Name} | dstack logs {current.Name} -f | dstack stop {current.Name}");
+                return 0;
+            }
+        }
+        finally
+        {
+            foreach (var forwarder in forwarders)
+            {
+                await forwarder.DisposeAsync();
+            }
+
+            ports?.Dispose();
+        }
+    }
+
+    private static string DisplayHost(string host) => host is "0.0.0.0" or "::" ? "localhost" : host;
+
+    private int ExitCode(RunRecord run) => run.Status switch
+    {
+        RunStatus.Done => 0,
+        RunStatus.Failed => run.ExitCode is { } code and not 0 ? code : 1,
+        _ when _interrupts > 0 => Interrupted,
+        _ => 1,
+    };
+
+    private void OnSignal(PosixSignalContext signal)
+    {
+        signal.Cancel = true;
+        var count = Interlocked.Increment(ref _interrupts);
+        var run = _run!;
+        if (count == 1 && context.Interactive && signal.Signal == PosixSignal.SIGINT)
+        {
+            _stopFollowing.Cancel();
+            return;
+        }
+
+        var abort = count > 1;
+        error.WriteLine(abort ? $"Aborting {run.Name}..." : $"Stopping {run.Name} (Ctrl+C again to abort)...");
+        RunMonitor.RequestStop(store, run, abort);
+        if (abort)
+        {
+            _aborted.TrySetResult();
+        }
+    }
+
+    /// <summary>Asks whether to stop the run; true when it is being stopped (keep following to the end), false to detach.</summary>
+    private async Task<bool> AskToStopAsync(RunRecord run)
+    {
+        await error.WriteAsync($"Stop the run {run.Name} before detaching? [y/n]: ");
+        var answer = Task.Run(Console.ReadLine);
+        if (await Task.WhenAny(answer, _aborted.Task) == _aborted.Task)
+        {
+            return true;
+        }
+
+        if ((await answer)?.Trim().StartsWith('y') == true)
+        {
+            RunMonitor.RequestStop(store, run, abort: false);
+            await error.WriteLineAsync($"Stopping {run.Name} (Ctrl+C again to abort)...");
+            return true;
+        }
+
+        return false;
+    }
+}

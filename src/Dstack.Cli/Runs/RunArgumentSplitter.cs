@@ -1,0 +1,54 @@
+namespace Dstack.Cli.Runs;
+
+/// <summary>
+/// Splits <c>dstack run</c>'s command line into dstack's own options and the run arguments for
+/// <c>${{ run.args }}</c>, as dstack's two-pass parse does (reference §8), minus its surprises: options are matched
+/// exactly (no prefix abbreviation, so <c>--max 5</c> stays a run argument), the first bare word is the folder, and
+/// everything after <c>--</c>, after the first unknown option, or after a second bare word belongs to the run,
+/// each argument kept whole.
+/// </summary>
+public static class RunArgumentSplitter
+{
+    public static (IReadOnlyList<string> Own, IReadOnlyList<string> RunArgs) Split(IReadOnlyList<string> args, IReadOnlySet<string> valueOptions, IReadOnlySet<string> flagOptions)
+    {
+        var own = new List<string>();
+        var rest = new List<string>();
+        var folderSeen = false;
+        var leftoverStarted = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var token = args[i];
+            if (token == "--")
+            {
+                rest.AddRange(args.Skip(i + 1));
+                break;
+            }
+
+            var name = token.StartsWith("--", StringComparison.Ordinal) && token.Contains('=', StringComparison.Ordinal) ? token[..token.IndexOf('=', StringComparison.Ordinal)] : token;
+            if (flagOptions.Contains(name) && name == token)
+            {
+                own.Add(token);
+            }
+            else if (valueOptions.Contains(name))
+            {
+                own.Add(token);
+                if (name == token && i + 1 < args.Count)
+                {
+                    own.Add(args[++i]);
+                }
+            }
+            else if (!leftoverStarted && !folderSeen && !token.StartsWith('-'))
+            {
+                own.Add(token);
+                folderSeen = true;
+            }
+            else
+            {
+                leftoverStarted = true;
+                rest.Add(token);
+            }
+        }
+
+        return (own, rest);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dstack.Runtime.Logs;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// The <c>build</c> commands of dstack 0.11, on the local machine: they run once in a working copy, and the files
+/// they create or change (installed packages, a virtual environment, downloaded models) are kept in
+/// <c>$DSTACK_HOME/cache/builds/&lt;key&gt;/</c>. Later runs of the same folder with the same build commands (and the
+/// same Python or image) get those files laid over their working copy instead of building again. Changing the build
+/// commands changes the key, so the environment is rebuilt; <c>--force-build</c> rebuilds regardless.
+/// </summary>
+public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, Func<string, string>? mask, TimeProvider time)
+{
+    /// <summary>The cache key: the code folder, the build commands, and what they run with.</summary>
+    public static string Key(RunSpec spec)
+    {
+        var text = string.Join('\n', [Path.GetFullPath(spec.RepoRoot), spec.Python ?? string.Empty, spec.Image ?? string.Empty, spec.WorkingDir ?? string.Empty, .. spec.Build]);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    public static string FolderFor(DstackHome home, RunSpec spec) => Path.Combine(home.BuildsFolder, Key(spec));
+
+    /// <summary>Builds or reuses the environment, then lays it over every working copy; null on success, the failure otherwise.</summary>
+    internal async Task<RunSupervisor.AttemptResult?> PrepareAsync(IReadOnlyList<string> copies, Func<int, Dictionary<string, string>> environment, Task stopRequested)
+    {
+        var folder = FolderFor(home, spec);
+        var files = Path.Combine(folder, "files");
+        var ready = Path.Combine(folder, "ready");
+        if (File.Exists(ready) && !spec.ForceBuild)
+        {
+            Event($"dstack: using the environment built {File.ReadAllText(ready).Trim()} (the build commands have not changed; --force-build rebuilds it)");
+        }
+        else
+        {
+            Event(spec.ForceBuild ? "dstack: building the environment (--force-build)" : Directory.Exists(folder) ? "dstack: building the environment" : "dstack: building the environment (first build for these build commands)");
+            var failure = await BuildAsync(copies[0], environment(0), folder, files, ready, stopRequested).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                return failure;
+            }
+        }
+
+        foreach (var copy in copies)
+        {
+            CopyTree(files, copy);
+        }
+
+        return null;
+    }
+
+    private async Task<RunSupervisor.AttemptResult?> BuildAsync(string copy, Dictionary<string, string> environment, string folder, string files, string ready, Task stopRequested)
+    {
+        var before = Inventory(copy);
+        var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
+        Directory.CreateDirectory(workingDirectory);
+        var script = JobScript.Build(spec.Build, spec.RunArgs);
+        using var process = JobProcess.Start(spec.Shell, ["-c", script], workingDirectory, environment);
+        var pumps = Task.WhenAll(
+            Task.Run(() => new OutputPump(process.Stdout, LogStream.Stdout, log, mask).RunAsync()),
+            Task.Run(() => new OutputPump(process.Stderr, LogStream.Stderr, log, mask).RunAsync()));
+        if (await Task.WhenAny(process.Exited, stopRequested).ConfigureAwait(false) != process.Exited)
+        {
+            process.SignalGroup(Signals.Kill);
+        }
+
+        var code = await process.Exited.ConfigureAwait(false);
+        process.SignalGroup(Signals.Kill);
+        await pumps.WaitAsync(TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
+        if (stopRequested.IsCompleted)
+        {
+            Event("dstack: the build was stopped");
+            return new RunSupervisor.AttemptResult(State.RunStatus.Terminated, TerminationReason.StoppedByUser, null);
+        }
+
+        if (code != 0)
+        {
+            Event($"dstack: the build commands failed with exit code {code}; the environment was not saved");
+            return new RunSupervisor.AttemptResult(State.RunStatus.Failed, TerminationReason.BuildFailed, code);
+        }
+
+        Directory.CreateDirectory(folder);
+        var staging = Path.Combine(folder, $"files.{System.Environment.ProcessId}.tmp");
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        var saved = 0;
+        foreach (var (relative, stamp) in Inventory(copy))
+        {
+            if (!before.TryGetValue(relative, out var old) || old != stamp)
+            {
+                CopyEntry(Path.Combine(copy, relative), Path.Combine(staging, relative));
+                saved++;
+            }
+        }
+
+        Directory.CreateDirectory(staging);
+        if (Directory.Exists(files))
+        {
+            Directory.Delete(files, recursive: true);
+        }
+
+        Directory.Move(staging, files);
+        File.WriteAllText(Path.Combine(folder, "build-commands.txt"), string.Join('\n', spec.Build) + "\n");
+        File.WriteAllText(ready, time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        Event($"dstack: the environment is built and saved ({saved} files); later runs reuse it until the build commands change");
+        return null;
+    }
+
+    private void Event(string line) => log.WriteEvent(mask is null ? line : mask(line));
+
+    /// <summary>Every file and symbolic link under <paramref name="root"/> with its size and time of last change.</summary>
+    private static Dictionary<string, (long Size, DateTime Modified)> Inventory(string root)
+    {
+        var entries = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
+        if (!Directory.Exists(root))
+        {
+            return entries;
+        }
+
+        var pending = new Stack<string>([root]);
+        while (pending.Count > 0)
+        {
+            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos())
+            {
+                var relative = Path.GetRelativePath(root, entry.FullName);
+                if (entry.LinkTarget is not null)
+                {
+                    entries[relative] = (0, entry.LastWriteTimeUtc);
+                }
+                else if (entry is DirectoryInfo directory)
+                {
+                    pending.Push(directory.FullName);
+                }
+                else if (entry is FileInfo file)
+                {
+                    entries[relative] = (file.Length, file.LastWriteTimeUtc);
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    private static void CopyTree(string source, string target)
+    {
+        if (!Directory.Exists(source))
+        {
+            return;
+        }
+
+        foreach (var relative in Inventory(source).Keys)
+        {
+            CopyEntry(Path.Combine(source, relative), Path.Combine(target, relative));
+        }
+    }
+
+    private static void CopyEntry(string source, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var info = new FileInfo(source);
+        if (File.Exists(target) || Directory.Exists(target) || new FileInfo(target).LinkTarget is not null)
+        {
+            File.Delete(target);
+        }
+
+        if (info.LinkTarget is { } link)
+        {
+            File.CreateSymbolicLink(target, link);
+        }
+        else
+        {
+            File.Copy(source, target, overwrite: true);
+            File.SetUnixFileMode(target, File.GetUnixFileMode(source));
+        }
+    }
+}

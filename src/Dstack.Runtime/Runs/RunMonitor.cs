@@ -1,0 +1,103 @@
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// Looks after runs from outside their runner: notices a runner that died (the machine rebooted, it was killed) and
+/// records the run as failed after killing what is left of its jobs; asks a runner to stop or abort.
+/// </summary>
+public static class RunMonitor
+{
+    /// <summary>How long a submitted run may wait for its runner to start before it counts as lost.</summary>
+    private static readonly TimeSpan RunnerStartLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>The run as it really is: an active run whose runner is gone is marked failed (runner_lost) first.</summary>
+    public static RunRecord Reconcile(StateStore store, RunRecord run, TimeProvider? time = null)
+    {
+        if (run.Status.IsFinished())
+        {
+            return run;
+        }
+
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var alive = run.RunnerPid is { } pid ? IsRunner(pid) : now - run.SubmittedAt < RunnerStartLimit;
+        if (alive)
+        {
+            return run;
+        }
+
+        KillJobs(store, run, Signals.Kill);
+        store.SetRunStatus(run.Id, RunStatus.Failed, now, TerminationReason.RunnerLost);
+        return store.FindRun(run.Id) ?? run;
+    }
+
+    /// <summary>Asks the run to stop (gracefully within stop_duration) or abort; false when it had already finished.</summary>
+    public static bool RequestStop(StateStore store, RunRecord run, bool abort, TimeProvider? time = null)
+    {
+        run = Reconcile(store, run, time);
+        if (run.Status.IsFinished() || !store.RequestStop(run.Id, abort ? StopRequest.Abort : StopRequest.Stop))
+        {
+            return false;
+        }
+
+        if (run.RunnerPid is { } pid && IsRunner(pid))
+        {
+            Signals.SignalProcess(pid, Signals.Terminate);
+        }
+        else
+        {
+            // The runner has not started yet, or is gone: do its work here.
+            KillJobs(store, run, Signals.Kill);
+            store.SetRunStatus(run.Id, abort ? RunStatus.Aborted : RunStatus.Terminated, (time ?? TimeProvider.System).GetUtcNow(), abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser);
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits until the run has finished (or <paramref name="limit"/> passes); returns its latest record.</summary>
+    public static async Task<RunRecord> WaitAsync(StateStore store, RunRecord run, TimeSpan limit, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTimeOffset.UtcNow + limit;
+        while (true)
+        {
+            var current = Reconcile(store, store.FindRun(run.Id) ?? run);
+            if (current.Status.IsFinished() || DateTimeOffset.UtcNow >= deadline || cancellationToken.IsCancellationRequested)
+            {
+                return current;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void KillJobs(StateStore store, RunRecord run, int signal)
+    {
+        foreach (var job in store.ListJobs(run.Id))
+        {
+            if (job.Pid is { } pid && !job.Status.IsFinished())
+            {
+                Signals.SignalGroup(pid, signal);
+            }
+        }
+    }
+
+    /// <summary>True when the process exists and is a dstack runner (not another program that got the same id later).</summary>
+    private static bool IsRunner(int pid)
+    {
+        if (!Signals.IsAlive(pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
+            return commandLine.Contains("\0runner\0", StringComparison.Ordinal) || commandLine.Contains("setsid", StringComparison.Ordinal) || commandLine.StartsWith("/bin/sh", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Dstack.Runtime.Configuration;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Diagnostics;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// The outcome of planning: the resolved spec and the offer when the run can go ahead, and every problem found
+/// (configuration, options, environment, machine) so a front end can show them all at once.
+/// </summary>
+public sealed record RunPlan
+{
+    public ConfigurationDocument? Document { get; init; }
+
+    /// <summary>The configuration file as the user named it.</summary>
+    public string ConfigurationDisplay { get; init; } = string.Empty;
+
+    public RunSpec? Spec { get; init; }
+
+    public LocalOffer? Offer { get; init; }
+
+    public string? ProfileName { get; init; }
+
+    /// <summary>The run's ports after -p: what is reserved and forwarded while attached.</summary>
+    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    /// <summary>The address forwarded ports listen on.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The requested name (configuration <c>name</c> or <c>-n</c>); null for a generated one.</summary>
+    public string? RequestedName { get; init; }
+
+    /// <summary>The user the run is submitted as (the OS user; dstack shows its server user).</summary>
+    public string User { get; init; } = System.Environment.UserName;
+
+    /// <summary>The project: the code folder's name (dstack shows its server project).</summary>
+    public string Project { get; init; } = string.Empty;
+
+    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+
+    public bool CanRun => Spec is not null && Offer is not null && !Diagnostics.Any(d => d.IsError);
+}

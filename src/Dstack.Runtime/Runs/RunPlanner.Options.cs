@@ -1,0 +1,248 @@
+using Dstack.Runtime.Configuration;
+using Dstack.Runtime.Configuration.Binding;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Resources;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>Command-line options applied over the configuration and profile; the local backend's offer filters; the script.</summary>
+public static partial class RunPlanner
+{
+    /// <summary>Container ports 10000 to 10999 belong to dstack's runner on a VM; dstack drops them silently, we say so.</summary>
+    private const int ReservedFrom = 10000;
+    private const int ReservedTo = 10999;
+
+    private static Profile ApplyOptions(Profile profile, RunOverrides overrides, List<Diagnostic> diagnostics)
+    {
+        if (overrides.MaxDuration is { } maxDuration && Parse("--max-duration", maxDuration, () => ModelBinder.ParseDuration(maxDuration, allowOff: true), diagnostics) is { } duration)
+        {
+            profile = profile with { MaxDuration = duration };
+        }
+
+        if (overrides.Retry is { } retry)
+        {
+            profile = profile with { Retry = retry ? RetrySpec.AllEvents : RetrySpec.Disabled };
+        }
+
+        if (overrides.RetryDuration is { } retryDuration && Parse("--retry-duration", retryDuration, () => ModelBinder.ParseDuration(retryDuration, allowOff: false), diagnostics) is { } window)
+        {
+            profile = profile with { Retry = (profile.Retry is { IsEnabled: true } current ? current : RetrySpec.AllEvents) with { Duration = window } };
+        }
+
+        if (overrides.SpotPolicy is { } spot)
+        {
+            var policy = ModelBinder.EnumNames(typeof(SpotPolicy)).FirstOrDefault(n => n.Name == spot);
+            if (policy.Value is SpotPolicy value)
+            {
+                profile = profile with { SpotPolicy = value };
+            }
+            else
+            {
+                diagnostics.Add(CommandLineError(DiagnosticCodes.InvalidOption, $"--spot-policy {spot}: write spot, on-demand or auto"));
+            }
+        }
+
+        if (overrides.MaxPrice is { } price)
+        {
+            if (price > 0 && double.IsFinite(price))
+            {
+                profile = profile with { MaxPrice = price };
+            }
+            else
+            {
+                diagnostics.Add(CommandLineError(DiagnosticCodes.InvalidOption, $"--max-price {price}: the price per hour must be above 0, such as 1.5"));
+            }
+        }
+
+        if (overrides.Backends.Count > 0)
+        {
+            var names = ModelBinder.EnumNames(typeof(BackendType));
+            var backends = new List<BackendType>();
+            foreach (var backend in overrides.Backends)
+            {
+                if (names.FirstOrDefault(n => n.Name == backend.Trim().ToLowerInvariant()).Value is BackendType type)
+                {
+                    backends.Add(type);
+                }
+                else
+                {
+                    var hint = DidYouMean.Find(backend, names.Select(n => n.Name)) is { } best ? $"did you mean {best}? " : string.Empty;
+                    diagnostics.Add(CommandLineError(DiagnosticCodes.InvalidOption, $"-b {backend}: not a backend; {hint}backends: {string.Join(", ", names.Select(n => n.Name))}"));
+                }
+            }
+
+            profile = profile with { Backends = backends };
+        }
+
+        if (overrides.Regions.Count > 0)
+        {
+            profile = profile with { Regions = overrides.Regions };
+        }
+
+        if (overrides.InstanceTypes.Count > 0)
+        {
+            profile = profile with { InstanceTypes = overrides.InstanceTypes };
+        }
+
+        return profile;
+    }
+
+    private static ResourcesSpec ApplyResourceOptions(ResourcesSpec resources, RunOverrides overrides, List<Diagnostic> diagnostics)
+    {
+        // --gpu replaces the whole gpu spec (dstack 0.18.7, #1455): merging made `gpu: 24GB` + `--gpu H100` unsatisfiable.
+        if (overrides.Gpu is { } gpu && Parse("--gpu", gpu, () => GpuSpecParser.Parse(gpu), diagnostics) is { } spec)
+        {
+            resources = resources with { Gpu = spec };
+        }
+
+        if (overrides.Disk is { } disk && Parse("--disk", disk, () => RangeParser.ParseMemory(disk), diagnostics) is { } size)
+        {
+            resources = resources with { Disk = new DiskSpec { Size = size } };
+        }
+
+        return resources;
+    }
+
+    private static T? Parse<T>(string option, string value, Func<T> parse, List<Diagnostic> diagnostics)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ValueException e)
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.InvalidOption, $"{option} {value}: {e.Message}"));
+            return default;
+        }
+    }
+
+    /// <summary>
+    /// dstack's merge (reference §7): container ports unique within the file and within the flags, flags replace the
+    /// file's entry for the same container port, then local ports must be unique.
+    /// </summary>
+    private static IReadOnlyList<PortMapping> MergePorts(RunConfiguration configuration, RunOverrides overrides, string display, List<Diagnostic> diagnostics)
+    {
+        var fromFile = configuration switch
+        {
+            TaskConfiguration task => task.Ports,
+            DevEnvironmentConfiguration dev => dev.Ports,
+            ServiceConfiguration { Port: { } port } => [port],
+            _ => [],
+        };
+        var merged = fromFile.ToList();
+        var flagged = new HashSet<int>();
+        foreach (var text in overrides.Ports)
+        {
+            PortMapping mapping;
+            try
+            {
+                mapping = ModelBinder.ParsePortMapping(text);
+            }
+            catch (ValueException e)
+            {
+                diagnostics.Add(CommandLineError(DiagnosticCodes.InvalidOption, $"-p {text}: {e.Message}"));
+                continue;
+            }
+
+            if (!flagged.Add(mapping.ContainerPort))
+            {
+                diagnostics.Add(CommandLineError(DiagnosticCodes.PortConflict, $"-p {text}: container port {mapping.ContainerPort} is mapped twice on the command line; give each container port one -p"));
+                continue;
+            }
+
+            merged.RemoveAll(p => p.ContainerPort == mapping.ContainerPort);
+            merged.Add(mapping);
+        }
+
+        foreach (var reserved in merged.Where(p => p.ContainerPort is >= ReservedFrom and <= ReservedTo).ToList())
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.PortConflict, DiagnosticSeverity.Warning, $"port {reserved}: container ports {ReservedFrom} to {ReservedTo} are reserved by dstack's runner, so this port is not forwarded (dstack drops it silently); use another port", SourceSpan.FileStart, display));
+            merged.Remove(reserved);
+        }
+
+        foreach (var group in merged.Where(p => p.LocalPort is not null).GroupBy(p => p.LocalPort).Where(g => g.Count() > 1))
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.PortConflict, $"local port {group.Key} is used by {string.Join(" and ", group)}; give each mapping its own local port (or \"*:PORT\" for any free one)"));
+        }
+
+        return merged;
+    }
+
+    private static void CheckOfferFilters(Profile profile, List<Diagnostic> diagnostics)
+    {
+        if (profile.Backends is { } backends && !backends.Contains(BackendType.Local))
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: backends [{string.Join(", ", backends.Select(b => ModelBinder.EnumNames(typeof(BackendType)).First(n => Equals(n.Value, b)).Name))}] excludes the local backend, the only one configured here; add local to backends, or pass -b local"));
+        }
+
+        if (profile.Regions is { Count: > 0 } regions && !regions.Contains(LocalOffer.Region, StringComparer.OrdinalIgnoreCase))
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: regions [{string.Join(", ", regions)}] excludes this machine (its region is `local`); remove regions from the configuration or profile, or pass -r local"));
+        }
+
+        if (profile.InstanceTypes is { Count: > 0 } types && !types.Contains("local", StringComparer.OrdinalIgnoreCase))
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: instance_types [{string.Join(", ", types)}] excludes this machine (its instance type is `local`); remove instance_types, or add local"));
+        }
+
+        if (profile.SpotPolicy == SpotPolicy.Spot)
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, "no offers: spot_policy spot asks for spot instances, and this machine is on-demand; use --on-demand or --spot-auto (auto takes on-demand when there is no spot)"));
+        }
+
+        // max_price: the local machine costs $0/hour, so every max_price admits it.
+    }
+
+    private static void CheckLocalSupport(RunConfiguration configuration, ConfigurationDocument document, string display, List<Diagnostic> diagnostics)
+    {
+        if (configuration.Image is null && configuration.Volumes.Count > 0)
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Error, "volumes: without `image`, the local backend runs jobs directly on this machine, where a volume cannot be mounted at a job path; read the data from its folder on this machine instead, or add `image:` to run in Docker", SpanOf(document, "volumes"), display));
+        }
+
+        if (configuration.Image is not null && configuration.Volumes.OfType<NetworkVolumeMount>().Any())
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Error, "volumes: network volumes are cloud disks and do not exist on the local backend; mount a folder of this machine instead (/path/on/this/machine:/data)", SpanOf(document, "volumes"), display));
+        }
+
+        if (configuration is ServiceConfiguration { Replicas.Min: > 1 })
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Warning, "replicas: the local backend runs one replica of a service", SpanOf(document, "replicas"), display));
+        }
+    }
+
+    private static string ScriptOf(RunConfiguration configuration, IReadOnlyList<string> runArgs, List<Diagnostic> diagnostics, string display)
+    {
+        IReadOnlyList<string> commands = configuration switch
+        {
+            TaskConfiguration task => task.Commands,
+            ServiceConfiguration service => service.Commands,
+            // A dev environment: setup and init, then it stays up until stopped (there is no IDE server locally).
+            DevEnvironmentConfiguration dev => [.. dev.Setup, .. dev.Init, "echo \"dstack: the dev environment is ready in $PWD; stop it with dstack stop $DSTACK_RUN_NAME\"", "exec tail -f /dev/null"],
+            _ => [],
+        };
+        try
+        {
+            var script = JobScript.Build(commands, runArgs);
+            if (configuration.Entrypoint is { } entrypoint && configuration.Image is null)
+            {
+                script = $"{entrypoint} {ShellQuote.Join(commands)}";
+            }
+
+            return script;
+        }
+        catch (ValueException e)
+        {
+            diagnostics.Add(new Diagnostic(e.Issue.Code, DiagnosticSeverity.Error, e.Message, SourceSpan.FileStart, display));
+            return string.Empty;
+        }
+    }
+
+    private static string ShellOf(RunConfiguration configuration) => configuration.Shell switch
+    {
+        null or "bash" => "/bin/bash",
+        "sh" => "/bin/sh",
+        { } path => path,
+    };
+}

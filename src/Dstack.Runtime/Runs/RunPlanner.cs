@@ -1,0 +1,196 @@
+using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Configuration;
+using Dstack.Runtime.Configuration.Binding;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Configuration.Profiles;
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Planning;
+using Dstack.Runtime.Resources;
+using Dstack.Runtime.Runs.Environment;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// Configuration + profile + command-line options + environment + run arguments → a resolved <see cref="RunSpec"/>
+/// and the local machine's offer, or every reason it cannot run. Nothing is started and nothing is written.
+/// </summary>
+public static partial class RunPlanner
+{
+    public static RunPlan Plan(RunRequest request)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var repoRoot = Path.GetFullPath(request.RepoFolder, request.WorkingDirectory);
+        var project = Path.GetFileName(repoRoot.TrimEnd('/'));
+        if (!Directory.Exists(repoRoot))
+        {
+            return Failed(CommandLineError(DiagnosticCodes.FileNotFound, $"{request.RepoFolder}: no such folder; name the folder whose code the run gets (default: the current folder)"));
+        }
+
+        var (configurationPath, display) = FindConfiguration(request, repoRoot);
+        if (configurationPath is null)
+        {
+            return Failed(CommandLineError(DiagnosticCodes.FileNotFound, request.ConfigurationFile is null
+                ? $"{request.RepoFolder} has no .dstack.yml; name the configuration with -f FILE"
+                : $"{request.ConfigurationFile}: no such file; check the path given to -f"));
+        }
+
+        var document = ConfigurationLoader.LoadFile(configurationPath, display);
+        diagnostics.AddRange(document.Diagnostics);
+        if (document.Kind != ConfigurationKind.Run || document.RunConfiguration is not { } configuration)
+        {
+            if (document.IsValid)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCodes.InvalidConfigurationType, DiagnosticSeverity.Error, "this is not a run configuration (a task, service or dev environment); name a *.dstack.yml file with -f", SourceSpan.FileStart, display));
+            }
+
+            return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
+        }
+
+        if (!document.IsValid)
+        {
+            return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
+        }
+
+        var overrides = request.Overrides;
+        var selection = ProfileResolver.Select(ProfileResolver.ProfileFiles(repoRoot, request.Home.Root), overrides.Profile ?? request.Environment.GetValueOrDefault("DSTACK_PROFILE"));
+        diagnostics.AddRange(selection.Diagnostics);
+        var profile = ApplyOptions(ProfileResolver.Merge(configuration, selection.Profile), overrides, diagnostics);
+        var resources = ApplyResourceOptions(configuration.Resources, overrides, diagnostics);
+        var host = string.IsNullOrWhiteSpace(overrides.Host) ? "127.0.0.1" : overrides.Host.Trim();
+        var ports = MergePorts(configuration, overrides, display, diagnostics);
+
+        var dotEnv = DotEnvFile.Load(Path.Combine(repoRoot, ".env"));
+        if (dotEnv is not null)
+        {
+            diagnostics.AddRange(dotEnv.Diagnostics);
+        }
+
+        var environment = EnvironmentResolver.Resolve(configuration.Env, overrides.Env, request.Environment, dotEnv, display);
+        diagnostics.AddRange(environment.Diagnostics);
+
+        string? python = null;
+        if (configuration.Python is { } version && configuration.Image is null)
+        {
+            var lookup = PythonInterpreter.Find(version, request.Environment.GetValueOrDefault("PATH"));
+            python = lookup.Executable;
+            if (python is null)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCodes.NoMatchingPython, DiagnosticSeverity.Error, lookup.ErrorMessage(version), SpanOf(document, "python"), display));
+            }
+        }
+
+        if (configuration.Image is { } image)
+        {
+            var docker = DockerEngine.Probe(TimeSpan.FromSeconds(3));
+            if (!docker.Available)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCodes.DockerUnavailable, DiagnosticSeverity.Error, docker.ErrorMessage(image), SpanOf(document, "image"), display));
+            }
+        }
+
+        CheckLocalSupport(configuration, document, display, diagnostics);
+
+        var machine = LocalMachine.Detect(request.Home.Root);
+        var unmet = ResourceMatcher.Unmet(resources, machine, enforceDefaults: false);
+        if (unmet.Count > 0)
+        {
+            diagnostics.Add(new Diagnostic(
+                DiagnosticCodes.ResourcesUnmet,
+                DiagnosticSeverity.Error,
+                $"this machine cannot run the configuration: {string.Join("; ", unmet)}. Lower the requirement (or use --gpu/--disk), or run it on a bigger machine",
+                SpanOf(document, "resources"),
+                display));
+        }
+
+        CheckOfferFilters(profile, diagnostics);
+        var offer = new LocalOffer($"local ({System.Environment.MachineName})", machine);
+        var gpus = ResourceMatcher.Allocate(resources.Gpu, machine.Gpus);
+        var script = ScriptOf(configuration, overrides.RunArgs, diagnostics, display);
+        var spec = new RunSpec
+        {
+            RunName = overrides.Name ?? configuration.Name ?? string.Empty,
+            Type = configuration.Type,
+            ConfigurationPath = configurationPath,
+            RepoRoot = repoRoot,
+            Script = script,
+            Shell = ShellOf(configuration),
+            WorkingDir = configuration.WorkingDir,
+            Env = [.. environment.Variables.Select(v => new EnvEntry(v.Key, v.Value))],
+            Secrets = [.. environment.SecretValues],
+            Ports = ports,
+            Nodes = configuration is TaskConfiguration task ? task.Nodes : 1,
+            Gpus = [.. Enumerable.Range(0, gpus.Count).Select(i => machine.Gpus.ToList().IndexOf(gpus[i]))],
+            HasMachineGpus = machine.Gpus.Count > 0,
+            Python = configuration.Python,
+            PythonExecutable = python,
+            Image = configuration.Image,
+            Entrypoint = configuration.Entrypoint,
+            Privileged = configuration.Privileged ?? false,
+            User = configuration.User,
+            MaxDuration = profile.MaxDuration?.Seconds,
+            StopDuration = profile.StopDuration is { } stop ? stop.Seconds : 300,
+            RetryOn = profile.Retry is { IsEnabled: true } retry ? retry.OnEvents : [],
+            RetryDuration = profile.Retry?.Duration?.Seconds ?? 3600,
+            Build = configuration is TaskConfiguration t ? t.Build : [],
+            ForceBuild = overrides.ForceBuild,
+            BuildOnly = overrides.BuildOnly,
+            Reload = overrides.Reload,
+            RunArgs = overrides.RunArgs,
+            Instance = offer.Instance,
+            Resources = machine.ToString(),
+        };
+        if (overrides.BuildOnly && spec.Build.Count == 0)
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.NothingToRun, DiagnosticSeverity.Error, "dstack build: the configuration has no build commands; add `build:` with the commands that prepare the environment", SourceSpan.FileStart, display));
+        }
+
+        return new RunPlan
+        {
+            Document = document,
+            ConfigurationDisplay = display,
+            Spec = spec,
+            Offer = offer,
+            ProfileName = selection.Profile.Name is { Length: > 0 } name ? name : null,
+            Ports = ports,
+            Host = host,
+            RequestedName = overrides.Name ?? configuration.Name,
+            Project = project,
+            Diagnostics = diagnostics,
+        };
+
+        RunPlan Failed(Diagnostic problem) => new() { Diagnostics = [problem], Project = project };
+    }
+
+    private static (string? Path, string Display) FindConfiguration(RunRequest request, string repoRoot)
+    {
+        if (request.ConfigurationFile is { } file)
+        {
+            var full = Path.GetFullPath(file, request.WorkingDirectory);
+            return (File.Exists(full) ? full : null, file);
+        }
+
+        foreach (var name in new[] { ".dstack.yml", ".dstack.yaml" })
+        {
+            var candidate = Path.Combine(repoRoot, name);
+            if (File.Exists(candidate))
+            {
+                var display = Path.GetRelativePath(request.WorkingDirectory, candidate);
+                return (candidate, display.StartsWith("..", StringComparison.Ordinal) ? candidate : display);
+            }
+        }
+
+        return (null, string.Empty);
+    }
+
+    internal static Diagnostic CommandLineError(string code, string message) => new(code, DiagnosticSeverity.Error, message, SourceSpan.FileStart, null);
+
+    private static SourceSpan SpanOf(ConfigurationDocument document, string property)
+    {
+        if (document.Root is Yaml.YamlMapping mapping && mapping.Find(property) is { } entry)
+        {
+            return entry.Key.Span;
+        }
+
+        return SourceSpan.FileStart;
+    }
+}

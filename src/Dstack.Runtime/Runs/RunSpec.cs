@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dstack.Runtime.Configuration.Model;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// Everything the runner needs to run a run, resolved: configuration, profile, command-line options, environment and
+/// run arguments already applied. Stored as JSON in the state store <see cref="WithoutSecrets">without secret
+/// values</see>; the values reach the runner through its environment.
+/// </summary>
+public sealed record RunSpec
+{
+    public required string RunName { get; init; }
+
+    /// <summary>task, service or dev-environment.</summary>
+    public required string Type { get; init; }
+
+    public required string ConfigurationPath { get; init; }
+
+    /// <summary>The folder whose code the jobs get (a working copy of it).</summary>
+    public required string RepoRoot { get; init; }
+
+    /// <summary>The script of reference §9 (commands joined with &amp;&amp;, run arguments substituted).</summary>
+    public required string Script { get; init; }
+
+    /// <summary>The shell program that runs <see cref="Script"/> with <c>-c</c>.</summary>
+    public string Shell { get; init; } = "/bin/bash";
+
+    /// <summary>Relative to the working copy (or absolute); null for its root.</summary>
+    public string? WorkingDir { get; init; }
+
+    /// <summary>The user's variables, in order. Values are null in the stored spec.</summary>
+    public IReadOnlyList<EnvEntry> Env { get; init; } = [];
+
+    /// <summary>Values never to show in logs; empty in the stored spec.</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    public int Nodes { get; init; } = 1;
+
+    /// <summary>Indexes (as nvidia-smi numbers them) of the GPUs each job may use.</summary>
+    public IReadOnlyList<int> Gpus { get; init; } = [];
+
+    /// <summary>True when the machine has GPUs at all (then CUDA_VISIBLE_DEVICES tells each job which are its own).</summary>
+    public bool HasMachineGpus { get; init; }
+
+    public string? Python { get; init; }
+
+    public string? PythonExecutable { get; init; }
+
+    public string? Image { get; init; }
+
+    public string? Entrypoint { get; init; }
+
+    public bool Privileged { get; init; }
+
+    public string? User { get; init; }
+
+    /// <summary>Seconds; null = no limit.</summary>
+    public long? MaxDuration { get; init; }
+
+    /// <summary>Seconds of graceful stop before the kill; null = wait for ever.</summary>
+    public long? StopDuration { get; init; } = 300;
+
+    public IReadOnlyList<RetryEvent> RetryOn { get; init; } = [];
+
+    public long RetryDuration { get; init; } = 3600;
+
+    public IReadOnlyList<string> Build { get; init; } = [];
+
+    public bool ForceBuild { get; init; }
+
+    /// <summary>Prepare the <see cref="Build"/> environment and stop (<c>dstack build</c>).</summary>
+    public bool BuildOnly { get; init; }
+
+    public bool Reload { get; init; }
+
+    public IReadOnlyList<string> RunArgs { get; init; } = [];
+
+    /// <summary>The offer's description, as the plan showed it.</summary>
+    public string Instance { get; init; } = "local";
+
+    public string Resources { get; init; } = string.Empty;
+
+    public bool Retries(RetryEvent retryEvent) => RetryOn.Contains(retryEvent);
+
+    /// <summary>The spec with every environment value and secret removed: what the state store keeps.</summary>
+    public RunSpec WithoutSecrets() => this with
+    {
+        Env = [.. Env.Select(e => e with { Value = null })],
+        Secrets = [],
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    public static RunSpec FromJson(string json) => JsonSerializer.Deserialize<RunSpec>(json, Options) ?? throw new JsonException("the run spec is empty");
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+}
+
+/// <summary>One environment variable of a job; the value is null where the spec is stored.</summary>
+public sealed record EnvEntry(string Name, string? Value);

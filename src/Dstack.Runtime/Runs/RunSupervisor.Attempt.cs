@@ -1,0 +1,323 @@
+using Dstack.Runtime.Logs;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.Snapshots;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>One attempt of a run: working copies, build, start all jobs, wait, stop, clean up.</summary>
+public sealed partial class RunSupervisor
+{
+    private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PipeDrainLimit = TimeSpan.FromSeconds(5);
+
+    private async Task<AttemptResult> RunAttemptAsync(int attempt, Func<DateTimeOffset> markStarted, DateTimeOffset? firstStart)
+    {
+        _store.SetRunStatus(_run.Id, RunStatus.Provisioning, _time.GetUtcNow());
+        var copies = PrepareWorkingCopies(attempt);
+        if (copies is null)
+        {
+            return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
+        }
+
+        if (_spec.Build.Count > 0)
+        {
+            var build = await new BuildCache(Home, _spec, _logs[0], _mask, _time).PrepareAsync(copies, EnvironmentFor, _stopRequested.Task).ConfigureAwait(false);
+            if (build is not null)
+            {
+                return build;
+            }
+        }
+
+        if (_spec.BuildOnly)
+        {
+            Event(0, "dstack: the environment is ready");
+            return new AttemptResult(RunStatus.Done, TerminationReason.AllJobsDone, 0);
+        }
+
+        var jobs = new List<RunningJob>();
+        try
+        {
+            for (var rank = 0; rank < _spec.Nodes; rank++)
+            {
+                jobs.Add(StartJob(rank, attempt, copies[rank]));
+            }
+        }
+        catch (Exception e) when (e is JobStartException or IOException or UnauthorizedAccessException)
+        {
+            Event(0, $"dstack: {e.Message}");
+            await StopJobsAsync(jobs, StopRequest.Abort).ConfigureAwait(false);
+            await DrainAsync(jobs).ConfigureAwait(false);
+            return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
+        }
+
+        var started = markStarted();
+        _store.SetRunStatus(_run.Id, RunStatus.Running, _time.GetUtcNow());
+        var syncs = _spec.Reload ? StartReload(copies) : [];
+        try
+        {
+            return await SuperviseAsync(jobs, firstStart ?? started).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var sync in syncs)
+            {
+                sync.Dispose();
+            }
+        }
+    }
+
+    private List<string>? PrepareWorkingCopies(int attempt)
+    {
+        try
+        {
+            var snapshot = CodeSnapshot.Scan(_spec.RepoRoot);
+            Event(0, $"dstack: copying the code of {_spec.RepoRoot}: {snapshot.Files.Count} files, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
+            var copies = new List<string>();
+            for (var rank = 0; rank < _spec.Nodes; rank++)
+            {
+                var target = Path.Combine(Home.CodeFolder(_run.Name), $"job-{rank}");
+                TryDelete(target);
+                snapshot.CopyTo(target);
+                copies.Add(target);
+            }
+
+            return copies;
+        }
+        catch (Exception e) when (e is SnapshotException or IOException or UnauthorizedAccessException)
+        {
+            Event(0, $"dstack: attempt {attempt}: the working copy could not be made: {e.Message}");
+            return null;
+        }
+    }
+
+    private Dictionary<string, string> EnvironmentFor(int rank)
+    {
+        string? shim = null;
+        if (_spec.PythonExecutable is { } python)
+        {
+            shim = PythonInterpreter.CreateShimFolder(python, Path.Combine(Home.RunFolder(_run.Name), "python"));
+        }
+
+        return JobEnvironment.Build(_spec, rank, _runnerEnvironment, shim);
+    }
+
+    private RunningJob StartJob(int rank, int attempt, string copy)
+    {
+        var workingDirectory = _spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
+        if (_spec.Image is null)
+        {
+            Directory.CreateDirectory(workingDirectory);
+        }
+
+        var environment = EnvironmentFor(rank);
+        string program;
+        IReadOnlyList<string> arguments;
+        if (_spec.Image is { } image)
+        {
+            program = "docker";
+            var containerDirectory = _spec.WorkingDir is { Length: > 0 } d ? (d.StartsWith('/') ? d : $"/workflow/{d}") : "/workflow";
+            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, [.. _spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty))], _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], $"dstack-{_run.Name}-{rank}", _spec.Entrypoint, _spec.Privileged, _spec.User);
+            workingDirectory = copy;
+        }
+        else
+        {
+            program = _spec.Shell;
+            arguments = ["-c", _spec.Script];
+        }
+
+        Event(rank, _spec.Nodes > 1 ? $"dstack: starting job {rank} of {_spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job");
+        var process = JobProcess.Start(program, arguments, workingDirectory, environment);
+        var now = _time.GetUtcNow();
+        _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, now, null));
+        var pumps = Task.WhenAll(
+            Task.Run(() => new OutputPump(process.Stdout, LogStream.Stdout, _logs[rank], _mask).RunAsync()),
+            Task.Run(() => new OutputPump(process.Stderr, LogStream.Stderr, _logs[rank], _mask).RunAsync()));
+        return new RunningJob(rank, attempt, process, pumps);
+    }
+
+    private List<FolderSync> StartReload(List<string> copies)
+    {
+        Event(0, $"dstack: --reload: changes in {_spec.RepoRoot} are copied into the running job");
+        return [.. copies.Select(copy => FolderSync.Start(_spec.RepoRoot, copy))];
+    }
+
+    private async Task<AttemptResult> SuperviseAsync(List<RunningJob> jobs, DateTimeOffset started)
+    {
+        var maxDuration = _spec.MaxDuration is { } seconds
+            ? Task.Delay(Max(TimeSpan.Zero, started + TimeSpan.FromSeconds(seconds) - _time.GetUtcNow()), _time)
+            : Task.Delay(Timeout.Infinite);
+        string? stopReason = null;
+        StopRequest stopKind = StopRequest.None;
+        RunningJob? firstFailure = null;
+        while (jobs.Any(j => !j.Process.Exited.IsCompleted))
+        {
+            var waits = jobs.Where(j => !j.Process.Exited.IsCompleted).Select(j => (Task)j.Process.Exited).Append(_stopRequested.Task).Append(maxDuration).ToList();
+            var done = await Task.WhenAny(waits).ConfigureAwait(false);
+            if (done == _stopRequested.Task)
+            {
+                stopKind = await _stopRequested.Task.ConfigureAwait(false);
+                stopReason = stopKind == StopRequest.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser;
+                break;
+            }
+
+            if (done == maxDuration)
+            {
+                Event(0, $"dstack: max_duration ({new Configuration.Model.Duration(_spec.MaxDuration)}) reached: stopping the run");
+                stopKind = StopRequest.Stop;
+                stopReason = TerminationReason.MaxDurationExceeded;
+                break;
+            }
+
+            foreach (var job in jobs.Where(j => j.Process.Exited.IsCompleted && !j.Recorded))
+            {
+                RecordExit(job);
+                if (job.Process.Exited.Result != 0 && firstFailure is null)
+                {
+                    firstFailure = job;
+                }
+            }
+
+            if (firstFailure is not null && jobs.Any(j => !j.Process.Exited.IsCompleted))
+            {
+                Event(firstFailure.Rank, $"dstack: job {firstFailure.Rank} exited with code {firstFailure.Process.Exited.Result}; stopping the other jobs of the run");
+                stopKind = StopRequest.Stop;
+                break;
+            }
+        }
+
+        if (stopKind != StopRequest.None)
+        {
+            await StopJobsAsync(jobs, stopKind).ConfigureAwait(false);
+        }
+
+        await DrainAsync(jobs).ConfigureAwait(false);
+        foreach (var job in jobs.Where(j => !j.Recorded))
+        {
+            RecordExit(job, stopReason is null ? null : RunStatus.Terminated);
+        }
+
+        if (stopReason is not null)
+        {
+            return stopReason == TerminationReason.AbortedByUser
+                ? new AttemptResult(RunStatus.Aborted, stopReason, null)
+                : new AttemptResult(RunStatus.Terminated, stopReason, null);
+        }
+
+        if (firstFailure is not null)
+        {
+            return new AttemptResult(RunStatus.Failed, TerminationReason.JobFailed, firstFailure.Process.Exited.Result);
+        }
+
+        return new AttemptResult(RunStatus.Done, TerminationReason.AllJobsDone, 0);
+    }
+
+    private void RecordExit(RunningJob job, RunStatus? status = null)
+    {
+        job.Recorded = true;
+        var code = job.Process.Exited.IsCompleted ? job.Process.Exited.Result : (int?)null;
+        var final = status ?? (code == 0 ? RunStatus.Done : RunStatus.Failed);
+        _store.SaveJob(new JobRecord(_run.Id, job.Rank, job.Attempt, final, job.Process.Pid, code, null, _time.GetUtcNow()));
+        if (code is { } exit && status is null)
+        {
+            Event(job.Rank, $"dstack: job {job.Rank} exited with code {exit}");
+        }
+    }
+
+    /// <summary>A graceful stop sends SIGTERM to every job's group and waits up to stop_duration before SIGKILL; an abort kills at once.</summary>
+    private async Task StopJobsAsync(List<RunningJob> jobs, StopRequest kind)
+    {
+        _store.SetRunStatus(_run.Id, RunStatus.Terminating, _time.GetUtcNow());
+        var alive = jobs.Where(j => !j.Process.Exited.IsCompleted).ToList();
+        if (kind == StopRequest.Abort)
+        {
+            alive.ForEach(j => j.Process.SignalGroup(Signals.Kill));
+        }
+        else
+        {
+            alive.ForEach(j => j.Process.SignalGroup(Signals.Terminate));
+            var exited = Task.WhenAll(alive.Select(j => j.Process.Exited));
+            var limit = _spec.StopDuration is { } seconds ? Task.Delay(TimeSpan.FromSeconds(seconds), _time) : Task.Delay(Timeout.Infinite);
+            var first = await Task.WhenAny(exited, limit, WaitForAbortAsync()).ConfigureAwait(false);
+            if (first != exited)
+            {
+                Event(0, first == limit ? $"dstack: the jobs did not stop within stop_duration ({new Configuration.Model.Duration(_spec.StopDuration)}): killing them" : "dstack: aborting: killing the jobs");
+                alive.ForEach(j => j.Process.SignalGroup(Signals.Kill));
+            }
+        }
+
+        await Task.WhenAll(jobs.Select(j => j.Process.Exited)).ConfigureAwait(false);
+    }
+
+    private async Task WaitForAbortAsync()
+    {
+        // A stop that is already under way becomes an abort when `dstack stop -x` (or a second Ctrl+C) asks for one.
+        while (true)
+        {
+            await Task.Delay(StopPollInterval, _time).ConfigureAwait(false);
+            try
+            {
+                if (_store.FindRun(_run.Id)?.StopRequest == StopRequest.Abort)
+                {
+                    return;
+                }
+            }
+            catch (StateException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Kills what a job left behind in its group (background processes), then waits for its output to be fully logged.</summary>
+    private async Task DrainAsync(List<RunningJob> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            if (job.Process.IsGroupAlive)
+            {
+                job.Process.SignalGroup(Signals.Terminate);
+                var deadline = _time.GetUtcNow() + LeftoverGrace;
+                while (job.Process.IsGroupAlive && _time.GetUtcNow() < deadline)
+                {
+                    await Task.Delay(20, _time).ConfigureAwait(false);
+                }
+
+                job.Process.SignalGroup(Signals.Kill);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(jobs.Select(j => j.Pumps)).WaitAsync(PipeDrainLimit, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Event(0, "dstack: a process that left the job's process group still holds its output; the rest of its output is not logged");
+        }
+
+        jobs.ForEach(j => j.Process.Dispose());
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KB",
+        _ => $"{bytes / 1024.0 / 1024.0:0.#} MB",
+    };
+
+    private sealed class RunningJob(int rank, int attempt, JobProcess process, Task pumps)
+    {
+        public int Rank { get; } = rank;
+
+        public int Attempt { get; } = attempt;
+
+        public JobProcess Process { get; } = process;
+
+        public Task Pumps { get; } = pumps;
+
+        public bool Recorded { get; set; }
+    }
+}

@@ -1,0 +1,182 @@
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Logs;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.Snapshots;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// The runner: the process that owns one run on the local machine, as dstack's runner owns a job on a VM. It makes
+/// the working copies, prepares the <c>build</c> environment, starts the jobs together, copies their output into the
+/// logs, records every status, and stops the jobs on request, on <c>max_duration</c>, or when one node fails. It runs
+/// detached from the terminal, so a run goes on after the CLI that submitted it has gone.
+/// </summary>
+public sealed partial class RunSupervisor
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly StateStore _store;
+    private readonly RunRecord _run;
+    private readonly RunSpec _spec;
+    private readonly IReadOnlyDictionary<string, string> _runnerEnvironment;
+    private readonly TimeProvider _time;
+    private readonly TaskCompletionSource<StopRequest> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<string, string>? _mask;
+    private readonly List<JobLogWriter> _logs = [];
+
+    public RunSupervisor(StateStore store, RunRecord run, RunSpec spec, IReadOnlyDictionary<string, string> runnerEnvironment, TimeProvider? time = null)
+    {
+        _store = store;
+        _run = run;
+        _spec = spec;
+        _runnerEnvironment = runnerEnvironment;
+        _time = time ?? TimeProvider.System;
+        var masker = new SecretMasker(spec.Secrets);
+        _mask = masker.IsEmpty ? null : masker.Mask;
+    }
+
+    private DstackHome Home => _store.Home;
+
+    /// <summary>Called when the runner receives SIGTERM: looks up what was asked (a stop or an abort) and acts on it.</summary>
+    public void OnStopSignal()
+    {
+        var request = _store.FindRun(_run.Id)?.StopRequest ?? StopRequest.Stop;
+        _stopRequested.TrySetResult(request == StopRequest.None ? StopRequest.Stop : request);
+    }
+
+    /// <summary>Runs the run to its end and returns its final record.</summary>
+    public async Task<RunRecord> RunAsync()
+    {
+        using var pollStop = new CancellationTokenSource();
+        var poller = PollStopRequestsAsync(pollStop.Token);
+        try
+        {
+            for (var rank = 0; rank < _spec.Nodes; rank++)
+            {
+                _logs.Add(new JobLogWriter(Home.LogFile(_run.Name, rank)));
+            }
+
+            await RunAttemptsAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Event(0, $"dstack: the runner failed: {e.Message}");
+            _store.SetRunStatus(_run.Id, RunStatus.Failed, _time.GetUtcNow(), TerminationReason.RunnerLost);
+        }
+        finally
+        {
+            await pollStop.CancelAsync().ConfigureAwait(false);
+            await poller.ConfigureAwait(false);
+            foreach (var log in _logs)
+            {
+                log.Dispose();
+            }
+
+            TryDelete(Home.CodeFolder(_run.Name));
+        }
+
+        return _store.FindRun(_run.Id)!;
+    }
+
+    private async Task RunAttemptsAsync()
+    {
+        DateTimeOffset? firstFailure = null;
+        DateTimeOffset? firstStart = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (_stopRequested.Task.IsCompleted)
+            {
+                var request = await _stopRequested.Task.ConfigureAwait(false);
+                Finish(request == StopRequest.Abort ? RunStatus.Aborted : RunStatus.Terminated, request == StopRequest.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser, null);
+                return;
+            }
+
+            if (attempt > 1)
+            {
+                _store.SetAttempt(_run.Id, attempt);
+            }
+
+            var result = await RunAttemptAsync(attempt, () => firstStart ??= _time.GetUtcNow(), firstStart).ConfigureAwait(false);
+            if (result.Status != RunStatus.Failed || result.Reason != TerminationReason.JobFailed || !_spec.Retries(RetryEvent.Error))
+            {
+                Finish(result.Status, result.Reason, result.ExitCode);
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            firstFailure ??= now;
+            if (now - firstFailure.Value > TimeSpan.FromSeconds(_spec.RetryDuration))
+            {
+                Event(0, $"dstack: not retrying: the run has been failing for longer than retry.duration ({new Duration(_spec.RetryDuration)})");
+                Finish(result.Status, result.Reason, result.ExitCode);
+                return;
+            }
+
+            Event(0, $"dstack: the run failed (exit code {result.ExitCode}); retrying (attempt {attempt + 1}), as retry.on_events includes error");
+            _store.SetRunStatus(_run.Id, RunStatus.Submitted, now, "retrying after error");
+            await Task.WhenAny(Task.Delay(RetryDelay, _time), _stopRequested.Task).ConfigureAwait(false);
+        }
+    }
+
+    private void Finish(RunStatus status, string? reason, int? exitCode)
+    {
+        _store.SetRunStatus(_run.Id, status, _time.GetUtcNow(), reason, exitCode);
+    }
+
+    private void Event(int rank, string line)
+    {
+        if (rank < _logs.Count)
+        {
+            _logs[rank].WriteEvent(_mask is null ? line : _mask(line));
+        }
+    }
+
+    private async Task PollStopRequestsAsync(CancellationToken cancellationToken)
+    {
+        // A backstop for the SIGTERM that `dstack stop` sends: a request written just before this runner started
+        // listening for signals is still seen.
+        while (!cancellationToken.IsCancellationRequested && !_stopRequested.Task.IsCompleted)
+        {
+            try
+            {
+                await Task.Delay(StopPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (_store.FindRun(_run.Id)?.StopRequest is { } request and not StopRequest.None)
+                {
+                    _stopRequested.TrySetResult(request);
+                }
+            }
+            catch (StateException)
+            {
+                // The store is busy or briefly unreadable; the next poll tries again.
+            }
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a file held open by a process that escaped its group; `dstack ps` reports nothing wrong.
+        }
+    }
+
+    internal sealed record AttemptResult(RunStatus Status, string Reason, int? ExitCode);
+}

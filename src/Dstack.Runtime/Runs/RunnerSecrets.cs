@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// The environment values and secrets of a run, which the CLI hands to the runner through the runner's own
+/// environment (readable only by the same user, like the job's environment itself) instead of the state store.
+/// </summary>
+public sealed record RunnerSecrets(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets)
+{
+    public static RunnerSecrets Of(RunSpec spec) => new(
+        spec.Env.Where(e => e.Value is not null).GroupBy(e => e.Name).ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.Ordinal),
+        spec.Secrets);
+
+    public string ToJson() => JsonSerializer.Serialize(new Payload(Env, Secrets));
+
+    public static RunnerSecrets FromJson(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return new RunnerSecrets(new Dictionary<string, string>(), []);
+        }
+
+        var payload = JsonSerializer.Deserialize<Payload>(json) ?? throw new JsonException("empty runner secrets");
+        return new RunnerSecrets(payload.Env, payload.Secrets);
+    }
+
+    /// <summary>The stored spec with its values put back.</summary>
+    public RunSpec Apply(RunSpec stored) => stored with
+    {
+        Env = [.. stored.Env.Select(e => e with { Value = Env.TryGetValue(e.Name, out var value) ? value : e.Value ?? string.Empty })],
+        Secrets = Secrets,
+    };
+
+    private sealed record Payload(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets);
+}

@@ -1,0 +1,29 @@
+namespace Dstack.Runtime.Runs;
+
+/// <summary>Why a run ended, in the words the state store, <c>dstack ps</c> and the JSON output use (dstack's names where it has one).</summary>
+public static class TerminationReason
+{
+    public const string AllJobsDone = "all_jobs_done";
+    public const string JobFailed = "container_exited_with_error";
+    public const string StoppedByUser = "stopped_by_user";
+    public const string AbortedByUser = "aborted_by_user";
+    public const string MaxDurationExceeded = "max_duration_exceeded";
+    public const string BuildFailed = "build_failed";
+    public const string StartFailed = "start_failed";
+    public const string RunnerLost = "runner_lost";
+
+    /// <summary>The reason in words, for tables and messages.</summary>
+    public static string Describe(string? reason, int? exitCode) => reason switch
+    {
+        AllJobsDone => "finished",
+        JobFailed => exitCode is { } code ? $"exited with code {code}" : "a job failed",
+        StoppedByUser => "stopped",
+        AbortedByUser => "aborted",
+        MaxDurationExceeded => "stopped: max_duration reached",
+        BuildFailed => exitCode is { } code ? $"build failed with code {code}" : "build failed",
+        StartFailed => "could not start",
+        RunnerLost => "the runner process ended unexpectedly",
+        null => string.Empty,
+        _ => reason,
+    };
+}

@@ -1,0 +1,39 @@
+namespace Dstack.Runtime.State;
+
+/// <summary>
+/// The folder that holds dstack's state: <c>$DSTACK_HOME</c>, or <c>~/.dstack</c>. Inside: <c>state.db</c>,
+/// <c>runs/&lt;run&gt;/logs/</c>, <c>runs/&lt;run&gt;/code/</c> while a run is active, and <c>cache/</c>.
+/// </summary>
+public sealed record DstackHome(string Root)
+{
+    public string StateDatabase => Path.Combine(Root, "state.db");
+
+    public string RunsFolder => Path.Combine(Root, "runs");
+
+    public string CacheFolder => Path.Combine(Root, "cache");
+
+    public string BuildsFolder => Path.Combine(CacheFolder, "builds");
+
+    public string RunFolder(string runName) => Path.Combine(RunsFolder, runName);
+
+    public string LogsFolder(string runName) => Path.Combine(RunFolder(runName), "logs");
+
+    public string LogFile(string runName, int jobNum) => Path.Combine(LogsFolder(runName), $"job-{jobNum}.log");
+
+    public string RunnerLog(string runName) => Path.Combine(RunFolder(runName), "runner.log");
+
+    /// <summary>The working copies of a run's jobs; removed when the run ends.</summary>
+    public string CodeFolder(string runName) => Path.Combine(RunFolder(runName), "code");
+
+    /// <summary>$DSTACK_HOME when set (and not empty), else <c>~/.dstack</c>.</summary>
+    public static DstackHome FromEnvironment(IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var configured = environment is null ? System.Environment.GetEnvironmentVariable("DSTACK_HOME") : environment.GetValueOrDefault("DSTACK_HOME");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return new DstackHome(Path.GetFullPath(configured));
+        }
+
+        return new DstackHome(Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".dstack"));
+    }
+}

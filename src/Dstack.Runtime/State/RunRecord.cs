@@ -1,0 +1,24 @@
+namespace Dstack.Runtime.State;
+
+/// <summary>
+/// A run as the state store keeps it. <see cref="Spec"/> is the resolved run spec as JSON, without secret values
+/// (environment values reach the runner through its standard input, never through the store).
+/// </summary>
+public sealed record RunRecord(
+    long Id,
+    string Name,
+    RunStatus Status,
+    string ConfigurationPath,
+    string RepoRoot,
+    string Spec,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? FinishedAt,
+    int? ExitCode,
+    string? Reason,
+    int? RunnerPid,
+    StopRequest StopRequest,
+    int Attempt)
+{
+    /// <summary>How long the run has existed (until it finished).</summary>
+    public TimeSpan Age(DateTimeOffset now) => (FinishedAt ?? now) - SubmittedAt;
+}

@@ -1,0 +1,166 @@
+using Microsoft.Data.Sqlite;
+
+namespace Dstack.Runtime.State;
+
+/// <summary>
+/// Runs, jobs and status history in <c>$DSTACK_HOME/state.db</c>: SQLite in WAL mode, so readers never block the
+/// writer, and short immediate transactions, so two <c>dstack</c> processes at once never lose or corrupt a record
+/// (SQLite serialises the writers; a busy database is waited for, up to <see cref="BusyTimeout"/>).
+/// </summary>
+public sealed partial class StateStore
+{
+    private const int SchemaVersion = 1;
+
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _connectionString;
+
+    private StateStore(DstackHome home)
+    {
+        Home = home;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = home.StateDatabase,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+    }
+
+    public DstackHome Home { get; }
+
+    /// <summary>Opens (creating when needed) the store of <paramref name="home"/>; throws <see cref="StateException"/> when it cannot.</summary>
+    public static StateStore Open(DstackHome home)
+    {
+        try
+        {
+            Directory.CreateDirectory(home.Root);
+            var store = new StateStore(home);
+            store.Migrate();
+            return store;
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StateException($"{home.StateDatabase}: the state store cannot be opened ({Describe(e)}); check that the folder is writable, or set DSTACK_HOME to another folder", e);
+        }
+    }
+
+    private static string Describe(Exception e) => e is SqliteException sqlite ? $"SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message.Replace("SQLite Error ", string.Empty, StringComparison.Ordinal)}" : e.Message;
+
+    private void Migrate()
+    {
+        using var connection = Connect();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        var current = Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (current >= SchemaVersion)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL,
+                configuration TEXT NOT NULL,
+                repo TEXT NOT NULL,
+                spec TEXT NOT NULL,
+                submitted_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                exit_code INTEGER,
+                reason TEXT,
+                runner_pid INTEGER,
+                stop_request TEXT NOT NULL DEFAULT 'none',
+                attempt INTEGER NOT NULL DEFAULT 1
+            );
+            CREATE TABLE IF NOT EXISTS jobs (
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                job_num INTEGER NOT NULL,
+                attempt INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                pid INTEGER,
+                exit_code INTEGER,
+                started_at INTEGER,
+                finished_at INTEGER,
+                PRIMARY KEY (run_id, job_num, attempt)
+            );
+            CREATE TABLE IF NOT EXISTS status_history (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                job_num INTEGER,
+                status TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                reason TEXT
+            );
+            CREATE INDEX IF NOT EXISTS status_history_run ON status_history(run_id, id);
+            """, transaction);
+        Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
+        transaction.Commit();
+    }
+
+    private SqliteConnection Connect()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    {
+        try
+        {
+            using var connection = Connect();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var result = work(connection, transaction);
+            transaction.Commit();
+            return result;
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException($"{Home.StateDatabase}: the state store could not be written ({Describe(e)}); if another dstack process holds it for long, try again", e);
+        }
+    }
+
+    private T Read<T>(Func<SqliteConnection, T> work)
+    {
+        try
+        {
+            using var connection = Connect();
+            return work(connection);
+        }
+        catch (SqliteException e)
+        {
+            throw new StateException($"{Home.StateDatabase}: the state store could not be read ({Describe(e)})", e);
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static long Millis(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromMillis(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);
+}
