@@ -45,7 +45,8 @@ internal sealed class DotEnvParser
             return next;
         }
 
-        if (string.CompareOrdinal(_text, i, "export", 0, 6) == 0 && i + 6 < contentEnd && IsBlank(_text[i + 6]))
+        // `export KEY=VALUE` is shell syntax for the same thing; a lone `export` is a key like any other word.
+        if (string.CompareOrdinal(_text, i, "export", 0, 6) == 0 && i + 6 < contentEnd && IsBlank(_text[i + 6]) && SkipBlanks(i + 6, contentEnd) < contentEnd)
         {
             i = SkipBlanks(i + 6, contentEnd);
         }

@@ -80,6 +80,7 @@ public sealed class DotEnvFileTests
     [Theory]
     [InlineData("A=1\nNO_EQUALS\nB=2\n", 2, 1, 2, 10, "`NO_EQUALS` has no `=`, so the line is ignored: write NO_EQUALS=value, or NO_EQUALS= for an empty value")]
     [InlineData("A=1\nexport B\n", 2, 8, 2, 9, "`B` has no `=`")]
+    [InlineData("export \n", 1, 1, 1, 7, "`export` has no `=`")]
     [InlineData("A=1\n  NAME # note\n", 2, 3, 2, 7, "`NAME` has no `=`")]
     [InlineData("=value\n", 1, 1, 1, 2, "the line has no name before `=`, so it is ignored: write NAME=value")]
     [InlineData("MY-VAR=1\n", 1, 1, 1, 7, "`MY-VAR` is not a variable name (names start with a letter or _ and hold only letters, digits and _), so the line is ignored: write MY_VAR")]
