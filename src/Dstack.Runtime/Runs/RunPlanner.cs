@@ -65,7 +65,7 @@ public static partial class RunPlanner
             diagnostics.AddRange(dotEnv.Diagnostics);
         }
 
-        var environment = EnvironmentResolver.Resolve(configuration.Env, overrides.Env, request.Environment, dotEnv, display);
+        var environment = EnvironmentResolver.Resolve(configuration.Env, overrides.Env, request.Environment, dotEnv, display, document.SourceMap);
         diagnostics.AddRange(environment.Diagnostics);
 
         string? python = null;

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.State;
+
+namespace Dstack.Cli.Tests.Runs;
+
+/// <summary>
+/// A project folder and a private $DSTACK_HOME for end-to-end runs of the real <c>dstack</c> program. Disposing
+/// kills whatever a failed test left running (jobs and runners) and deletes both folders.
+/// </summary>
+public sealed class DstackSandbox : IDisposable
+{
+    public static readonly string Apphost = Path.Combine(AppContext.BaseDirectory, "dstack");
+
+    private readonly TempFolder _folder = new();
+    private readonly List<DstackProcess> _processes = [];
+
+    public DstackSandbox()
+    {
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(Project);
+    }
+
+    public string Home => Path.Combine(_folder.Path, "home");
+
+    public string Project => Path.Combine(_folder.Path, "project");
+
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    public string Write(string relative, string text)
+    {
+        var full = Path.Combine(Project, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+        return full;
+    }
+
+    public DstackProcess Start(params string[] args)
+    {
+        Assert.True(File.Exists(Apphost), $"{Apphost} is missing: the test project must reference Dstack.Cli");
+        var start = new ProcessStartInfo(Apphost)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Project,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DSTACK_HOME"] = Home;
+        start.Environment.Remove("NO_COLOR");
+        start.Environment.Remove("DSTACK_PROFILE");
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new DstackProcess(Process.Start(start)!);
+        _processes.Add(process);
+        return process;
+    }
+
+    public async Task<DstackResult> RunAsync(params string[] args)
+    {
+        var process = Start(args);
+        return await process.WaitAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary><c>dstack ps -a --json</c>, parsed.</summary>
+    public async Task<JsonElement> RunsAsync()
+    {
+        var result = await RunAsync("ps", "-a", "--json");
+        Assert.True(result.Code == 0, result.ToString());
+        return JsonDocument.Parse(result.Output).RootElement.GetProperty("runs").Clone();
+    }
+
+    public async Task<JsonElement> RunAsync(string name) =>
+        (await RunsAsync()).EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);
+
+    /// <summary>Every process whose environment says it belongs to <paramref name="runName"/> (jobs and all they started).</summary>
+    public static IReadOnlyList<int> JobProcesses(string runName)
+    {
+        var found = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var environment = File.ReadAllText(Path.Combine(folder, "environ"));
+                if (environment.Contains($"\0DSTACK_RUN_NAME={runName}\0", StringComparison.Ordinal) || environment.StartsWith($"DSTACK_RUN_NAME={runName}\0", StringComparison.Ordinal))
+                {
+                    if (!File.ReadAllText(Path.Combine(folder, "stat")).Contains(") Z ", StringComparison.Ordinal))
+                    {
+                        found.Add(pid);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Waits (bounded) until no process of the run is left; returns what is still there.</summary>
+    public static async Task<IReadOnlyList<int>> WaitForNoJobProcessesAsync(string runName, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var left = JobProcesses(runName);
+            if (left.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                return left;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            process.Kill();
+        }
+
+        try
+        {
+            var store = StateStore.Open(new DstackHome(Home));
+            foreach (var run in store.ListRuns(all: false))
+            {
+                if (run.RunnerPid is { } runner)
+                {
+                    Signals.SignalProcess(runner, Signals.Kill);
+                }
+
+                foreach (var job in store.ListJobs(run.Id))
+                {
+                    if (job.Pid is { } pid)
+                    {
+                        Signals.SignalGroup(pid, Signals.Kill);
+                    }
+                }
+            }
+        }
+        catch (StateException)
+        {
+        }
+
+        _folder.Dispose();
+    }
+}
