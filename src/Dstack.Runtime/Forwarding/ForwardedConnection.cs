@@ -1,11 +1,10 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Dstack.Runtime.Forwarding;
 
 /// <summary>One accepted client connection of a <see cref="PortForwarder"/> and its connection to the target.</summary>
-internal sealed class ForwardedConnection(PortForwarder owner, Socket client)
+internal sealed partial class ForwardedConnection(PortForwarder owner, Socket client, bool allowSplice)
 {
     private Socket? _upstream;
     private int _aborted;
@@ -87,58 +86,5 @@ internal sealed class ForwardedConnection(PortForwarder owner, Socket client)
         }
 
         return null;
-    }
-
-    /// <summary>Copies <paramref name="from"/> to <paramref name="to"/> until the end of the stream, then half-closes <paramref name="to"/>.</summary>
-    private async Task PumpAsync(Socket from, Socket to)
-    {
-        byte[]? buffer = null;
-        var drained = true;
-        try
-        {
-            while (true)
-            {
-                if (drained)
-                {
-                    // A zero-byte receive waits for data without a buffer: an idle connection holds no memory, and one
-                    // with data waiting keeps its buffer.
-                    var ready = from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
-                    if (!ready.IsCompleted && buffer is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = null;
-                    }
-
-                    await ready.ConfigureAwait(false);
-                }
-
-                buffer ??= ArrayPool<byte>.Shared.Rent(PortForwarder.BufferSize);
-                var read = await from.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    to.Shutdown(SocketShutdown.Send);
-                    return;
-                }
-
-                for (var sent = 0; sent < read;)
-                {
-                    sent += await to.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None).ConfigureAwait(false);
-                }
-
-                owner.Count(read);
-                drained = read < buffer.Length;
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            Abort();
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
     }
 }

@@ -8,9 +8,10 @@ namespace Dstack.Runtime.Forwarding;
 /// directions, for as long as the CLI is attached to a run: <c>-p 8080:80</c> listens on 8080 and relays to the job's 80.
 /// </summary>
 /// <remarks>
-/// Each connection copies both ways at once with pooled 64 KiB buffers, and passes a half-close on: when one side
-/// stops sending, the other side's sending half is shut down too, so request-then-reply protocols work. A reset on
-/// one side resets the other. When the target refuses (the job does not listen yet) the client's connection is
+/// Each connection copies both ways at once with pooled 64 KiB buffers; on Linux a direction that carries a bulk
+/// transfer moves to splice(2), which relays inside the kernel without copying the bytes through the process. A
+/// half-close is passed on: when one side stops sending, the other side's sending half is shut down too, so
+/// request-then-reply protocols work. A reset on one side resets the other. When the target refuses (the job does not listen yet) the client's connection is
 /// closed and the forwarder goes on accepting. <see cref="DisposeAsync"/> stops accepting, closes every connection
 /// and the listener, and returns when all of them have ended.
 /// </remarks>
@@ -22,6 +23,7 @@ public sealed class PortForwarder : IAsyncDisposable
     private static readonly TimeSpan AcceptErrorPause = TimeSpan.FromMilliseconds(50);
 
     private readonly Socket _listener;
+    private readonly bool _allowSplice;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly HashSet<ForwardedConnection> _connections = [];
@@ -29,10 +31,12 @@ public sealed class PortForwarder : IAsyncDisposable
     private Task? _disposing;
     private int _active;
     private long _bytes;
+    private int _splicedDirections;
 
-    private PortForwarder(Socket listener, IPEndPoint localEndPoint, IPEndPoint target)
+    private PortForwarder(Socket listener, IPEndPoint localEndPoint, IPEndPoint target, bool allowSplice)
     {
         _listener = listener;
+        _allowSplice = allowSplice;
         LocalEndPoint = localEndPoint;
         Target = target;
     }
@@ -54,7 +58,21 @@ public sealed class PortForwarder : IAsyncDisposable
     /// <see cref="PortReservation"/>, so no other process can take the port in between), to <paramref name="target"/>.
     /// The forwarder owns the listener from now on.
     /// </summary>
-    public static PortForwarder Start(Socket listener, IPEndPoint target)
+    public static PortForwarder Start(Socket listener, IPEndPoint target) => Start(listener, target, allowSplice: true);
+
+    /// <summary>Binds <paramref name="listenOn"/> (port 0 for any free port) and starts relaying to <paramref name="target"/>.</summary>
+    /// <exception cref="SocketException">The address and port cannot be bound.</exception>
+    public static PortForwarder Start(IPEndPoint listenOn, IPEndPoint target) => Start(listenOn, target, allowSplice: true);
+
+    /// <summary>As the public overload; <paramref name="allowSplice"/> false keeps every byte on the copying path (tests).</summary>
+    internal static PortForwarder Start(IPEndPoint listenOn, IPEndPoint target, bool allowSplice)
+    {
+        ArgumentNullException.ThrowIfNull(listenOn);
+        var listener = ListenAddress.TryListen(listenOn.Address, listenOn.Port, out var error) ?? throw new SocketException((int)error);
+        return Start(listener, target, allowSplice);
+    }
+
+    internal static PortForwarder Start(Socket listener, IPEndPoint target, bool allowSplice)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(target);
@@ -63,18 +81,9 @@ public sealed class PortForwarder : IAsyncDisposable
             throw new ArgumentException("the listener must be bound and listening", nameof(listener));
         }
 
-        var forwarder = new PortForwarder(listener, local, target);
+        var forwarder = new PortForwarder(listener, local, target, allowSplice);
         forwarder._accepting = Task.Run(forwarder.AcceptLoopAsync);
         return forwarder;
-    }
-
-    /// <summary>Binds <paramref name="listenOn"/> (port 0 for any free port) and starts relaying to <paramref name="target"/>.</summary>
-    /// <exception cref="SocketException">The address and port cannot be bound.</exception>
-    public static PortForwarder Start(IPEndPoint listenOn, IPEndPoint target)
-    {
-        ArgumentNullException.ThrowIfNull(listenOn);
-        var listener = ListenAddress.TryListen(listenOn.Address, listenOn.Port, out var error) ?? throw new SocketException((int)error);
-        return Start(listener, target);
     }
 
     /// <summary>Stops accepting, closes every open connection and the listener, and waits until all have ended.</summary>
@@ -87,7 +96,12 @@ public sealed class PortForwarder : IAsyncDisposable
         }
     }
 
+    /// <summary>Directions of connections that moved to splice(2) so far; tests check the path they mean to cover.</summary>
+    internal int SplicedDirections => Volatile.Read(ref _splicedDirections);
+
     internal void Count(int bytes) => Interlocked.Add(ref _bytes, bytes);
+
+    internal void SpliceStarted() => Interlocked.Increment(ref _splicedDirections);
 
     internal void Closed(ForwardedConnection connection)
     {
@@ -131,7 +145,7 @@ public sealed class PortForwarder : IAsyncDisposable
                 continue;
             }
 
-            var connection = new ForwardedConnection(this, client);
+            var connection = new ForwardedConnection(this, client, _allowSplice);
             lock (_gate)
             {
                 _connections.Add(connection);

@@ -11,11 +11,13 @@ public sealed class PortForwarderTests
 {
     private static readonly IPEndPoint AnyLoopbackPort = new(IPAddress.Loopback, 0);
 
-    [Fact]
-    public async Task Forwarder_50MegabytesEchoed_ArriveIntactBothWays()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Forwarder_50MegabytesEchoed_ArriveIntactBothWays(bool allowSplice)
     {
         await using var server = LoopbackServer.Start(LoopbackServer.EchoAsync);
-        await using var forwarder = PortForwarder.Start(AnyLoopbackPort, server.EndPoint);
+        await using var forwarder = PortForwarder.Start(AnyLoopbackPort, server.EndPoint, allowSplice);
         var payload = new byte[50 * 1024 * 1024];
         new Random(42).NextBytes(payload);
         using var client = await SocketIo.ConnectAsync(forwarder.LocalEndPoint);
@@ -39,25 +41,56 @@ public sealed class PortForwarderTests
         Assert.Equal(payload.Length, received);
         Assert.Equal(SHA256.HashData(payload), hash.GetHashAndReset());
         await SocketIo.WaitUntilAsync(() => forwarder.BytesForwarded == 2L * payload.Length, "both directions are counted");
+        Assert.Equal(allowSplice && OperatingSystem.IsLinux() ? 2 : 0, forwarder.SplicedDirections);
     }
 
-    [Fact]
-    public async Task Forwarder_ClientHalfCloses_StillReceivesServerReply()
+    [Theory]
+    [InlineData(8, true)]
+    [InlineData(1_000_000, true)]
+    [InlineData(1_000_000, false)]
+    public async Task Forwarder_ClientHalfCloses_StillReceivesServerReply(int requestLength, bool allowSplice)
     {
-        // The server answers only once the request has ended: without the half-close passed on it never would.
+        // The server answers only once the request has ended: without the half-close passed on it never would. A
+        // long request ends while the direction splices on Linux, a short one while it copies.
         await using var server = LoopbackServer.Start(async socket =>
         {
             var request = await SocketIo.ReceiveTextToEndAsync(socket);
-            await SocketIo.SendTextAsync(socket, $"got {request.Length} bytes: {request}");
+            await SocketIo.SendTextAsync(socket, $"got {request.Length} bytes ending {request[^5..]}");
             socket.Shutdown(SocketShutdown.Send);
         });
-        await using var forwarder = PortForwarder.Start(AnyLoopbackPort, server.EndPoint);
+        await using var forwarder = PortForwarder.Start(AnyLoopbackPort, server.EndPoint, allowSplice);
         using var client = await SocketIo.ConnectAsync(forwarder.LocalEndPoint);
 
-        await SocketIo.SendTextAsync(client, "question");
+        await SocketIo.SendTextAsync(client, new string('q', requestLength - 5) + "?done");
         client.Shutdown(SocketShutdown.Send);
 
-        Assert.Equal("got 8 bytes: question", await SocketIo.ReceiveTextToEndAsync(client));
+        Assert.Equal($"got {requestLength} bytes ending ?done", await SocketIo.ReceiveTextToEndAsync(client));
+        Assert.Equal(requestLength > PortForwarder.BufferSize && allowSplice && OperatingSystem.IsLinux() ? 1 : 0, forwarder.SplicedDirections);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DisposeAsync_DuringEndlessTransfer_EndsEveryConnection(bool allowSplice)
+    {
+        await using var server = LoopbackServer.Start(async socket =>
+        {
+            var chunk = new byte[256 * 1024];
+            while (true)
+            {
+                await SocketIo.SendAllAsync(socket, chunk);
+            }
+        });
+        var forwarder = PortForwarder.Start(AnyLoopbackPort, server.EndPoint, allowSplice);
+        using var client = await SocketIo.ConnectAsync(forwarder.LocalEndPoint);
+        await SocketIo.ReceiveExactlyAsync(client, 4 * 1024 * 1024);
+        Assert.Equal(allowSplice && OperatingSystem.IsLinux(), forwarder.SplicedDirections == 1);
+
+        await forwarder.DisposeAsync().AsTask().WaitAsync(SocketIo.Timeout);
+
+        Assert.Equal(0, forwarder.ActiveConnections);
+        Assert.True(await SocketIo.IsClosedByPeerAsync(client));
+        await SocketIo.WaitUntilAsync(() => server.Active == 0, "the server's connection is reset");
     }
 
     [Fact]
