@@ -2,8 +2,8 @@ namespace Dstack.Runtime.Snapshots;
 
 /// <summary>
 /// Answers "is this path left out of the working copy?" for paths below a root folder, the way git does:
-/// <c>.gitignore</c> files at any level (a nested one applies to its subtree and wins over its parents), then
-/// <c>.git/info/exclude</c>, then git's global excludes file; within a file the last matching pattern decides, and
+/// <c>.gitignore</c> files at any level (a nested one applies to its subtree and wins over its parents), then,
+/// inside a git work tree, <c>.git/info/exclude</c> and git's global excludes file; within a file the last matching pattern decides, and
 /// <c>!</c> re-includes unless a parent folder is excluded. <c>.dstackignore</c> files are a second, separate set
 /// with the same syntax: a path is excluded when either set excludes it. <c>.git</c> folders are always excluded.
 /// </summary>

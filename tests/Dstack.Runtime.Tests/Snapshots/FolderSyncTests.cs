@@ -136,7 +136,7 @@ public sealed class FolderSyncTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_SourceChangedAfterTheCopy_FirstRescanCatchesUp()
+    public async Task Start_SourceChangedAfterTheCopy_FirstRescanCopiesOnlyTheDifferences()
     {
         tree.Write("source/a.py", "a");
         tree.Write("source/gone.py");
@@ -148,6 +148,9 @@ public sealed class FolderSyncTests : IDisposable
 
         Assert.Equal(["a.py", "b.py", "gone.py"], TempTree.FilesIn(Target));
         Assert.Contains(changes, c => c.Kind == FolderSyncChangeKind.Rescanned);
+
+        // The unchanged file has the same size, time and mode as its copy: not copied again.
+        Assert.Equal(["a.py", "b.py"], changes.Where(c => c.Kind == FolderSyncChangeKind.Copied).Select(c => c.Path).Order(StringComparer.Ordinal));
     }
 
     [Fact]
