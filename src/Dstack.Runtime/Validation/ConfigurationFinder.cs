@@ -1,6 +1,5 @@
 using Dstack.Runtime.Diagnostics;
-using Dstack.Runtime.Processes;
-using MAB.DotIgnore;
+using Dstack.Runtime.Snapshots;
 
 namespace Dstack.Runtime.Validation;
 
@@ -74,61 +73,7 @@ public static class ConfigurationFinder
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
     }
 
-    private static IEnumerable<string> ListFolder(string folder) => GitListing(folder) ?? WalkWithIgnoreFiles(folder);
-
-    /// <summary>Tracked and untracked-but-not-ignored files, as git sees them; null outside a repository or without git.</summary>
-    private static List<string>? GitListing(string folder) =>
-        ProgramOutput.TryRun("git", ["-C", folder, "ls-files", "-co", "--exclude-standard", "-z", "--", "."], TimeSpan.FromSeconds(30)) is { } output
-            ? [.. output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(f => Path.GetFullPath(Path.Combine(folder, f))).Where(File.Exists)]
-            : null;
-
-    private static IEnumerable<string> WalkWithIgnoreFiles(string root)
-    {
-        var pending = new Stack<(string Folder, List<(string Base, IgnoreList Rules)> Rules)>();
-        pending.Push((root, []));
-        while (pending.Count > 0)
-        {
-            var (folder, inherited) = pending.Pop();
-            var rules = inherited;
-            var ignoreFile = Path.Combine(folder, ".gitignore");
-            if (File.Exists(ignoreFile))
-            {
-                rules = [.. inherited, (folder, new IgnoreList(ignoreFile))];
-            }
-
-            IEnumerable<string> entries;
-            try
-            {
-                entries = Directory.EnumerateFileSystemEntries(folder).ToList();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            foreach (var entry in entries)
-            {
-                var isDirectory = Directory.Exists(entry);
-                if (Path.GetFileName(entry) == ".git" || IsIgnored(entry, isDirectory, rules))
-                {
-                    continue;
-                }
-
-                if (isDirectory)
-                {
-                    if (!new FileInfo(entry).Attributes.HasFlag(FileAttributes.ReparsePoint))
-                    {
-                        pending.Push((entry, rules));
-                    }
-                }
-                else
-                {
-                    yield return entry;
-                }
-            }
-        }
-    }
-
-    private static bool IsIgnored(string path, bool isDirectory, List<(string Base, IgnoreList Rules)> rules) =>
-        rules.Any(r => r.Rules.IsIgnored(Path.GetRelativePath(r.Base, path).Replace('\\', '/'), isDirectory));
+    /// <summary>Files below <paramref name="folder"/> that .gitignore keeps: git's listing in a work tree, a walk elsewhere.</summary>
+    private static IEnumerable<string> ListFolder(string folder) =>
+        WorkTreeListing.Read(folder, IgnoreSources.Git).Files.Select(f => Path.GetFullPath(Path.Combine(folder, f))).Where(File.Exists);
 }

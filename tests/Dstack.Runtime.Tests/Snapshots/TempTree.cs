@@ -1,0 +1,130 @@
+using System.Diagnostics;
+
+namespace Dstack.Runtime.Tests.Snapshots;
+
+/// <summary>A fresh folder under the system temp folder for one test, with helpers to fill it and run real git; deleted on dispose.</summary>
+internal sealed class TempTree : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    public TempTree()
+    {
+        Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dstack-snapshot-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public string Path(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="relative"/>, creating folders, and returns the full path.</summary>
+    public string Write(string relative, string text = "x")
+    {
+        var full = Path(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+        return full;
+    }
+
+    public void Link(string relative, string linkTarget)
+    {
+        var full = Path(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.CreateSymbolicLink(full, linkTarget);
+    }
+
+    public void MakeExecutable(string relative)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path(relative), File.GetUnixFileMode(Path(relative)) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+    }
+
+    /// <summary>The permission bits of <paramref name="full"/> (none on Windows, where these tests do not run).</summary>
+    public static UnixFileMode ModeOf(string full) => OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(full);
+
+    /// <summary><c>git init -q</c> here (or in <paramref name="relative"/>) with a local user name and e-mail.</summary>
+    public void InitGit(string relative = "")
+    {
+        var folder = Path(relative);
+        Directory.CreateDirectory(folder);
+        Git(folder, "init", "-q");
+        Git(folder, "config", "user.name", "Snapshot Tests");
+        Git(folder, "config", "user.email", "snapshot-tests@example.invalid");
+    }
+
+    public void Commit(string relative = "")
+    {
+        Git(Path(relative), "add", "-A");
+        Git(Path(relative), "commit", "-q", "-m", "test");
+    }
+
+    public void Git(params string[] arguments) => Git(Root, arguments);
+
+    /// <summary>Every file and link below <paramref name="folder"/> (relative, '/'-separated, sorted ordinal), not following links.</summary>
+    public static List<string> FilesIn(string folder)
+    {
+        var found = new List<string>();
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(folder)]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var entry in current.EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo directory && entry.LinkTarget is null)
+                {
+                    pending.Push(directory);
+                }
+                else
+                {
+                    found.Add(System.IO.Path.GetRelativePath(folder, entry.FullName).Replace('\\', '/'));
+                }
+            }
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing with <paramref name="what"/> after 10 s.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(stopwatch.Elapsed < Deadline, $"timed out after {Deadline.TotalSeconds:0} s waiting for: {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder must not fail a test.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void Git(string folder, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var git = Process.Start(start)!;
+        var output = git.StandardOutput.ReadToEndAsync();
+        var error = git.StandardError.ReadToEnd();
+        git.WaitForExit();
+        output.Wait();
+        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', arguments)} failed: {error}");
+    }
+}
