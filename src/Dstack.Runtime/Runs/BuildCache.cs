@@ -176,7 +176,10 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         else
         {
             File.Copy(source, target, overwrite: true);
-            File.SetUnixFileMode(target, File.GetUnixFileMode(source));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(target, File.GetUnixFileMode(source));
+            }
         }
     }
 }

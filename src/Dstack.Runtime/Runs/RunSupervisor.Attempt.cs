@@ -280,7 +280,7 @@ public sealed partial class RunSupervisor
                 var deadline = _time.GetUtcNow() + LeftoverGrace;
                 while (job.Process.IsGroupAlive && _time.GetUtcNow() < deadline)
                 {
-                    await Task.Delay(20, _time).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _time).ConfigureAwait(false);
                 }
 
                 job.Process.SignalGroup(Signals.Kill);
@@ -289,7 +289,7 @@ public sealed partial class RunSupervisor
 
         try
         {
-            await Task.WhenAll(jobs.Select(j => j.Pumps)).WaitAsync(PipeDrainLimit, _time).ConfigureAwait(false);
+            await Task.WhenAll(jobs.Select(j => j.Pumps)).WaitAsync(PipeDrainLimit).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
