@@ -45,10 +45,9 @@ public sealed partial class FolderSync
         {
             throw;
         }
-#pragma warning disable CA1031 // One path that cannot be synced must not stop the others.
         catch (Exception e)
-#pragma warning restore CA1031
         {
+            // One path that cannot be synced must not stop the others.
             Report(new FolderSyncChange(FolderSyncChangeKind.Failed, path, e.Message));
         }
     }

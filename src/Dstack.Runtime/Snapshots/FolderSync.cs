@@ -258,10 +258,9 @@ public sealed partial class FolderSync : IDisposable
         {
             onChange?.Invoke(change);
         }
-#pragma warning disable CA1031 // The observer's failure must not stop syncing.
         catch (Exception)
-#pragma warning restore CA1031
         {
+            // The observer's failure must not stop syncing.
         }
     }
 }

@@ -30,7 +30,5 @@ public sealed class SnapshotException : Exception
     public string? Path { get; }
 
     /// <summary>The diagnostic code the CLI reports this problem under.</summary>
-#pragma warning disable CA1822 // An instance property, so callers read it next to Message and Path.
     public string Code => DiagnosticCodes.SnapshotFailed;
-#pragma warning restore CA1822
 }
