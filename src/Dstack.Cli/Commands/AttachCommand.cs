@@ -53,13 +53,17 @@ public static class AttachCommand
             PortReservation reservation;
             try
             {
-                // The job already listens on its own ports: only the forwarded local ports are claimed here.
-                reservation = PortReservation.Reserve([.. ports.Where(p => p.LocalPort != p.ContainerPort)], address, checkContainerPorts: false);
+                reservation = PortReservation.Reserve(ports, address, jobListening: true);
             }
             catch (PortUnavailableException e)
             {
                 await error.WriteLineAsync($"dstack: error {e.Code}: {e.Message}");
                 return DstackCommandLine.ProblemsFound;
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync($"dstack attach: --host {address}: {e.Message}");
+                return DstackCommandLine.UsageError;
             }
 
             var color = !parse.GetValue(noColor) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;

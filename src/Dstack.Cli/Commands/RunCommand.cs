@@ -110,6 +110,11 @@ public static class RunCommand
             await error.WriteLineAsync($"dstack: error {e.Code}: {e.Message}");
             return DstackCommandLine.ProblemsFound;
         }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync($"dstack: error {DiagnosticCodes.InvalidOption}: --host {plan.Host}: {e.Message}");
+            return DstackCommandLine.UsageError;
+        }
 
         RunRecord run;
         try

@@ -8,7 +8,7 @@ namespace Dstack.Runtime.Forwarding;
 public sealed partial class PortReservation
 {
     /// <summary>Resolves the mappings one by one, remembering which local ports are taken and what it has bound.</summary>
-    private sealed class Reserver(IReadOnlyList<PortMapping> mappings, string host, IPAddress address)
+    private sealed class Reserver(IReadOnlyList<PortMapping> mappings, string host, IPAddress address, bool jobListening)
     {
         private const int HighestPort = 65_535;
         private const int SuggestionRange = 100;
@@ -101,6 +101,11 @@ public sealed partial class PortReservation
 
         private void CheckJobPort(PortMapping mapping, int port, IPAddress on, string onText)
         {
+            if (jobListening)
+            {
+                return;
+            }
+
             using var probe = ListenAddress.TryListen(on, port, out var error);
             if (probe is not null)
             {

@@ -46,10 +46,16 @@ public sealed partial class PortReservation : IDisposable
     /// stays bound.
     /// </exception>
     /// <exception cref="ArgumentException"><paramref name="host"/> is not an IP address.</exception>
-    public static PortReservation Reserve(IReadOnlyList<PortMapping> ports, string host = DefaultHost)
+    /// <param name="ports">The run's mappings.</param>
+    /// <param name="host">The address the forwarded ports listen on.</param>
+    /// <param name="jobListening">
+    /// True when the job already runs (<c>dstack attach</c>): its own ports are in use by it, so only the forwarded
+    /// local ports are taken and checked.
+    /// </param>
+    public static PortReservation Reserve(IReadOnlyList<PortMapping> ports, string host = DefaultHost, bool jobListening = false)
     {
         ArgumentNullException.ThrowIfNull(ports);
-        var reserver = new Reserver(ports, host, ListenAddress.Parse(host));
+        var reserver = new Reserver(ports, host, ListenAddress.Parse(host), jobListening);
         try
         {
             var resolved = ports.Select(reserver.Resolve).ToArray();

@@ -8,13 +8,16 @@ public sealed record MachineResources(int Cpus, Memory Memory, Memory Disk, IRea
     /// <summary>dstack's offer display: <c>16xCPU, 64GB, 2xA100 (80GB), 500GB (disk)</c>.</summary>
     public override string ToString()
     {
-        var parts = new List<string> { $"{Cpus}xCPU", Memory.ToString() };
+        var parts = new List<string> { $"{Cpus}xCPU", Rounded(Memory) };
         foreach (var group in Gpus.GroupBy(g => (g.Name, g.Memory)))
         {
             parts.Add($"{group.Count()}x{group.Key.Name} ({group.Key.Memory})");
         }
 
-        parts.Add($"{Disk} (disk)");
+        parts.Add($"{Rounded(Disk)} (disk)");
         return string.Join(", ", parts);
     }
+
+    /// <summary>Measured sizes (23.54GB of RAM) shown as dstack shows offers: whole gigabytes.</summary>
+    private static string Rounded(Memory memory) => new Memory(Math.Floor(memory.Gigabytes)).ToString();
 }

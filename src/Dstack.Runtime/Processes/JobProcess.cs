@@ -16,9 +16,11 @@ public sealed class JobProcess : IDisposable
     {
         _process = process;
         Exited = exited;
+        Pid = process.Id;
     }
 
-    public int Pid => _process.Id;
+    /// <summary>The process id, which is also the id of the job's process group and session.</summary>
+    public int Pid { get; }
 
     public Stream Stdout => _process.StandardOutput.BaseStream;
 

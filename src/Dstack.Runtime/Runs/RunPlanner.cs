@@ -150,7 +150,7 @@ public static partial class RunPlanner
             ConfigurationDisplay = display,
             Spec = spec,
             Offer = offer,
-            ProfileName = selection.Profile.Name is { Length: > 0 } name ? name : null,
+            ProfileName = selection.SourcePath is not null && selection.Profile.Name is { Length: > 0 } name ? name : null,
             Ports = ports,
             Host = host,
             RequestedName = overrides.Name ?? configuration.Name,

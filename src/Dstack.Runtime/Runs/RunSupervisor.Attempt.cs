@@ -198,6 +198,9 @@ public sealed partial class RunSupervisor
             RecordExit(job, stopReason is null ? null : RunStatus.Terminated);
         }
 
+        // Jobs that ended before the wait began were not seen one by one: the lowest failing rank stands for the run.
+        firstFailure ??= stopReason is null ? jobs.FirstOrDefault(j => j.Process.Exited.Result != 0) : null;
+
         if (stopReason is not null)
         {
             return stopReason == TerminationReason.AbortedByUser

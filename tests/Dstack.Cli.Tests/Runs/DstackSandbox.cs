@@ -79,7 +79,7 @@ public sealed class DstackSandbox : IDisposable
         return JsonDocument.Parse(result.Output).RootElement.GetProperty("runs").Clone();
     }
 
-    public async Task<JsonElement> RunAsync(string name) =>
+    public async Task<JsonElement> RunRecordAsync(string name) =>
         (await RunsAsync()).EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);
 
     /// <summary>Every process whose environment says it belongs to <paramref name="runName"/> (jobs and all they started).</summary>

@@ -26,7 +26,7 @@ public sealed class RunEndToEndTests : IDisposable
         Assert.Contains("to-stdout\n", result.Output, StringComparison.Ordinal);
         Assert.Contains("to-stderr\n", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("to-stderr", result.Output, StringComparison.Ordinal);
-        var run = await _sandbox.RunAsync("fails");
+        var run = await _sandbox.RunRecordAsync("fails");
         Assert.Equal("failed", run.GetProperty("status").GetString());
         Assert.Equal(7, run.GetProperty("exit_code").GetInt32());
         Assert.False(Directory.Exists(Path.Combine(_sandbox.Home, "runs", "fails", "code")), "the working copy must be removed when the run ends");
@@ -175,7 +175,7 @@ public sealed class RunEndToEndTests : IDisposable
         Assert.Empty(await DstackSandbox.WaitForNoJobProcessesAsync("web", TimeSpan.FromSeconds(10)));
         Assert.False(IsListening(local), $"local port {local} is still open");
         Assert.False(IsListening(container), $"container port {container} is still open");
-        var record = await _sandbox.RunAsync("web");
+        var record = await _sandbox.RunRecordAsync("web");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.False(Directory.Exists(Path.Combine(_sandbox.Home, "runs", "web", "code")));
     }
@@ -220,7 +220,7 @@ public sealed class RunEndToEndTests : IDisposable
 
         Assert.True(result.Code == 3, result.ToString());
         Assert.Empty(await DstackSandbox.WaitForNoJobProcessesAsync("halfbroken", TimeSpan.FromSeconds(10)));
-        var jobs = (await _sandbox.RunAsync("halfbroken")).GetProperty("jobs").EnumerateArray().ToList();
+        var jobs = (await _sandbox.RunRecordAsync("halfbroken")).GetProperty("jobs").EnumerateArray().ToList();
         Assert.Equal(["terminated", "failed"], jobs.Select(j => j.GetProperty("status").GetString()));
     }
 
@@ -251,7 +251,7 @@ public sealed class RunEndToEndTests : IDisposable
 
         Assert.True(stop.Code == 0, stop.ToString());
         Assert.Empty(DstackSandbox.JobProcesses("background"));
-        var record = await _sandbox.RunAsync("background");
+        var record = await _sandbox.RunRecordAsync("background");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.Equal("stopped_by_user", record.GetProperty("reason").GetString());
     }
@@ -289,7 +289,7 @@ public sealed class RunEndToEndTests : IDisposable
 
         Assert.True(result.Code == 1, result.ToString());
         Assert.Contains("max_duration", result.Error, StringComparison.Ordinal);
-        var record = await _sandbox.RunAsync("slow");
+        var record = await _sandbox.RunRecordAsync("slow");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.Equal("max_duration_exceeded", record.GetProperty("reason").GetString());
         Assert.Empty(DstackSandbox.JobProcesses("slow"));
@@ -305,7 +305,7 @@ public sealed class RunEndToEndTests : IDisposable
 
         Assert.True(result.Code == 0, result.ToString());
         Assert.Contains("retrying", result.Error, StringComparison.Ordinal);
-        var record = await _sandbox.RunAsync("flaky");
+        var record = await _sandbox.RunRecordAsync("flaky");
         Assert.Equal("done", record.GetProperty("status").GetString());
         Assert.Equal(2, record.GetProperty("attempt").GetInt32());
     }

@@ -84,7 +84,14 @@ public static class LocalMachine
     {
         try
         {
-            return new Memory(new DriveInfo(Path.GetFullPath(folder)).AvailableFreeSpace / 1024.0 / 1024.0 / 1024.0);
+            // The state folder may not exist yet: measure the nearest folder that does.
+            var existing = Path.GetFullPath(folder);
+            while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+            {
+                existing = parent;
+            }
+
+            return new Memory(new DriveInfo(existing).AvailableFreeSpace / 1024.0 / 1024.0 / 1024.0);
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
         {
