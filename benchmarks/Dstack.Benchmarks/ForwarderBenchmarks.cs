@@ -31,35 +31,45 @@ public static class ForwarderBenchmarks
         await using var echo = BenchmarkServer.Start(EchoAsync);
         await using var toSink = PortForwarder.Start(new IPEndPoint(IPAddress.Loopback, 0), sink.EndPoint);
         await using var toSource = PortForwarder.Start(new IPEndPoint(IPAddress.Loopback, 0), source.EndPoint);
+        await using var toSinkCopying = PortForwarder.Start(new IPEndPoint(IPAddress.Loopback, 0), sink.EndPoint, allowSplice: false);
+        await using var toSourceCopying = PortForwarder.Start(new IPEndPoint(IPAddress.Loopback, 0), source.EndPoint, allowSplice: false);
         await using var toEcho = PortForwarder.Start(new IPEndPoint(IPAddress.Loopback, 0), echo.EndPoint);
 
         Console.WriteLine($"Port forwarder on loopback: {megabytes} MiB per transfer, median of {repeats}; {roundTrips:N0} round trips after {warmUp:N0} warm-up");
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 
         // One untimed pass of each warms up the JIT, the pool buffers and the sockets' windows.
-        await UploadAsync(sink.EndPoint, bytes / 4);
-        await UploadAsync(toSink.LocalEndPoint, bytes / 4);
-        await DownloadAsync(source.EndPoint, bytes / 4);
-        await DownloadAsync(toSource.LocalEndPoint, bytes / 4);
+        foreach (var endPoint in new[] { sink.EndPoint, toSink.LocalEndPoint, toSinkCopying.LocalEndPoint })
+        {
+            await UploadAsync(endPoint, bytes / 4);
+        }
 
-        var uploadDirect = new List<double>();
-        var uploadForwarded = new List<double>();
-        var downloadDirect = new List<double>();
-        var downloadForwarded = new List<double>();
+        foreach (var endPoint in new[] { source.EndPoint, toSource.LocalEndPoint, toSourceCopying.LocalEndPoint })
+        {
+            await DownloadAsync(endPoint, bytes / 4);
+        }
+
+        var upload = new Runs();
+        var download = new Runs();
         for (var i = 0; i < repeats; i++)
         {
-            // Interleaved, so drift in what else runs on the machine falls on both alike.
-            uploadDirect.Add(await UploadAsync(sink.EndPoint, bytes));
-            uploadForwarded.Add(await UploadAsync(toSink.LocalEndPoint, bytes));
-            downloadDirect.Add(await DownloadAsync(source.EndPoint, bytes));
-            downloadForwarded.Add(await DownloadAsync(toSource.LocalEndPoint, bytes));
+            // Interleaved, so drift in what else runs on the machine falls on all three alike.
+            upload.Direct.Add(await UploadAsync(sink.EndPoint, bytes));
+            upload.Forwarded.Add(await UploadAsync(toSink.LocalEndPoint, bytes));
+            upload.Copying.Add(await UploadAsync(toSinkCopying.LocalEndPoint, bytes));
+            download.Direct.Add(await DownloadAsync(source.EndPoint, bytes));
+            download.Forwarded.Add(await DownloadAsync(toSource.LocalEndPoint, bytes));
+            download.Copying.Add(await DownloadAsync(toSourceCopying.LocalEndPoint, bytes));
         }
 
         Console.WriteLine();
-        Console.WriteLine("| Transfer | Direct (MiB/s) | Forwarded (MiB/s) | Forwarded / direct |");
-        Console.WriteLine("|---|---:|---:|---:|");
-        PrintThroughput("client to server", uploadDirect, uploadForwarded);
-        PrintThroughput("server to client", downloadDirect, downloadForwarded);
+        Console.WriteLine("Throughput in MiB/s, median of the runs; ratios are medians of each forwarded run over the direct run before it.");
+        Console.WriteLine("CPU is the whole process's (client, server and forwarder) user + system time per GiB moved.");
+        Console.WriteLine();
+        Console.WriteLine("| Transfer | Direct | Forwarded | Forwarded / direct | Copying only | Copying / direct | CPU ms/GiB direct | forwarded | copying |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        upload.Print("client to server");
+        download.Print("server to client");
 
         var direct = await PingPongAsync(echo.EndPoint, warmUp, roundTrips);
         var forwarded = await PingPongAsync(toEcho.LocalEndPoint, warmUp, roundTrips);
@@ -70,14 +80,15 @@ public static class ForwarderBenchmarks
         PrintLatency("forwarded", forwarded);
         Console.WriteLine(Invariant($"| added by the forwarder | {Percentile(forwarded, 0.50) - Percentile(direct, 0.50):F1} | {Percentile(forwarded, 0.90) - Percentile(direct, 0.90):F1} | {Percentile(forwarded, 0.99) - Percentile(direct, 0.99):F1} | {forwarded.Average() - direct.Average():F1} |"));
         Console.WriteLine();
-        Console.WriteLine($"Bytes forwarded: {toSink.BytesForwarded + toSource.BytesForwarded + toEcho.BytesForwarded:N0}");
+        Console.WriteLine($"Directions that moved to splice: {toSink.SplicedDirections + toSource.SplicedDirections} (copying-only forwarders: {toSinkCopying.SplicedDirections + toSourceCopying.SplicedDirections})");
         return 0;
     }
 
-    private static async Task<double> UploadAsync(IPEndPoint endPoint, long bytes)
+    private static async Task<Transfer> UploadAsync(IPEndPoint endPoint, long bytes)
     {
         using var socket = await ConnectAsync(endPoint);
         var chunk = new byte[EndpointBuffer];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         for (long sent = 0; sent < bytes;)
         {
@@ -88,15 +99,16 @@ public static class ForwarderBenchmarks
         var received = BinaryPrimitives.ReadInt64LittleEndian(await ReceiveExactlyAsync(socket, 8));
         var elapsed = Stopwatch.GetElapsedTime(started);
         Check(received == bytes, $"the server received {received} of {bytes} bytes");
-        return bytes / 1024.0 / 1024.0 / elapsed.TotalSeconds;
+        return new Transfer(bytes, elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
     }
 
-    private static async Task<double> DownloadAsync(IPEndPoint endPoint, long bytes)
+    private static async Task<Transfer> DownloadAsync(IPEndPoint endPoint, long bytes)
     {
         using var socket = await ConnectAsync(endPoint);
         var request = new byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(request, bytes);
         var buffer = new byte[EndpointBuffer];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         await socket.SendAsync(request, SocketFlags.None);
         long received = 0;
@@ -108,7 +120,7 @@ public static class ForwarderBenchmarks
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         Check(received == bytes, $"the client received {received} of {bytes} bytes");
-        return bytes / 1024.0 / 1024.0 / elapsed.TotalSeconds;
+        return new Transfer(bytes, elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
     }
 
     /// <summary>Microseconds of each round trip, measured on a blocking client so the client adds no scheduling of its own.</summary>
@@ -192,20 +204,16 @@ public static class ForwarderBenchmarks
         return buffer;
     }
 
-    private static void PrintThroughput(string name, List<double> direct, List<double> forwarded)
-    {
-        var d = Median(direct);
-        var f = Median(forwarded);
-        Console.WriteLine(Invariant($"| {name} | {d:F0} | {f:F0} | {f / d:P0} |"));
-        Console.WriteLine(Invariant($"|   all runs | {string.Join(" ", direct.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} | {string.Join(" ", forwarded.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} | |"));
-    }
-
     private static void PrintLatency(string name, double[] sorted) =>
         Console.WriteLine(Invariant($"| {name} | {Percentile(sorted, 0.50):F1} | {Percentile(sorted, 0.90):F1} | {Percentile(sorted, 0.99):F1} | {sorted.Average():F1} |"));
 
     private static double Percentile(double[] sorted, double p) => sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
 
     private static int Option(string[] args, string name, int fallback)
     {
@@ -222,4 +230,34 @@ public static class ForwarderBenchmarks
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private readonly record struct Transfer(long Bytes, TimeSpan Elapsed, TimeSpan Cpu)
+    {
+        public double MebibytesPerSecond => Bytes / 1024.0 / 1024.0 / Elapsed.TotalSeconds;
+
+        public double CpuMillisecondsPerGibibyte => Cpu.TotalMilliseconds / (Bytes / 1024.0 / 1024.0 / 1024.0);
+    }
+
+    /// <summary>The runs of one transfer direction: straight to the server, through the forwarder, and through it with splice off.</summary>
+    private sealed class Runs
+    {
+        public List<Transfer> Direct { get; } = [];
+
+        public List<Transfer> Forwarded { get; } = [];
+
+        public List<Transfer> Copying { get; } = [];
+
+        public void Print(string name)
+        {
+            // Each forwarded run is compared with the direct run just before it, so a slower spell of the machine
+            // lowers both sides of one ratio rather than one side of the medians.
+            var forwarded = Median(Forwarded.Zip(Direct, (f, d) => f.MebibytesPerSecond / d.MebibytesPerSecond));
+            var copying = Median(Copying.Zip(Direct, (c, d) => c.MebibytesPerSecond / d.MebibytesPerSecond));
+            Console.WriteLine(Invariant(
+                $"| {name} | {Median(Direct.Select(t => t.MebibytesPerSecond)):F0} | {Median(Forwarded.Select(t => t.MebibytesPerSecond)):F0} | {forwarded:P0} | {Median(Copying.Select(t => t.MebibytesPerSecond)):F0} | {copying:P0} | {Median(Direct.Select(t => t.CpuMillisecondsPerGibibyte)):F0} | {Median(Forwarded.Select(t => t.CpuMillisecondsPerGibibyte)):F0} | {Median(Copying.Select(t => t.CpuMillisecondsPerGibibyte)):F0} |"));
+            Console.WriteLine(Invariant($"|   each run | {Each(Direct)} | {Each(Forwarded)} | | {Each(Copying)} | | | | |"));
+        }
+
+        private static string Each(List<Transfer> runs) => string.Join(" ", runs.Select(t => t.MebibytesPerSecond.ToString("F0", CultureInfo.InvariantCulture)));
+    }
 }

@@ -73,6 +73,7 @@ public sealed partial class PortReservation : IDisposable
     }
 
     /// <summary>Whether a listening socket can bind <paramref name="host"/>:<paramref name="port"/> right now.</summary>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is not an IP address.</exception>
     public static bool IsFree(string host, int port)
     {
         using var socket = ListenAddress.TryListen(ListenAddress.Parse(host), port, out _);

@@ -30,6 +30,8 @@ internal sealed class SplicePipe : IDisposable
     private const int NotSupported = 95;
     private const int ConnectionReset = 104;
 
+    private static bool _unavailable;
+
     private readonly int _readEnd;
     private readonly int _writeEnd;
     private bool _disposed;
@@ -47,14 +49,23 @@ internal sealed class SplicePipe : IDisposable
     /// <summary>A new pipe of up to <paramref name="capacity"/> bytes, or null off Linux or when no pipe can be had (out of file handles).</summary>
     public static SplicePipe? TryCreate(int capacity)
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || _unavailable)
         {
             return null;
         }
 
         var ends = new int[2];
-        if (Native.pipe2(ends, NonBlockingOpen | CloseOnExec) != 0)
+        try
         {
+            if (Native.pipe2(ends, NonBlockingOpen | CloseOnExec) != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library the runtime cannot load by the name "libc": copy instead, and stop asking.
+            _unavailable = true;
             return null;
         }
 
