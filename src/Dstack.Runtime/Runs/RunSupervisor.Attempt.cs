@@ -151,25 +151,8 @@ public sealed partial class RunSupervisor
         string? stopReason = null;
         StopRequest stopKind = StopRequest.None;
         RunningJob? firstFailure = null;
-        while (jobs.Any(j => !j.Process.Exited.IsCompleted))
+        while (true)
         {
-            var waits = jobs.Where(j => !j.Process.Exited.IsCompleted).Select(j => (Task)j.Process.Exited).Append(_stopRequested.Task).Append(maxDuration).ToList();
-            var done = await Task.WhenAny(waits).ConfigureAwait(false);
-            if (done == _stopRequested.Task)
-            {
-                stopKind = await _stopRequested.Task.ConfigureAwait(false);
-                stopReason = stopKind == StopRequest.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser;
-                break;
-            }
-
-            if (done == maxDuration)
-            {
-                Event(0, $"dstack: max_duration ({new Configuration.Model.Duration(_spec.MaxDuration)}) reached: stopping the run");
-                stopKind = StopRequest.Stop;
-                stopReason = TerminationReason.MaxDurationExceeded;
-                break;
-            }
-
             foreach (var job in jobs.Where(j => j.Process.Exited.IsCompleted && !j.Recorded))
             {
                 RecordExit(job);
@@ -185,17 +168,42 @@ public sealed partial class RunSupervisor
                 stopKind = StopRequest.Stop;
                 break;
             }
+
+            // Jobs not yet recorded, including any that ended since the pass above, so no exit is waited for twice or missed.
+            var pending = jobs.Where(j => !j.Recorded).Select(j => (Task)j.Process.Exited).ToList();
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny([.. pending, _stopRequested.Task, maxDuration]).ConfigureAwait(false);
+            if (done == _stopRequested.Task)
+            {
+                stopKind = await _stopRequested.Task.ConfigureAwait(false);
+                stopReason = stopKind == StopRequest.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser;
+                break;
+            }
+
+            if (done == maxDuration)
+            {
+                Event(0, $"dstack: max_duration ({new Configuration.Model.Duration(_spec.MaxDuration)}) reached: stopping the run");
+                stopKind = StopRequest.Stop;
+                stopReason = TerminationReason.MaxDurationExceeded;
+                break;
+            }
         }
 
+        var stopped = new HashSet<RunningJob>();
         if (stopKind != StopRequest.None)
         {
+            stopped.UnionWith(jobs.Where(j => !j.Process.Exited.IsCompleted));
             await StopJobsAsync(jobs, stopKind).ConfigureAwait(false);
         }
 
         await DrainAsync(jobs).ConfigureAwait(false);
         foreach (var job in jobs.Where(j => !j.Recorded))
         {
-            RecordExit(job, stopReason is null ? null : RunStatus.Terminated);
+            RecordExit(job, stopped.Contains(job) ? (stopKind == StopRequest.Abort ? RunStatus.Aborted : RunStatus.Terminated) : null);
         }
 
         // Jobs that ended before the wait began were not seen one by one: the lowest failing rank stands for the run.

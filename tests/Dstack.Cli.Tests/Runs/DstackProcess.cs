@@ -50,7 +50,11 @@ public sealed class DstackProcess
         while (!(Output + Error).Contains(text, StringComparison.Ordinal))
         {
             Assert.True(DateTime.UtcNow < deadline, $"'{text}' did not appear within {limit.TotalSeconds} s.\nstdout:\n{Output}\nstderr:\n{Error}");
-            Assert.False(_process.HasExited && _reading.IsCompleted, $"dstack exited ({_process.ExitCode}) before '{text}' appeared.\nstdout:\n{Output}\nstderr:\n{Error}");
+            if (_process.HasExited && _reading.IsCompleted && !(Output + Error).Contains(text, StringComparison.Ordinal))
+            {
+                Assert.Fail($"dstack exited ({_process.ExitCode}) before '{text}' appeared.\nstdout:\n{Output}\nstderr:\n{Error}");
+            }
+
             await Task.Delay(25);
         }
     }

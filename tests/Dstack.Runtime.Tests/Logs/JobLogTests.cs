@@ -41,7 +41,7 @@ public sealed class JobLogTests : IDisposable
         // Append only the header and part of a frame, as a reader may see mid-write.
         using (var raw = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
         {
-            raw.Write([1, 10, 0, 0, 0, (byte)'p', (byte)'a']);
+            raw.Write([1, 11, 0, 0, 0, (byte)'p', (byte)'a']);
         }
 
         using var reader = new JobLogReader(_path);

@@ -88,7 +88,7 @@ public static class EnvironmentResolver
             string? value;
             if (overrides.TryGetValue(variable.Name, out var entry))
             {
-                value = entry.Value is null ? FromOutside(variable.Name) : AddSecret(secrets, entry.Value);
+                value = entry.Value is null ? FromOutside(variable.Name) : entry.Value;
             }
             else
             {
@@ -107,7 +107,7 @@ public static class EnvironmentResolver
 
         foreach (var (name, entry) in overrides.Where(o => configured.Find(o.Key) is null).OrderBy(o => o.Value.Order))
         {
-            var value = entry.Value is null ? FromOutside(name) : AddSecret(secrets, entry.Value);
+            var value = entry.Value is null ? FromOutside(name) : entry.Value;
             if (value is null)
             {
                 missing.Add(name);

@@ -129,18 +129,18 @@ public sealed class EnvironmentResolverTests
     }
 
     [Fact]
-    public void Resolve_Secrets_AreOutsideValuesAndSecretLookingNamesButNotShortValues()
+    public void Resolve_Secrets_AreOutsideValuesAndSecretLookingNamesButNotPlainCliValuesOrShortValues()
     {
         var resolution = EnvironmentResolver.Resolve(
             Env(("HF_TOKEN", null), ("MODE", "plain-config-value"), ("API_Key", "configured-key"), ("DB_PASSWORD", "pw"), ("FROM_DOT", null)),
-            ["CLI_VALUE=cli-value", "N=1", "SHORT=abc", "PASSED"],
+            ["CLI_VALUE=cli-value", "N=1", "SHORT=abc", "PASSED", "CLI_TOKEN=cli-token"],
             new Dictionary<string, string> { ["HF_TOKEN"] = "hf_process", ["PASSED"] = "process-value", ["UNUSED"] = "unused-value" },
             DotEnvFile.Parse(".env", "FROM_DOT=dot-value\nNOT_ASKED_FOR=dot-unused\n"),
             ConfigurationPath);
 
         Assert.Empty(resolution.Diagnostics);
         Assert.Equal(
-            new HashSet<string> { "hf_process", "configured-key", "dot-value", "dot-unused", "cli-value", "process-value" },
+            new HashSet<string> { "hf_process", "configured-key", "dot-value", "dot-unused", "cli-token", "process-value" },
             resolution.SecretValues.ToHashSet());
     }
 
