@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine and prints one closing line: "tests: N passed, N failed, N skipped".
-# Installs what the tests need first (nothing beyond the .NET SDK for now).
+# Installs what the tests need first: git (working copies, folder search), python3 (this script's summary, the
+# sample web app and the multi-node test), setsid from util-linux (each job runs in its own session), procps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+missing=()
+command -v git >/dev/null || missing+=(git)
+command -v python3 >/dev/null || missing+=(python3)
+command -v setsid >/dev/null || missing+=(util-linux)
+command -v ps >/dev/null || missing+=(procps)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "the tests need: ${missing[*]}; install them (as root: apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+fi
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

@@ -25,12 +25,12 @@ public static class ResourceMatcher
 
         if (spec.Memory.Min is { } memory && machine.Memory < memory && (enforceDefaults || !ReferenceEquals(spec.Memory, ResourcesSpec.DefaultMemory)))
         {
-            unmet.Add($"memory: needs {spec.Memory}, the machine has {machine.Memory}");
+            unmet.Add($"memory: needs {spec.Memory}, the machine has {Rounded(machine.Memory)}");
         }
 
         if (spec.Disk?.Size.Min is { } disk && machine.Disk < disk && (enforceDefaults || !ReferenceEquals(spec.Disk, ResourcesSpec.DefaultDisk)))
         {
-            unmet.Add($"disk: needs {spec.Disk.Size}, the machine has {machine.Disk} free");
+            unmet.Add($"disk: needs {spec.Disk.Size}, the machine has {Rounded(machine.Disk)} free");
         }
 
         if (spec.Gpu is { } gpu && GpuProblem(gpu, machine.Gpus) is { } problem)
@@ -74,6 +74,9 @@ public static class ResourceMatcher
 
         return null;
     }
+
+    /// <summary>A measured size (78.49GB free) to one decimal, as people read it.</summary>
+    private static Memory Rounded(Memory memory) => new(Math.Round(memory.Gigabytes, 1));
 
     private static bool Fits(GpuSpec spec, MachineGpu gpu) =>
         (spec.Vendor is null || spec.Vendor == gpu.Vendor) &&
