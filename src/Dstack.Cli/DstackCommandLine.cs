@@ -37,7 +37,7 @@ public static class DstackCommandLine
         root.Subcommands.Add(StopCommand.Create(output, error, context));
         root.Subcommands.Add(AttachCommand.Create(output, error, context));
         root.Subcommands.Add(SchemaCommand.Create(output));
-        root.Subcommands.Add(RunnerCommandLine.Create(error));
+        root.Subcommands.Add(RunnerCommandLine.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -52,6 +52,8 @@ public static class RunCommand
 
     private static async Task<int> RunAsync(RunRequest request, CliContext cli, bool detach, bool yes, bool dryRun, TextWriter output, TextWriter error, bool color)
     {
+        // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
+        using var runner = dryRun ? null : StartRunner(cli);
         var plan = RunPlanner.Plan(request);
         var renderer = new DiagnosticRenderer(error, color);
         renderer.Render(plan.Diagnostics, plan.Document?.Text);
@@ -119,7 +121,7 @@ public static class RunCommand
         RunRecord run;
         try
         {
-            run = RunLauncher.Submit(store, plan with { RequestedName = preview }, cli.Runner);
+            run = RunLauncher.Submit(store, plan with { RequestedName = preview }, runner ?? throw new JobStartException("the runner could not be started; see the error above"));
         }
         catch (Exception e) when (e is RunNameTakenException or JobStartException or StateException)
         {
@@ -136,5 +138,18 @@ public static class RunCommand
         }
 
         return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, ports, plan.Host);
+    }
+
+    private static RunnerProcess? StartRunner(CliContext cli)
+    {
+        try
+        {
+            return RunnerProcess.Start(cli.Runner, cli.Home);
+        }
+        catch (JobStartException e)
+        {
+            Console.Error.WriteLine($"dstack: error {DiagnosticCodes.JobStartFailed}: {e.Message}");
+            return null;
+        }
     }
 }

@@ -7,39 +7,35 @@ using Dstack.Runtime.State;
 namespace Dstack.Cli.Commands;
 
 /// <summary>
-/// <c>dstack runner RUN_ID</c> (hidden): the process that runs one run, started by <c>dstack run</c> in its own
-/// session. Users never call it.
+/// <c>dstack runner</c> (hidden): the process that runs one run. <c>dstack run</c> starts it in its own session
+/// before planning, then sends the submitted run through its standard input. Users never call it.
 /// </summary>
 public static class RunnerCommandLine
 {
-    public static Command Create(TextWriter error)
+    public static Command Create()
     {
-        var id = new Argument<long>("RUN_ID");
-        var command = new Command("runner", "Run one submitted run (started by dstack run; not for direct use).") { id };
-        command.Hidden = true;
+        var command = new Command("runner", "Run one submitted run (started by dstack run; not for direct use).") { Hidden = true };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var secrets = RunnerSecrets.FromJson(System.Environment.GetEnvironmentVariable(JobEnvironment.RunnerSecretsVariable));
-            System.Environment.SetEnvironmentVariable(JobEnvironment.RunnerSecretsVariable, null);
+            // Open the store while the front end still plans: it loads SQLite and checks the schema off the critical path.
+            var store = StateStore.Open(DstackHome.FromEnvironment());
+            var message = RunnerProcess.ReadStartMessage(Console.In);
+            if (message is null || store.FindRun(message.RunId) is not { } run)
+            {
+                return DstackCommandLine.Success;
+            }
+
+            using var log = new StreamWriter(new FileStream(store.Home.RunnerLog(run.Name), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+            Console.SetError(log);
+            Console.SetOut(log);
             var environment = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
             {
-                if ((string)entry.Key is not ("DSTACK_RUNNER_LOG" or JobEnvironment.RunnerSecretsVariable))
-                {
-                    environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
-                }
-            }
-
-            var store = StateStore.Open(DstackHome.FromEnvironment());
-            var run = store.FindRun(parse.GetValue(id));
-            if (run is null)
-            {
-                await error.WriteLineAsync($"dstack runner: no run with id {parse.GetValue(id)}");
-                return DstackCommandLine.ProblemsFound;
+                environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
             }
 
             store.SetRunner(run.Id, System.Environment.ProcessId);
-            var spec = secrets.Apply(RunSpec.FromJson(run.Spec));
+            var spec = RunnerSecrets.FromJson(message.Secrets).Apply(RunSpec.FromJson(run.Spec));
             var supervisor = new RunSupervisor(store, run, spec, environment);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
             {
@@ -50,7 +46,7 @@ public static class RunnerCommandLine
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => signal.Cancel = true);
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
             var final = await supervisor.RunAsync();
-            await error.WriteLineAsync($"dstack runner: {final.Name} {final.Status.ToText()} ({final.Reason})");
+            await log.WriteLineAsync($"dstack runner: {final.Name} {final.Status.ToText()} ({final.Reason})");
             return DstackCommandLine.Success;
         });
         return command;

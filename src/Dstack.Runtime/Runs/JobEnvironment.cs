@@ -9,21 +9,12 @@ namespace Dstack.Runtime.Runs;
 /// </summary>
 public static class JobEnvironment
 {
-    /// <summary>Variables the runner receives from the CLI and must not pass on to jobs.</summary>
-    public static readonly IReadOnlySet<string> RunnerOnly = new HashSet<string>(StringComparer.Ordinal) { RunnerSecretsVariable };
-
-    /// <summary>The variable that carries the user's environment values from the CLI to the runner (never to the state store).</summary>
-    public const string RunnerSecretsVariable = "DSTACK_RUNNER_SECRETS";
-
     public static Dictionary<string, string> Build(RunSpec spec, int rank, IReadOnlyDictionary<string, string> runnerEnvironment, string? pythonShimFolder)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in runnerEnvironment)
         {
-            if (!RunnerOnly.Contains(name))
-            {
-                environment[name] = value;
-            }
+            environment[name] = value;
         }
 
         var repoId = RepoId(spec.RepoRoot);

@@ -10,7 +10,7 @@ namespace Dstack.Runtime.Runs;
 public static class RunFollower
 {
     private static readonly TimeSpan LogPoll = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(20);
 
     /// <param name="store">The state store.</param>
     /// <param name="run">The run.</param>

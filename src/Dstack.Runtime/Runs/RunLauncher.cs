@@ -1,16 +1,14 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// Submits a planned run: records it under a unique name and starts its runner as a process of its own session,
-/// with its output in <c>runs/&lt;run&gt;/runner.log</c>, so nothing ties it to the terminal or to the submitting process.
+/// Submits a planned run: records it under a unique name and hands it to a runner started beforehand
+/// (<see cref="RunnerProcess"/>), so the run goes on without the submitting process.
 /// </summary>
 public static class RunLauncher
 {
-    public static RunRecord Submit(StateStore store, RunPlan plan, RunnerCommand runner, TimeProvider? time = null)
+    public static RunRecord Submit(StateStore store, RunPlan plan, RunnerProcess runner, TimeProvider? time = null)
     {
         var spec = plan.Spec ?? throw new InvalidOperationException("the plan has problems; only a plan that can run is submitted");
         var now = (time ?? TimeProvider.System).GetUtcNow();
@@ -26,37 +24,16 @@ public static class RunLauncher
             DeleteFolder(store.Home.RunFolder(replaced.Name));
         }
 
-        var folder = store.Home.RunFolder(run.Name);
         Directory.CreateDirectory(store.Home.LogsFolder(run.Name));
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            WorkingDirectory = folder,
-        };
-        // sh puts the runner in its own session (setsid) with no terminal and its output in runner.log, then goes.
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec setsid \"$@\" </dev/null >>\"$DSTACK_RUNNER_LOG\" 2>&1");
-        start.ArgumentList.Add("dstack-runner");
-        start.ArgumentList.Add(runner.Program);
-        foreach (var argument in runner.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.ArgumentList.Add("runner");
-        start.ArgumentList.Add(run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.Environment["DSTACK_HOME"] = store.Home.Root;
-        start.Environment["DSTACK_RUNNER_LOG"] = store.Home.RunnerLog(run.Name);
-        start.Environment[JobEnvironment.RunnerSecretsVariable] = RunnerSecrets.Of(spec).ToJson();
+        store.SetRunner(run.Id, runner.Pid);
         try
         {
-            using var process = Process.Start(start) ?? throw new Win32Exception("no process");
-            store.SetRunner(run.Id, process.Id);
+            runner.Launch(run, spec);
         }
-        catch (Win32Exception e)
+        catch (Processes.JobStartException)
         {
             store.SetRunStatus(run.Id, RunStatus.Failed, now, TerminationReason.StartFailed);
-            throw new Processes.JobStartException($"the runner could not be started ({runner.Program}: {e.Message})", e);
+            throw;
         }
 
         return store.FindRun(run.Id) ?? run;

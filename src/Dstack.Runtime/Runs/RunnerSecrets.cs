@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// The environment values and secrets of a run, which the CLI hands to the runner through the runner's own
-/// environment (readable only by the same user, like the job's environment itself) instead of the state store.
+/// The environment values and secrets of a run, which the front end hands to the runner through the runner's
+/// standard input (<see cref="RunnerProcess"/>) instead of the state store.
 /// </summary>
 public sealed record RunnerSecrets(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets)
 {

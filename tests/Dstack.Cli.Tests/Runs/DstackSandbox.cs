@@ -82,8 +82,14 @@ public sealed class DstackSandbox : IDisposable
     public async Task<JsonElement> RunRecordAsync(string name) =>
         (await RunsAsync()).EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);
 
-    /// <summary>Every process whose environment says it belongs to <paramref name="runName"/> (jobs and all they started).</summary>
-    public static IReadOnlyList<int> JobProcesses(string runName)
+    /// <summary>This sandbox's processes of <paramref name="runName"/> (another test's run of the same name does not count).</summary>
+    public IReadOnlyList<int> LeftoverProcesses(string runName) => JobProcesses(runName, Home);
+
+    /// <summary>
+    /// Every process whose environment says it belongs to <paramref name="runName"/> (jobs and all they started),
+    /// of the state folder <paramref name="home"/> when one is given.
+    /// </summary>
+    public static IReadOnlyList<int> JobProcesses(string runName, string? home = null)
     {
         var found = new List<int>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
@@ -96,7 +102,8 @@ public sealed class DstackSandbox : IDisposable
             try
             {
                 var environment = File.ReadAllText(Path.Combine(folder, "environ"));
-                if (environment.Contains($"\0DSTACK_RUN_NAME={runName}\0", StringComparison.Ordinal) || environment.StartsWith($"DSTACK_RUN_NAME={runName}\0", StringComparison.Ordinal))
+                var variables = environment.Split('\0');
+                if (variables.Contains($"DSTACK_RUN_NAME={runName}") && (home is null || variables.Contains($"DSTACK_HOME={home}")))
                 {
                     if (!File.ReadAllText(Path.Combine(folder, "stat")).Contains(") Z ", StringComparison.Ordinal))
                     {
@@ -113,12 +120,14 @@ public sealed class DstackSandbox : IDisposable
     }
 
     /// <summary>Waits (bounded) until no process of the run is left; returns what is still there.</summary>
-    public static async Task<IReadOnlyList<int>> WaitForNoJobProcessesAsync(string runName, TimeSpan limit)
+    public async Task<IReadOnlyList<int>> WaitForNoLeftoverProcessesAsync(string runName, TimeSpan limit) => await WaitForNoJobProcessesAsync(runName, limit, Home);
+
+    public static async Task<IReadOnlyList<int>> WaitForNoJobProcessesAsync(string runName, TimeSpan limit, string? home = null)
     {
         var deadline = DateTime.UtcNow + limit;
         while (true)
         {
-            var left = JobProcesses(runName);
+            var left = JobProcesses(runName, home);
             if (left.Count == 0 || DateTime.UtcNow > deadline)
             {
                 return left;

@@ -172,7 +172,7 @@ public sealed class RunEndToEndTests : IDisposable
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Code == 130, result.ToString());
-        Assert.Empty(await DstackSandbox.WaitForNoJobProcessesAsync("web", TimeSpan.FromSeconds(10)));
+        Assert.Empty(await _sandbox.WaitForNoLeftoverProcessesAsync("web", TimeSpan.FromSeconds(10)));
         Assert.False(IsListening(local), $"local port {local} is still open");
         Assert.False(IsListening(container), $"container port {container} is still open");
         var record = await _sandbox.RunRecordAsync("web");
@@ -219,7 +219,7 @@ public sealed class RunEndToEndTests : IDisposable
         var result = await _sandbox.RunAsync("run", "-y");
 
         Assert.True(result.Code == 3, result.ToString());
-        Assert.Empty(await DstackSandbox.WaitForNoJobProcessesAsync("halfbroken", TimeSpan.FromSeconds(10)));
+        Assert.Empty(await _sandbox.WaitForNoLeftoverProcessesAsync("halfbroken", TimeSpan.FromSeconds(10)));
         var jobs = (await _sandbox.RunRecordAsync("halfbroken")).GetProperty("jobs").EnumerateArray().ToList();
         Assert.Equal(["terminated", "failed"], jobs.Select(j => j.GetProperty("status").GetString()));
     }
@@ -245,12 +245,12 @@ public sealed class RunEndToEndTests : IDisposable
         var ps = await _sandbox.RunAsync("ps");
         Assert.Contains("background", ps.Output, StringComparison.Ordinal);
         Assert.Contains("running", ps.Output, StringComparison.Ordinal);
-        Assert.NotEmpty(DstackSandbox.JobProcesses("background"));
+        Assert.NotEmpty(_sandbox.LeftoverProcesses("background"));
 
         var stop = await _sandbox.RunAsync("stop", "background", "-y");
 
         Assert.True(stop.Code == 0, stop.ToString());
-        Assert.Empty(DstackSandbox.JobProcesses("background"));
+        Assert.Empty(_sandbox.LeftoverProcesses("background"));
         var record = await _sandbox.RunRecordAsync("background");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.Equal("stopped_by_user", record.GetProperty("reason").GetString());
@@ -292,7 +292,7 @@ public sealed class RunEndToEndTests : IDisposable
         var record = await _sandbox.RunRecordAsync("slow");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.Equal("max_duration_exceeded", record.GetProperty("reason").GetString());
-        Assert.Empty(DstackSandbox.JobProcesses("slow"));
+        Assert.Empty(_sandbox.LeftoverProcesses("slow"));
     }
 
     [Fact]

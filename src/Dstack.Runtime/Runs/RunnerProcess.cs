@@ -1,0 +1,96 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// A runner process started ahead of time: it starts (and loads what it needs) while the front end still plans and
+/// asks for confirmation, then receives its run through its standard input, the one private channel between the
+/// two, which also carries the environment values so they never touch the state store. Closing without a run
+/// (the plan failed, the user said no) makes it exit. It runs in its own session with no terminal, so it outlives
+/// the front end.
+/// </summary>
+public sealed class RunnerProcess : IDisposable
+{
+    private readonly Process _process;
+    private bool _handedOver;
+
+    private RunnerProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    /// <summary>Starts <c>dstack runner</c>; throws <see cref="Processes.JobStartException"/> when it cannot.</summary>
+    public static RunnerProcess Start(RunnerCommand runner, DstackHome home)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+        };
+        // sh puts the runner in a session of its own (setsid) with no terminal; it writes its own log once it knows its run.
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("exec setsid \"$@\" >/dev/null 2>&1");
+        start.ArgumentList.Add("dstack-runner");
+        start.ArgumentList.Add(runner.Program);
+        foreach (var argument in runner.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.ArgumentList.Add("runner");
+        start.Environment["DSTACK_HOME"] = home.Root;
+        try
+        {
+            return new RunnerProcess(Process.Start(start) ?? throw new Win32Exception("no process"));
+        }
+        catch (Win32Exception e)
+        {
+            throw new Processes.JobStartException($"the runner could not be started ({runner.Program}: {e.Message})", e);
+        }
+    }
+
+    /// <summary>Hands the submitted run (and its secret values) to the runner.</summary>
+    public void Launch(RunRecord run, RunSpec spec)
+    {
+        var message = JsonSerializer.Serialize(new RunnerStartMessage(run.Id, RunnerSecrets.Of(spec).ToJson()));
+        try
+        {
+            _process.StandardInput.WriteLine(message);
+            _process.StandardInput.Close();
+            _handedOver = true;
+        }
+        catch (IOException e)
+        {
+            throw new Processes.JobStartException($"the runner ended before it got its run ({e.Message}); see {run.Name}'s runner.log", e);
+        }
+    }
+
+    /// <summary>Reads the message <see cref="Launch"/> wrote; null when the front end closed without a run.</summary>
+    public static RunnerStartMessage? ReadStartMessage(TextReader input)
+    {
+        var line = input.ReadLine();
+        return string.IsNullOrWhiteSpace(line) ? null : JsonSerializer.Deserialize<RunnerStartMessage>(line);
+    }
+
+    /// <summary>Without a run handed over, closing the runner's input makes it exit.</summary>
+    public void Dispose()
+    {
+        if (!_handedOver)
+        {
+            try
+            {
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        _process.Dispose();
+    }
+}
+
+/// <summary>What the front end tells a runner: the run's id in the state store and its environment values.</summary>
+public sealed record RunnerStartMessage(long RunId, string Secrets);
