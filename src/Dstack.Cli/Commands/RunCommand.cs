@@ -54,11 +54,13 @@ public static class RunCommand
     {
         // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
         using var runner = dryRun ? null : StartRunner(cli);
+        var opening = Task.Run(() => StateStore.Open(cli.Home));
         var plan = RunPlanner.Plan(request);
         var renderer = new DiagnosticRenderer(error, color);
         renderer.Render(plan.Diagnostics, plan.Document?.Text);
         if (!plan.CanRun)
         {
+            await opening.ContinueWith(_ => { }, TaskScheduler.Default);
             await error.WriteLineAsync(plan.Diagnostics.Any(d => d.Code == DiagnosticCodes.FileNotFound && d.Path is null) ? string.Empty : "The run was not started.");
             return DstackCommandLine.ProblemsFound;
         }
@@ -66,7 +68,7 @@ public static class RunCommand
         StateStore store;
         try
         {
-            store = StateStore.Open(cli.Home);
+            store = await opening;
         }
         catch (StateException e)
         {
