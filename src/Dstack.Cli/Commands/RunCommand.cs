@@ -17,6 +17,8 @@ public static class RunCommand
 {
     public static readonly string[] Names = ["run", "apply", "build"];
 
+    private static readonly TimeSpan CapacityPoll = TimeSpan.FromSeconds(1);
+
     public static Command Create(string name, TextWriter output, TextWriter error, Func<CliContext> context, IReadOnlyList<string> runArgs)
     {
         var options = new RunOptions();
@@ -55,7 +57,9 @@ public static class RunCommand
         // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
         using var runner = dryRun ? null : StartRunner(cli);
         var opening = Task.Run(() => StateStore.Open(cli.Home));
+        request = request with { GpusInUse = () => RunMonitor.GpusInUse(opening.GetAwaiter().GetResult()) };
         var plan = RunPlanner.Plan(request);
+        plan = await WaitForCapacityAsync(request, plan, error);
         var renderer = new DiagnosticRenderer(error, color);
         renderer.Render(plan.Diagnostics, plan.Document?.Text);
         if (!plan.CanRun)
@@ -140,6 +144,28 @@ public static class RunCommand
         }
 
         return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, ports, plan.Host);
+    }
+
+    /// <summary>
+    /// With <c>retry</c> on no-capacity, a run whose GPUs other runs hold waits for them (planning again every few
+    /// seconds) for up to retry.duration, as dstack keeps a no-capacity run pending.
+    /// </summary>
+    private static async Task<RunPlan> WaitForCapacityAsync(RunRequest request, RunPlan plan, TextWriter error)
+    {
+        if (!plan.OnlyLacksCapacity || plan.Spec is not { } spec || !spec.Retries(Runtime.Configuration.Model.RetryEvent.NoCapacity))
+        {
+            return plan;
+        }
+
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(spec.RetryDuration);
+        await error.WriteLineAsync($"Waiting for capacity (retry on no-capacity, up to {new Runtime.Configuration.Model.Duration(spec.RetryDuration)}): {plan.Diagnostics.First(d => d.Code == DiagnosticCodes.NoCapacity).Message}");
+        while (plan.OnlyLacksCapacity && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(CapacityPoll);
+            plan = RunPlanner.Plan(request);
+        }
+
+        return plan;
     }
 
     private static RunnerProcess? StartRunner(CliContext cli)

@@ -87,6 +87,7 @@ public static class DiagnosticCodes
     public const string StateUnavailable = "DSTK3014";
     public const string DotEnvSyntax = "DSTK3015";
     public const string JobStartFailed = "DSTK3016";
+    public const string NoCapacity = "DSTK3017";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -167,6 +168,7 @@ public static class DiagnosticCodes
         (StateUnavailable, "The state store in $DSTACK_HOME could not be opened or written"),
         (DotEnvSyntax, "A malformed line in a .env file"),
         (JobStartFailed, "A job's process could not be started"),
+        (NoCapacity, "The machine has what the run needs, but other active runs hold it (GPUs)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

@@ -55,6 +55,27 @@ public static class RunMonitor
         return true;
     }
 
+    /// <summary>The GPUs that active runs hold (a run whose runner is gone holds nothing), by nvidia-smi index.</summary>
+    public static IReadOnlyDictionary<int, string> GpusInUse(StateStore store)
+    {
+        var held = new Dictionary<int, string>();
+        foreach (var run in store.ListRuns(all: false).Select(r => Reconcile(store, r)).Where(r => !r.Status.IsFinished()))
+        {
+            try
+            {
+                foreach (var gpu in RunSpec.FromJson(run.Spec).Gpus)
+                {
+                    held.TryAdd(gpu, run.Name);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+        }
+
+        return held;
+    }
+
     /// <summary>Waits until the run has finished (or <paramref name="limit"/> passes); returns its latest record.</summary>
     public static async Task<RunRecord> WaitAsync(StateStore store, RunRecord run, TimeSpan limit, CancellationToken cancellationToken = default)
     {

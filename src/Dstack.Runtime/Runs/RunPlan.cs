@@ -38,5 +38,8 @@ public sealed record RunPlan
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
 
+    /// <summary>True when the only obstacle is capacity other runs hold (a retry on no-capacity may wait for it).</summary>
+    public bool OnlyLacksCapacity => Diagnostics.Any(d => d.Code == DiagnosticCodes.NoCapacity) && Diagnostics.Where(d => d.IsError).All(d => d.Code == DiagnosticCodes.NoCapacity);
+
     public bool CanRun => Spec is not null && Offer is not null && !Diagnostics.Any(d => d.IsError);
 }

@@ -102,9 +102,9 @@ public static partial class RunPlanner
                 display));
         }
 
+        var gpus = AllocateGpus(resources, machine, machine.Gpus.Count > 0 ? request.GpusInUse() : new Dictionary<int, string>(), unmet.Count == 0, document, display, diagnostics);
         CheckOfferFilters(profile, diagnostics);
         var offer = new LocalOffer($"local ({System.Environment.MachineName})", machine);
-        var gpus = ResourceMatcher.Allocate(resources.Gpu, machine.Gpus);
         var script = ScriptOf(configuration, overrides.RunArgs, diagnostics, display);
         var spec = new RunSpec
         {
@@ -119,7 +119,7 @@ public static partial class RunPlanner
             Secrets = [.. environment.SecretValues],
             Ports = ports,
             Nodes = configuration is TaskConfiguration task ? task.Nodes : 1,
-            Gpus = [.. Enumerable.Range(0, gpus.Count).Select(i => machine.Gpus.ToList().IndexOf(gpus[i]))],
+            Gpus = gpus,
             HasMachineGpus = machine.Gpus.Count > 0,
             Python = configuration.Python,
             PythonExecutable = python,
@@ -159,6 +159,35 @@ public static partial class RunPlanner
         };
 
         RunPlan Failed(Diagnostic problem) => new() { Diagnostics = [problem], Project = project };
+    }
+
+    /// <summary>
+    /// The GPUs the run gets (nvidia-smi indexes), chosen among those no active run holds. When the machine has
+    /// enough but other runs hold them, that is a no-capacity error naming those runs.
+    /// </summary>
+    private static IReadOnlyList<int> AllocateGpus(ResourcesSpec resources, MachineResources machine, IReadOnlyDictionary<int, string> inUse, bool machineFits, ConfigurationDocument document, string display, List<Diagnostic> diagnostics)
+    {
+        var free = Enumerable.Range(0, machine.Gpus.Count).Where(i => !inUse.ContainsKey(i)).ToList();
+        var freeMachine = machine with { Gpus = [.. free.Select(i => machine.Gpus[i])] };
+        if (machineFits && resources.Gpu is not null && ResourceMatcher.Unmet(resources, freeMachine, enforceDefaults: false).Count > 0)
+        {
+            var holders = inUse.OrderBy(h => h.Key).Select(h => $"GPU {h.Key} by {h.Value}");
+            diagnostics.Add(new Diagnostic(
+                DiagnosticCodes.NoCapacity,
+                DiagnosticSeverity.Error,
+                $"no capacity: the GPUs this run needs ({resources.Gpu}) are held by other runs ({string.Join(", ", holders)}); wait for them to end, stop one (dstack stop RUN), or add `retry: {{on_events: [no-capacity]}}` to wait automatically",
+                SpanOf(document, "resources"),
+                display));
+            return [];
+        }
+
+        var chosen = new List<int>();
+        foreach (var gpu in ResourceMatcher.Allocate(resources.Gpu, freeMachine.Gpus))
+        {
+            chosen.Add(free.First(i => !chosen.Contains(i) && machine.Gpus[i] == gpu));
+        }
+
+        return chosen;
     }
 
     private static (string? Path, string Display) FindConfiguration(RunRequest request, string repoRoot)

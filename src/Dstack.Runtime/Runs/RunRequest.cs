@@ -15,4 +15,11 @@ public sealed record RunRequest(
     string? ConfigurationFile,
     RunOverrides Overrides,
     IReadOnlyDictionary<string, string> Environment,
-    DstackHome Home);
+    DstackHome Home)
+{
+    /// <summary>
+    /// The GPUs (nvidia-smi indexes) that active runs hold, with the run holding each: a new run gets the others.
+    /// Asked only on a machine with GPUs.
+    /// </summary>
+    public Func<IReadOnlyDictionary<int, string>> GpusInUse { get; init; } = () => new Dictionary<int, string>();
+}
