@@ -9,7 +9,8 @@ namespace Dstack.Runtime.Runs;
 /// </summary>
 public static class RunFollower
 {
-    private static readonly TimeSpan LogPoll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan SlowPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(20);
 
     /// <param name="store">The state store.</param>
@@ -25,6 +26,7 @@ public static class RunFollower
         {
             var current = run;
             var lastStatusCheck = DateTimeOffset.MinValue;
+            var idle = FastPoll;
             while (true)
             {
                 var finished = !follow || current.Status.IsFinished();
@@ -52,11 +54,13 @@ public static class RunFollower
                     return current;
                 }
 
+                // Quick while output flows; backing off to 100 ms when the job is quiet keeps an idle attach cheap.
+                idle = any ? FastPoll : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, SlowPoll.Ticks));
                 if (!any)
                 {
                     try
                     {
-                        await Task.Delay(LogPoll, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(idle, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {
