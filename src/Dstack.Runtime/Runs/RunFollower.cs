@@ -10,7 +10,7 @@ namespace Dstack.Runtime.Runs;
 public static class RunFollower
 {
     private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(5);
-    private static readonly TimeSpan SlowPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan SlowPoll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(20);
 
     /// <param name="store">The state store.</param>
@@ -54,7 +54,7 @@ public static class RunFollower
                     return current;
                 }
 
-                // Quick while output flows; backing off to 100 ms when the job is quiet keeps an idle attach cheap.
+                // Quick while output flows; backing off to 50 ms when the job is quiet keeps an idle attach cheap.
                 idle = any ? FastPoll : TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, SlowPoll.Ticks));
                 if (!any)
                 {
