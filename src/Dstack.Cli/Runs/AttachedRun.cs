@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Dstack.Cli.Rendering;
 using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Logs;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
@@ -18,7 +19,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
 
     private int _interrupts;
     private RunRecord? _run;
-    private readonly CancellationTokenSource _stopFollowing = new();
+    private CancellationTokenSource _stopFollowing = new();
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task<int> RunAsync(RunRecord run, RunSpec spec, PortReservation? ports, string host)
@@ -45,9 +46,22 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
             }
 
             var renderer = new LogRenderer(TextWriterStream.For(output, isError: false), TextWriterStream.For(error, isError: true), rewriter, spec.Nodes > 1, color);
+
+            // Following again after the prompt reads each log from its start: count what was shown so nothing is shown twice.
+            var shown = new long[Math.Max(1, spec.Nodes)];
             while (true)
             {
-                var current = await RunFollower.FollowAsync(store, store.FindRun(run.Id) ?? run, spec.Nodes, renderer.Write, follow: true, _stopFollowing.Token);
+                var read = new long[shown.Length];
+                void Show(int rank, LogChunk chunk)
+                {
+                    if (++read[rank] > shown[rank])
+                    {
+                        shown[rank]++;
+                        renderer.Write(rank, chunk);
+                    }
+                }
+
+                var current = await RunFollower.FollowAsync(store, store.FindRun(run.Id) ?? run, spec.Nodes, Show, follow: true, _stopFollowing.Token);
                 renderer.Flush();
                 if (current.Status.IsFinished())
                 {
@@ -57,7 +71,8 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
                 // The first Ctrl+C in a terminal stopped the following: ask what to do.
                 if (await AskToStopAsync(current))
                 {
-                    _stopFollowing.TryReset();
+                    // A cancelled source cannot be reset; later Ctrl+Cs abort rather than stop following.
+                    _stopFollowing = new CancellationTokenSource();
                     continue;
                 }
 

@@ -21,6 +21,8 @@ public sealed class DstackProcess
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

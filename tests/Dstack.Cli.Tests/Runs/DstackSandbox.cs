@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dstack.Runtime.Processes;
+using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
 namespace Dstack.Cli.Tests.Runs;
@@ -20,11 +21,15 @@ public sealed class DstackSandbox : IDisposable
     {
         Directory.CreateDirectory(Home);
         Directory.CreateDirectory(Project);
+        Directory.CreateDirectory(Tools);
     }
 
     public string Home => Path.Combine(_folder.Path, "home");
 
     public string Project => Path.Combine(_folder.Path, "project");
+
+    /// <summary>A folder outside the project (so never copied into a run) for the tests' own scripts and markers.</summary>
+    public string Tools => Path.Combine(_folder.Path, "tools");
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
@@ -39,7 +44,13 @@ public sealed class DstackSandbox : IDisposable
     public DstackProcess Start(params string[] args)
     {
         Assert.True(File.Exists(Apphost), $"{Apphost} is missing: the test project must reference Dstack.Cli");
-        var start = new ProcessStartInfo(Apphost)
+        return StartProgram(Apphost, args);
+    }
+
+    /// <summary>Starts another program (one that starts dstack itself) in the project folder with the sandbox's environment.</summary>
+    public DstackProcess StartProgram(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -82,15 +93,35 @@ public sealed class DstackSandbox : IDisposable
     public async Task<JsonElement> RunRecordAsync(string name) =>
         (await RunsAsync()).EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);
 
-    /// <summary>This sandbox's processes of <paramref name="runName"/> (another test's run of the same name does not count).</summary>
-    public IReadOnlyList<int> LeftoverProcesses(string runName) => JobProcesses(runName, Home);
+    /// <summary>Runs <c>dstack logs</c> until its output contains <paramref name="text"/>; fails the test after <paramref name="limit"/>.</summary>
+    public async Task<string> WaitForLogsAsync(string runName, string text, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var logs = await RunAsync("logs", runName);
+            if ((logs.Output + logs.Error).Contains(text, StringComparison.Ordinal))
+            {
+                return logs.Output;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' did not appear in the logs of {runName} within {limit.TotalSeconds} s.\n{logs}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The run's record as the runner keeps it (with what <c>dstack ps</c> does not show, like the runner's pid).</summary>
+    public RunRecord? FindRun(string name) => StateStore.Open(new DstackHome(Home)).FindRun(name);
 
     /// <summary>
-    /// Every process whose environment says it belongs to <paramref name="runName"/> (jobs and all they started),
-    /// of the state folder <paramref name="home"/> when one is given.
+    /// Every process whose environment says it belongs to <paramref name="runName"/> of this sandbox's project (jobs
+    /// and all they started). The project's repo id is matched too, so a run of the same name elsewhere on the machine
+    /// (another test run, someone's own dstack) is not counted.
     /// </summary>
-    public static IReadOnlyList<int> JobProcesses(string runName, string? home = null)
+    public IReadOnlyList<int> JobProcesses(string runName)
     {
+        var name = $"\0DSTACK_RUN_NAME={runName}\0";
+        var repo = $"\0DSTACK_REPO_ID={JobEnvironment.RepoId(Project)}\0";
         var found = new List<int>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
@@ -101,9 +132,8 @@ public sealed class DstackSandbox : IDisposable
 
             try
             {
-                var environment = File.ReadAllText(Path.Combine(folder, "environ"));
-                var variables = environment.Split('\0');
-                if (variables.Contains($"DSTACK_RUN_NAME={runName}") && (home is null || variables.Contains($"DSTACK_HOME={home}")))
+                var environment = "\0" + File.ReadAllText(Path.Combine(folder, "environ"));
+                if (environment.Contains(name, StringComparison.Ordinal) && environment.Contains(repo, StringComparison.Ordinal))
                 {
                     if (!File.ReadAllText(Path.Combine(folder, "stat")).Contains(") Z ", StringComparison.Ordinal))
                     {
@@ -120,14 +150,12 @@ public sealed class DstackSandbox : IDisposable
     }
 
     /// <summary>Waits (bounded) until no process of the run is left; returns what is still there.</summary>
-    public async Task<IReadOnlyList<int>> WaitForNoLeftoverProcessesAsync(string runName, TimeSpan limit) => await WaitForNoJobProcessesAsync(runName, limit, Home);
-
-    public static async Task<IReadOnlyList<int>> WaitForNoJobProcessesAsync(string runName, TimeSpan limit, string? home = null)
+    public async Task<IReadOnlyList<int>> WaitForNoJobProcessesAsync(string runName, TimeSpan limit)
     {
         var deadline = DateTime.UtcNow + limit;
         while (true)
         {
-            var left = JobProcesses(runName, home);
+            var left = JobProcesses(runName);
             if (left.Count == 0 || DateTime.UtcNow > deadline)
             {
                 return left;

@@ -157,24 +157,24 @@ public sealed class RunEndToEndTests : IDisposable
     [Fact]
     public async Task Run_WebApp_IsReachableThroughTheMappedLocalPort_AndCtrlCLeavesNothing()
     {
-        var container = FreePort();
-        var local = FreePort();
+        var container = Loopback.FreePort();
+        var local = Loopback.FreePort();
         _sandbox.Write("index.html", "hello from the job");
         _sandbox.Write(".dstack.yml", $"type: task\nname: web\nports:\n  - \"{local}:{container}\"\ncommands:\n  - echo \"Serving on http://0.0.0.0:{container}/\"\n  - exec python3 -m http.server {container} --bind 127.0.0.1\n");
 
         var run = _sandbox.Start("run", "-y");
         await run.WaitForTextAsync($"http://localhost:{local}/", TimeSpan.FromSeconds(30));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var body = await GetWithRetriesAsync(http, $"http://127.0.0.1:{local}/index.html");
+        var body = await Loopback.GetWithRetriesAsync(http, $"http://127.0.0.1:{local}/index.html");
         Assert.Equal("hello from the job", body);
 
         run.Interrupt();
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Code == 130, result.ToString());
-        Assert.Empty(await _sandbox.WaitForNoLeftoverProcessesAsync("web", TimeSpan.FromSeconds(10)));
-        Assert.False(IsListening(local), $"local port {local} is still open");
-        Assert.False(IsListening(container), $"container port {container} is still open");
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("web", TimeSpan.FromSeconds(10)));
+        Assert.False(Loopback.IsListening(local), $"local port {local} is still open");
+        Assert.False(Loopback.IsListening(container), $"container port {container} is still open");
         var record = await _sandbox.RunRecordAsync("web");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.False(Directory.Exists(Path.Combine(_sandbox.Home, "runs", "web", "code")));
@@ -183,7 +183,7 @@ public sealed class RunEndToEndTests : IDisposable
     [Fact]
     public async Task Run_TwoNodes_RanksTalkOverTheMasterAddress()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         _sandbox.Write("node.py", $$"""
             import os, socket, time
             rank = int(os.environ["DSTACK_NODE_RANK"])
@@ -219,7 +219,7 @@ public sealed class RunEndToEndTests : IDisposable
         var result = await _sandbox.RunAsync("run", "-y");
 
         Assert.True(result.Code == 3, result.ToString());
-        Assert.Empty(await _sandbox.WaitForNoLeftoverProcessesAsync("halfbroken", TimeSpan.FromSeconds(10)));
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("halfbroken", TimeSpan.FromSeconds(10)));
         var jobs = (await _sandbox.RunRecordAsync("halfbroken")).GetProperty("jobs").EnumerateArray().ToList();
         Assert.Equal(["terminated", "failed"], jobs.Select(j => j.GetProperty("status").GetString()));
     }
@@ -245,12 +245,12 @@ public sealed class RunEndToEndTests : IDisposable
         var ps = await _sandbox.RunAsync("ps");
         Assert.Contains("background", ps.Output, StringComparison.Ordinal);
         Assert.Contains("running", ps.Output, StringComparison.Ordinal);
-        Assert.NotEmpty(_sandbox.LeftoverProcesses("background"));
+        Assert.NotEmpty(_sandbox.JobProcesses("background"));
 
         var stop = await _sandbox.RunAsync("stop", "background", "-y");
 
         Assert.True(stop.Code == 0, stop.ToString());
-        Assert.Empty(_sandbox.LeftoverProcesses("background"));
+        Assert.Empty(_sandbox.JobProcesses("background"));
         var record = await _sandbox.RunRecordAsync("background");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.Equal("stopped_by_user", record.GetProperty("reason").GetString());
@@ -292,7 +292,7 @@ public sealed class RunEndToEndTests : IDisposable
         var record = await _sandbox.RunRecordAsync("slow");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.Equal("max_duration_exceeded", record.GetProperty("reason").GetString());
-        Assert.Empty(_sandbox.LeftoverProcesses("slow"));
+        Assert.Empty(_sandbox.JobProcesses("slow"));
     }
 
     [Fact]
@@ -334,7 +334,7 @@ public sealed class RunEndToEndTests : IDisposable
         using var busy = new TcpListener(IPAddress.Loopback, 0);
         busy.Start();
         var port = ((IPEndPoint)busy.LocalEndpoint).Port;
-        _sandbox.Write(".dstack.yml", $"type: task\nports:\n  - \"{port}:{FreePort()}\"\ncommands:\n  - echo should-not-run\n");
+        _sandbox.Write(".dstack.yml", $"type: task\nports:\n  - \"{port}:{Loopback.FreePort()}\"\ncommands:\n  - echo should-not-run\n");
 
         var result = await _sandbox.RunAsync("run", "-y");
 
@@ -342,43 +342,6 @@ public sealed class RunEndToEndTests : IDisposable
         Assert.Contains("DSTK3005", result.Error, StringComparison.Ordinal);
         Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Error, StringComparison.Ordinal);
         Assert.Equal(0, (await _sandbox.RunsAsync()).GetArrayLength());
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsListening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<string> GetWithRetriesAsync(HttpClient http, string url)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            try
-            {
-                return await http.GetStringAsync(url);
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
     }
 }
 

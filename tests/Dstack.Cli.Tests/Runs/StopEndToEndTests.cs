@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dstack.Runtime.Processes;
+
+namespace Dstack.Cli.Tests.Runs;
+
+/// <summary>
+/// How runs end from outside: <c>dstack stop</c> and <c>stop -x</c> against jobs that ignore SIGTERM, two stops at
+/// once, a runner that is killed, and a job that leaves a background process behind. Nothing may be left running.
+/// </summary>
+[Collection(RunCollection.Name)]
+public sealed class StopEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    private readonly DstackSandbox _sandbox = new();
+
+    public void Dispose() => _sandbox.Dispose();
+
+    [Fact]
+    public async Task StopAbort_JobIgnoringSigterm_IsKilledAtOnce()
+    {
+        await SubmitStubbornAsync("stubborn", stopDuration: "60s");
+
+        var clock = Stopwatch.StartNew();
+        var stop = await _sandbox.RunAsync("stop", "stubborn", "-x", "-y");
+        clock.Stop();
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"stop -x took {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("stubborn", TimeSpan.FromSeconds(5)));
+        var record = await _sandbox.RunRecordAsync("stubborn");
+        Assert.Equal("aborted", record.GetProperty("status").GetString());
+        Assert.Equal("aborted_by_user", record.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Stop_JobIgnoringSigterm_IsKilledAfterStopDuration()
+    {
+        await SubmitStubbornAsync("patient", stopDuration: "2s");
+
+        var clock = Stopwatch.StartNew();
+        var stop = await _sandbox.RunAsync("stop", "patient", "-y");
+        clock.Stop();
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(15));
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("patient", TimeSpan.FromSeconds(5)));
+        var record = await _sandbox.RunRecordAsync("patient");
+        Assert.Equal("terminated", record.GetProperty("status").GetString());
+        Assert.Contains("did not stop within stop_duration", (await _sandbox.RunAsync("logs", "patient")).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_JobLeavesABackgroundProcess_NothingIsLeftWhenTheRunEnds()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nname: leaver\ncommands:\n  - sleep 300 &\n  - echo parent-done\n");
+
+        var result = await _sandbox.RunAsync("run", "-y");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("parent-done", result.Output, StringComparison.Ordinal);
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("leaver", TimeSpan.FromSeconds(2)));
+        Assert.Equal("done", (await _sandbox.RunRecordAsync("leaver")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Stop_TwoAtOnce_BothSucceedAndTheRunEndsOnce()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nname: twice\ncommands:\n  - echo ready\n  - sleep 300\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync("twice", "ready", Limit);
+
+        var first = _sandbox.Start("stop", "twice", "-y");
+        var second = _sandbox.Start("stop", "twice", "-y");
+        var listing = await _sandbox.RunAsync("ps", "-a", "--json");
+        var results = new[] { await first.WaitAsync(Limit), await second.WaitAsync(Limit) };
+
+        Assert.All(results, r => Assert.True(r.Code == 0, r.ToString()));
+        Assert.True(listing.Code == 0, listing.ToString());
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(listing.Output).RootElement.GetProperty("runs").ValueKind);
+        var runs = (await _sandbox.RunsAsync()).EnumerateArray().ToList();
+        var run = Assert.Single(runs);
+        Assert.Equal("terminated", run.GetProperty("status").GetString());
+        Assert.Equal("stopped_by_user", run.GetProperty("reason").GetString());
+        Assert.Equal("terminated", Assert.Single(run.GetProperty("jobs").EnumerateArray()).GetProperty("status").GetString());
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("twice", TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Ps_RunnerKilled_RunFailsWithRunnerLostAndItsJobsAreKilled()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nname: orphan\ncommands:\n  - echo ready\n  - sleep 300\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync("orphan", "ready", Limit);
+        var runner = _sandbox.FindRun("orphan")?.RunnerPid;
+        Assert.NotNull(runner);
+        Assert.NotEmpty(_sandbox.JobProcesses("orphan"));
+
+        Signals.SignalProcess(runner.Value, Signals.Kill);
+        await WaitUntilGoneAsync(runner.Value);
+        var record = await _sandbox.RunRecordAsync("orphan");
+
+        Assert.Equal("failed", record.GetProperty("status").GetString());
+        Assert.Equal("runner_lost", record.GetProperty("reason").GetString());
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("orphan", TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>A detached run whose job ignores SIGTERM (and so does its sleep, which inherits the ignored signal).</summary>
+    private async Task SubmitStubbornAsync(string name, string stopDuration)
+    {
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {name}\nstop_duration: {stopDuration}\ncommands:\n  - trap '' TERM\n  - echo ready\n  - sleep 300\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync(name, "ready", Limit);
+    }
+
+    // Killed is not yet gone: the runner stays a zombie until its parent reaps it, and a zombie's command line is empty.
+    private static async Task WaitUntilGoneAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (Signals.IsAlive(pid) && CommandLine(pid).Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the runner {pid} is still there 5 s after SIGKILL");
+            await Task.Delay(20);
+        }
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+}
