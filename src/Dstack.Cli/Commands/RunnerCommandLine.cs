@@ -15,40 +15,45 @@ public static class RunnerCommandLine
     public static Command Create()
     {
         var command = new Command("runner", "Run one submitted run (started by dstack run; not for direct use).") { Hidden = true };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            // Open the store while the front end still plans: it loads SQLite and checks the schema off the critical path.
-            var store = StateStore.Open(DstackHome.FromEnvironment());
-            var message = RunnerProcess.ReadStartMessage(Console.In);
-            if (message is null || store.FindRun(message.RunId) is not { } run)
-            {
-                return DstackCommandLine.Success;
-            }
-
-            using var log = new StreamWriter(new FileStream(store.Home.RunnerLog(run.Name), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-            Console.SetError(log);
-            Console.SetOut(log);
-            var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-            {
-                environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
-            }
-
-            store.SetRunner(run.Id, System.Environment.ProcessId);
-            var spec = RunnerSecrets.FromJson(message.Secrets).Apply(RunSpec.FromJson(run.Spec));
-            var supervisor = new RunSupervisor(store, run, spec, environment);
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-            {
-                signal.Cancel = true;
-                supervisor.OnStopSignal();
-            });
-            // The runner has no terminal; a stray SIGINT or SIGHUP must not end it and orphan the jobs.
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => signal.Cancel = true);
-            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
-            var final = await supervisor.RunAsync();
-            await log.WriteLineAsync($"dstack runner: {final.Name} {final.Status.ToText()} ({final.Reason})");
-            return DstackCommandLine.Success;
-        });
+        command.SetAction((parse, cancellationToken) => RunAsync());
         return command;
+    }
+
+    /// <summary>The runner's whole life; <c>Program</c> calls it directly, without building the command tree, to start sooner.</summary>
+    public static async Task<int> RunAsync()
+    {
+        // Open the store while the front end still plans: it loads SQLite and checks the schema off the critical path.
+        var store = StateStore.Open(DstackHome.FromEnvironment());
+        var reading = Task.Run(() => RunnerProcess.ReadStartMessage(Console.In));
+        RunnerProcess.WarmUp(store);
+        var message = await reading;
+        if (message is null || store.FindRun(message.RunId) is not { } run)
+        {
+            return DstackCommandLine.Success;
+        }
+
+        using var log = new StreamWriter(new FileStream(store.Home.RunnerLog(run.Name), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        Console.SetError(log);
+        Console.SetOut(log);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
+        }
+
+        store.SetRunner(run.Id, System.Environment.ProcessId);
+        var spec = RunnerSecrets.FromJson(message.Secrets).Apply(RunSpec.FromJson(run.Spec));
+        var supervisor = new RunSupervisor(store, run, spec, environment);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            supervisor.OnStopSignal();
+        });
+        // The runner has no terminal; a stray SIGINT or SIGHUP must not end it and orphan the jobs.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => signal.Cancel = true);
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
+        var final = await supervisor.RunAsync();
+        await log.WriteLineAsync($"dstack runner: {final.Name} {final.Status.ToText()} ({final.Reason})");
+        return DstackCommandLine.Success;
     }
 }

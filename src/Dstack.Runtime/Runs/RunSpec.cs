@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Dstack.Runtime.Configuration.Model;
 
 namespace Dstack.Runtime.Runs;
@@ -93,16 +92,9 @@ public sealed record RunSpec
         Secrets = [],
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    public string ToJson() => JsonSerializer.Serialize(this, RunJsonContext.Default.RunSpec);
 
-    public static RunSpec FromJson(string json) => JsonSerializer.Deserialize<RunSpec>(json, Options) ?? throw new JsonException("the run spec is empty");
-
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    public static RunSpec FromJson(string json) => JsonSerializer.Deserialize(json, RunJsonContext.Default.RunSpec) ?? throw new JsonException("the run spec is empty");
 }
 
 /// <summary>One environment variable of a job; the value is null where the spec is stored.</summary>

@@ -54,7 +54,7 @@ public sealed class RunnerProcess : IDisposable
     /// <summary>Hands the submitted run (and its secret values) to the runner.</summary>
     public void Launch(RunRecord run, RunSpec spec)
     {
-        var message = JsonSerializer.Serialize(new RunnerStartMessage(run.Id, RunnerSecrets.Of(spec).ToJson()));
+        var message = JsonSerializer.Serialize(new RunnerStartMessage(run.Id, RunnerSecrets.Of(spec).ToJson()), RunJsonContext.Default.RunnerStartMessage);
         try
         {
             _process.StandardInput.WriteLine(message);
@@ -71,7 +71,21 @@ public sealed class RunnerProcess : IDisposable
     public static RunnerStartMessage? ReadStartMessage(TextReader input)
     {
         var line = input.ReadLine();
-        return string.IsNullOrWhiteSpace(line) ? null : JsonSerializer.Deserialize<RunnerStartMessage>(line);
+        return string.IsNullOrWhiteSpace(line) ? null : JsonSerializer.Deserialize(line, RunJsonContext.Default.RunnerStartMessage);
+    }
+
+    /// <summary>
+    /// Runs what the runner will run once its run arrives (JSON, the state store's queries, the environment), so
+    /// that work is compiled while the front end is still planning.
+    /// </summary>
+    public static void WarmUp(StateStore store)
+    {
+        var spec = new RunSpec { RunName = "warm-up", Type = "task", ConfigurationPath = "/", RepoRoot = "/", Script = "true", RetryOn = [Configuration.Model.RetryEvent.Error], Env = [new EnvEntry("A", "B")] };
+        var stored = RunSpec.FromJson(spec.WithoutSecrets().ToJson());
+        RunnerSecrets.FromJson(RunnerSecrets.Of(spec).ToJson()).Apply(stored);
+        JobEnvironment.Build(stored, 0, new Dictionary<string, string>(), null);
+        JobScript.Build(["true"], []);
+        store.FindRun(-1);
     }
 
     /// <summary>Without a run handed over, closing the runner's input makes it exit.</summary>

@@ -12,7 +12,7 @@ public sealed record RunnerSecrets(IReadOnlyDictionary<string, string> Env, IRea
         spec.Env.Where(e => e.Value is not null).GroupBy(e => e.Name).ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.Ordinal),
         spec.Secrets);
 
-    public string ToJson() => JsonSerializer.Serialize(new Payload(Env, Secrets));
+    public string ToJson() => JsonSerializer.Serialize(new RunnerSecretsPayload(Env, Secrets), RunJsonContext.Default.RunnerSecretsPayload);
 
     public static RunnerSecrets FromJson(string? json)
     {
@@ -21,7 +21,7 @@ public sealed record RunnerSecrets(IReadOnlyDictionary<string, string> Env, IRea
             return new RunnerSecrets(new Dictionary<string, string>(), []);
         }
 
-        var payload = JsonSerializer.Deserialize<Payload>(json) ?? throw new JsonException("empty runner secrets");
+        var payload = JsonSerializer.Deserialize(json, RunJsonContext.Default.RunnerSecretsPayload) ?? throw new JsonException("empty runner secrets");
         return new RunnerSecrets(payload.Env, payload.Secrets);
     }
 
@@ -31,6 +31,4 @@ public sealed record RunnerSecrets(IReadOnlyDictionary<string, string> Env, IRea
         Env = [.. stored.Env.Select(e => e with { Value = Env.TryGetValue(e.Name, out var value) ? value : e.Value ?? string.Empty })],
         Secrets = Secrets,
     };
-
-    private sealed record Payload(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets);
 }
