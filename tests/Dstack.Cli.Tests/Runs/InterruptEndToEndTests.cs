@@ -71,6 +71,32 @@ public sealed class InterruptEndToEndTests : IDisposable
         Assert.Equal("aborted", record.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Confirmation_InATerminalWithoutYes_AsksAndRunsOnYes()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nname: asked\ncommands:\n  - echo confirmed-and-ran\n");
+
+        var session = PseudoTerminal.Start(_sandbox, [new("Submit the run asked? [y/n]", "y\n")], "run");
+        var result = await session.WaitAsync(Limit);
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("confirmed-and-ran", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Confirmation_AnswerNo_SubmitsNothing()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\ncommands:\n  - echo should-not-run\n");
+
+        var session = PseudoTerminal.Start(_sandbox, [new("Submit a new run? [y/n]", "n\n")], "run");
+        var result = await session.WaitAsync(Limit);
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("Not submitted.", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("should-not-run", result.Output, StringComparison.Ordinal);
+        Assert.Equal(0, (await _sandbox.RunsAsync()).GetArrayLength());
+    }
+
     // stop_duration is long on purpose: a run that ends promptly on "y" was stopped by SIGTERM, not killed at the limit.
     private void WriteLongTask(string name) =>
         _sandbox.Write(".dstack.yml", $"type: task\nname: {name}\nstop_duration: 60s\ncommands:\n  - echo started\n  - sleep 300\n");
