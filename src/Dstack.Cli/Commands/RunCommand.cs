@@ -57,15 +57,28 @@ public static class RunCommand
         // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
         using var runner = dryRun ? null : StartRunner(cli);
         var opening = Task.Run(() => StateStore.Open(cli.Home));
-        request = request with { GpusInUse = () => RunMonitor.GpusInUse(opening.GetAwaiter().GetResult()) };
+        request = request with { GpusInUse = HeldGpus };
         var plan = RunPlanner.Plan(request);
         plan = await WaitForCapacityAsync(request, plan, error);
+
+        // A store that cannot be opened is reported below; for sharing GPUs it counts as no run holding any.
+        IReadOnlyDictionary<int, string> HeldGpus()
+        {
+            try
+            {
+                return RunMonitor.GpusInUse(opening.GetAwaiter().GetResult());
+            }
+            catch (StateException)
+            {
+                return new Dictionary<int, string>();
+            }
+        }
         var renderer = new DiagnosticRenderer(error, color);
         renderer.Render(plan.Diagnostics, plan.Document?.Text);
         if (!plan.CanRun)
         {
             await opening.ContinueWith(_ => { }, TaskScheduler.Default);
-            await error.WriteLineAsync(plan.Diagnostics.Any(d => d.Code == DiagnosticCodes.FileNotFound && d.Path is null) ? string.Empty : "The run was not started.");
+            await error.WriteLineAsync("The run was not started.");
             return DstackCommandLine.ProblemsFound;
         }
 
@@ -127,7 +140,7 @@ public static class RunCommand
         RunRecord run;
         try
         {
-            run = RunLauncher.Submit(store, plan with { RequestedName = preview }, runner ?? throw new JobStartException("the runner could not be started; see the error above"));
+            run = RunLauncher.Submit(store, plan, runner ?? throw new JobStartException("the runner could not be started; see the error above"), preview);
         }
         catch (Exception e) when (e is RunNameTakenException or JobStartException or StateException)
         {

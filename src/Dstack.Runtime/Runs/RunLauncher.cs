@@ -8,13 +8,18 @@ namespace Dstack.Runtime.Runs;
 /// </summary>
 public static class RunLauncher
 {
-    public static RunRecord Submit(StateStore store, RunPlan plan, RunnerProcess runner, TimeProvider? time = null)
+    /// <param name="store">The state store.</param>
+    /// <param name="plan">A plan that can run.</param>
+    /// <param name="runner">The runner started for it.</param>
+    /// <param name="preferredName">The generated name the plan showed; used unless another process took it meanwhile.</param>
+    /// <param name="time">The clock.</param>
+    public static RunRecord Submit(StateStore store, RunPlan plan, RunnerProcess runner, string? preferredName = null, TimeProvider? time = null)
     {
         var spec = plan.Spec ?? throw new InvalidOperationException("the plan has problems; only a plan that can run is submitted");
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var (run, replaced) = store.CreateRun(
             plan.RequestedName,
-            taken => new RunNameGenerator().Next(taken),
+            taken => preferredName is not null && !taken.Contains(preferredName) ? preferredName : new RunNameGenerator().Next(taken),
             spec.ConfigurationPath,
             spec.RepoRoot,
             name => (spec with { RunName = name }).WithoutSecrets().ToJson(),
