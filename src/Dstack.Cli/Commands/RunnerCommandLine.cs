@@ -1,5 +1,5 @@
-using System.Collections;
 using System.CommandLine;
+using Dstack.Cli.Runs;
 using System.Runtime.InteropServices;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
@@ -35,12 +35,7 @@ public static class RunnerCommandLine
         using var log = new StreamWriter(new FileStream(store.Home.RunnerLog(run.Name), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         Console.SetError(log);
         Console.SetOut(log);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
-        }
-
+        var environment = CliContext.ProcessEnvironment();
         store.SetRunner(run.Id, System.Environment.ProcessId);
         var spec = RunnerSecrets.FromJson(message.Secrets).Apply(RunSpec.FromJson(run.Spec));
         var supervisor = new RunSupervisor(store, run, spec, environment);

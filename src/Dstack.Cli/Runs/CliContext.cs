@@ -14,18 +14,25 @@ public sealed record CliContext(
 {
     public static CliContext FromProcess()
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
-        }
-
+        var environment = ProcessEnvironment();
         return new CliContext(
             environment,
             DstackHome.FromEnvironment(environment),
             Directory.GetCurrentDirectory(),
             !Console.IsInputRedirected && !Console.IsOutputRedirected,
             LocateRunner());
+    }
+
+    /// <summary>This process's environment variables.</summary>
+    public static Dictionary<string, string> ProcessEnvironment()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
+        }
+
+        return environment;
     }
 
     /// <summary>

@@ -1,10 +1,9 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 
 namespace Dstack.Runtime.Logs;
 
 /// <summary>
-/// Reads a log written by <see cref="JobLogWriter"/>, from the start, and can follow it while it grows. A frame
+/// Reads a log written by <see cref="JobLogWriter"/>, from the start; read again, it returns what was added since. A frame
 /// whose bytes are not all there yet is left for the next read, so nothing is shown twice, half, or out of order.
 /// </summary>
 public sealed class JobLogReader : IDisposable
@@ -38,42 +37,6 @@ public sealed class JobLogReader : IDisposable
             if (!Fill())
             {
                 yield break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Every frame, then new ones as they are written, until <paramref name="isFinished"/> says the writer is done
-    /// and the file has been read to its end. <paramref name="isFinished"/> is asked before the last read, so frames
-    /// written just before the writer finished are not missed.
-    /// </summary>
-    public async IAsyncEnumerable<LogChunk> FollowAsync(Func<bool> isFinished, TimeSpan pollInterval, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var finished = isFinished();
-            var any = false;
-            foreach (var chunk in ReadAvailable())
-            {
-                any = true;
-                yield return chunk;
-            }
-
-            if (finished)
-            {
-                yield break;
-            }
-
-            if (!any)
-            {
-                try
-                {
-                    await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    yield break;
-                }
             }
         }
     }

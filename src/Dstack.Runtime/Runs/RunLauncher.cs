@@ -26,7 +26,7 @@ public static class RunLauncher
             now);
         if (replaced is not null)
         {
-            DeleteFolder(store.Home.RunFolder(replaced.Name));
+            RunSupervisor.TryDelete(store.Home.RunFolder(replaced.Name));
         }
 
         Directory.CreateDirectory(store.Home.LogsFolder(run.Name));
@@ -42,19 +42,5 @@ public static class RunLauncher
         }
 
         return store.FindRun(run.Id) ?? run;
-    }
-
-    internal static void DeleteFolder(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
     }
 }

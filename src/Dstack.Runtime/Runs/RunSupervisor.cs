@@ -163,7 +163,8 @@ public sealed partial class RunSupervisor
         }
     }
 
-    private static void TryDelete(string folder)
+    /// <summary>Removes a folder of the state (a working copy, a replaced run's folder); best effort.</summary>
+    internal static void TryDelete(string folder)
     {
         try
         {
