@@ -66,7 +66,7 @@ public static class AttachCommand
                 return DstackCommandLine.UsageError;
             }
 
-            var color = !parse.GetValue(noColor) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            var color = !parse.GetValue(noColor) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"));
             return await new AttachedRun(cli, store, output, error, color).RunAsync(record, spec, reservation, address);
         });
         return command;

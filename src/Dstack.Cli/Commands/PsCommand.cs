@@ -27,7 +27,7 @@ public static class PsCommand
             var runs = store.ListRuns(all: true).Select(r => RunMonitor.Reconcile(store, r)).Where(r => parse.GetValue(all) || !r.Status.IsFinished()).ToList();
             if (parse.GetValue(json))
             {
-                output.WriteLine(ToJson(store, runs).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.WriteLine(ToJson(store, runs).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return DstackCommandLine.Success;
             }
 
@@ -50,7 +50,7 @@ public static class PsCommand
                     r.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
                     TerminationReason.Describe(r.Reason, r.ExitCode),
                 ]),
-                !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out));
+                !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out) && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR")));
             return DstackCommandLine.Success;
         });
         return command;

@@ -36,7 +36,7 @@ public static class RunCommand
             var overrides = options.ToOverrides(parse, runArgs, problems) with { BuildOnly = name == "build" };
             foreach (var problem in problems)
             {
-                await error.WriteLineAsync($"dstack {name}: {problem}");
+                await error.WriteLineAsync($"dstack: error {DiagnosticCodes.InvalidOption}: {problem}");
             }
 
             if (problems.Count > 0)
@@ -79,7 +79,7 @@ public static class RunCommand
         {
             await opening.ContinueWith(_ => { }, TaskScheduler.Default);
             await error.WriteLineAsync("The run was not started.");
-            return DstackCommandLine.ProblemsFound;
+            return plan.Diagnostics.Any(d => d.IsError && d.Code == DiagnosticCodes.InvalidOption) ? DstackCommandLine.UsageError : DstackCommandLine.ProblemsFound;
         }
 
         StateStore store;
@@ -103,7 +103,7 @@ public static class RunCommand
         if (!yes && cli.Interactive)
         {
             await output.WriteAsync(plan.RequestedName is null ? "Submit a new run? [y/n]: " : $"Submit the run {preview}? [y/n]: ");
-            if (Console.ReadLine()?.Trim().StartsWith('y') != true)
+            if (Console.ReadLine()?.Trim().StartsWith("y", StringComparison.OrdinalIgnoreCase) != true)
             {
                 await error.WriteLineAsync("Not submitted.");
                 return DstackCommandLine.Success;

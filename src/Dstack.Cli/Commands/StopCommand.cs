@@ -33,7 +33,7 @@ public static class StopCommand
             if (!parse.GetValue(yes) && cli.Interactive)
             {
                 await output.WriteAsync($"{(aborting ? "Abort" : "Stop")} the run {record.Name}? [y/n]: ");
-                if (Console.ReadLine()?.Trim().StartsWith('y') != true)
+                if (Console.ReadLine()?.Trim().StartsWith("y", StringComparison.OrdinalIgnoreCase) != true)
                 {
                     return DstackCommandLine.Success;
                 }

@@ -131,7 +131,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
             return true;
         }
 
-        if ((await answer)?.Trim().StartsWith('y') == true)
+        if ((await answer)?.Trim().StartsWith("y", StringComparison.OrdinalIgnoreCase) == true)
         {
             RunMonitor.RequestStop(store, run, abort: false);
             await error.WriteLineAsync($"Stopping {run.Name} (Ctrl+C again to abort)...");

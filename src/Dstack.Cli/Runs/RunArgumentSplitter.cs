@@ -3,9 +3,9 @@ namespace Dstack.Cli.Runs;
 /// <summary>
 /// Splits <c>dstack run</c>'s command line into dstack's own options and the run arguments for
 /// <c>${{ run.args }}</c>, as dstack's two-pass parse does (reference §8), minus its surprises: options are matched
-/// exactly (no prefix abbreviation, so <c>--max 5</c> stays a run argument), the first bare word is the folder, and
-/// everything after <c>--</c>, after the first unknown option, or after a second bare word belongs to the run,
-/// each argument kept whole.
+/// exactly (no prefix abbreviation, so <c>--max 5</c> stays a run argument) wherever they are, also glued to their
+/// value (<c>-eA=1</c>, <c>--env=A=1</c>); the first bare word before any run argument is the folder; every other
+/// word, every unknown option, and everything after <c>--</c> belongs to the run, each argument kept whole.
 /// </summary>
 public static class RunArgumentSplitter
 {
@@ -24,7 +24,9 @@ public static class RunArgumentSplitter
                 break;
             }
 
-            var name = token.StartsWith("--", StringComparison.Ordinal) && token.Contains('=', StringComparison.Ordinal) ? token[..token.IndexOf('=', StringComparison.Ordinal)] : token;
+            var name = token.StartsWith("--", StringComparison.Ordinal) && token.Contains('=', StringComparison.Ordinal) ? token[..token.IndexOf('=', StringComparison.Ordinal)]
+                : token.Length > 2 && token[0] == '-' && token[1] != '-' && valueOptions.Contains(token[..2]) ? token[..2]
+                : token;
             if (flagOptions.Contains(name) && name == token)
             {
                 own.Add(token);

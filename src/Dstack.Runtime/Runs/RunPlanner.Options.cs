@@ -155,9 +155,14 @@ public static partial class RunPlanner
             merged.Add(mapping);
         }
 
+        // Validation already warned about these (DSTK2032); a -p flag in the range gets its warning here.
         foreach (var reserved in merged.Where(p => p.ContainerPort is >= ReservedFrom and <= ReservedTo).ToList())
         {
-            diagnostics.Add(new Diagnostic(DiagnosticCodes.PortConflict, DiagnosticSeverity.Warning, $"port {reserved}: container ports {ReservedFrom} to {ReservedTo} are reserved by dstack's runner, so this port is not forwarded (dstack drops it silently); use another port", SourceSpan.FileStart, display));
+            if (!fromFile.Contains(reserved))
+            {
+                diagnostics.Add(CommandLineWarning(DiagnosticCodes.ReservedPort, $"-p {reserved}: container ports {ReservedFrom} to {ReservedTo} are reserved by dstack's runner, so this port is not forwarded; use another port"));
+            }
+
             merged.Remove(reserved);
         }
 
@@ -168,6 +173,8 @@ public static partial class RunPlanner
 
         return merged;
     }
+
+    private static Diagnostic CommandLineWarning(string code, string message) => new(code, DiagnosticSeverity.Warning, message, SourceSpan.FileStart, null);
 
     private static void CheckOfferFilters(Profile profile, List<Diagnostic> diagnostics)
     {
@@ -196,14 +203,9 @@ public static partial class RunPlanner
 
     private static void CheckLocalSupport(RunConfiguration configuration, ConfigurationDocument document, string display, List<Diagnostic> diagnostics)
     {
-        if (configuration.Image is null && configuration.Volumes.Count > 0)
+        if (configuration.Volumes.Count > 0)
         {
-            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Error, "volumes: without `image`, the local backend runs jobs directly on this machine, where a volume cannot be mounted at a job path; read the data from its folder on this machine instead, or add `image:` to run in Docker", SpanOf(document, "volumes"), display));
-        }
-
-        if (configuration.Image is not null && configuration.Volumes.OfType<NetworkVolumeMount>().Any())
-        {
-            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Error, "volumes: network volumes are cloud disks and do not exist on the local backend; mount a folder of this machine instead (/path/on/this/machine:/data)", SpanOf(document, "volumes"), display));
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Error, "volumes: the local backend does not mount volumes (network volumes are cloud disks; an instance folder is already on this machine): remove `volumes` and read the data from its folder on this machine, for example through an env variable with its path", SpanOf(document, "volumes"), display));
         }
 
         if (configuration is ServiceConfiguration { Replicas.Min: > 1 })

@@ -57,13 +57,13 @@ public static partial class RunPlanner
         var profile = ApplyOptions(ProfileResolver.Merge(configuration, selection.Profile), overrides, diagnostics);
         var resources = ApplyResourceOptions(configuration.Resources, overrides, diagnostics);
         var host = string.IsNullOrWhiteSpace(overrides.Host) ? "127.0.0.1" : overrides.Host.Trim();
+        if (host != "localhost" && !System.Net.IPAddress.TryParse(host, out _))
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.InvalidOption, $"--host {host}: not an IP address of this machine; write 127.0.0.1 (the default: only this machine), 0.0.0.0 (every network), or one of this machine's addresses"));
+        }
         var ports = MergePorts(configuration, overrides, display, diagnostics);
 
         var dotEnv = DotEnvFile.Load(Path.Combine(repoRoot, ".env"));
-        if (dotEnv is not null)
-        {
-            diagnostics.AddRange(dotEnv.Diagnostics);
-        }
 
         var environment = EnvironmentResolver.Resolve(configuration.Env, overrides.Env, request.Environment, dotEnv, display, document.SourceMap);
         diagnostics.AddRange(environment.Diagnostics);

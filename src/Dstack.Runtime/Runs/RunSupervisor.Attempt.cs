@@ -118,7 +118,11 @@ public sealed partial class RunSupervisor
         {
             program = "docker";
             var containerDirectory = _spec.WorkingDir is { Length: > 0 } d ? (d.StartsWith('/') ? d : $"/workflow/{d}") : "/workflow";
-            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, [.. _spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty))], _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], $"dstack-{_run.Name}-{rank}", _spec.Entrypoint, _spec.Privileged, _spec.User);
+            // Into the container: dstack's system variables and the user's env (the docker command itself keeps the rest).
+            var containerEnvironment = environment.Where(v => v.Key.StartsWith("DSTACK_", StringComparison.Ordinal) && v.Key != "DSTACK_HOME" || v.Key is "RUN_NAME" or "REPO_ID" or "CUDA_VISIBLE_DEVICES")
+                .Concat(_spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty)))
+                .ToList();
+            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], $"dstack-{_run.Name}-{rank}", _spec.Entrypoint, _spec.Privileged, _spec.User);
             workingDirectory = copy;
         }
         else
@@ -206,6 +210,12 @@ public sealed partial class RunSupervisor
             RecordExit(job, stopped.Contains(job) ? (stopKind == StopRequest.Abort ? RunStatus.Aborted : RunStatus.Terminated) : null);
         }
 
+        // Said only now, after each job's output is all in its log, so the line comes after the job's last words.
+        foreach (var job in jobs.Where(j => j.EndedOnItsOwn && (j != firstFailure || stopKind == StopRequest.None)))
+        {
+            Event(job.Rank, $"dstack: job {job.Rank} exited with code {job.Process.Exited.Result}");
+        }
+
         // Jobs that ended before the wait began were not seen one by one: the lowest failing rank stands for the run.
         firstFailure ??= stopReason is null ? jobs.FirstOrDefault(j => j.Process.Exited.Result != 0) : null;
 
@@ -230,10 +240,7 @@ public sealed partial class RunSupervisor
         var code = job.Process.Exited.IsCompleted ? job.Process.Exited.Result : (int?)null;
         var final = status ?? (code == 0 ? RunStatus.Done : RunStatus.Failed);
         _store.SaveJob(new JobRecord(_run.Id, job.Rank, job.Attempt, final, job.Process.Pid, code, null, _time.GetUtcNow()));
-        if (code is { } exit && status is null)
-        {
-            Event(job.Rank, $"dstack: job {job.Rank} exited with code {exit}");
-        }
+        job.EndedOnItsOwn = code is not null && status is null;
     }
 
     /// <summary>A graceful stop sends SIGTERM to every job's group and waits up to stop_duration before SIGKILL; an abort kills at once.</summary>
@@ -330,5 +337,7 @@ public sealed partial class RunSupervisor
         public Task Pumps { get; } = pumps;
 
         public bool Recorded { get; set; }
+
+        public bool EndedOnItsOwn { get; set; }
     }
 }

@@ -15,6 +15,8 @@ public sealed class RunArgumentSplitterTests
     [InlineData(new[] { "--max", "5" }, new string[0], new[] { "--max", "5" })]
     [InlineData(new[] { "--max-duration=1h", "-e", "A=1", "x" }, new[] { "--max-duration=1h", "-e", "A=1", "x" }, new string[0])]
     [InlineData(new[] { "--prompt", "it's \"quoted\"" }, new string[0], new[] { "--prompt", "it's \"quoted\"" })]
+    [InlineData(new[] { "-eA=1", "--env=B=2", "x", "-y" }, new[] { "-eA=1", "--env=B=2", "x", "-y" }, new string[0])]
+    [InlineData(new[] { "--lr", "0.1", "-d" }, new[] { "-d" }, new[] { "--lr", "0.1" })]
     public void Split_Tokens_SeparatesDstackOptionsFromRunArguments(string[] args, string[] own, string[] runArgs)
     {
         var (actualOwn, actualRest) = RunArgumentSplitter.Split(args, Names.Values, Names.Flags);
