@@ -53,7 +53,21 @@ public static class DstackCommandLine
         }
 
         // Ctrl+C is handled by the commands themselves (a run asks whether to stop), not by cancelling the action.
-        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
-        return await parse.InvokeAsync(configuration);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(configuration);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug or an environment we did not foresee: one line a user can report, the stack trace only on request.
+            await error.WriteLineAsync($"dstack: internal error {Runtime.Diagnostics.DiagnosticCodes.InternalError}: {e.GetType().Name}: {e.Message} (please report it; set DSTACK_DEBUG=1 for the details)");
+            if (System.Environment.GetEnvironmentVariable("DSTACK_DEBUG") is { Length: > 0 })
+            {
+                await error.WriteLineAsync(e.ToString());
+            }
+
+            return ProblemsFound;
+        }
     }
 }

@@ -37,19 +37,29 @@ public static class LogsCommand
                 stop.Cancel();
             });
             var renderer = new LogRenderer(TextWriterStream.For(output, false), TextWriterStream.For(error, true), null, nodes > 1 && only is null, false);
-            await RunFollower.FollowAsync(
-                store,
-                record,
-                nodes,
-                (rank, chunk) =>
-                {
-                    if (only is null || only == rank)
+            try
+            {
+                await RunFollower.FollowAsync(
+                    store,
+                    record,
+                    nodes,
+                    (rank, chunk) =>
                     {
-                        renderer.Write(rank, chunk);
-                    }
-                },
-                parse.GetValue(follow),
-                stop.Token);
+                        if (only is null || only == rank)
+                        {
+                            renderer.Write(rank, chunk);
+                        }
+                    },
+                    parse.GetValue(follow),
+                    stop.Token);
+            }
+            catch (InvalidDataException e)
+            {
+                renderer.Flush();
+                await error.WriteLineAsync($"dstack logs: {e.Message}");
+                return DstackCommandLine.ProblemsFound;
+            }
+
             renderer.Flush();
             return DstackCommandLine.Success;
         });
