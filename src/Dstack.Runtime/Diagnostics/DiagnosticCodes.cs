@@ -11,6 +11,7 @@ public static class DiagnosticCodes
     public const string FileNotFound = "DSTK0001";
     public const string FileUnreadable = "DSTK0002";
     public const string NoConfigurationFound = "DSTK0003";
+    public const string MsBuildSetup = "DSTK0004";
 
     // 1xxx: YAML and schema
     public const string YamlSyntax = "DSTK1001";
@@ -98,6 +99,7 @@ public static class DiagnosticCodes
         (FileNotFound, "A file or folder named on the command line does not exist"),
         (FileUnreadable, "A file could not be read"),
         (NoConfigurationFound, "No configuration file was found"),
+        (MsBuildSetup, "The MSBuild targets cannot run the dstack CLI: it is missing or refused the command line"),
         (YamlSyntax, "The file is not valid YAML"),
         (DuplicateKey, "A key appears twice in one mapping"),
         (EmptyDocument, "The file is empty"),

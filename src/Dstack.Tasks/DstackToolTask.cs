@@ -1,0 +1,122 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Dstack.Tasks;
+
+/// <summary>
+/// Runs the dstack CLI out of process and turns its canonical output lines into MSBuild errors, warnings and
+/// messages, so that none of the CLI's dependencies ever load into MSBuild.
+/// </summary>
+public abstract class DstackToolTask : ToolTask
+{
+    /// <summary>The code for a broken set-up: no CLI, or a CLI that refused the command line (exit code 2).</summary>
+    public const string SetupErrorCode = "DSTK0004";
+
+    /// <summary>Exit code of the CLI for wrong usage (DESIGN.md, "Contracts").</summary>
+    private const int UsageExitCode = 2;
+
+    private string commandLine = "";
+
+    /// <summary>True once a warning was logged that the project turns into an error (<c>MSBuildWarningsAsErrors</c>).</summary>
+    protected bool LoggedWarningAsError { get; private set; }
+
+    /// <summary>
+    /// How many warnings the CLI reported. The command-line switch <c>-warnaserror</c> turns them into errors only in
+    /// the loggers, which a task cannot see, so targets use this to stay out of date while warnings remain.
+    /// </summary>
+    [Output]
+    public int WarningCount { get; private set; }
+
+    /// <summary>The CLI: the apphost (<c>dstack</c>, <c>dstack.exe</c>) runs as is, <c>dstack.dll</c> runs with <c>dotnet</c>.</summary>
+    [Required]
+    [NotNull]
+    public string? DstackCliPath { get; set; }
+
+    protected override string ToolName => OperatingSystem.IsWindows() ? "dstack.exe" : "dstack";
+
+    private bool RunsWithDotnet => DstackCliPath!.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The arguments after the CLI path, such as <c>validate --format msbuild a.dstack.yml</c>.</summary>
+    protected abstract void AppendArguments(CommandLineBuilder builder);
+
+    protected override string GenerateFullPathToTool()
+    {
+        if (!RunsWithDotnet)
+        {
+            return Path.GetFullPath(DstackCliPath!);
+        }
+
+        // `dotnet build` names the host that runs it; anywhere else the PATH finds it.
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return string.IsNullOrEmpty(host) ? (OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet") : host;
+    }
+
+    protected override string GenerateCommandLineCommands()
+    {
+        var builder = new CommandLineBuilder();
+        if (RunsWithDotnet)
+        {
+            builder.AppendFileNameIfNotNull(Path.GetFullPath(DstackCliPath!));
+        }
+
+        AppendArguments(builder);
+        commandLine = builder.ToString();
+        return commandLine;
+    }
+
+    protected override bool ValidateParameters()
+    {
+        if (File.Exists(DstackCliPath))
+        {
+            return base.ValidateParameters();
+        }
+
+        Log.LogError(
+            null, SetupErrorCode, null, null, 0, 0, 0, 0,
+            $"The dstack CLI was not found at '{DstackCliPath}': build src/Dstack.Cli, or set the property DstackCliPath to a dstack or dstack.dll that exists.");
+        return false;
+    }
+
+    // No subcategory: MSBuild would print it between the location and "error", breaking the canonical line CI parses.
+    protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
+    {
+        if (!CanonicalDiagnosticLine.TryParse(singleLine, out var diagnostic))
+        {
+            Log.LogMessage(messageImportance, "{0}", singleLine);
+            return;
+        }
+
+        var (file, line, column, endLine, endColumn) =
+            (diagnostic.File, diagnostic.Line, diagnostic.Column, diagnostic.EndLine, diagnostic.EndColumn);
+        switch (diagnostic.Severity)
+        {
+            case CanonicalSeverity.Error:
+                Log.LogError(null, diagnostic.Code, null, file, line, column, endLine, endColumn, "{0}", diagnostic.Message);
+                break;
+            case CanonicalSeverity.Warning:
+                // A warning with a code obeys -warnaserror, -warnaserror:CODE and NoWarn through MSBuild itself; the task
+                // must still fail then, or the target would go on and write its up-to-date stamp.
+                WarningCount++;
+                LoggedWarningAsError |= BuildEngine is IBuildEngine8 engine && engine.ShouldTreatWarningAsError(diagnostic.Code);
+                Log.LogWarning(null, diagnostic.Code, null, file, line, column, endLine, endColumn, "{0}", diagnostic.Message);
+                break;
+            default:
+                Log.LogMessage(null, diagnostic.Code, null, file, line, column, endLine, endColumn, MessageImportance.Normal, "{0}", diagnostic.Message);
+                break;
+        }
+    }
+
+    /// <summary>Called for a non-zero exit code: the CLI's own errors are already logged unless it was refused outright.</summary>
+    protected override bool HandleTaskExecutionErrors()
+    {
+        if (ExitCode == UsageExitCode || !Log.HasLoggedErrors)
+        {
+            Log.LogError(
+                null, SetupErrorCode, null, null, 0, 0, 0, 0,
+                $"The dstack CLI exited with code {ExitCode}{(ExitCode == UsageExitCode ? " (wrong usage)" : "")}: {GenerateFullPathToTool()} {commandLine}");
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Dstack.Tasks;
+
+/// <summary>
+/// Checks configuration files with <c>dstack validate --format msbuild FILES...</c>; each problem becomes an
+/// MSBuild error or warning with its code, file, line and column.
+/// </summary>
+public sealed class DstackValidate : DstackToolTask
+{
+    /// <summary>The configuration files to check (<c>@(DstackConfiguration)</c>).</summary>
+    [Required]
+    [NotNull]
+    public ITaskItem[]? Files { get; set; }
+
+    public override bool Execute()
+    {
+        if (Files!.Length == 0)
+        {
+            return true;
+        }
+
+        return base.Execute() && !Log.HasLoggedErrors && !LoggedWarningAsError;
+    }
+
+    protected override void AppendArguments(CommandLineBuilder builder)
+    {
+        builder.AppendSwitch("validate");
+        builder.AppendSwitch("--format");
+        builder.AppendSwitch("msbuild");
+        foreach (var file in Files!)
+        {
+            builder.AppendFileNameIfNotNull(file);
+        }
+    }
+}
