@@ -26,7 +26,8 @@ trap 'rm -rf "$results"' EXIT
 
 dotnet build Dstack.sln -c Release -nologo -v quiet
 status=0
-dotnet test Dstack.sln -c Release --no-build -nologo -v quiet \
+# One test project at a time: the end-to-end tests start real processes and time them, and CI has 2 cores.
+dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 
 # Sum the TRX counters of every test project into the plain closing line CI reads.
