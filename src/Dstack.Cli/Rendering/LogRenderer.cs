@@ -18,11 +18,8 @@ public sealed class LogRenderer(Stream stdout, Stream stderr, UrlRewriter? rewri
     private readonly Dictionary<(int, LogStream), List<byte>> _partial = [];
     private readonly bool _linewise = prefixRanks || rewriter is { IsIdentity: false };
 
-    public long Bytes { get; private set; }
-
     public void Write(int rank, LogChunk chunk)
     {
-        Bytes += chunk.Data.Length;
         var target = chunk.Stream == LogStream.Stdout ? stdout : stderr;
         if (chunk.Stream == LogStream.Event)
         {

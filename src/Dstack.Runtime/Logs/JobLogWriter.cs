@@ -22,8 +22,6 @@ public sealed class JobLogWriter : IDisposable
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
     }
 
-    public long BytesWritten { get; private set; }
-
     /// <summary>Writes one frame with a single write call, so readers in other processes see whole frames or a prefix of one.</summary>
     public void Write(LogStream stream, ReadOnlySpan<byte> data)
     {
@@ -43,7 +41,6 @@ public sealed class JobLogWriter : IDisposable
             BinaryPrimitives.WriteInt32LittleEndian(_frame.AsSpan(1), data.Length);
             data.CopyTo(_frame.AsSpan(HeaderSize));
             _file.Write(_frame, 0, data.Length + HeaderSize);
-            BytesWritten += data.Length;
         }
     }
 

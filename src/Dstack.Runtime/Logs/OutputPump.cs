@@ -26,8 +26,6 @@ public sealed class OutputPump
         _mask = mask;
     }
 
-    public long Bytes { get; private set; }
-
     /// <summary>Copies until the pipe closes (every process holding it has ended).</summary>
     public async Task RunAsync()
     {
@@ -52,7 +50,6 @@ public sealed class OutputPump
                 break;
             }
 
-            Bytes += read;
             if (_mask is null)
             {
                 _log.Write(_stream, buffer.AsSpan(0, read));

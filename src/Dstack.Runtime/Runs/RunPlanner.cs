@@ -136,8 +136,6 @@ public static partial class RunPlanner
             BuildOnly = overrides.BuildOnly,
             Reload = overrides.Reload,
             RunArgs = overrides.RunArgs,
-            Instance = offer.Instance,
-            Resources = machine.ToString(),
         };
         if (overrides.BuildOnly && spec.Build.Count == 0)
         {

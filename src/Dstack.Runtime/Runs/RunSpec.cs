@@ -78,11 +78,6 @@ public sealed record RunSpec
 
     public IReadOnlyList<string> RunArgs { get; init; } = [];
 
-    /// <summary>The offer's description, as the plan showed it.</summary>
-    public string Instance { get; init; } = "local";
-
-    public string Resources { get; init; } = string.Empty;
-
     public bool Retries(RetryEvent retryEvent) => RetryOn.Contains(retryEvent);
 
     /// <summary>The spec with every environment value and secret removed: what the state store keeps.</summary>

@@ -17,8 +17,4 @@ public sealed record RunRecord(
     string? Reason,
     int? RunnerPid,
     StopRequest StopRequest,
-    int Attempt)
-{
-    /// <summary>How long the run has existed (until it finished).</summary>
-    public TimeSpan Age(DateTimeOffset now) => (FinishedAt ?? now) - SubmittedAt;
-}
+    int Attempt);

@@ -160,13 +160,6 @@ public sealed partial class StateStore
         return update.ExecuteNonQuery() > 0;
     });
 
-    /// <summary>Removes a finished run's record (its history and jobs go with it).</summary>
-    public bool DeleteRun(long runId) => Write((connection, transaction) =>
-    {
-        using var delete = Command(connection, transaction, "DELETE FROM runs WHERE id = $id AND status IN ('terminated', 'aborted', 'failed', 'done')", ("$id", runId));
-        return delete.ExecuteNonQuery() > 0;
-    });
-
     public IReadOnlyList<StatusChange> History(long runId) => Read(connection =>
     {
         using var command = Command(connection, null, "SELECT run_id, job_num, status, at, reason FROM status_history WHERE run_id = $id ORDER BY id", ("$id", runId));
