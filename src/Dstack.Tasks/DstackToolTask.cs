@@ -13,6 +13,15 @@ public abstract class DstackToolTask : ToolTask
     /// <summary>The code for a broken set-up: no CLI, or a CLI that refused the command line (exit code 2).</summary>
     public const string SetupErrorCode = "DSTK0004";
 
+    /// <summary>DstackRun cannot tell which configuration to run.</summary>
+    public const string ConfigurationChoiceErrorCode = "DSTK0005";
+
+    /// <summary>DstackStop does not know which run to stop.</summary>
+    public const string NoRunToStopErrorCode = "DSTK0006";
+
+    /// <summary>The terminal logger will not show the run's output as it arrives.</summary>
+    public const string OutputHiddenWarningCode = "DSTK0007";
+
     /// <summary>Exit code of the CLI for wrong usage (DESIGN.md, "Contracts").</summary>
     private const int UsageExitCode = 2;
 
@@ -35,29 +44,17 @@ public abstract class DstackToolTask : ToolTask
 
     protected override string ToolName => OperatingSystem.IsWindows() ? "dstack.exe" : "dstack";
 
-    private bool RunsWithDotnet => DstackCliPath!.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>The arguments after the CLI path, such as <c>validate --format msbuild a.dstack.yml</c>.</summary>
     protected abstract void AppendArguments(CommandLineBuilder builder);
 
-    protected override string GenerateFullPathToTool()
-    {
-        if (!RunsWithDotnet)
-        {
-            return Path.GetFullPath(DstackCliPath!);
-        }
-
-        // `dotnet build` names the host that runs it; anywhere else the PATH finds it.
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        return string.IsNullOrEmpty(host) ? (OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet") : host;
-    }
+    protected override string GenerateFullPathToTool() => CliCommand.Program(DstackCliPath!);
 
     protected override string GenerateCommandLineCommands()
     {
         var builder = new CommandLineBuilder();
-        if (RunsWithDotnet)
+        foreach (var prefix in CliCommand.Prefix(DstackCliPath!))
         {
-            builder.AppendFileNameIfNotNull(Path.GetFullPath(DstackCliPath!));
+            builder.AppendFileNameIfNotNull(prefix);
         }
 
         AppendArguments(builder);
@@ -87,22 +84,32 @@ public abstract class DstackToolTask : ToolTask
             return;
         }
 
+        if (diagnostic.Severity == CanonicalSeverity.Warning)
+        {
+            // A warning with a code obeys -warnaserror, -warnaserror:CODE and NoWarn through MSBuild itself; the task
+            // must still fail then, or the target would go on and write its up-to-date stamp.
+            WarningCount++;
+            LoggedWarningAsError |= BuildEngine is IBuildEngine8 engine && engine.ShouldTreatWarningAsError(diagnostic.Code);
+        }
+
+        LogDiagnostic(Log, diagnostic);
+    }
+
+    /// <summary>Logs one CLI diagnostic as the MSBuild error, warning or message it is, with its code and location.</summary>
+    internal static void LogDiagnostic(TaskLoggingHelper log, CanonicalDiagnosticLine diagnostic)
+    {
         var (file, line, column, endLine, endColumn) =
             (diagnostic.File, diagnostic.Line, diagnostic.Column, diagnostic.EndLine, diagnostic.EndColumn);
         switch (diagnostic.Severity)
         {
             case CanonicalSeverity.Error:
-                Log.LogError(null, diagnostic.Code, null, file, line, column, endLine, endColumn, "{0}", diagnostic.Message);
+                log.LogError(null, diagnostic.Code, null, file, line, column, endLine, endColumn, "{0}", diagnostic.Message);
                 break;
             case CanonicalSeverity.Warning:
-                // A warning with a code obeys -warnaserror, -warnaserror:CODE and NoWarn through MSBuild itself; the task
-                // must still fail then, or the target would go on and write its up-to-date stamp.
-                WarningCount++;
-                LoggedWarningAsError |= BuildEngine is IBuildEngine8 engine && engine.ShouldTreatWarningAsError(diagnostic.Code);
-                Log.LogWarning(null, diagnostic.Code, null, file, line, column, endLine, endColumn, "{0}", diagnostic.Message);
+                log.LogWarning(null, diagnostic.Code, null, file, line, column, endLine, endColumn, "{0}", diagnostic.Message);
                 break;
             default:
-                Log.LogMessage(null, diagnostic.Code, null, file, line, column, endLine, endColumn, MessageImportance.Normal, "{0}", diagnostic.Message);
+                log.LogMessage(null, diagnostic.Code, null, file, line, column, endLine, endColumn, MessageImportance.Normal, "{0}", diagnostic.Message);
                 break;
         }
     }

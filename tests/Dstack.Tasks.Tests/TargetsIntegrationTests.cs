@@ -17,7 +17,7 @@ public sealed class TargetsIntegrationTests
     {
         using var folder = NewProject();
         folder.Write("bad.dstack.yml", BrokenRange);
-        var stamp = Path.Combine(folder.Path, "obj", "Debug", "net10.0", "dstack-validate.stamp");
+        var stamp = Path.Combine(folder.Path, "obj", "dstack-validate.stamp");
 
         var broken = MsBuild(folder, "-t:DstackValidate");
         Assert.NotEqual(0, broken.ExitCode);
@@ -47,7 +47,7 @@ public sealed class TargetsIntegrationTests
         Assert.True(warned.ExitCode == 0, warned.ToString());
         Assert.Contains("gpu.dstack.yml(5,8): warning DSTK2011:", warned.Output, StringComparison.Ordinal);
 
-        var stamp = Path.Combine(folder.Path, "obj", "Debug", "net10.0", "dstack-validate.stamp");
+        var stamp = Path.Combine(folder.Path, "obj", "dstack-validate.stamp");
         Assert.False(File.Exists(stamp), "a check with warnings is not remembered, so the warnings show on the next build");
         var strict = MsBuild(folder, "-t:DstackValidate", "-warnaserror");
         Assert.NotEqual(0, strict.ExitCode);

@@ -47,12 +47,13 @@ public static class RunCommand
             var color = !parse.GetValue(options.NoColor) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"));
             var cli = context();
             var request = new RunRequest(cli.WorkingDirectory, parse.GetValue(options.Folder) ?? ".", parse.GetValue(options.File), overrides, cli.Environment, cli.Home);
-            return await RunAsync(request, cli, parse.GetValue(options.Detach), parse.GetValue(options.Yes), parse.GetValue(options.DryRun), output, error, color);
+            var inputClosed = parse.GetValue(options.StopWhenInputCloses) ? WatchInputAsync() : null;
+            return await RunAsync(request, cli, parse.GetValue(options.Detach), parse.GetValue(options.Yes), parse.GetValue(options.DryRun), inputClosed, output, error, color);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(RunRequest request, CliContext cli, bool detach, bool yes, bool dryRun, TextWriter output, TextWriter error, bool color)
+    private static async Task<int> RunAsync(RunRequest request, CliContext cli, bool detach, bool yes, bool dryRun, Task? inputClosed, TextWriter output, TextWriter error, bool color)
     {
         // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
         using var runner = dryRun ? null : StartRunner(cli);
@@ -137,6 +138,13 @@ public static class RunCommand
             return DstackCommandLine.UsageError;
         }
 
+        if (inputClosed is { IsCompleted: true })
+        {
+            ports?.Dispose();
+            await error.WriteLineAsync("Not submitted: standard input closed (cancelled).");
+            return AttachedRun.Interrupted;
+        }
+
         RunRecord run;
         try
         {
@@ -156,8 +164,26 @@ public static class RunCommand
             return DstackCommandLine.Success;
         }
 
-        return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, ports, plan.Host);
+        await error.WriteLineAsync($"{run.Name} submitted; following its logs.");
+        return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, ports, plan.Host, inputClosed);
     }
+
+    /// <summary>Completes when standard input reaches its end (<c>--stop-when-input-closes</c>); what it carries is ignored.</summary>
+    private static Task WatchInputAsync() => Task.Run(async () =>
+    {
+        var buffer = new byte[256];
+        await using var input = Console.OpenStandardInput();
+        try
+        {
+            while (await input.ReadAsync(buffer) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // A broken pipe is a closed input too.
+        }
+    });
 
     /// <summary>
     /// With <c>retry</c> on no-capacity, a run whose GPUs other runs hold waits for them (planning again every few

@@ -18,13 +18,16 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
     public const int Interrupted = 130;
 
     private int _interrupts;
+    private volatile bool _stoppedForInput;
     private RunRecord? _run;
     private CancellationTokenSource _stopFollowing = new();
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task<int> RunAsync(RunRecord run, RunSpec spec, PortReservation? ports, string host)
+    /// <param name="inputClosed">With <c>--stop-when-input-closes</c>: completes when standard input closes, which stops the run.</param>
+    public async Task<int> RunAsync(RunRecord run, RunSpec spec, PortReservation? ports, string host, Task? inputClosed = null)
     {
         _run = run;
+        inputClosed?.ContinueWith(_ => OnInputClosed(), TaskScheduler.Default);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         IReadOnlyList<PortForwarder> forwarders = [];
@@ -65,6 +68,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
                 renderer.Flush();
                 if (current.Status.IsFinished())
                 {
+                    await ReportEndAsync(current);
                     return ExitCode(current);
                 }
 
@@ -97,9 +101,45 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
     {
         RunStatus.Done => 0,
         RunStatus.Failed => run.ExitCode is { } code and not 0 ? code : 1,
-        _ when _interrupts > 0 => Interrupted,
+        _ when _interrupts > 0 || _stoppedForInput => Interrupted,
         _ => 1,
     };
+
+    /// <summary>
+    /// The last line: a run that did not finish its work is an error naming it (DSTK3018), which MSBuild and CI show as
+    /// such; one this process stopped (Ctrl+C, input closed) is only reported.
+    /// </summary>
+    private async Task ReportEndAsync(RunRecord run)
+    {
+        if (run.Status == RunStatus.Done)
+        {
+            return;
+        }
+
+        var how = TerminationReason.Describe(run.Reason, run.ExitCode);
+        if (_interrupts > 0 || _stoppedForInput)
+        {
+            await error.WriteLineAsync($"{run.Name} {run.Status.ToText()}{(how.Length > 0 ? $" ({how})" : string.Empty)}.");
+            return;
+        }
+
+        await error.WriteLineAsync($"dstack: error {Runtime.Diagnostics.DiagnosticCodes.RunFailed}: the run {run.Name} {run.Status.ToText()}{(how.Length > 0 ? $": {how}" : string.Empty)}; dstack logs {run.Name} shows its output");
+    }
+
+    private void OnInputClosed()
+    {
+        var run = _run!;
+        if (_stoppedForInput || Volatile.Read(ref _interrupts) > 0)
+        {
+            return;
+        }
+
+        _stoppedForInput = true;
+        if (RunMonitor.RequestStop(store, store.FindRun(run.Id) ?? run, abort: false))
+        {
+            error.WriteLine($"Stopping {run.Name}: standard input closed (cancelled)...");
+        }
+    }
 
     private void OnSignal(PosixSignalContext signal)
     {

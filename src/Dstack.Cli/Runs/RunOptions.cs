@@ -63,10 +63,17 @@ public sealed class RunOptions
 
     public Option<bool> NoColor { get; } = new("--no-color") { Description = "Never use colour (also: NO_COLOR)." };
 
+    /// <summary>
+    /// For programs that drive <c>dstack run</c> through a pipe, such as the MSBuild DstackRun task: when standard input
+    /// closes (the program cancelled, or died), the run is stopped as by a Ctrl+C. Hidden: people never need it.
+    /// </summary>
+    public Option<bool> StopWhenInputCloses { get; } = new("--stop-when-input-closes") { Description = "Stop the run when standard input closes (for programs that start dstack run).", Hidden = true };
+
     public IEnumerable<Option> All =>
     [
         File, Name, Env, Port, Host, Gpu, Disk, Backend, Region, InstanceType, Spot, OnDemand, SpotAuto, SpotPolicy, MaxPrice,
         MaxDuration, Retry, NoRetry, RetryDuration, Profile, Detach, Yes, DryRun, ForceBuild, Build, Reload, NoColor,
+        StopWhenInputCloses,
     ];
 
     /// <summary>Option names that take a value and that are flags, for <see cref="RunArgumentSplitter"/>.</summary>

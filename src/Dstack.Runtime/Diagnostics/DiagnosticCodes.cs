@@ -12,6 +12,9 @@ public static class DiagnosticCodes
     public const string FileUnreadable = "DSTK0002";
     public const string NoConfigurationFound = "DSTK0003";
     public const string MsBuildSetup = "DSTK0004";
+    public const string MsBuildConfigurationChoice = "DSTK0005";
+    public const string MsBuildNoRunToStop = "DSTK0006";
+    public const string MsBuildOutputHidden = "DSTK0007";
 
     // 1xxx: YAML and schema
     public const string YamlSyntax = "DSTK1001";
@@ -89,6 +92,7 @@ public static class DiagnosticCodes
     public const string DotEnvSyntax = "DSTK3015";
     public const string JobStartFailed = "DSTK3016";
     public const string NoCapacity = "DSTK3017";
+    public const string RunFailed = "DSTK3018";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -100,6 +104,9 @@ public static class DiagnosticCodes
         (FileUnreadable, "A file could not be read"),
         (NoConfigurationFound, "No configuration file was found"),
         (MsBuildSetup, "The MSBuild targets cannot run the dstack CLI: it is missing or refused the command line"),
+        (MsBuildConfigurationChoice, "DstackRun cannot tell which configuration to run: the one named does not exist, or the project has none or several"),
+        (MsBuildNoRunToStop, "DstackStop does not know which run to stop: set DstackRunName, or start the run with DstackRun first"),
+        (MsBuildOutputHidden, "The terminal logger (dotnet build's default in a terminal) hides a run's output until the end: build with -tl:off to follow it live"),
         (YamlSyntax, "The file is not valid YAML"),
         (DuplicateKey, "A key appears twice in one mapping"),
         (EmptyDocument, "The file is empty"),
@@ -171,6 +178,7 @@ public static class DiagnosticCodes
         (DotEnvSyntax, "A malformed line in a .env file"),
         (JobStartFailed, "A job's process could not be started"),
         (NoCapacity, "The machine has what the run needs, but other active runs hold it (GPUs)"),
+        (RunFailed, "The run ended without finishing its work: a job exited with a non-zero code, or the run was stopped (max_duration, dstack stop)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

@@ -19,7 +19,10 @@ public static class Loopback
         {
             using var client = new TcpClient();
             client.Connect(IPAddress.Loopback, port);
-            return true;
+
+            // With nothing listening, a connect to an ephemeral port can pick that same port as its source and
+            // connect to itself (TCP simultaneous open): that is not a listener.
+            return ((IPEndPoint)client.Client.LocalEndPoint!).Port != port;
         }
         catch (SocketException)
         {

@@ -1,0 +1,28 @@
+namespace Dstack.Tasks;
+
+/// <summary>
+/// How to start the dstack CLI from its path: an apphost (<c>dstack</c>, <c>dstack.exe</c>) runs as is, and
+/// <c>dstack.dll</c> (what the package ships) runs with the <c>dotnet</c> that runs the build.
+/// </summary>
+public static class CliCommand
+{
+    /// <summary>True when the path is a <c>.dll</c> that needs <c>dotnet</c>.</summary>
+    public static bool RunsWithDotnet(string cliPath) => cliPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The program to start: the apphost itself, or the dotnet host.</summary>
+    public static string Program(string cliPath)
+    {
+        if (!RunsWithDotnet(cliPath))
+        {
+            return Path.GetFullPath(cliPath);
+        }
+
+        // `dotnet build` names the host that runs it; anywhere else the PATH finds it.
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return string.IsNullOrEmpty(host) ? (OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet") : host;
+    }
+
+    /// <summary>The arguments that come before dstack's own: the dll's full path when it runs with dotnet.</summary>
+    public static IReadOnlyList<string> Prefix(string cliPath) =>
+        RunsWithDotnet(cliPath) ? [Path.GetFullPath(cliPath)] : [];
+}
