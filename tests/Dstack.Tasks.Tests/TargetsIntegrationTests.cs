@@ -98,6 +98,194 @@ public sealed class TargetsIntegrationTests
         Assert.DoesNotContain("dstack.yml", off.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DstackValidateOnBuild_MultiTargetedProjectsInASolution_ChecksEachProjectOnce()
+    {
+        using var folder = new TempFolder();
+        folder.Write("Directory.Build.props", "<Project />\n");
+        // The dstack targets for every project, as a Directory.Build.targets with a PackageReference would give them.
+        folder.Write("Directory.Build.targets", $"""
+            <Project>
+              <PropertyGroup>
+                <DstackTasksAssembly>{TestPaths.TasksAssembly}</DstackTasksAssembly>
+                <DstackCliPath>{TestPaths.CliDll}</DstackCliPath>
+              </PropertyGroup>
+              <Import Project="{Path.Combine(TestPaths.BuildFolder, "Dstack.Tasks.props")}" />
+              <Import Project="{Path.Combine(TestPaths.BuildFolder, "Dstack.Tasks.targets")}" />
+            </Project>
+            """);
+        foreach (var name in (string[])["one", "two"])
+        {
+            folder.Write($"{name}/{name}.csproj", """
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFrameworks>net10.0;net8.0</TargetFrameworks>
+                    <DstackValidateOnBuild>true</DstackValidateOnBuild>
+                  </PropertyGroup>
+                </Project>
+                """);
+            folder.Write($"{name}/C.cs", "namespace X; public class C {}\n");
+            folder.Write($"{name}/gpu.dstack.yml", "type: task\ncommands:\n  - echo hi\nresources:\n  gpu: 4090\n");
+        }
+
+        // A project without the targets: a solution-wide -t:DstackValidate skips it through Directory.Solution.targets (docs/msbuild.md).
+        folder.Write("plain/plain.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><ImportDirectoryBuildTargets>false</ImportDirectoryBuildTargets></PropertyGroup></Project>\n");
+        folder.Write("Directory.Solution.targets", """
+            <Project>
+              <Target Name="DstackValidate">
+                <MSBuild Projects="@(ProjectReference)" Targets="DstackValidate" SkipNonexistentTargets="true" BuildInParallel="true" />
+              </Target>
+            </Project>
+            """);
+        folder.Write("all.slnx", "<Solution>\n  <Project Path=\"one/one.csproj\" />\n  <Project Path=\"two/two.csproj\" />\n  <Project Path=\"plain/plain.csproj\" />\n</Solution>\n");
+
+        var build = Dotnet(folder, null, "build", "all.slnx");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var log = BeforeSummary(build.Output);
+        foreach (var name in (string[])["one", "two"])
+        {
+            var warning = $"{Path.Combine(folder.Path, name, "gpu.dstack.yml")}(5,8): warning DSTK2011:";
+            Assert.True(Occurrences(log, warning) == 1, $"{name} must be checked once, not once per target framework\n{build}");
+        }
+
+        var validate = Dotnet(folder, null, "build", "all.slnx", "-t:DstackValidate");
+        Assert.True(validate.ExitCode == 0, validate.ToString());
+        Assert.Equal(2, Occurrences(BeforeSummary(validate.Output), "warning DSTK2011:"));
+    }
+
+    [Fact]
+    public void DstackRun_SeveralConfigurationsAndNoneChosen_FailsWithDSTK0005ListingThem()
+    {
+        using var folder = NewProject();
+        folder.Write("train.dstack.yml", "type: task\ncommands:\n  - echo train\n");
+        folder.Write("serve/web.dstack.yml", "type: task\ncommands:\n  - echo web\n");
+
+        var result = MsBuild(folder, "-t:DstackRun");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(
+            "error DSTK0005: The project has 2 configurations and none is chosen: serve/web.dstack.yml, train.dstack.yml. Choose one with -p:DstackConfigurationFile=serve/web.dstack.yml",
+            result.Output,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("submitted", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DstackRun_ChosenConfiguration_GetsArgsAndEnv_AndItsOutputIsInTheBuildLog()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        folder.Write("other.dstack.yml", "type: task\ncommands:\n  - echo other\n");
+        folder.Write("greet.dstack.yml", "type: task\nname: greet\nenv:\n  - WHO\ncommands:\n  - echo \"hello $WHO\"\n  - printf '<%s>' ${{ run.args }}; echo\n");
+
+        var result = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackRun",
+            "-p:DstackConfiguration=greet.dstack.yml", "-p:DstackArgs='two words' 'it''s' plain", "-p:DstackEnv=WHO=build-secret-value");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("greet submitted; following its logs.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("<two words><its><plain>", result.Output, StringComparison.Ordinal);
+        // -e values travel in the CLI's environment and are masked in the run's output: the value never shows.
+        Assert.Contains("hello ***", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("build-secret-value", result.Output, StringComparison.Ordinal);
+        Assert.Equal("greet", File.ReadAllText(Path.Combine(folder.Path, "obj", "dstack-run.name")).Trim());
+    }
+
+    [Fact]
+    public void DstackRun_FailingJob_FailsTheBuildWithDSTK3018NamingTheRun()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        var configuration = folder.Write(".dstack.yml", "type: task\nname: broken-job\ncommands:\n  - echo about to fail\n  - exit 3\n");
+
+        var result = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackRun");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("about to fail", result.Output, StringComparison.Ordinal);
+        Assert.Contains(
+            $"{configuration} : error DSTK3018: the run broken-job failed: exited with code 3; dstack logs broken-job shows its output",
+            result.Output,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DstackOffers_PrintsThePlan_AndRunsNothing()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        folder.Write(".dstack.yml", "type: task\nname: planned\ncommands:\n  - touch ran.txt\n");
+
+        var result = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackOffers", "-p:DstackGpu=0");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"planned\s+\.?/?.*dstack\.yml.*local", result.Output);
+        Assert.DoesNotContain("submitted", result.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder.Path, "ran.txt")));
+        Assert.False(Directory.Exists(Path.Combine(home.Path, "runs")) && Directory.EnumerateFileSystemEntries(Path.Combine(home.Path, "runs")).Any(), "a plan must not create a run");
+    }
+
+    [Fact]
+    public void DstackDetachThenDstackStop_StopsTheRunItStarted()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        var pidFile = Path.Combine(home.Path, "job.pid");
+        folder.Write(".dstack.yml", $"type: task\nname: background\ncommands:\n  - echo $BASHPID > {pidFile}\n  - exec sleep 300\n");
+
+        var noRun = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackStop");
+        Assert.NotEqual(0, noRun.ExitCode);
+        Assert.Contains("error DSTK0006: DstackStop does not know which run to stop", noRun.Output, StringComparison.Ordinal);
+
+        var started = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackRun", "-p:DstackDetach=true");
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Contains("background submitted and running in the background", started.Output, StringComparison.Ordinal);
+        var pid = WaitForPid(pidFile);
+        Assert.True(Directory.Exists($"/proc/{pid}"), "the detached run's job must keep running after the build");
+
+        var stopped = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackStop");
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        Assert.True(WaitUntil(() => !Directory.Exists($"/proc/{pid}")), $"job process {pid} is still there after DstackStop\n{stopped}");
+    }
+
+    private static int WaitForPid(string pidFile)
+    {
+        Assert.True(WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0), $"{pidFile} was never written");
+        return int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return true;
+    }
+
+    /// <summary>The build's log without the summary at its end, which repeats every warning.</summary>
+    private static string BeforeSummary(string output)
+    {
+        var end = output.LastIndexOf("Build succeeded.", StringComparison.Ordinal);
+        return end < 0 ? output : output[..end];
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     private static TempFolder NewProject()
     {
         var folder = new TempFolder();
@@ -119,7 +307,11 @@ public sealed class TargetsIntegrationTests
         return folder;
     }
 
-    private static BuildResult MsBuild(TempFolder folder, params string[] arguments)
+    private static BuildResult MsBuild(TempFolder folder, params string[] arguments) =>
+        Dotnet(folder, null, ["msbuild", "app.csproj", "-nologo", .. arguments]);
+
+    /// <param name="home">The DSTACK_HOME for runs; null for commands that start none.</param>
+    private static BuildResult Dotnet(TempFolder folder, TempFolder? home, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -127,10 +319,12 @@ public sealed class TargetsIntegrationTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["msbuild", "app.csproj", "-nologo", .. arguments])
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
+
+        start.Environment["DSTACK_HOME"] = (home ?? folder).Path + (home is null ? "/.dstack-home" : "");
 
         // The test host runs inside a build: its MSBuild settings must not leak into the project under test.
         foreach (var name in (string[])["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly"])
