@@ -137,7 +137,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
         }
 
         // A run can take hours: let the node build other projects meanwhile.
-        BuildEngine3?.Yield();
+        (BuildEngine as IBuildEngine3)?.Yield();
         try
         {
             if (_cancelled)
@@ -154,7 +154,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
         }
         finally
         {
-            BuildEngine3?.Reacquire();
+            (BuildEngine as IBuildEngine3)?.Reacquire();
             _cli.Dispose();
         }
 
