@@ -215,7 +215,7 @@ def main():
             write(path, configuration(index))
             files.append(path)
         lines = sum(configuration(index).count("\n") for index in range(args.files))
-        stamp = os.path.join(work, "obj", "Debug", "net10.0", "dstack-validate.stamp")
+        stamp = os.path.join(work, "obj", "dstack-validate.stamp")
 
         # The files must be clean, or the target never writes its stamp and measure 1 would validate every time.
         _, _, output = run(["dotnet", cli, "validate", "--format", "msbuild", *files], env, work)
