@@ -13,7 +13,11 @@ namespace Dstack.Tasks;
 /// </summary>
 public sealed partial class DstackRun : Task, ICancelableTask
 {
+    /// <summary>The CLI's exit code for a run it was told to stop (Ctrl+C, SIGTERM, its input closed).</summary>
+    private const int InterruptedExitCode = 130;
+
     private CliProcess? _cli;
+    private string? _configuration;
     private volatile bool _cancelled;
 
     /// <summary>The CLI: <c>dstack.dll</c> (run with dotnet) or an apphost.</summary>
@@ -107,6 +111,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
             return false;
         }
 
+        _configuration = configuration;
         if (!TryBuildArguments(configuration, out var arguments, out var environment))
         {
             return false;
@@ -173,7 +178,14 @@ public sealed partial class DstackRun : Task, ICancelableTask
             return false;
         }
 
-        if (ExitCode != 0 && !Log.HasLoggedErrors)
+        if (ExitCode == InterruptedExitCode && !Log.HasLoggedErrors)
+        {
+            // The CLI itself got SIGINT or SIGTERM (not from this build): it stopped the run before leaving.
+            Log.LogError(null, DstackToolTask.RunFailedErrorCode, null, _configuration, 0, 0, 0, 0,
+                "the run {0} was stopped: the dstack CLI following it was interrupted (SIGINT or SIGTERM) before the run finished",
+                SubmittedRunName.Length > 0 ? SubmittedRunName : "(not submitted)");
+        }
+        else if (ExitCode != 0 && !Log.HasLoggedErrors)
         {
             Log.LogError(null, DstackToolTask.SetupErrorCode, null, null, 0, 0, 0, 0,
                 "dstack run exited with code {0}{1}.", ExitCode, SubmittedRunName.Length > 0 ? $" (run {SubmittedRunName})" : "");

@@ -19,6 +19,9 @@ public abstract class DstackToolTask : ToolTask
     /// <summary>DstackStop does not know which run to stop.</summary>
     public const string NoRunToStopErrorCode = "DSTK0006";
 
+    /// <summary>The run did not finish its work (the CLI reports it itself, except when it was interrupted).</summary>
+    public const string RunFailedErrorCode = "DSTK3018";
+
     /// <summary>The terminal logger will not show the run's output as it arrives.</summary>
     public const string OutputHiddenWarningCode = "DSTK0007";
 

@@ -12,8 +12,10 @@ public static class RepositoryLayout
     /// <summary>Every configuration file in examples/, relative to it, with / separators.</summary>
     public static IEnumerable<string> ExampleFiles() =>
         Directory.EnumerateFiles(Examples, "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".md", StringComparison.Ordinal))
+            .Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(Examples, f).Replace('\\', '/'))
+            // msbuild/ is a .NET project: its build output is not an example.
+            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
 
     private static string FindRoot()
