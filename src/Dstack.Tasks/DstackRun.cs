@@ -152,7 +152,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
 
             foreach (var (_, line) in _cli.Lines)
             {
-                LogLine(line, configuration);
+                LogLine(line);
             }
 
             ExitCode = _cli.WaitForExit();
@@ -194,7 +194,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
         return ExitCode == 0 && !Log.HasLoggedErrors;
     }
 
-    private void LogLine(string line, string configuration)
+    private void LogLine(string line)
     {
         if (SubmittedRunName.Length == 0 && SubmittedPattern().Match(line) is { Success: true } submitted)
         {
@@ -206,7 +206,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
         // One without a location (a run that failed, a busy port) is about the configuration being run.
         if (CanonicalDiagnosticLine.TryParse(line, out var diagnostic) && diagnostic.Code.StartsWith("DSTK", StringComparison.Ordinal))
         {
-            DstackToolTask.LogDiagnostic(Log, diagnostic.File is null ? diagnostic with { File = configuration } : diagnostic);
+            DstackToolTask.LogDiagnostic(Log, diagnostic.File is null ? diagnostic with { File = _configuration } : diagnostic);
             return;
         }
 
