@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Dstack.LanguageServer.Protocol;
 
@@ -13,6 +14,12 @@ public static class JsonRpcParser
 
     public static JsonRpcMessage Parse(ReadOnlyMemory<byte> body)
     {
+        // The JSON reader checks UTF-8 only when a string is read, which may be deep inside a handler: check it all here.
+        if (!Utf8.IsValid(body.Span))
+        {
+            throw new JsonRpcException(ErrorCodes.ParseError, "the message is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
