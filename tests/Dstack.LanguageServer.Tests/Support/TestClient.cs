@@ -101,6 +101,15 @@ public sealed class TestClient : IAsyncDisposable
         return message.GetProperty("params");
     }
 
+    /// <summary>Every response received so far whose id is <paramref name="idJson"/>.</summary>
+    public IReadOnlyList<JsonElement> ResponsesTo(string idJson)
+    {
+        lock (_gate)
+        {
+            return [.. _received.Where(m => !m.TryGetProperty("method", out _) && m.TryGetProperty("id", out var id) && id.GetRawText() == idJson)];
+        }
+    }
+
     /// <summary>The params of every notification of <paramref name="method"/> received so far.</summary>
     public IReadOnlyList<JsonElement> Notifications(string method)
     {
