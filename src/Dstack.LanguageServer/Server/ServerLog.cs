@@ -24,7 +24,7 @@ public sealed class ServerLog(TextWriter stderr, ClientChannel client)
         {
             await client.NotifyAsync(Methods.LogMessage, new LogMessageParams(type, message), LspJsonContext.Default.LogMessageParams).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // The client is gone; stderr still has the line.
             Write("error", $"could not send a log message to the client: {e.Message}");
@@ -38,9 +38,9 @@ public sealed class ServerLog(TextWriter stderr, ClientChannel client)
             _stderr.WriteLine($"dstack-language-server {level}: {message}");
             _stderr.Flush();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            // stderr closed: nowhere left to log, and the protocol must go on.
+            // stderr is closed: nowhere is left to log to, and the protocol must go on regardless.
         }
     }
 }

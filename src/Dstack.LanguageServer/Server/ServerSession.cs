@@ -132,8 +132,9 @@ public sealed partial class ServerSession : IDisposable
         {
             await send().ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
+            // The client has gone: there is no one left to answer, and the end of the input will end the session.
             Log.Info($"could not write to the client: {e.Message}");
         }
     }
