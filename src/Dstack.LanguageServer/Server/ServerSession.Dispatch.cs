@@ -15,7 +15,7 @@ public sealed partial class ServerSession
 
         if (_table.FindRequest(request.Method) is not { } handler)
         {
-            _ = ReportAsync(request.Id, new ResponseError(ErrorCodes.MethodNotFound, $"method not found: '{request.Method}' is not a request this server handles"));
+            Refuse(request, new ResponseError(ErrorCodes.MethodNotFound, $"method not found: '{request.Method}' is not a request this server handles"));
             return;
         }
 
@@ -23,12 +23,23 @@ public sealed partial class ServerSession
         if (!_pending.TryStart(request.Id, cancellation))
         {
             cancellation.Dispose();
-            _ = ReportAsync(request.Id, new ResponseError(ErrorCodes.InvalidRequest, $"invalid request: a request with id {request.Id} is still being handled; ids must be unique"));
+            Refuse(request, new ResponseError(ErrorCodes.InvalidRequest, $"invalid request: a request with id {request.Id} is still being handled; ids must be unique"));
             return;
         }
 
         // Not awaited: the handler runs on this loop up to its first await, then the loop reads on.
         _ = RunRequestAsync(request, handler, cancellation.Token);
+    }
+
+    /// <summary>Answers an admitted request that cannot run; an <c>initialize</c> refused so leaves the server uninitialized.</summary>
+    private void Refuse(RequestMessage request, ResponseError error)
+    {
+        if (request.Method == Methods.Initialize)
+        {
+            Lifecycle.CompleteInitialize(succeeded: false);
+        }
+
+        _ = ReportAsync(request.Id, error);
     }
 
     private async Task RunRequestAsync(RequestMessage request, IRequestHandler handler, CancellationToken cancellation)
