@@ -1,0 +1,3 @@
+namespace Dstack.LanguageServer.Protocol;
+
+public sealed record DidCloseTextDocumentParams(TextDocumentIdentifier TextDocument);

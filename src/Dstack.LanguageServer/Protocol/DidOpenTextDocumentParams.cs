@@ -1,0 +1,3 @@
+namespace Dstack.LanguageServer.Protocol;
+
+public sealed record DidOpenTextDocumentParams(TextDocumentItem TextDocument);

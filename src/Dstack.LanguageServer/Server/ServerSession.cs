@@ -1,0 +1,143 @@
+using System.Reflection;
+using Dstack.LanguageServer.Documents;
+using Dstack.LanguageServer.Protocol;
+using Dstack.LanguageServer.Transport;
+
+namespace Dstack.LanguageServer.Server;
+
+/// <summary>
+/// One conversation with one client, from <c>initialize</c> to <c>exit</c>: reads messages in order, holds the
+/// lifecycle rules, dispatches to the handlers of its <see cref="DispatchTable"/>, and answers every request
+/// exactly once, with a result or a JSON-RPC error. A client's mistake never ends the session; only <c>exit</c>,
+/// the end of the input, or a frame so broken that the stream is out of step does.
+/// </summary>
+public sealed partial class ServerSession : IDisposable
+{
+    /// <summary>How long the end of a session waits for cancelled requests to finish.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(2);
+
+    private readonly Connection _connection;
+    private readonly DispatchTable _table;
+    private readonly PendingRequests _pending = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public ServerSession(Connection connection, DispatchTable table, TextWriter stderr)
+    {
+        _connection = connection;
+        _table = table;
+        var client = new ClientChannel(connection.Writer);
+        Context = new ServerContext(new DocumentStore(), client, new ServerLog(stderr, client), new Lifecycle());
+    }
+
+    /// <summary>The version this server reports in <c>initialize</c> and <c>--version</c>.</summary>
+    public static string Version { get; } =
+        typeof(ServerSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public ServerContext Context { get; }
+
+    private Lifecycle Lifecycle => Context.Lifecycle;
+
+    private ServerLog Log => Context.Log;
+
+    /// <summary>Serves until <c>exit</c> or the end of the input; returns the process exit code.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellation = default)
+    {
+        using var stop = cancellation.Register(_stopping.Cancel);
+        var exitCode = await ReadLoopAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var drain = _pending.CancelAllAsync();
+        if (await Task.WhenAny(drain, Task.Delay(DrainLimit)).ConfigureAwait(false) != drain)
+        {
+            Log.Info($"some requests did not end within {DrainLimit.TotalSeconds} s of the session's end");
+        }
+
+        return exitCode;
+    }
+
+    private async Task<int> ReadLoopAsync()
+    {
+        while (!Lifecycle.ExitRequested)
+        {
+            byte[]? body;
+            try
+            {
+                body = await _connection.Reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (FramingException e) when (e.CanContinue)
+            {
+                await ReportAsync(null, new ResponseError(ErrorCodes.InvalidRequest, e.Message)).ConfigureAwait(false);
+                continue;
+            }
+            catch (FramingException e)
+            {
+                await ReportAsync(null, new ResponseError(ErrorCodes.ParseError, $"{e.Message}; the server stops, as the stream can no longer be read")).ConfigureAwait(false);
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                Log.Info("stopped before the client sent 'exit'");
+                return 1;
+            }
+
+            if (body is null)
+            {
+                Log.Info(Lifecycle.State == LifecycleState.ShutDown ? "the client closed the connection after 'shutdown'" : "the client closed the connection without 'shutdown' and 'exit'");
+                return Lifecycle.ExitCode;
+            }
+
+            await DispatchAsync(body).ConfigureAwait(false);
+        }
+
+        return Lifecycle.ExitCode;
+    }
+
+    private async Task DispatchAsync(byte[] body)
+    {
+        JsonRpcMessage message;
+        try
+        {
+            message = JsonRpcParser.Parse(body);
+        }
+        catch (JsonRpcException e)
+        {
+            await ReportAsync(e.Id, new ResponseError(e.Code, e.Message)).ConfigureAwait(false);
+            return;
+        }
+
+        switch (message)
+        {
+            case RequestMessage request:
+                StartRequest(request);
+                break;
+            case NotificationMessage notification:
+                await HandleNotificationAsync(notification).ConfigureAwait(false);
+                break;
+            default:
+                // This server sends no requests yet, so no response can be awaited.
+                Log.Info("ignored a response to a request the server did not send");
+                break;
+        }
+    }
+
+    /// <summary>Answers an error that belongs to no handler, and logs it: the client may not show unmatched errors.</summary>
+    private async Task ReportAsync(RequestId? id, ResponseError error)
+    {
+        Log.Info($"answered error {error.Code}: {error.Message}");
+        await SendSafelyAsync(() => Context.Client.RespondErrorAsync(id, error)).ConfigureAwait(false);
+    }
+
+    private async Task SendSafelyAsync(Func<Task> send)
+    {
+        try
+        {
+            await send().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The client has gone: there is no one left to answer, and the end of the input will end the session.
+            Log.Info($"could not write to the client: {e.Message}");
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text;
+
+namespace Dstack.LanguageServer.Transport;
+
+/// <summary>
+/// Writes LSP base-protocol frames to a stream. Responses and notifications are written from several tasks at
+/// once; a lock keeps each frame whole, header and body, and each frame is flushed at once so the client sees it.
+/// </summary>
+public sealed class MessageWriter(Stream output) : IDisposable
+{
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    /// <summary>Writes one frame: the header, then <paramref name="body"/> (UTF-8 JSON). Cancellation stops only the wait for the lock.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> body, CancellationToken cancellation = default)
+    {
+        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n"));
+        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            // Once started, a frame is finished whatever happens to the caller: half a frame would corrupt the stream.
+            await output.WriteAsync(header, CancellationToken.None).ConfigureAwait(false);
+            await output.WriteAsync(body, CancellationToken.None).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Dstack.LanguageServer.Handlers;
+using Dstack.LanguageServer.Server;
+
+namespace Dstack.LanguageServer.Tests.Support;
+
+/// <summary>Extra methods for tests of the session's machinery: a request that waits to be cancelled, handlers that throw, an echo.</summary>
+public static class TestMethods
+{
+    public const string Wait = "test/wait";
+    public const string Throw = "test/throw";
+    public const string ThrowOnNotification = "test/throwOnNotification";
+    public const string Echo = "test/echo";
+
+    /// <summary>The dstack handlers plus the test methods; <paramref name="waiter"/> is the instance behind <see cref="Wait"/>.</summary>
+    public static DispatchTable Table(WaitHandler waiter) => DstackHandlers.Create()
+        .Add(waiter)
+        .Add(new ThrowingRequest())
+        .Add(new ThrowingNotification())
+        .Add(new EchoHandler());
+
+    /// <summary>Waits until its request is cancelled; <see cref="Started"/> tells when a request is inside the handler.</summary>
+    public sealed class WaitHandler : IRequestHandler
+    {
+        private readonly SemaphoreSlim _started = new(0);
+
+        public string Method => Wait;
+
+        /// <summary>Completes when one more request has entered the handler.</summary>
+        public Task Started() => _started.WaitAsync(Bounded.Limit);
+
+        public async Task<JsonElement> HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
+        {
+            _started.Release();
+            await Task.Delay(Timeout.Infinite, cancellation);
+            throw new InvalidOperationException("unreachable: the delay ends only by cancellation");
+        }
+    }
+
+    private sealed class ThrowingRequest : IRequestHandler
+    {
+        public string Method => Throw;
+
+        public Task<JsonElement> HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation) =>
+            throw new InvalidOperationException("boom");
+    }
+
+    private sealed class ThrowingNotification : INotificationHandler
+    {
+        public string Method => ThrowOnNotification;
+
+        public Task HandleAsync(JsonElement? parameters, ServerContext context) => throw new InvalidOperationException("bang");
+    }
+
+    private sealed class EchoHandler : IRequestHandler
+    {
+        public string Method => Echo;
+
+        public Task<JsonElement> HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation) =>
+            Task.FromResult(parameters ?? default);
+    }
+}
