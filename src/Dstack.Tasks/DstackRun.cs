@@ -104,10 +104,8 @@ public sealed partial class DstackRun : Task, ICancelableTask
             return false;
         }
 
-        if (!File.Exists(DstackCliPath))
+        if (!DstackToolTask.CliExists(Log, DstackCliPath))
         {
-            Log.LogError(null, DstackToolTask.SetupErrorCode, null, null, 0, 0, 0, 0,
-                "The dstack CLI was not found at '{0}': set the property DstackCliPath to a dstack or dstack.dll that exists.", DstackCliPath);
             return false;
         }
 

@@ -65,16 +65,19 @@ public abstract class DstackToolTask : ToolTask
         return commandLine;
     }
 
-    protected override bool ValidateParameters()
+    protected override bool ValidateParameters() => CliExists(Log, DstackCliPath) && base.ValidateParameters();
+
+    /// <summary>True when the CLI is where the property says; otherwise logs DSTK0004 naming the path and the property.</summary>
+    internal static bool CliExists(TaskLoggingHelper log, string? cliPath)
     {
-        if (File.Exists(DstackCliPath))
+        if (File.Exists(cliPath))
         {
-            return base.ValidateParameters();
+            return true;
         }
 
-        Log.LogError(
+        log.LogError(
             null, SetupErrorCode, null, null, 0, 0, 0, 0,
-            $"The dstack CLI was not found at '{DstackCliPath}': build src/Dstack.Cli, or set the property DstackCliPath to a dstack or dstack.dll that exists.");
+            "The dstack CLI was not found at '{0}': set the property DstackCliPath to a dstack or dstack.dll that exists.", cliPath);
         return false;
     }
 

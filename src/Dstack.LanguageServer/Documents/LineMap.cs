@@ -1,4 +1,5 @@
 using Dstack.LanguageServer.Protocol;
+using Dstack.Runtime.Yaml;
 
 namespace Dstack.LanguageServer.Documents;
 
@@ -7,24 +8,11 @@ namespace Dstack.LanguageServer.Documents;
 /// says); characters are UTF-16 code units, which is what a .NET string index counts, so a character outside the
 /// Basic Multilingual Plane (an emoji) is two.
 /// </summary>
-public sealed class LineMap
+public sealed class LineMap(string text)
 {
-    private readonly string _text;
-    private readonly List<int> _starts = [0];
+    private readonly LineIndex _lines = new(text);
 
-    public LineMap(string text)
-    {
-        _text = text;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
-            {
-                _starts.Add(i + 1);
-            }
-        }
-    }
-
-    public int LineCount => _starts.Count;
+    public int LineCount => _lines.LineCount;
 
     /// <summary>
     /// The offset of <paramref name="position"/>. A character past the end of its line means the end of the line
@@ -37,38 +25,19 @@ public sealed class LineMap
             return 0;
         }
 
-        if (position.Line >= _starts.Count)
+        if (position.Line >= _lines.LineCount)
         {
-            return _text.Length;
+            return text.Length;
         }
 
-        var start = _starts[position.Line];
-        return start + Math.Clamp(position.Character, 0, ContentEnd(position.Line) - start);
+        var start = _lines.Offset(position.Line + 1, 1);
+        return start + Math.Clamp(position.Character, 0, _lines.ContentEnd(position.Line + 1) - start);
     }
 
     /// <summary>The position of <paramref name="offset"/> (clamped to the text).</summary>
     public Position PositionOf(int offset)
     {
-        offset = Math.Clamp(offset, 0, _text.Length);
-        var index = _starts.BinarySearch(offset);
-        var line = index >= 0 ? index : ~index - 1;
-        return new Position(line, offset - _starts[line]);
-    }
-
-    /// <summary>Where the line's content ends: before its line break, or at the end of the text.</summary>
-    private int ContentEnd(int line)
-    {
-        if (line + 1 == _starts.Count)
-        {
-            return _text.Length;
-        }
-
-        var end = _starts[line + 1] - 1;
-        if (_text[end] == '\n' && end > _starts[line] && _text[end - 1] == '\r')
-        {
-            end--;
-        }
-
-        return end;
+        var (line, column) = _lines.Position(offset);
+        return new Position(line - 1, column - 1);
     }
 }

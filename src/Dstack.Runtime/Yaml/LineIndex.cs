@@ -4,14 +4,17 @@ namespace Dstack.Runtime.Yaml;
 /// Where each line of a text starts, with the line breaks of LSP and editors: <c>\n</c>, <c>\r\n</c> and <c>\r</c>.
 /// YamlDotNet also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029), which editors show inside a line,
 /// so positions are computed here from character offsets rather than taken from YamlDotNet's line counts.
+/// Offsets and columns count UTF-16 code units, as a .NET string index and LSP do. The language server uses it too.
 /// </summary>
-internal sealed class LineIndex
+public sealed class LineIndex
 {
     private readonly List<int> _starts = [0];
+    private readonly string _text;
     private readonly int _length;
 
     public LineIndex(string text)
     {
+        _text = text;
         _length = text.Length;
         for (var i = 0; i < text.Length; i++)
         {
@@ -39,4 +42,22 @@ internal sealed class LineIndex
 
     /// <summary>The 0-based offset where the line after <paramref name="line"/> starts, or the text length.</summary>
     public int NextLineStart(int line) => line < _starts.Count ? _starts[Math.Max(1, line)] : _length;
+
+    /// <summary>The 0-based offset where the content of 1-based <paramref name="line"/> ends: before its line break, or at the end of the text.</summary>
+    public int ContentEnd(int line)
+    {
+        line = Math.Clamp(line, 1, _starts.Count);
+        if (line == _starts.Count)
+        {
+            return _length;
+        }
+
+        var end = _starts[line] - 1;
+        if (_text[end] == '\n' && end > _starts[line - 1] && _text[end - 1] == '\r')
+        {
+            end--;
+        }
+
+        return end;
+    }
 }
