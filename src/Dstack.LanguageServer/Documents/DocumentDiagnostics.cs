@@ -15,7 +15,7 @@ public static class DocumentDiagnostics
 
     public static IReadOnlyList<LspDiagnostic> Compute(DocumentSnapshot document)
     {
-        var checkedDocument = ConfigurationLoader.LoadText(document.Path, document.Text);
+        var checkedDocument = CheckedDocuments.Of(document);
         return [.. checkedDocument.Diagnostics.Select(ToLsp)];
     }
 

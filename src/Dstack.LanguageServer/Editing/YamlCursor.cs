@@ -1,0 +1,170 @@
+namespace Dstack.LanguageServer.Editing;
+
+/// <summary>
+/// Reads the <see cref="CursorContext"/> at a position from the text alone, by indentation, the way a person reads
+/// block YAML: the lines above with less indentation are the parents, the lines at the same indentation are the
+/// siblings. It needs no parse, so it works on the broken, half-typed text an editor has while the user types.
+/// </summary>
+public static partial class YamlCursor
+{
+    /// <summary>The context at 0-based <paramref name="line"/> and <paramref name="character"/> (UTF-16) of <paramref name="text"/>.</summary>
+    public static CursorContext At(string text, int line, int character)
+    {
+        var lines = SplitLines(text);
+        var lineIndex = Math.Clamp(line, 0, lines.Length - 1);
+        var current = YamlLine.Parse(lines[lineIndex]);
+        var column = Math.Clamp(character, 0, current.Text.Length);
+        var dashes = current.Dashes.Where(d => d < column).ToList();
+
+        if (current.IsEmpty || (dashes.Count == 0 && column < current.ContentColumn))
+        {
+            // A blank line (or the indentation before a key): a new key at the cursor's column.
+            var parents = Ancestors(lines, lineIndex, column, currentIsItem: false);
+            return new CursorContext(parents, CursorPlace.Key, string.Empty, lineIndex, column, column, column,
+                SiblingKeys(lines, lineIndex, column, startsItem: false), AfterDash: false, InFlow: false, HasColon: false);
+        }
+
+        var path = new List<PathSegment>(Ancestors(lines, lineIndex, dashes.Count > 0 ? dashes[0] : current.ContentColumn, currentIsItem: dashes.Count > 0));
+        path.AddRange(dashes.Select(_ => PathSegment.Item));
+        var keyColumn = current.ContentColumn;
+
+        if (current.Key is { } key && column > current.ColonColumn)
+        {
+            path.Add(PathSegment.Of(key));
+            var start = Math.Min(current.ValueColumn, column);
+            while (start < column && current.Text[start] is ' ' or '\t')
+            {
+                start++;
+            }
+
+            if (start < current.Text.Length && current.Text[start] is '[' or '{')
+            {
+                return InFlow(current.Text, lineIndex, start, column, path, keyColumn);
+            }
+
+            return new CursorContext(path, CursorPlace.Value, current.Text[start..column], lineIndex, start, Math.Max(column, current.ContentEnd), keyColumn,
+                EmptySet, AfterDash: dashes.Count > 0, InFlow: false, HasColon: true);
+        }
+
+        var hasColon = current.ColonColumn >= 0;
+        var end = hasColon ? current.ColonColumn : Math.Max(column, current.ContentEnd);
+        var startsItem = dashes.Count > 0;
+        var siblings = SiblingKeys(lines, lineIndex, keyColumn, startsItem);
+        return new CursorContext(path, CursorPlace.Key, current.Text[keyColumn..column], lineIndex, keyColumn, Math.Max(end, column), keyColumn,
+            siblings, AfterDash: startsItem, InFlow: false, HasColon: hasColon);
+    }
+
+    /// <summary>Lines as LSP counts them: split at <c>\r\n</c>, <c>\n</c> or <c>\r</c>.</summary>
+    public static string[] SplitLines(string text) => text.Split(["\r\n", "\n", "\r"], StringSplitOptions.None);
+
+    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
+    /// <summary>
+    /// The keys and list items that hold an element starting at <paramref name="target"/> on line <paramref name="lineIndex"/>,
+    /// from the top down. <paramref name="currentIsItem"/>: that element is a <c>- </c> item, which may sit at the same
+    /// indentation as its parent key (<c>commands:</c> then <c>- echo</c> below it).
+    /// </summary>
+    private static IReadOnlyList<PathSegment> Ancestors(string[] lines, int lineIndex, int target, bool currentIsItem)
+    {
+        var bottomUp = new List<PathSegment>();
+        for (var k = lineIndex - 1; k >= 0 && (target > 0 || currentIsItem); k--)
+        {
+            var line = YamlLine.Parse(lines[k]);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            if (currentIsItem && line.Dashes.Count == 0 && line.Key is { } listKey && line.ContentColumn == target && line.Value.Length == 0)
+            {
+                // A list written at its key's indentation.
+                bottomUp.Add(PathSegment.Of(listKey));
+                currentIsItem = false;
+                continue;
+            }
+
+            if (line.FirstColumn >= target)
+            {
+                continue;
+            }
+
+            var added = false;
+            if (line.Key is { } key && line.ContentColumn < target)
+            {
+                bottomUp.Add(PathSegment.Of(key));
+                added = true;
+                currentIsItem = false;
+            }
+
+            for (var d = line.Dashes.Count - 1; d >= 0; d--)
+            {
+                if (line.Dashes[d] < target)
+                {
+                    bottomUp.Add(PathSegment.Item);
+                    added = true;
+                    currentIsItem = true;
+                }
+            }
+
+            if (added)
+            {
+                target = line.FirstColumn;
+            }
+        }
+
+        bottomUp.Reverse();
+        return bottomUp;
+    }
+
+    /// <summary>
+    /// The keys of the mapping whose keys start at <paramref name="keyColumn"/> around <paramref name="lineIndex"/>, the
+    /// line's own key excluded. <paramref name="startsItem"/>: the line opens a list item, so the mapping starts there.
+    /// </summary>
+    private static IReadOnlySet<string> SiblingKeys(string[] lines, int lineIndex, int keyColumn, bool startsItem)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (!startsItem)
+        {
+            for (var k = lineIndex - 1; k >= 0; k--)
+            {
+                var line = YamlLine.Parse(lines[k]);
+                // Deeper lines, and list items at this indentation, belong to a sibling's value.
+                if (line.IsEmpty || line.FirstColumn > keyColumn || (line.FirstColumn == keyColumn && line.Dashes.Count > 0))
+                {
+                    continue;
+                }
+
+                if (line.Key is { } key && line.ContentColumn == keyColumn)
+                {
+                    keys.Add(key);
+                }
+
+                if (line.FirstColumn < keyColumn)
+                {
+                    break;
+                }
+            }
+        }
+
+        for (var k = lineIndex + 1; k < lines.Length; k++)
+        {
+            var line = YamlLine.Parse(lines[k]);
+            if (line.IsEmpty || line.FirstColumn > keyColumn || (line.FirstColumn == keyColumn && line.Dashes.Count > 0))
+            {
+                continue;
+            }
+
+            if (line.FirstColumn < keyColumn)
+            {
+                break;
+            }
+
+            if (line.Key is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
+    }
+}

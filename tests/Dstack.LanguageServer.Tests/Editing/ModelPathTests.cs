@@ -1,0 +1,60 @@
+using Dstack.LanguageServer.Editing;
+using Dstack.Runtime.Configuration;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Resources;
+
+namespace Dstack.LanguageServer.Tests.Editing;
+
+/// <summary>Paths of a document lead to the model's properties, types and keys.</summary>
+public sealed class ModelPathTests
+{
+    [Fact]
+    public void Resolve_ResourcesGpu_IsTheGpuSpecWithItsKeys()
+    {
+        var slot = ModelPath.Resolve(ConfigurationKind.Run, "task", [PathSegment.Of("resources"), PathSegment.Of("gpu")]);
+
+        Assert.NotNull(slot);
+        Assert.Equal("gpu", slot.Property?.YamlName);
+        Assert.Equal(typeof(GpuSpec), slot.ValueType);
+        Assert.Equal(["vendor", "name", "count", "memory", "total_memory", "compute_capability"], slot.Keys.Select(k => k.YamlName));
+    }
+
+    [Fact]
+    public void Resolve_ProfilesItem_IsAProfile()
+    {
+        var slot = ModelPath.Resolve(ConfigurationKind.Profiles, null, [PathSegment.Of("profiles"), PathSegment.Item]);
+
+        Assert.NotNull(slot);
+        Assert.Equal(typeof(Profile), slot.ValueType);
+        Assert.NotNull(slot.FindKey("spot_policy"));
+    }
+
+    [Fact]
+    public void Resolve_ListOfScalars_ItemIsNotAnObject()
+    {
+        var slot = ModelPath.Resolve(ConfigurationKind.Run, "task", [PathSegment.Of("backends"), PathSegment.Item]);
+
+        Assert.NotNull(slot);
+        Assert.Equal(typeof(BackendType), slot.ValueType);
+        Assert.False(slot.IsObject);
+    }
+
+    [Fact]
+    public void Resolve_UnknownTypeOrNone_OffersTheKeysOfEveryRunType()
+    {
+        var root = ModelPath.Resolve(ConfigurationKind.Run, null, []);
+
+        Assert.NotNull(root);
+        Assert.NotNull(root.FindKey("ide"));
+        Assert.NotNull(root.FindKey("commands"));
+        Assert.NotNull(root.FindKey("port"));
+        Assert.Null(ModelPath.Root(ConfigurationKind.Run, "task").FindKey("ide"));
+    }
+
+    [Fact]
+    public void Resolve_UnknownKeyOrKeyInsideAScalar_IsNull()
+    {
+        Assert.Null(ModelPath.Resolve(ConfigurationKind.Run, "task", [PathSegment.Of("gpus")]));
+        Assert.Null(ModelPath.Resolve(ConfigurationKind.Run, "task", [PathSegment.Of("name"), PathSegment.Of("x")]));
+    }
+}
