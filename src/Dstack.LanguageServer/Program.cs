@@ -1,3 +1,4 @@
+using Dstack.LanguageServer.Documents;
 using Dstack.LanguageServer.Handlers;
 using Dstack.LanguageServer.Server;
 using Dstack.LanguageServer.Transport;
@@ -13,6 +14,7 @@ return args switch
 
 static async Task<int> RunStdioAsync()
 {
+    _ = WarmUp.StartAsync();
     using var connection = Connection.Stdio();
     using var session = new ServerSession(connection, DstackHandlers.Create(), Console.Error);
     return await session.RunAsync();
