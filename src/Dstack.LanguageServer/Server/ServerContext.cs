@@ -12,4 +12,7 @@ public sealed class ServerContext(DocumentStore documents, ClientChannel client,
     public ServerLog Log { get; } = log;
 
     public Lifecycle Lifecycle { get; } = lifecycle;
+
+    /// <summary>Background work by document, newest first: the diagnostics pushed after opens and edits.</summary>
+    public LatestWork Background { get; } = new(e => log.Info($"background work failed: {e.GetType().Name}: {e.Message}\n{e.StackTrace}"));
 }

@@ -45,7 +45,7 @@ public sealed partial class ServerSession : IDisposable
         using var stop = cancellation.Register(_stopping.Cancel);
         var exitCode = await ReadLoopAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        var drain = _pending.CancelAllAsync();
+        var drain = Task.WhenAll(_pending.CancelAllAsync(), Context.Background.IdleAsync());
         if (await Task.WhenAny(drain, Task.Delay(DrainLimit)).ConfigureAwait(false) != drain)
         {
             Log.Info($"some requests did not end within {DrainLimit.TotalSeconds} s of the session's end");
