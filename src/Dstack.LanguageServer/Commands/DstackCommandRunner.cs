@@ -54,6 +54,11 @@ public sealed class DstackCommandRunner(OfferCatalog offers)
     private static RunCommandLineResult CommandLine(CommandArguments arguments, ServerContext context)
     {
         var target = CommandTarget.Of(arguments, context);
+        if (!Uri.TryCreate(target.Uri, UriKind.Absolute, out var parsed) || !parsed.IsFile)
+        {
+            throw arguments.Invalid($"{target.Uri} is not a file on disk, and `dstack run` reads the file: save it first");
+        }
+
         RunnableOnly(arguments, target, target.Load());
         var options = arguments.Optional(1, LspJsonContext.Default.RunCommandLineOptions, "an object such as {\"args\": [\"-y\"], \"detach\": true}");
         if (options?.Args is { } extra && extra.Any(a => a is null))

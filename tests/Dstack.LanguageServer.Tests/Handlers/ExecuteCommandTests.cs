@@ -135,6 +135,19 @@ public sealed class ExecuteCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunCommandLine_UntitledDocument_InvalidParams()
+    {
+        const string uri = "untitled:Untitled-1.dstack.yml";
+        await using var client = await TestClient.InitializedAsync(TestMachines.Table());
+        await OpenAsync(client, uri, "type: task\ncommands: [a]\n");
+
+        var error = await client.ErrorAsync("workspace/executeCommand", new { command = "dstack.runCommandLine", arguments = new[] { uri } });
+
+        Assert.Equal($"invalid params for 'dstack.runCommandLine': {uri} is not a file on disk, and `dstack run` reads the file: save it first", error.GetProperty("message").GetString());
+        Assert.True((await ExecuteAsync(client, "dstack.validate", uri)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task RunCommandLine_ProfilesFile_InvalidParams()
     {
         var uri = new Uri(Path.Combine(_root, ".dstack", "profiles.yml")).AbsoluteUri;
