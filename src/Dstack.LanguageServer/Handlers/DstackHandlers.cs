@@ -1,3 +1,4 @@
+using Dstack.LanguageServer.Offers;
 using Dstack.LanguageServer.Server;
 
 namespace Dstack.LanguageServer.Handlers;
@@ -5,7 +6,10 @@ namespace Dstack.LanguageServer.Handlers;
 /// <summary>The dispatch table of the dstack language server: every method it handles.</summary>
 public static class DstackHandlers
 {
-    public static DispatchTable Create() => new DispatchTable()
+    public static DispatchTable Create() => Create(OfferCatalog.ThisMachine());
+
+    /// <summary>The table with offers from <paramref name="offers"/> (one catalog per server: it holds the detected machine).</summary>
+    public static DispatchTable Create(OfferCatalog offers) => new DispatchTable()
         .Add(new InitializeHandler())
         .Add(new InitializedHandler())
         .Add(new ShutdownHandler())
@@ -13,5 +17,8 @@ public static class DstackHandlers
         .Add(new DidOpenHandler())
         .Add(new DidChangeHandler())
         .Add(new DidCloseHandler())
-        .Add(new DocumentDiagnosticHandler());
+        .Add(new DocumentDiagnosticHandler())
+        .Add(new CodeLensHandler(offers))
+        .Add(new ExecuteCommandHandler(offers))
+        .Add(new CodeActionHandler());
 }

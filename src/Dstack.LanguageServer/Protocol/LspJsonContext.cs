@@ -29,6 +29,15 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(FullDocumentDiagnosticReport))]
 [JsonSerializable(typeof(PublishDiagnosticsParams))]
 [JsonSerializable(typeof(LogMessageParams))]
+[JsonSerializable(typeof(CodeLensParams))]
+[JsonSerializable(typeof(IReadOnlyList<CodeLens>))]
+[JsonSerializable(typeof(ExecuteCommandParams))]
+[JsonSerializable(typeof(ValidateResult))]
+[JsonSerializable(typeof(RunCommandLineOptions))]
+[JsonSerializable(typeof(RunCommandLineResult))]
+[JsonSerializable(typeof(OffersResult))]
+[JsonSerializable(typeof(CodeActionParams))]
+[JsonSerializable(typeof(IReadOnlyList<CodeAction>))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -4,4 +4,14 @@ namespace Dstack.LanguageServer.Protocol;
 /// <param name="PositionEncoding">Always <c>utf-16</c>, the encoding every client supports.</param>
 /// <param name="TextDocumentSync">Open and close notifications, and incremental changes.</param>
 /// <param name="DiagnosticProvider">Pull diagnostics (<c>textDocument/diagnostic</c>).</param>
-public sealed record ServerCapabilities(string PositionEncoding, TextDocumentSyncOptions TextDocumentSync, DiagnosticOptions DiagnosticProvider);
+public sealed record ServerCapabilities(string PositionEncoding, TextDocumentSyncOptions TextDocumentSync, DiagnosticOptions DiagnosticProvider)
+{
+    /// <summary>Code lenses on a run configuration's <c>type:</c> line, whole (no resolve).</summary>
+    public CodeLensOptions? CodeLensProvider { get; init; }
+
+    /// <summary>The <c>dstack.*</c> commands of <c>workspace/executeCommand</c>.</summary>
+    public ExecuteCommandOptions? ExecuteCommandProvider { get; init; }
+
+    /// <summary>Quick fixes (<c>textDocument/codeAction</c> of kind <c>quickfix</c>).</summary>
+    public CodeActionOptions? CodeActionProvider { get; init; }
+}

@@ -145,7 +145,8 @@ public static class ConfigurationLoader
             diagnostics.Error(
                 DiagnosticCodes.InvalidConfigurationType,
                 typeEntry.Value.Span,
-                $"No match for discriminator 'type' and value '{value}' (allowed values: {allowed}){(guess is null ? string.Empty : $"; did you mean `{guess}`?")}");
+                $"No match for discriminator 'type' and value '{value}' (allowed values: {allowed}){(guess is null ? string.Empty : $"; did you mean `{guess}`?")}",
+                guess is not null && typeEntry.Value is YamlScalar scalar && scalar.TrySpanOf(0, scalar.Value.Length, out var span) ? new Suggestion(span, guess) : null);
             return null;
         }
 

@@ -14,6 +14,9 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
 {
     public bool IsError => Severity == DiagnosticSeverity.Error;
 
+    /// <summary>The replacement that fixes this problem, when there is exactly one obvious fix; otherwise null.</summary>
+    public Suggestion? Suggestion { get; init; }
+
     /// <summary>The canonical text form: <c>path(line,col): error DSTK2003: message</c>.</summary>
     public override string ToString()
     {

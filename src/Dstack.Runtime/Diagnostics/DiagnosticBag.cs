@@ -13,13 +13,13 @@ public sealed class DiagnosticBag
 
     public bool HasErrors { get; private set; }
 
-    public void Error(string code, SourceSpan span, string message) => Add(code, DiagnosticSeverity.Error, span, message);
+    public void Error(string code, SourceSpan span, string message, Suggestion? suggestion = null) => Add(code, DiagnosticSeverity.Error, span, message, suggestion);
 
-    public void Warning(string code, SourceSpan span, string message) => Add(code, DiagnosticSeverity.Warning, span, message);
+    public void Warning(string code, SourceSpan span, string message, Suggestion? suggestion = null) => Add(code, DiagnosticSeverity.Warning, span, message, suggestion);
 
-    public void Add(string code, DiagnosticSeverity severity, SourceSpan span, string message)
+    public void Add(string code, DiagnosticSeverity severity, SourceSpan span, string message, Suggestion? suggestion = null)
     {
-        _items.Add(new Diagnostic(code, severity, message, span, Path));
+        _items.Add(new Diagnostic(code, severity, message, span, Path) { Suggestion = suggestion });
         HasErrors |= severity == DiagnosticSeverity.Error;
     }
 

@@ -11,7 +11,8 @@ public static class GpuSpecAdvisor
     /// <summary>The largest GPU count one machine is assumed to offer when checking <c>total_memory</c>.</summary>
     private const int MaxCountPerMachine = 8;
 
-    public static IEnumerable<ValueIssue> Check(GpuSpec spec)
+    /// <summary>The warnings for <paramref name="spec"/>; given the <paramref name="text"/> it was read from, an unknown name with a near match also gets the fix that renames it there.</summary>
+    public static IEnumerable<ValueIssue> Check(GpuSpec spec, string? text = null)
     {
         var unknown = new List<string>();
         foreach (var name in spec.Name ?? [])
@@ -24,7 +25,10 @@ public static class GpuSpecAdvisor
             unknown.Add(name);
             var guess = DidYouMean.Find(name, GpuCatalog.SpecNames);
             var hint = guess is null ? "check the spelling; known names include A100, H100, L4, RTX4090, MI300X, v5p-8" : $"did you mean {guess}?";
-            yield return Warning(DiagnosticCodes.UnknownGpuName, $"unknown GPU name `{name}`: {hint}");
+            yield return Warning(DiagnosticCodes.UnknownGpuName, $"unknown GPU name `{name}`: {hint}") with
+            {
+                Fix = guess is not null && text is not null && NameOffset(text, name) is { } at ? new ValueFix(guess, at, name.Length) : null,
+            };
         }
 
         if (unknown.Count > 0 || spec.Count.Max == 0)
@@ -94,6 +98,27 @@ public static class GpuSpecAdvisor
         }
 
         return null;
+    }
+
+    /// <summary>Where <paramref name="name"/> stands in a spec string as a whole name (between ':', ',' or the ends); null if it does not, or twice.</summary>
+    private static int? NameOffset(string text, string name)
+    {
+        int? found = null;
+        for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + name.Length;
+            if ((at == 0 || text[at - 1] is ':' or ',' or ' ') && (end == text.Length || text[end] is ':' or ',' or ' '))
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = at;
+            }
+        }
+
+        return found;
     }
 
     private static string Describe(IReadOnlyList<GpuInfo> pool)

@@ -103,8 +103,12 @@ public static class GpuSpecParser
         }
         catch (ValueException e) when (offset >= 0)
         {
-            var issue = e.Issue.Offset < 0 ? e.Issue with { Offset = 0, Length = length } : e.Issue;
-            throw new ValueException(issue.Shift(offset));
+            throw new ValueException(e.Issue.At(0, length).Shift(offset));
+        }
+        catch (ValueException e) when (e.Issue.Fix is { Offset: < 0 })
+        {
+            // The token could not be placed (the spec has spaces): its issue covers the whole value, its fix cannot.
+            throw new ValueException(e.Issue.Unplaced());
         }
     }
 

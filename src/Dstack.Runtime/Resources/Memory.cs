@@ -45,9 +45,11 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
         };
         if (!PythonNumber.TryParseFloat(number, out var value))
         {
+            var (hint, fix) = SuggestFix(text, normalized);
             throw ValueException.Error(
                 DiagnosticCodes.InvalidMemory,
-                $"`{text}` is not a size (could not convert string to float: '{number}'); {SuggestFix(text, normalized)}");
+                $"`{text}` is not a size (could not convert string to float: '{number}'); {hint}",
+                fix: fix is null ? null : new ValueFix(fix));
         }
 
         return Checked(value * factor, text);
@@ -71,7 +73,8 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
         return new Memory(gigabytes);
     }
 
-    private static string SuggestFix(string text, string normalized)
+    /// <summary>The hint for a text that is not a size, and the corrected size when the unit is plainly a misspelling.</summary>
+    private static (string Hint, string? Fix) SuggestFix(string text, string normalized)
     {
         var digits = new string(normalized.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').ToArray());
         if (digits.Length > 0)
@@ -88,18 +91,20 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
             };
             if (fix is null)
             {
-                return $"kilobytes are not supported: write the size in MB, for example {Math.Max(1, Math.Ceiling(double.Parse(digits, CultureInfo.InvariantCulture) / 1024))}MB";
+                return ($"kilobytes are not supported: write the size in MB, for example {Math.Max(1, Math.Ceiling(double.Parse(digits, CultureInfo.InvariantCulture) / 1024))}MB", null);
             }
 
             if (fix.Length > 0)
             {
+                // Only a number that reads back is offered as a fix: `1.2.3G` gets the hint, not a broken value.
+                var corrected = PythonNumber.TryParseFloat(digits, out _) ? digits + fix : null;
                 var typo = unit.Length == 2 && unit[1] == 'b' && unit[0] is not ('g' or 'm' or 't');
                 return typo
-                    ? $"`{unit.ToUpperInvariant()}` is not a unit (MB, GB or TB); did you mean {digits}GB?"
-                    : $"write {digits}{fix} (dstack sizes are binary: 1GB = 1024MB)";
+                    ? ($"`{unit.ToUpperInvariant()}` is not a unit (MB, GB or TB); did you mean {digits}GB?", corrected)
+                    : ($"write {digits}{fix} (dstack sizes are binary: 1GB = 1024MB)", corrected);
             }
         }
 
-        return $"write a number followed by MB, GB or TB, for example 16GB (found `{text}`)";
+        return ($"write a number followed by MB, GB or TB, for example 16GB (found `{text}`)", null);
     }
 }

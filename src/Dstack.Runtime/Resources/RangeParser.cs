@@ -87,7 +87,12 @@ public static class RangeParser
         }
         catch (ValueException e) when (exactOffsets && e.Issue.Offset < 0)
         {
-            throw new ValueException(e.Issue with { Offset = offset, Length = part.Length });
+            throw new ValueException(e.Issue.At(offset, part.Length));
+        }
+        catch (ValueException e) when (e.Issue.Fix is { Offset: < 0 })
+        {
+            // The part could not be placed (the range has spaces): its issue covers the whole value, its fix cannot.
+            throw new ValueException(e.Issue.Unplaced());
         }
     }
 }

@@ -21,6 +21,6 @@ public sealed class ValueException : Exception
 
     public ValueIssue Issue { get; }
 
-    public static ValueException Error(string code, string message, int offset = -1, int length = 0) =>
-        new(new ValueIssue(code, Diagnostics.DiagnosticSeverity.Error, message, offset, length));
+    public static ValueException Error(string code, string message, int offset = -1, int length = 0, ValueFix? fix = null) =>
+        new(new ValueIssue(code, Diagnostics.DiagnosticSeverity.Error, message, offset, length) { Fix = fix });
 }

@@ -47,11 +47,18 @@ public sealed class YamlScalar : YamlNode
     /// The span of <paramref name="length"/> characters at <paramref name="offset"/> inside the value, when the
     /// value is written on one line without escapes; otherwise the whole scalar.
     /// </summary>
-    public SourceSpan SpanOf(int offset, int length)
+    public SourceSpan SpanOf(int offset, int length) => TrySpanOf(offset, length, out var span) ? span : Span;
+
+    /// <summary>
+    /// The exact span of <paramref name="length"/> characters at <paramref name="offset"/> inside the value; false when
+    /// the value is not written on one line without escapes, so the part cannot be placed in the source.
+    /// </summary>
+    public bool TrySpanOf(int offset, int length, out SourceSpan span)
     {
+        span = Span;
         if (Span.StartLine != Span.EndLine || offset < 0 || length < 0 || offset + length > Value.Length)
         {
-            return Span;
+            return false;
         }
 
         var prefix = Quote switch
@@ -64,10 +71,11 @@ public sealed class YamlScalar : YamlNode
         if (prefix < 0 || start + Value.Length > _source.Length ||
             string.CompareOrdinal(_source, start, Value, 0, Value.Length) != 0)
         {
-            return Span;
+            return false;
         }
 
-        return Span.Slice(prefix + offset, length);
+        span = Span.Slice(prefix + offset, length);
+        return true;
     }
 
     /// <summary>The integer YAML 1.1 reads from a plain scalar (decimal, 0x, 0b, 0-octal, base 60, underscores).</summary>

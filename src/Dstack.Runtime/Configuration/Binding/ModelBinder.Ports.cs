@@ -25,7 +25,8 @@ public sealed partial class ModelBinder
                     _diagnostics.Warning(
                         DiagnosticCodes.Yaml11Trap,
                         scalar.Span,
-                        $"{path}: YAML 1.1 reads an unquoted `{scalar.Value}` as a base-60 number; it is read here as the mapping {scalar.Value} it looks like: quote it (\"{scalar.Value}\")");
+                        $"{path}: YAML 1.1 reads an unquoted `{scalar.Value}` as a base-60 number; it is read here as the mapping {scalar.Value} it looks like: quote it (\"{scalar.Value}\")",
+                        new Suggestion(scalar.Span, $"\"{scalar.Value}\""));
                 }
 
                 return ParsePortText(scalar.Value.Trim(), defaultLocalPort);

@@ -150,12 +150,16 @@ public sealed partial class ModelBinder
                     warnings.Add(new ValueIssue(
                         DiagnosticCodes.GpuCountLooksLikeName,
                         DiagnosticSeverity.Warning,
-                        $"`{scalar.Value}` asks for {scalar.Value} GPUs, because a spec token without letters is a count; did you mean {lookalike.Name}?"));
+                        $"`{scalar.Value}` asks for {scalar.Value} GPUs, because a spec token without letters is a count; did you mean {lookalike.Name}?")
+                    {
+                        Fix = new ValueFix(lookalike.Name),
+                    });
                 }
 
                 break;
             case YamlScalar { Kind: ScalarKind.String } scalar:
                 spec = GpuSpecParser.Parse(scalar.Value, warnings);
+                warnings.AddRange(GpuSpecAdvisor.Check(spec, scalar.Value));
                 break;
             case YamlScalar { Kind: ScalarKind.Bool } scalar:
                 throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{scalar.Value}` is not a GPU spec (dstack would read it as a GPU named \"True\"); to ask for one GPU write `gpu: 1`");
@@ -174,7 +178,11 @@ public sealed partial class ModelBinder
             return null;
         }
 
-        warnings.AddRange(GpuSpecAdvisor.Check(spec));
+        if (node is not YamlScalar { Kind: ScalarKind.String })
+        {
+            warnings.AddRange(GpuSpecAdvisor.Check(spec));
+        }
+
         foreach (var warning in warnings)
         {
             Report(warning, node, path);

@@ -43,7 +43,7 @@ public sealed partial class ModelBinder
             var property = descriptor.Find(name);
             if (property is null)
             {
-                UnknownProperty(descriptor, entry.Key, path);
+                UnknownProperty(descriptor, mapping, entry.Key, path);
                 continue;
             }
 
@@ -273,7 +273,8 @@ public sealed partial class ModelBinder
             var hint = guess is null ? string.Empty : $"; did you mean `{guess}`?";
             throw ValueException.Error(
                 DiagnosticCodes.InvalidEnumValue,
-                $"`{scalar.Value}` is not one of {string.Join(", ", names.Select(n => n.Name))}{hint}");
+                $"`{scalar.Value}` is not one of {string.Join(", ", names.Select(n => n.Name))}{hint}",
+                fix: guess is null ? null : new ValueFix(guess));
         }
 
         WrongType(node, path, $"one of {string.Join(", ", names.Select(n => n.Name))}");
@@ -288,8 +289,24 @@ public sealed partial class ModelBinder
     private void Report(ValueIssue issue, YamlNode node, string path)
     {
         var span = issue.Offset >= 0 && node is YamlScalar scalar ? scalar.SpanOf(issue.Offset, issue.Length) : node.Span;
-        _diagnostics.Add(issue.Code, issue.Severity, span, path.Length == 0 ? issue.Message : $"{path}: {issue.Message}");
+        _diagnostics.Add(issue.Code, issue.Severity, span, path.Length == 0 ? issue.Message : $"{path}: {issue.Message}", SuggestionFor(issue, node));
     }
+
+    /// <summary>Where an issue's fix goes in the source; null when there is none or it cannot be placed exactly.</summary>
+    private static Suggestion? SuggestionFor(ValueIssue issue, YamlNode node)
+    {
+        if (issue.Fix is not { } fix || node is not YamlScalar scalar)
+        {
+            return null;
+        }
+
+        var (offset, length) = fix.Offset >= 0 ? (fix.Offset, fix.Length) : issue.Offset >= 0 ? (issue.Offset, issue.Length) : (0, scalar.Value.Length);
+        return scalar.TrySpanOf(offset, length, out var span) ? new Suggestion(span, fix.Text) : null;
+    }
+
+    /// <summary>A fix that replaces a whole scalar's text (inside its quotes, which stay), when it can be placed exactly.</summary>
+    private static Suggestion? Replacing(YamlScalar scalar, string text) =>
+        scalar.TrySpanOf(0, scalar.Value.Length, out var span) ? new Suggestion(span, text) : null;
 
     private void WrongType(YamlNode node, string path, string expected)
     {
@@ -299,9 +316,10 @@ public sealed partial class ModelBinder
         _diagnostics.Error(DiagnosticCodes.WrongType, node.Span, $"{path}: expected {expected}, found {found}");
     }
 
-    private void UnknownProperty(ModelDescriptor descriptor, YamlScalar key, string path)
+    private void UnknownProperty(ModelDescriptor descriptor, YamlMapping mapping, YamlScalar key, string path)
     {
         var name = key.Value;
+        Suggestion? suggestion = null;
         var elsewhere = descriptor.ConfigurationType is not null
             ? ModelDescriptor.RunConfigurationTypes.Where(t => ModelDescriptor.For(t.Value).Find(name) is not null).Select(t => t.Key).ToList()
             : [];
@@ -313,13 +331,15 @@ public sealed partial class ModelBinder
         else if (DidYouMean.Find(name, descriptor.Properties.Where(p => p.IsSettable || p.YamlName == "type").Select(p => p.YamlName)) is { } guess)
         {
             hint = $"did you mean `{guess}`?";
+            // Renaming onto a key the mapping already has would only trade this error for a duplicate key.
+            suggestion = mapping.Find(guess) is null ? Replacing(key, guess) : null;
         }
         else
         {
             hint = $"allowed: {string.Join(", ", descriptor.Properties.Select(p => p.YamlName))}";
         }
 
-        _diagnostics.Error(DiagnosticCodes.UnknownProperty, key.Span, $"unknown property `{Join(path, name)}`{TypeContext(descriptor)}; {hint}");
+        _diagnostics.Error(DiagnosticCodes.UnknownProperty, key.Span, $"unknown property `{Join(path, name)}`{TypeContext(descriptor)}; {hint}", suggestion);
     }
 
     private static string TypeContext(ModelDescriptor descriptor) =>

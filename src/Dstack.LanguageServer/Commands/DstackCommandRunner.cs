@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Dstack.LanguageServer.Handlers;
+using Dstack.LanguageServer.Offers;
+using Dstack.LanguageServer.Protocol;
+using Dstack.LanguageServer.Server;
+using Dstack.Runtime.Configuration;
+using Dstack.Runtime.Diagnostics;
+
+namespace Dstack.LanguageServer.Commands;
+
+/// <summary>
+/// Runs the <see cref="DstackCommands"/>. Nothing here starts a job: <c>dstack.run</c> answers the command line, and
+/// the editor runs it in a terminal, where the user sees the plan, confirms, and follows the output.
+/// </summary>
+public sealed class DstackCommandRunner(OfferCatalog offers)
+{
+    public async Task<JsonElement> RunAsync(ExecuteCommandParams parameters, ServerContext context)
+    {
+        var arguments = new CommandArguments(parameters.Command, parameters.Arguments ?? []);
+        switch (parameters.Command)
+        {
+            case DstackCommands.Validate:
+                var result = Validate(CommandTarget.Of(arguments, context), out var open);
+                if (open is not null)
+                {
+                    await DiagnosticPublisher.PublishAsync(context, open).ConfigureAwait(false);
+                }
+
+                return JsonSerializer.SerializeToElement(result, LspJsonContext.Default.ValidateResult);
+            case DstackCommands.Run or DstackCommands.RunCommandLine:
+                return JsonSerializer.SerializeToElement(CommandLine(arguments, context), LspJsonContext.Default.RunCommandLineResult);
+            case DstackCommands.Offers:
+                return JsonSerializer.SerializeToElement(Offers(arguments, context), LspJsonContext.Default.OffersResult);
+            default:
+                throw new JsonRpcException(
+                    ErrorCodes.InvalidParams,
+                    $"unknown command '{parameters.Command}': this server runs {string.Join(", ", DstackCommands.All)}");
+        }
+    }
+
+    private static ValidateResult Validate(CommandTarget target, out Documents.DocumentSnapshot? open)
+    {
+        open = target.Open;
+        var document = target.Load();
+        var diagnostics = document.Diagnostics;
+        return new ValidateResult(
+            target.Uri,
+            document.IsValid,
+            diagnostics.Count(d => d.IsError),
+            diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning),
+            [.. diagnostics.Select(d => d.ToString())]);
+    }
+
+    private static RunCommandLineResult CommandLine(CommandArguments arguments, ServerContext context)
+    {
+        var target = CommandTarget.Of(arguments, context);
+        if (!Uri.TryCreate(target.Uri, UriKind.Absolute, out var parsed) || !parsed.IsFile)
+        {
+            throw arguments.Invalid($"{target.Uri} is not a file on disk, and `dstack run` reads the file: save it first");
+        }
+
+        RunnableOnly(arguments, target, target.Load());
+        var options = arguments.Optional(1, LspJsonContext.Default.RunCommandLineOptions, "an object such as {\"args\": [\"-y\"], \"detach\": true}");
+        if (options?.Args is { } extra && extra.Any(a => a is null))
+        {
+            throw arguments.Invalid("`args` must hold strings only");
+        }
+
+        return RunCommandLine.For(target.Path, options);
+    }
+
+    private OffersResult Offers(CommandArguments arguments, ServerContext context)
+    {
+        var target = CommandTarget.Of(arguments, context);
+        var document = target.Load();
+        RunnableOnly(arguments, target, document);
+        var errors = document.Diagnostics.Count(d => d.IsError);
+        if (errors > 0 || document.RunConfiguration is not { } configuration)
+        {
+            return new OffersResult(target.Uri, OfferSummary.FixErrorsFirst(Math.Max(1, errors)), []);
+        }
+
+        var summary = offers.Summarize(configuration);
+        return new OffersResult(
+            target.Uri,
+            summary.Text,
+            [.. summary.Candidates.Select(c => new OfferCandidateView(c.Backend, c.Instance, c.PricePerHour, c.Resources.ToString(), c.Fits, c.Unmet))]);
+    }
+
+    private static void RunnableOnly(CommandArguments arguments, CommandTarget target, ConfigurationDocument document)
+    {
+        if (document.Kind != ConfigurationKind.Run)
+        {
+            var kind = document.Kind == ConfigurationKind.Profiles ? "a profiles file" : "a workflows file";
+            throw arguments.Invalid($"{target.Uri} is {kind}: only a task, service or dev environment runs");
+        }
+    }
+}

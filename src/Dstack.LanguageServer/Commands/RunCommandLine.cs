@@ -1,0 +1,28 @@
+using Dstack.LanguageServer.Protocol;
+using Dstack.Runtime.Runs;
+
+namespace Dstack.LanguageServer.Commands;
+
+/// <summary>
+/// The terminal command that runs a configuration: <c>dstack run . -f FILE [-d] [ARGS...]</c> in its
+/// <see cref="RunFolder"/>. The file is named relative to that folder (the CLI reads <c>-f</c> from the current
+/// folder), so the line reads as a person would type it. Without <c>-y</c>: the CLI shows the plan and asks first.
+/// </summary>
+public static class RunCommandLine
+{
+    public const string Program = "dstack";
+
+    public static RunCommandLineResult For(string filePath, RunCommandLineOptions? options, string? dstackHome = null)
+    {
+        var folder = RunFolder.Of(filePath, dstackHome);
+        var file = Path.GetRelativePath(folder, Path.GetFullPath(filePath)).Replace('\\', '/');
+        List<string> args = ["run", ".", "-f", file];
+        if (options?.Detach == true)
+        {
+            args.Add("-d");
+        }
+
+        args.AddRange(options?.Args ?? []);
+        return new RunCommandLineResult(Program, args, folder, ShellQuote.Join([Program, .. args]));
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Dstack.LanguageServer.Documents;
+using Dstack.LanguageServer.Lenses;
+using Dstack.LanguageServer.Offers;
+using Dstack.LanguageServer.Protocol;
+using Dstack.LanguageServer.Server;
+using Dstack.Runtime.Configuration;
+
+namespace Dstack.LanguageServer.Handlers;
+
+/// <summary>
+/// <c>textDocument/codeLens</c>: <c>▶ Run</c>, <c>✓ Validate</c> and the offers summary on the <c>type:</c> line of an
+/// open run configuration; none for other documents. Each lens's command takes the document's uri.
+/// </summary>
+public sealed class CodeLensHandler(OfferCatalog offers) : RequestHandler<CodeLensParams, IReadOnlyList<CodeLens>>(Methods.CodeLens, LspJsonContext.Default.CodeLensParams, LspJsonContext.Default.IReadOnlyListCodeLens)
+{
+    protected override Task<IReadOnlyList<CodeLens>> HandleAsync(CodeLensParams parameters, ServerContext context, CancellationToken cancellation)
+    {
+        if (context.Documents.Find(parameters.TextDocument.Uri) is not { } open)
+        {
+            return Task.FromResult<IReadOnlyList<CodeLens>>([]);
+        }
+
+        var document = ConfigurationLoader.LoadText(open.Path, open.Text);
+        var argument = JsonSerializer.SerializeToElement(open.Uri, LspJsonContext.Default.String);
+        IReadOnlyList<CodeLens> lenses = [.. RunLenses.For(document, offers).Select(l => new CodeLens(Range(l.Span), new LspCommand(l.Title, l.Command, [argument])))];
+        return Task.FromResult(lenses);
+    }
+
+    private static TextRange Range(Dstack.Runtime.Diagnostics.SourceSpan span) =>
+        new(new Position(span.StartLine - 1, span.StartColumn - 1), new Position(span.EndLine - 1, span.EndColumn - 1));
+}
