@@ -29,7 +29,7 @@ public sealed class DstackCommandRunner(OfferCatalog offers)
                 return JsonSerializer.SerializeToElement(result, LspJsonContext.Default.ValidateResult);
             case DstackCommands.Run or DstackCommands.RunCommandLine:
                 return JsonSerializer.SerializeToElement(CommandLine(arguments, context), LspJsonContext.Default.RunCommandLineResult);
-            case DstackCommands.Offers:
+            case DstackCommands.Offers or DstackCommands.ShowOffers:
                 return JsonSerializer.SerializeToElement(Offers(arguments, context), LspJsonContext.Default.OffersResult);
             default:
                 throw new JsonRpcException(

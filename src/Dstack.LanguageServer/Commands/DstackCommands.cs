@@ -1,6 +1,12 @@
 namespace Dstack.LanguageServer.Commands;
 
-/// <summary>The commands this server runs through <c>workspace/executeCommand</c>; each takes the document's uri first.</summary>
+/// <summary>
+/// The commands this server runs through <c>workspace/executeCommand</c>; each takes the document's uri first.
+/// Only <see cref="Advertised"/> go into <c>executeCommandProvider</c>: VS Code's client turns every advertised command
+/// into an editor command that forwards to the server, and <see cref="Run"/> and <see cref="ShowOffers"/>, the lens
+/// commands, belong to the editor (the VS Code extension runs them in a terminal and a quick pick). A client without
+/// them that sends them here still gets an answer: the command line, and the offers.
+/// </summary>
 public static class DstackCommands
 {
     /// <summary><c>[uri, options?]</c>: the command line that runs the file in a terminal (the editor runs it; the server does not).</summary>
@@ -15,5 +21,12 @@ public static class DstackCommands
     /// <summary><c>[uri]</c>: the offers lens's summary and every candidate machine behind it.</summary>
     public const string Offers = "dstack.offers";
 
-    public static IReadOnlyList<string> All { get; } = [Run, RunCommandLine, Validate, Offers];
+    /// <summary><c>[uri]</c>: the offers lens's command; here the same answer as <see cref="Offers"/>.</summary>
+    public const string ShowOffers = "dstack.showOffers";
+
+    /// <summary>What <c>initialize</c> lists in <c>executeCommandProvider.commands</c>.</summary>
+    public static IReadOnlyList<string> Advertised { get; } = [RunCommandLine, Validate, Offers];
+
+    /// <summary>Every command this server answers.</summary>
+    public static IReadOnlyList<string> All { get; } = [Run, RunCommandLine, Validate, Offers, ShowOffers];
 }

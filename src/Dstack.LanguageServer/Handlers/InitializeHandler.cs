@@ -13,7 +13,7 @@ public sealed class InitializeHandler() : RequestHandler<InitializeParams, Initi
         DiagnosticProvider: new DiagnosticOptions(Identifier: DocumentDiagnostics.Source, InterFileDependencies: false, WorkspaceDiagnostics: false))
     {
         CodeLensProvider = new CodeLensOptions(ResolveProvider: false),
-        ExecuteCommandProvider = new ExecuteCommandOptions(Commands.DstackCommands.All),
+        ExecuteCommandProvider = new ExecuteCommandOptions(Commands.DstackCommands.Advertised),
         CodeActionProvider = new CodeActionOptions([CodeActionHandler.QuickFixKind], ResolveProvider: false),
     };
 

@@ -32,7 +32,7 @@ public static class RunLenses
         [
             new RunLens(span, RunTitle, DstackCommands.Run),
             new RunLens(span, ValidateTitle, DstackCommands.Validate),
-            new RunLens(span, summary, DstackCommands.Offers),
+            new RunLens(span, summary, DstackCommands.ShowOffers),
         ];
     }
 

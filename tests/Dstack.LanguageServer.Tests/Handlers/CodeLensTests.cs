@@ -18,7 +18,7 @@ public sealed class CodeLensTests
         var lenses = await LensesAsync(client, Uri);
 
         Assert.Equal(["▶ Run", "✓ Validate", "1 offer: local, free"], lenses.Select(Title));
-        Assert.Equal(["dstack.run", "dstack.validate", "dstack.offers"], lenses.Select(l => l.GetProperty("command").GetProperty("command").GetString()));
+        Assert.Equal(["dstack.run", "dstack.validate", "dstack.showOffers"], lenses.Select(l => l.GetProperty("command").GetProperty("command").GetString()));
         Assert.All(lenses, l => Assert.Equal([Uri], l.GetProperty("command").GetProperty("arguments").EnumerateArray().Select(a => a.GetString())));
         Assert.All(lenses, l => Assert.Equal((2, 0, 2, 10), Range(l)));
     }

@@ -19,7 +19,8 @@ public sealed class ExecuteCommandTests : IDisposable
 
         var capabilities = (await client.ResultAsync("initialize", new { processId = (int?)null, capabilities = new { } })).GetProperty("capabilities");
 
-        Assert.Equal(["dstack.run", "dstack.runCommandLine", "dstack.validate", "dstack.offers"], capabilities.GetProperty("executeCommandProvider").GetProperty("commands").EnumerateArray().Select(c => c.GetString()));
+        // The lens commands dstack.run and dstack.showOffers are the editor's: advertised, VS Code would claim them for the server.
+        Assert.Equal(["dstack.runCommandLine", "dstack.validate", "dstack.offers"], capabilities.GetProperty("executeCommandProvider").GetProperty("commands").EnumerateArray().Select(c => c.GetString()));
         Assert.False(capabilities.GetProperty("codeLensProvider").GetProperty("resolveProvider").GetBoolean());
         Assert.Equal(["quickfix"], capabilities.GetProperty("codeActionProvider").GetProperty("codeActionKinds").EnumerateArray().Select(c => c.GetString()));
     }
@@ -110,6 +111,7 @@ public sealed class ExecuteCommandTests : IDisposable
         await OpenAsync(client, uri, "type: task\ncommands: [a]\nresources:\n  gpu: 1\n");
 
         var result = await ExecuteAsync(client, "dstack.offers", uri);
+        Assert.Equal(result.GetProperty("summary").GetString(), (await ExecuteAsync(client, "dstack.showOffers", uri)).GetProperty("summary").GetString());
 
         Assert.Equal("no offers: gpu: needs 1xGPU, the machine has no GPU (nvidia-smi found none)", result.GetProperty("summary").GetString());
         var candidate = Assert.Single(result.GetProperty("candidates").EnumerateArray());
@@ -117,7 +119,7 @@ public sealed class ExecuteCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("dstack.deploy", "[\"file:///work/a.dstack.yml\"]", "unknown command 'dstack.deploy': this server runs dstack.run, dstack.runCommandLine, dstack.validate, dstack.offers")]
+    [InlineData("dstack.deploy", "[\"file:///work/a.dstack.yml\"]", "unknown command 'dstack.deploy': this server runs dstack.run, dstack.runCommandLine, dstack.validate, dstack.offers, dstack.showOffers")]
     [InlineData("dstack.validate", "[]", "invalid params for 'dstack.validate': its first argument must be the document's uri, such as \"file:///work/train.dstack.yml\" (found no arguments)")]
     [InlineData("dstack.validate", "[42]", "invalid params for 'dstack.validate': its first argument must be the document's uri, such as \"file:///work/train.dstack.yml\" (found number 42)")]
     [InlineData("dstack.validate", "[\"file:///work/notes.md\"]", "invalid params for 'dstack.validate': file:///work/notes.md is not a dstack file (*.dstack.yml, *.dstack.yaml, .dstack/profiles.yml or .dstack/workflows/*.yaml)")]
