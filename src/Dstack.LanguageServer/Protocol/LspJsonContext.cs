@@ -29,6 +29,11 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(FullDocumentDiagnosticReport))]
 [JsonSerializable(typeof(PublishDiagnosticsParams))]
 [JsonSerializable(typeof(LogMessageParams))]
+[JsonSerializable(typeof(WorkDoneProgressCreateParams))]
+[JsonSerializable(typeof(ProgressParams))]
+[JsonSerializable(typeof(WorkDoneProgressBegin))]
+[JsonSerializable(typeof(WorkDoneProgressReport))]
+[JsonSerializable(typeof(WorkDoneProgressEnd))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

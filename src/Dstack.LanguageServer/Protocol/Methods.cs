@@ -14,4 +14,6 @@ public static class Methods
     public const string PublishDiagnostics = "textDocument/publishDiagnostics";
     public const string DocumentDiagnostic = "textDocument/diagnostic";
     public const string LogMessage = "window/logMessage";
+    public const string WorkDoneProgressCreate = "window/workDoneProgress/create";
+    public const string Progress = "$/progress";
 }
