@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine and prints one closing line: "tests: N passed, N failed, N skipped".
 # Installs what the tests need first: git (working copies, folder search), python3 (this script's summary, the
-# sample web app and the multi-node test), setsid from util-linux (each job runs in its own session), procps.
+# sample web app and the multi-node test), setsid from util-linux (each job runs in its own session), procps, and
+# Node.js with npm (the language server is also tested through Microsoft's LSP client library, tests/lsp-client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ command -v git >/dev/null || missing+=(git)
 command -v python3 >/dev/null || missing+=(python3)
 command -v setsid >/dev/null || missing+=(util-linux)
 command -v ps >/dev/null || missing+=(procps)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${missing[*]}" >&2
@@ -23,6 +26,9 @@ fi
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
+
+# The exact versions of package-lock.json; RealClientTests fails, saying so, when they are missing.
+npm ci --prefix tests/lsp-client --no-audit --no-fund --loglevel=error
 
 dotnet build Dstack.sln -c Release -nologo -v quiet
 status=0

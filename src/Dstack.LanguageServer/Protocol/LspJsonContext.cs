@@ -38,6 +38,11 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(OffersResult))]
 [JsonSerializable(typeof(CodeActionParams))]
 [JsonSerializable(typeof(IReadOnlyList<CodeAction>))]
+[JsonSerializable(typeof(WorkDoneProgressCreateParams))]
+[JsonSerializable(typeof(ProgressParams))]
+[JsonSerializable(typeof(WorkDoneProgressBegin))]
+[JsonSerializable(typeof(WorkDoneProgressReport))]
+[JsonSerializable(typeof(WorkDoneProgressEnd))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -17,4 +17,6 @@ public static class Methods
     public const string CodeLens = "textDocument/codeLens";
     public const string CodeAction = "textDocument/codeAction";
     public const string ExecuteCommand = "workspace/executeCommand";
+    public const string WorkDoneProgressCreate = "window/workDoneProgress/create";
+    public const string Progress = "$/progress";
 }

@@ -3,8 +3,11 @@ using Dstack.LanguageServer.Documents;
 namespace Dstack.LanguageServer.Server;
 
 /// <summary>What handlers work with: the open documents, the way to the client, the log and the lifecycle.</summary>
-public sealed class ServerContext(DocumentStore documents, ClientChannel client, ServerLog log, Lifecycle lifecycle)
+public sealed class ServerContext(DocumentStore documents, ClientChannel client, ServerLog log, Lifecycle lifecycle) : IDisposable
 {
+    private readonly CancellationTokenSource _ending = new();
+    private ParentProcessWatch? _editorWatch;
+
     public DocumentStore Documents { get; } = documents;
 
     public ClientChannel Client { get; } = client;
@@ -15,4 +18,52 @@ public sealed class ServerContext(DocumentStore documents, ClientChannel client,
 
     /// <summary>Background work by document, newest first: the diagnostics pushed after opens and edits.</summary>
     public LatestWork Background { get; } = new(e => log.Info($"background work failed: {e.GetType().Name}: {e.Message}\n{e.StackTrace}"));
+
+    /// <summary>What the client declared in <c>initialize</c>; <see cref="ClientFeatures.None"/> until then.</summary>
+    public ClientFeatures ClientFeatures { get; internal set; } = ClientFeatures.None;
+
+    /// <summary>Cancelled when something other than the client ends the session: the editor's process has gone.</summary>
+    public CancellationToken Ending => _ending.Token;
+
+    /// <summary>The editor's process being watched, or null.</summary>
+    public int? WatchedEditor => _editorWatch?.ProcessId;
+
+    /// <summary>Ends the session as if its input had ended: pending requests are cancelled, and the exit code is 1.</summary>
+    public void EndSession()
+    {
+        try
+        {
+            _ending.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session has already ended.
+        }
+    }
+
+    /// <summary>
+    /// Watches the editor's process (<c>processId</c> of <c>initialize</c>) and ends the session once it has gone.
+    /// False when no such process can be seen now: it is then not watched, as a pid from another pid namespace (an
+    /// editor outside the server's container) would otherwise stop the server at once; the end of stdin still does.
+    /// </summary>
+    public bool WatchEditor(int processId, TimeSpan? interval = null)
+    {
+        _editorWatch?.Dispose();
+        _editorWatch = ParentProcessWatch.Start(processId, () => EditorGoneAsync(processId), interval);
+        return _editorWatch is not null;
+    }
+
+    public void Dispose()
+    {
+        _editorWatch?.Dispose();
+        _ending.Dispose();
+    }
+
+    private async Task EditorGoneAsync(int processId)
+    {
+        // Most likely nobody reads this any more, but a client that merely lost track of its editor might; stderr has it anyway.
+        var notice = Log.NoticeAsync($"the editor's process {processId} has ended; the server stops (exit code 1)");
+        await Task.WhenAny(notice, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        EndSession();
+    }
 }

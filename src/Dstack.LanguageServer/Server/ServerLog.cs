@@ -3,15 +3,19 @@ using Dstack.LanguageServer.Protocol;
 namespace Dstack.LanguageServer.Server;
 
 /// <summary>
-/// The server's log: every line goes to stderr (never stdout, which carries the protocol); warnings and errors also
-/// go to the client as <c>window/logMessage</c>, so that they show in the editor's output panel.
+/// The server's log: every line goes to stderr (never stdout, which carries the protocol). Warnings, errors and the
+/// few events a user may look for (started, initialized by whom, stopped because the editor went) also go to the
+/// client as <c>window/logMessage</c>, so that they show in the editor's output panel; per-message traces do not.
 /// </summary>
 public sealed class ServerLog(TextWriter stderr, ClientChannel client)
 {
     private readonly TextWriter _stderr = TextWriter.Synchronized(stderr);
 
-    /// <summary>A line for stderr only.</summary>
+    /// <summary>A line for stderr only: traces of single messages, which would flood the editor's log.</summary>
     public void Info(string message) => Write("info", message);
+
+    /// <summary>An event of the session a user may look for in the editor's log: stderr, and the client at level Info.</summary>
+    public Task NoticeAsync(string message) => SendAsync(MessageType.Info, "info", message);
 
     public Task WarningAsync(string message) => SendAsync(MessageType.Warning, "warning", message);
 

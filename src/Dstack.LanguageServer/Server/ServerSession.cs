@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Server;
 /// One conversation with one client, from <c>initialize</c> to <c>exit</c>: reads messages in order, holds the
 /// lifecycle rules, dispatches to the handlers of its <see cref="DispatchTable"/>, and answers every request
 /// exactly once, with a result or a JSON-RPC error. A client's mistake never ends the session; only <c>exit</c>,
-/// the end of the input, or a frame so broken that the stream is out of step does.
+/// the end of the input, a frame so broken that the stream is out of step, or the end of the editor's process does.
 /// </summary>
 public sealed partial class ServerSession : IDisposable
 {
@@ -43,8 +43,11 @@ public sealed partial class ServerSession : IDisposable
     public async Task<int> RunAsync(CancellationToken cancellation = default)
     {
         using var stop = cancellation.Register(_stopping.Cancel);
+        using var ending = Context.Ending.Register(_stopping.Cancel);
+        Log.Info($"version {Version} started (process {Environment.ProcessId}); waiting for 'initialize'");
         var exitCode = await ReadLoopAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
+        Context.Client.CloseRequests();
         var drain = Task.WhenAll(_pending.CancelAllAsync(), Context.Background.IdleAsync());
         if (await Task.WhenAny(drain, Task.Delay(DrainLimit)).ConfigureAwait(false) != drain)
         {
@@ -61,7 +64,8 @@ public sealed partial class ServerSession : IDisposable
             byte[]? body;
             try
             {
-                body = await _connection.Reader.ReadAsync(_stopping.Token).ConfigureAwait(false);
+                // WaitAsync: a read of the console's stdin does not see the token, and a stop must not wait for the next byte.
+                body = await _connection.Reader.ReadAsync(_stopping.Token).AsTask().WaitAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (FramingException e) when (e.CanContinue)
             {
@@ -112,9 +116,19 @@ public sealed partial class ServerSession : IDisposable
             case NotificationMessage notification:
                 await HandleNotificationAsync(notification).ConfigureAwait(false);
                 break;
-            default:
-                // This server sends no requests yet, so no response can be awaited.
-                Log.Info("ignored a response to a request the server did not send");
+            case ResponseMessage response:
+                if (!Context.Client.Complete(response.Id, response.Result))
+                {
+                    Log.Info($"ignored a response to id {response.Id}: the server sent no such request, or no longer waits for it");
+                }
+
+                break;
+            case ErrorResponseMessage failure:
+                if (failure.Id is not { } id || !Context.Client.Fail(id, failure.Error))
+                {
+                    Log.Info($"ignored an error response to id {failure.Id?.ToString() ?? "null"} ({failure.Error.Code}: {failure.Error.Message}): the server waits for no such request");
+                }
+
                 break;
         }
     }
@@ -139,5 +153,9 @@ public sealed partial class ServerSession : IDisposable
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Context.Dispose();
+        _stopping.Dispose();
+    }
 }

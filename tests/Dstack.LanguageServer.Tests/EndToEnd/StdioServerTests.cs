@@ -39,7 +39,11 @@ public sealed class StdioServerTests
         // stdout was read to its end as frames: a stray byte (a log line, a Console.WriteLine) would have failed the reader.
         Assert.Null(server.StdoutError);
         Assert.All(server.Received(), m => Assert.Equal("2.0", m.GetProperty("jsonrpc").GetString()));
-        Assert.Equal(3, server.Received().Count);
+        var logged = server.Received().Where(m => m.TryGetProperty("method", out var method) && method.GetString() == "window/logMessage").ToList();
+        Assert.Equal(3, server.Received().Count - logged.Count);
+        var notice = Assert.Single(logged).GetProperty("params");
+        Assert.Equal(3, notice.GetProperty("type").GetInt32());
+        Assert.Contains("initialized by stdio-test", notice.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("initialized by stdio-test", await server.StderrAsync(), StringComparison.Ordinal);
     }
 

@@ -130,7 +130,7 @@ public sealed class DiagnosticsTests
         Assert.Equal([Uri], client.Notifications("textDocument/publishDiagnostics").Select(p => p.GetProperty("uri").GetString()));
         Assert.Empty(pulled.GetProperty("items").EnumerateArray());
         Assert.Null(client.Server.Documents.Find(other));
-        Assert.Empty(client.Notifications("window/logMessage"));
+        Assert.Empty(client.Problems());
     }
 
     [Theory]
@@ -166,7 +166,7 @@ public sealed class DiagnosticsTests
 
         await client.NotifyAsync("textDocument/didChange", Change(Uri, 2, (0, 0, 0, 0, "x")));
 
-        var log = await client.WaitForAsync(m => m.TryGetProperty("method", out var method) && method.GetString() == "window/logMessage", "a logMessage");
+        var log = await client.ProblemAsync();
         Assert.Contains("not open", log.GetProperty("params").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(client.Notifications("textDocument/publishDiagnostics"));
     }

@@ -42,7 +42,7 @@ public sealed class LifecycleTests
     {
         await using var client = new TestClient();
 
-        var result = await client.ResultAsync("initialize", new { processId = 1234, capabilities = new { }, clientInfo = new { name = "tests", version = "1" } });
+        var result = await client.ResultAsync("initialize", new { processId = Environment.ProcessId, capabilities = new { }, clientInfo = new { name = "tests", version = "1" } });
 
         var capabilities = result.GetProperty("capabilities");
         Assert.Equal("utf-16", capabilities.GetProperty("positionEncoding").GetString());

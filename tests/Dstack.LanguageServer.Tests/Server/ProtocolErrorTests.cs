@@ -28,7 +28,7 @@ public sealed class ProtocolErrorTests
         await client.NotifyAsync("workspace/didChangeConfiguration", new { settings = new { } });
 
         await client.ResultAsync(TestMethods.Echo, new { ok = true });
-        Assert.Empty(client.Notifications("window/logMessage"));
+        Assert.Empty(client.Problems());
         await AssertNoAnswerToIdNull(client);
     }
 
@@ -64,7 +64,7 @@ public sealed class ProtocolErrorTests
 
         Assert.Equal(ErrorCodes.InternalError, error.GetProperty("code").GetInt32());
         Assert.Contains("InvalidOperationException: boom", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        var log = await client.WaitForAsync(m => m.TryGetProperty("method", out var method) && method.GetString() == "window/logMessage", "a logMessage");
+        var log = await client.ProblemAsync();
         Assert.Equal(MessageType.Error, log.GetProperty("params").GetProperty("type").GetInt32());
         Assert.Contains("boom", client.Stderr.ToString(), StringComparison.Ordinal);
         await client.ResultAsync(TestMethods.Echo, new { x = 1 });
@@ -77,7 +77,7 @@ public sealed class ProtocolErrorTests
 
         await client.NotifyAsync(TestMethods.ThrowOnNotification, new { });
 
-        var log = await client.WaitForAsync(m => m.TryGetProperty("method", out var method) && method.GetString() == "window/logMessage", "a logMessage");
+        var log = await client.ProblemAsync();
         Assert.Contains("InvalidOperationException: bang", log.GetProperty("params").GetProperty("message").GetString(), StringComparison.Ordinal);
         await client.ResultAsync(TestMethods.Echo, new { x = 1 });
         await AssertNoAnswerToIdNull(client);
@@ -105,7 +105,7 @@ public sealed class ProtocolErrorTests
 
         await client.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = "file:///a.dstack.yml", version = 1 } });
 
-        var log = await client.WaitForAsync(m => m.TryGetProperty("method", out var method) && method.GetString() == "window/logMessage", "a logMessage");
+        var log = await client.ProblemAsync();
         Assert.Contains("invalid params for 'textDocument/didOpen'", log.GetProperty("params").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, client.Server.Documents.Count);
     }

@@ -41,11 +41,17 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>The server's state, for checks that the protocol does not show (the text of a document).</summary>
     public ServerContext Server => _session.Context;
 
-    /// <summary>A client that has done <c>initialize</c> and <c>initialized</c>.</summary>
-    public static async Task<TestClient> InitializedAsync(DispatchTable? table = null)
+    /// <summary>How this client answers the server's requests; <see cref="TestReply.Default"/> unless a test sets another.</summary>
+    public Func<string, JsonElement?, Task<TestReply>> Responder { get; set; } = TestReply.Default;
+
+    /// <summary>
+    /// A client that has done <c>initialize</c> and <c>initialized</c>, declaring <paramref name="capabilities"/> (none
+    /// by default) and <paramref name="processId"/> as the editor's process (none by default).
+    /// </summary>
+    public static async Task<TestClient> InitializedAsync(DispatchTable? table = null, object? capabilities = null, int? processId = null)
     {
         var client = new TestClient(table);
-        await client.ResultAsync("initialize", new { processId = (int?)null, capabilities = new { }, clientInfo = new { name = "tests" } });
+        await client.ResultAsync("initialize", new { processId, capabilities = capabilities ?? new { }, clientInfo = new { name = "tests" } });
         await client.NotifyAsync("initialized", new { });
         return client;
     }
@@ -119,6 +125,24 @@ public sealed class TestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The requests the server has sent to this client so far, of <paramref name="method"/> (every one when null).</summary>
+    public IReadOnlyList<JsonElement> ServerRequests(string? method = null)
+    {
+        lock (_gate)
+        {
+            return [.. _received.Where(m => IsServerRequest(m) && (method is null || m.GetProperty("method").GetString() == method))];
+        }
+    }
+
+    /// <summary>The warnings and errors the server has logged to the client (<c>window/logMessage</c> of type 1 or 2) so far.</summary>
+    public IReadOnlyList<JsonElement> Problems() =>
+        [.. Notifications("window/logMessage").Where(p => p.GetProperty("type").GetInt32() <= 2)];
+
+    /// <summary>The first warning or error the server logs to the client: the whole notification.</summary>
+    public Task<JsonElement> ProblemAsync() => WaitForAsync(
+        m => IsNotification(m, "window/logMessage", out var p) && p.GetProperty("type").GetInt32() <= 2,
+        "a logMessage with a warning or an error");
+
     public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, string what)
     {
         var found = default(JsonElement);
@@ -173,6 +197,8 @@ public sealed class TestClient : IAsyncDisposable
             message.TryGetProperty("params", out parameters);
     }
 
+    private static bool IsServerRequest(JsonElement message) => message.TryGetProperty("id", out _) && message.TryGetProperty("method", out _);
+
     private static string Message(string method, object? parameters, JsonNode? id)
     {
         var message = new JsonObject { ["jsonrpc"] = "2.0" };
@@ -208,6 +234,40 @@ public sealed class TestClient : IAsyncDisposable
             {
                 _received.Add(message);
             }
+
+            if (IsServerRequest(message))
+            {
+                // Not awaited: a responder may take its time, and the server's other messages must still be read meanwhile.
+                _ = AnswerAsync(message);
+            }
+        }
+    }
+
+    private async Task AnswerAsync(JsonElement request)
+    {
+        var reply = await Responder(request.GetProperty("method").GetString()!, request.TryGetProperty("params", out var p) ? p : null);
+        if (reply.Silent)
+        {
+            return;
+        }
+
+        var answer = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = JsonNode.Parse(request.GetProperty("id").GetRawText()) };
+        if (reply.ErrorCode is { } code)
+        {
+            answer["error"] = new JsonObject { ["code"] = code, ["message"] = reply.ErrorMessage ?? "error" };
+        }
+        else
+        {
+            answer["result"] = reply.Result;
+        }
+
+        try
+        {
+            await SendAsync(answer.ToJsonString());
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The test has ended the conversation; the server no longer waits for this answer.
         }
     }
 }

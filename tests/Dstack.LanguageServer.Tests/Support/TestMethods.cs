@@ -11,13 +11,15 @@ public static class TestMethods
     public const string Throw = "test/throw";
     public const string ThrowOnNotification = "test/throwOnNotification";
     public const string Echo = "test/echo";
+    public const string Progress = "test/progress";
 
     /// <summary>The dstack handlers plus the test methods; <paramref name="waiter"/> is the instance behind <see cref="Wait"/>.</summary>
     public static DispatchTable Table(WaitHandler waiter) => DstackHandlers.Create()
         .Add(waiter)
         .Add(new ThrowingRequest())
         .Add(new ThrowingNotification())
-        .Add(new EchoHandler());
+        .Add(new EchoHandler())
+        .Add(new ProgressHandler());
 
     /// <summary>Waits until its request is cancelled; <see cref="Started"/> tells when a request is inside the handler.</summary>
     public sealed class WaitHandler : IRequestHandler
@@ -58,5 +60,35 @@ public static class TestMethods
 
         public Task<JsonElement> HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation) =>
             Task.FromResult(parameters ?? default);
+    }
+
+    /// <summary>
+    /// Work in <c>steps</c> steps with <see cref="WorkDoneProgress"/>, under the request's <c>workDoneToken</c> when it
+    /// has one; throws after the first step when <c>fail</c> is true. Answers whether the client was shown the progress.
+    /// </summary>
+    private sealed class ProgressHandler : IRequestHandler
+    {
+        public string Method => Progress;
+
+        public async Task<JsonElement> HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
+        {
+            var request = parameters!.Value;
+            var steps = request.GetProperty("steps").GetInt32();
+            await using var progress = WorkDoneProgress.Start(context, request.TryGetProperty("workDoneToken", out var token) ? token : null);
+            await progress.BeginAsync("Checking", $"0 of {steps}", 0, cancellation);
+            var shown = progress.IsShown;
+            for (var step = 1; step <= steps; step++)
+            {
+                if (step == 2 && request.TryGetProperty("fail", out var fail) && fail.GetBoolean())
+                {
+                    throw new InvalidOperationException("failed half way");
+                }
+
+                await progress.ReportAsync($"{step} of {steps}", step * 100 / steps);
+            }
+
+            await progress.EndAsync($"{steps} checked");
+            return JsonSerializer.SerializeToElement(new Dictionary<string, bool> { ["shown"] = shown });
+        }
     }
 }

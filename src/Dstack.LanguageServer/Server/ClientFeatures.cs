@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Dstack.LanguageServer.Server;
+
+/// <summary>What the client said in <c>initialize</c> it can do, among the things this server would use.</summary>
+/// <param name="WorkDoneProgress">
+/// <c>window.workDoneProgress</c>: the client shows progress under tokens that the server creates with
+/// <c>window/workDoneProgress/create</c>.
+/// </param>
+public sealed record ClientFeatures(bool WorkDoneProgress)
+{
+    /// <summary>Before <c>initialize</c>, or for a client that declared nothing.</summary>
+    public static ClientFeatures None { get; } = new(WorkDoneProgress: false);
+
+    /// <summary>Reads the <c>capabilities</c> of <c>initialize</c>; anything missing or of another type counts as not supported.</summary>
+    public static ClientFeatures From(JsonElement? capabilities) => new(
+        WorkDoneProgress: IsTrue(capabilities, "window", "workDoneProgress"));
+
+    private static bool IsTrue(JsonElement? root, params string[] path)
+    {
+        if (root is not { } element)
+        {
+            return false;
+        }
+
+        foreach (var name in path)
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
+            {
+                return false;
+            }
+        }
+
+        return element.ValueKind == JsonValueKind.True;
+    }
+}
