@@ -29,6 +29,8 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(FullDocumentDiagnosticReport))]
 [JsonSerializable(typeof(PublishDiagnosticsParams))]
 [JsonSerializable(typeof(LogMessageParams))]
+[JsonSerializable(typeof(TextDocumentPositionParams))]
+[JsonSerializable(typeof(LspHover))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

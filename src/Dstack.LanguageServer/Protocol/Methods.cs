@@ -14,4 +14,7 @@ public static class Methods
     public const string PublishDiagnostics = "textDocument/publishDiagnostics";
     public const string DocumentDiagnostic = "textDocument/diagnostic";
     public const string LogMessage = "window/logMessage";
+    public const string Hover = "textDocument/hover";
+    public const string DocumentSymbol = "textDocument/documentSymbol";
+    public const string Formatting = "textDocument/formatting";
 }

@@ -4,4 +4,13 @@ namespace Dstack.LanguageServer.Protocol;
 /// <param name="PositionEncoding">Always <c>utf-16</c>, the encoding every client supports.</param>
 /// <param name="TextDocumentSync">Open and close notifications, and incremental changes.</param>
 /// <param name="DiagnosticProvider">Pull diagnostics (<c>textDocument/diagnostic</c>).</param>
-public sealed record ServerCapabilities(string PositionEncoding, TextDocumentSyncOptions TextDocumentSync, DiagnosticOptions DiagnosticProvider);
+/// <param name="HoverProvider"><c>textDocument/hover</c>.</param>
+/// <param name="DocumentSymbolProvider"><c>textDocument/documentSymbol</c>.</param>
+/// <param name="DocumentFormattingProvider"><c>textDocument/formatting</c>.</param>
+public sealed record ServerCapabilities(
+    string PositionEncoding,
+    TextDocumentSyncOptions TextDocumentSync,
+    DiagnosticOptions DiagnosticProvider,
+    bool? HoverProvider = null,
+    bool? DocumentSymbolProvider = null,
+    bool? DocumentFormattingProvider = null);
