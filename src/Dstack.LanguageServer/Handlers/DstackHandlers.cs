@@ -14,5 +14,6 @@ public static class DstackHandlers
         .Add(new DidChangeHandler())
         .Add(new DidCloseHandler())
         .Add(new DocumentDiagnosticHandler())
-        .Add(new HoverHandler());
+        .Add(new HoverHandler())
+        .Add(new DocumentSymbolHandler());
 }

@@ -11,7 +11,8 @@ public sealed class InitializeHandler() : RequestHandler<InitializeParams, Initi
         PositionEncoding: "utf-16",
         TextDocumentSync: new TextDocumentSyncOptions(OpenClose: true, Change: TextDocumentSyncKind.Incremental),
         DiagnosticProvider: new DiagnosticOptions(Identifier: DocumentDiagnostics.Source, InterFileDependencies: false, WorkspaceDiagnostics: false),
-        HoverProvider: true);
+        HoverProvider: true,
+        DocumentSymbolProvider: true);
 
     protected override Task<InitializeResult> HandleAsync(InitializeParams parameters, ServerContext context, CancellationToken cancellation)
     {

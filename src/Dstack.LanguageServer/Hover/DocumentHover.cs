@@ -25,10 +25,7 @@ public static class DocumentHover
             return null;
         }
 
-        var range = new TextRange(
-            new Position(subject.Range.StartLine - 1, subject.Range.StartColumn - 1),
-            new Position(subject.Range.EndLine - 1, subject.Range.EndColumn - 1));
-        return new LspHover(new MarkupContent(MarkupContent.Markdown, HoverMarkdown.Of(subject)), range);
+        return new LspHover(new MarkupContent(MarkupContent.Markdown, HoverMarkdown.Of(subject)), SpanRange.Of(subject.Range));
     }
 
     private static HoverSubject? FromTree(ConfigurationDocument document, YamlNode root, int offset)

@@ -31,6 +31,8 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(LogMessageParams))]
 [JsonSerializable(typeof(TextDocumentPositionParams))]
 [JsonSerializable(typeof(LspHover))]
+[JsonSerializable(typeof(DocumentSymbolParams))]
+[JsonSerializable(typeof(IReadOnlyList<DocumentSymbol>))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>
