@@ -15,5 +15,6 @@ public static class DstackHandlers
         .Add(new DidCloseHandler())
         .Add(new DocumentDiagnosticHandler())
         .Add(new HoverHandler())
-        .Add(new DocumentSymbolHandler());
+        .Add(new DocumentSymbolHandler())
+        .Add(new FormattingHandler());
 }

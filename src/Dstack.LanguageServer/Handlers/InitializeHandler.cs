@@ -12,7 +12,8 @@ public sealed class InitializeHandler() : RequestHandler<InitializeParams, Initi
         TextDocumentSync: new TextDocumentSyncOptions(OpenClose: true, Change: TextDocumentSyncKind.Incremental),
         DiagnosticProvider: new DiagnosticOptions(Identifier: DocumentDiagnostics.Source, InterFileDependencies: false, WorkspaceDiagnostics: false),
         HoverProvider: true,
-        DocumentSymbolProvider: true);
+        DocumentSymbolProvider: true,
+        DocumentFormattingProvider: true);
 
     protected override Task<InitializeResult> HandleAsync(InitializeParams parameters, ServerContext context, CancellationToken cancellation)
     {

@@ -33,6 +33,8 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(LspHover))]
 [JsonSerializable(typeof(DocumentSymbolParams))]
 [JsonSerializable(typeof(IReadOnlyList<DocumentSymbol>))]
+[JsonSerializable(typeof(DocumentFormattingParams))]
+[JsonSerializable(typeof(IReadOnlyList<TextEdit>))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>
