@@ -93,7 +93,7 @@ public static class DocumentFormatter
         for (var i = 0; i < keep; i++)
         {
             result.Append(formatted[i]);
-            if (i < keep - 1)
+            if (i < keep - 1 || tailFrom is not null)
             {
                 result.Append(breaks[i]);
             }
