@@ -20,5 +20,8 @@ public static class DstackHandlers
         .Add(new DocumentDiagnosticHandler())
         .Add(new CodeLensHandler(offers))
         .Add(new ExecuteCommandHandler(offers))
-        .Add(new CodeActionHandler());
+        .Add(new CodeActionHandler())
+        .Add(new HoverHandler())
+        .Add(new DocumentSymbolHandler())
+        .Add(new FormattingHandler());
 }

@@ -18,6 +18,9 @@ public sealed class InitializeHandler() : RequestHandler<InitializeParams, Initi
         CodeLensProvider = new CodeLensOptions(ResolveProvider: false),
         ExecuteCommandProvider = new ExecuteCommandOptions(Commands.DstackCommands.Advertised),
         CodeActionProvider = new CodeActionOptions([CodeActionHandler.QuickFixKind], ResolveProvider: false),
+        HoverProvider = true,
+        DocumentSymbolProvider = true,
+        DocumentFormattingProvider = true,
     };
 
     protected override async Task<InitializeResult> HandleAsync(InitializeParams parameters, ServerContext context, CancellationToken cancellation)

@@ -43,6 +43,12 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(WorkDoneProgressBegin))]
 [JsonSerializable(typeof(WorkDoneProgressReport))]
 [JsonSerializable(typeof(WorkDoneProgressEnd))]
+[JsonSerializable(typeof(TextDocumentPositionParams))]
+[JsonSerializable(typeof(LspHover))]
+[JsonSerializable(typeof(DocumentSymbolParams))]
+[JsonSerializable(typeof(IReadOnlyList<DocumentSymbol>))]
+[JsonSerializable(typeof(DocumentFormattingParams))]
+[JsonSerializable(typeof(IReadOnlyList<TextEdit>))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

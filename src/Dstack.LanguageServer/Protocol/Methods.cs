@@ -19,4 +19,7 @@ public static class Methods
     public const string ExecuteCommand = "workspace/executeCommand";
     public const string WorkDoneProgressCreate = "window/workDoneProgress/create";
     public const string Progress = "$/progress";
+    public const string Hover = "textDocument/hover";
+    public const string DocumentSymbol = "textDocument/documentSymbol";
+    public const string Formatting = "textDocument/formatting";
 }

@@ -14,4 +14,13 @@ public sealed record ServerCapabilities(string PositionEncoding, TextDocumentSyn
 
     /// <summary>Quick fixes (<c>textDocument/codeAction</c> of kind <c>quickfix</c>).</summary>
     public CodeActionOptions? CodeActionProvider { get; init; }
+
+    /// <summary><c>textDocument/hover</c>.</summary>
+    public bool? HoverProvider { get; init; }
+
+    /// <summary><c>textDocument/documentSymbol</c>.</summary>
+    public bool? DocumentSymbolProvider { get; init; }
+
+    /// <summary><c>textDocument/formatting</c>.</summary>
+    public bool? DocumentFormattingProvider { get; init; }
 }
