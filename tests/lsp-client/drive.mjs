@@ -121,7 +121,8 @@ async function drive() {
       textDocument: {
         synchronization: { dynamicRegistration: false, didSave: false },
         publishDiagnostics: { relatedInformation: true, versionSupport: true },
-        diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false },
+        // No `diagnostic` here: a client that declares pull support gets no pushed diagnostics, and this script checks
+        // both: the pushes after every open and edit, and pulls (which the server answers for any client).
         completion: { completionItem: { snippetSupport: false, documentationFormat: ['markdown', 'plaintext'] } },
         hover: { contentFormat: ['markdown', 'plaintext'] },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source'] } } },

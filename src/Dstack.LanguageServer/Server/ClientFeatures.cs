@@ -7,30 +7,41 @@ namespace Dstack.LanguageServer.Server;
 /// <c>window.workDoneProgress</c>: the client shows progress under tokens that the server creates with
 /// <c>window/workDoneProgress/create</c>.
 /// </param>
-public sealed record ClientFeatures(bool WorkDoneProgress)
+/// <param name="PullDiagnostics">
+/// <c>textDocument.diagnostic</c>: the client asks for diagnostics itself (<c>textDocument/diagnostic</c>). The server
+/// then does not also push them: VS Code keeps pulled and pushed diagnostics apart and would show each problem twice.
+/// </param>
+public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics = false)
 {
     /// <summary>Before <c>initialize</c>, or for a client that declared nothing.</summary>
     public static ClientFeatures None { get; } = new(WorkDoneProgress: false);
 
     /// <summary>Reads the <c>capabilities</c> of <c>initialize</c>; anything missing or of another type counts as not supported.</summary>
     public static ClientFeatures From(JsonElement? capabilities) => new(
-        WorkDoneProgress: IsTrue(capabilities, "window", "workDoneProgress"));
+        WorkDoneProgress: IsTrue(capabilities, "window", "workDoneProgress"),
+        PullDiagnostics: IsObject(capabilities, "textDocument", "diagnostic"));
 
-    private static bool IsTrue(JsonElement? root, params string[] path)
+    private static bool IsObject(JsonElement? root, params string[] path) =>
+        Find(root, path) is { ValueKind: JsonValueKind.Object };
+
+    private static bool IsTrue(JsonElement? root, params string[] path) =>
+        Find(root, path) is { ValueKind: JsonValueKind.True };
+
+    private static JsonElement? Find(JsonElement? root, string[] path)
     {
         if (root is not { } element)
         {
-            return false;
+            return null;
         }
 
         foreach (var name in path)
         {
             if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
             {
-                return false;
+                return null;
             }
         }
 
-        return element.ValueKind == JsonValueKind.True;
+        return element;
     }
 }

@@ -84,6 +84,23 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public async Task PullClient_GetsNoPushedDiagnostics_AndPullsTheValidatorsList()
+    {
+        // VS Code keeps pulled and pushed diagnostics apart: pushing to a client that pulls would show every problem twice.
+        await using var client = await TestClient.InitializedAsync(capabilities: new { textDocument = new { diagnostic = new { dynamicRegistration = false } } });
+
+        await client.NotifyAsync("textDocument/didOpen", Open(Uri, Broken));
+        await client.NotifyAsync("textDocument/didChange", Change(Uri, 2, (0, 0, 0, 0, "# edited\n")));
+        await client.NotifyAsync("textDocument/didClose", new { textDocument = new { uri = Uri } });
+        await client.NotifyAsync("textDocument/didOpen", Open(Uri, Broken));
+        var pulled = await client.ResultAsync("textDocument/diagnostic", new { textDocument = new { uri = Uri } });
+        await client.Server.Background.IdleAsync().WaitAsync(Bounded.Limit);
+
+        Assert.Empty(client.Notifications("textDocument/publishDiagnostics"));
+        Assert.Equal(ExpectedDiagnostic.FromValidator(Path, Broken), ExpectedDiagnostic.FromLsp(pulled.GetProperty("items")));
+    }
+
+    [Fact]
     public async Task DidClose_ClearsTheDiagnostics()
     {
         await using var client = await TestClient.InitializedAsync();
