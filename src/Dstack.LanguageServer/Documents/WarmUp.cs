@@ -6,7 +6,8 @@ namespace Dstack.LanguageServer.Documents;
 /// <summary>
 /// Checks two small sample documents on a background thread while the server starts, so that the code that checks a
 /// document is compiled (JIT) before the client's first <c>didOpen</c>: without it, the first file's diagnostics take
-/// three times longer than the rest. The samples go through the same path as a real file, JSON included.
+/// three times longer than the rest, and the first hover several times longer. The samples go through the same path
+/// as a real file, JSON included.
 /// </summary>
 public static class WarmUp
 {
@@ -52,16 +53,37 @@ public static class WarmUp
         spot_policy: sometimes
         """;
 
+    /// <summary>The sample files, by path: a clean task, a task with many kinds of error, and a profiles file.</summary>
+    internal static IReadOnlyList<(string Path, string Text)> Samples { get; } =
+    [
+        ("/warm-up/.dstack.yml", Valid),
+        ("/warm-up/broken.dstack.yml", Broken),
+        ("/warm-up/.dstack/profiles.yml", "profiles:\n  - name: p\n    default: true\n"),
+    ];
+
     /// <summary>Starts the warm-up; it never fails the server (a failure here only costs the speed-up).</summary>
     public static Task StartAsync() => Task.Run(static () =>
     {
         try
         {
-            foreach (var (name, text) in new[] { ("/warm-up/.dstack.yml", Valid), ("/warm-up/broken.dstack.yml", Broken), ("/warm-up/.dstack/profiles.yml", "profiles:\n  - name: p\n    default: true\n") })
+            foreach (var (name, text) in Samples)
             {
                 var snapshot = new DocumentSnapshot($"file://{name}", name, 1, text);
                 var diagnostics = DocumentDiagnostics.Compute(snapshot);
                 JsonSerializer.SerializeToUtf8Bytes(new PublishDiagnosticsParams(snapshot.Uri, snapshot.Version, diagnostics), LspJsonContext.Wire.PublishDiagnosticsParams);
+                JsonSerializer.SerializeToUtf8Bytes(Outline.DocumentOutline.Of(snapshot), LspJsonContext.Wire.IReadOnlyListDocumentSymbol);
+                var lines = text.Split('\n');
+                for (var line = 0; line < lines.Length; line++)
+                {
+                    // On the key, and at the end of the line (the value), as a user's first hovers would be.
+                    foreach (var character in new[] { lines[line].Length - lines[line].TrimStart().Length + 1, lines[line].Length })
+                    {
+                        if (Hover.DocumentHover.At(snapshot, new Position(line, character)) is { } hover)
+                        {
+                            JsonSerializer.SerializeToUtf8Bytes(hover, LspJsonContext.Wire.LspHover);
+                        }
+                    }
+                }
             }
         }
         catch (Exception)
