@@ -22,7 +22,13 @@ public static class RunCommandLine
             args.Add("-d");
         }
 
-        args.AddRange(options?.Args ?? []);
+        args.AddRange(options?.Options ?? []);
+        if (options?.Args is { Count: > 0 } runArgs)
+        {
+            // After `--` every argument is the run's, even one that looks like a dstack option (`-d`, `--env`).
+            args.Add("--");
+            args.AddRange(runArgs);
+        }
         return new RunCommandLineResult(Program, args, folder, ShellQuote.Join([Program, .. args]));
     }
 }

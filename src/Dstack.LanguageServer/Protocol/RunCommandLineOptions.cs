@@ -1,6 +1,7 @@
 namespace Dstack.LanguageServer.Protocol;
 
 /// <summary>The optional second argument of <c>dstack.run</c> and <c>dstack.runCommandLine</c>.</summary>
-/// <param name="Args">More words for <c>dstack run</c>: its options (<c>-y</c>, <c>--gpu A10</c>) or run arguments.</param>
+/// <param name="Args">The run's arguments, for <c>${{ run.args }}</c>: placed after <c>--</c>, each kept whole, so <c>-d</c> or <c>--env</c> here is the job's.</param>
+/// <param name="Options">More options for <c>dstack run</c> itself, before <c>--</c>: <c>-y</c>, <c>--gpu A10</c>, <c>-e NAME=value</c>.</param>
 /// <param name="Detach">True adds <c>-d</c>: submit the run and return.</param>
-public sealed record RunCommandLineOptions(IReadOnlyList<string>? Args = null, bool? Detach = null);
+public sealed record RunCommandLineOptions(IReadOnlyList<string>? Args = null, bool? Detach = null, IReadOnlyList<string>? Options = null);

@@ -55,10 +55,11 @@ public sealed class RunCommandLineTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_root, ".git"));
         var file = Create("train.dstack.yml");
 
-        var line = RunCommandLine.For(file, new RunCommandLineOptions(["-y", "--env", "MSG=it's"], Detach: true), NoHome);
+        var line = RunCommandLine.For(file, new RunCommandLineOptions(["-d", "it's"], Detach: true, Options: ["-y", "--env", "MSG=it's"]), NoHome);
 
-        Assert.Equal(["run", ".", "-f", "train.dstack.yml", "-d", "-y", "--env", "MSG=it's"], line.Args);
-        Assert.Equal(@"dstack run . -f train.dstack.yml -d -y --env 'MSG=it'\''s'", line.CommandLine);
+        // The run's own `-d` comes after `--`: it is an argument of the job, not dstack's detach.
+        Assert.Equal(["run", ".", "-f", "train.dstack.yml", "-d", "-y", "--env", "MSG=it's", "--", "-d", "it's"], line.Args);
+        Assert.Equal(@"dstack run . -f train.dstack.yml -d -y --env 'MSG=it'\''s' -- -d 'it'\''s'", line.CommandLine);
         Assert.Equal(_root, line.Cwd);
     }
 

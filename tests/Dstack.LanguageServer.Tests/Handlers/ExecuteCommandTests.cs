@@ -83,12 +83,12 @@ public sealed class ExecuteCommandTests : IDisposable
         await using var client = await TestClient.InitializedAsync(TestMachines.Table());
         await OpenAsync(client, uri, "type: task\ncommands: [a]\n");
 
-        var result = await ExecuteAsync(client, command, uri, new { args = new[] { "--gpu", "A10", "--prompt", "Dogs in hats" }, detach = true });
+        var result = await ExecuteAsync(client, command, uri, new { args = new[] { "--prompt", "Dogs in hats" }, options = new[] { "--gpu", "A10" }, detach = true });
 
         Assert.Equal("dstack", result.GetProperty("command").GetString());
-        Assert.Equal(["run", ".", "-f", "jobs/my train.dstack.yml", "-d", "--gpu", "A10", "--prompt", "Dogs in hats"], result.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["run", ".", "-f", "jobs/my train.dstack.yml", "-d", "--gpu", "A10", "--", "--prompt", "Dogs in hats"], result.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(_root, result.GetProperty("cwd").GetString());
-        Assert.Equal("dstack run . -f 'jobs/my train.dstack.yml' -d --gpu A10 --prompt 'Dogs in hats'", result.GetProperty("commandLine").GetString());
+        Assert.Equal("dstack run . -f 'jobs/my train.dstack.yml' -d --gpu A10 -- --prompt 'Dogs in hats'", result.GetProperty("commandLine").GetString());
     }
 
     [Fact]
