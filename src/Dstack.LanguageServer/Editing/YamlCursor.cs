@@ -51,13 +51,19 @@ public static partial class YamlCursor
         var startsItem = dashes.Count > 0;
         var siblings = SiblingKeys(lines, lineIndex, keyColumn, startsItem);
         return new CursorContext(path, CursorPlace.Key, current.Text[keyColumn..column], lineIndex, keyColumn, Math.Max(end, column), keyColumn,
-            siblings, AfterDash: startsItem, InFlow: false, HasColon: hasColon);
+            siblings, AfterDash: startsItem, InFlow: false, HasColon: hasColon)
+        {
+            SiblingItems = startsItem && !hasColon ? SiblingItemsOf(lines, lineIndex, dashes[^1]) : NoKeys,
+        };
     }
 
     /// <summary>Lines as LSP counts them: split at <c>\r\n</c>, <c>\n</c> or <c>\r</c>.</summary>
     public static string[] SplitLines(string text) => text.Split(["\r\n", "\n", "\r"], StringSplitOptions.None);
 
-    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+    /// <summary>An empty set of keys or items.</summary>
+    internal static IReadOnlySet<string> NoKeys { get; } = new HashSet<string>();
+
+    private static IReadOnlySet<string> EmptySet => NoKeys;
 
     /// <summary>
     /// The keys and list items that hold an element starting at <paramref name="target"/> on line <paramref name="lineIndex"/>,
@@ -114,6 +120,44 @@ public static partial class YamlCursor
 
         bottomUp.Reverse();
         return bottomUp;
+    }
+
+    /// <summary>
+    /// The scalar items of the block list whose dashes are at <paramref name="dashColumn"/> around <paramref name="lineIndex"/>,
+    /// the line's own item excluded: <c>- aws</c> gives <c>aws</c>; items that are mappings or nested lists give nothing.
+    /// </summary>
+    private static HashSet<string> SiblingItemsOf(string[] lines, int lineIndex, int dashColumn)
+    {
+        var items = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in (ReadOnlySpan<int>)[-1, 1])
+        {
+            for (var k = lineIndex + step; k >= 0 && k < lines.Length; k += step)
+            {
+                var line = YamlLine.Parse(lines[k]);
+                if (line.IsEmpty || line.FirstColumn > dashColumn)
+                {
+                    continue;
+                }
+
+                if (line.FirstColumn < dashColumn || line.Dashes.Count == 0)
+                {
+                    break;
+                }
+
+                if (line.Dashes.Count == 1 && line.Key is null && line.ContentEnd > line.ContentColumn)
+                {
+                    items.Add(Unquote(line.Text[line.ContentColumn..line.ContentEnd]));
+                }
+            }
+        }
+
+        return items;
+    }
+
+    internal static string Unquote(string value)
+    {
+        var trimmed = value.Trim();
+        return trimmed.Length >= 2 && trimmed[0] is '"' or '\'' && trimmed[^1] == trimmed[0] ? trimmed[1..^1] : trimmed;
     }
 
     /// <summary>

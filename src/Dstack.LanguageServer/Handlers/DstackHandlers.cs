@@ -13,5 +13,6 @@ public static class DstackHandlers
         .Add(new DidOpenHandler())
         .Add(new DidChangeHandler())
         .Add(new DidCloseHandler())
-        .Add(new DocumentDiagnosticHandler());
+        .Add(new DocumentDiagnosticHandler())
+        .Add(new CompletionHandler());
 }

@@ -10,7 +10,8 @@ public sealed class InitializeHandler() : RequestHandler<InitializeParams, Initi
     public static ServerCapabilities Capabilities { get; } = new(
         PositionEncoding: "utf-16",
         TextDocumentSync: new TextDocumentSyncOptions(OpenClose: true, Change: TextDocumentSyncKind.Incremental),
-        DiagnosticProvider: new DiagnosticOptions(Identifier: DocumentDiagnostics.Source, InterFileDependencies: false, WorkspaceDiagnostics: false));
+        DiagnosticProvider: new DiagnosticOptions(Identifier: DocumentDiagnostics.Source, InterFileDependencies: false, WorkspaceDiagnostics: false),
+        CompletionProvider: CompletionHandler.Options);
 
     protected override Task<InitializeResult> HandleAsync(InitializeParams parameters, ServerContext context, CancellationToken cancellation)
     {

@@ -29,6 +29,8 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(FullDocumentDiagnosticReport))]
 [JsonSerializable(typeof(PublishDiagnosticsParams))]
 [JsonSerializable(typeof(LogMessageParams))]
+[JsonSerializable(typeof(CompletionParams))]
+[JsonSerializable(typeof(CompletionList))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

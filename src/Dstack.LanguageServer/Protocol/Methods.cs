@@ -13,5 +13,6 @@ public static class Methods
     public const string DidClose = "textDocument/didClose";
     public const string PublishDiagnostics = "textDocument/publishDiagnostics";
     public const string DocumentDiagnostic = "textDocument/diagnostic";
+    public const string Completion = "textDocument/completion";
     public const string LogMessage = "window/logMessage";
 }
