@@ -36,8 +36,10 @@ public static class GpuCompletion
             return;
         }
 
-        if (atStart)
+        var rest = request.LineText[Math.Min(tokens.End, request.Context.ReplaceEnd)..Math.Min(request.LineText.Length, request.Context.ReplaceEnd)];
+        if (atStart && rest.IndexOfAny([':', ',']) < 0)
         {
+            // A whole spec only where the value holds nothing else.
             foreach (var (form, detail) in Forms)
             {
                 items.Value(form, CompletionItemKind.Snippet, detail, range: range, lead: lead);

@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Completion;
 /// <summary>
 /// The keys that may be written at the cursor: the model's keys of the mapping there, minus those already present,
 /// ordered by <see cref="KeyOrder"/>. A scalar key inserts <c>key: </c>; a block key inserts a snippet
-/// (<see cref="KeySnippets"/>); a key whose line already has its colon inserts the name alone.
+/// (<see cref="KeySnippets"/>), except inside <c>{...}</c>; a key whose line already has its colon inserts the name alone.
 /// </summary>
 public static class KeyCompletion
 {
@@ -29,8 +29,8 @@ public static class KeyCompletion
             }
 
             var text = Texts.GetOrAdd(key, static k => KeyText.Of(k));
-            var (newText, format) = context.HasColon || context.InFlow ? (key.YamlName, InsertTextFormat.PlainText)
-                : text.Snippet is { } lines ? (Indent(lines, request.IndentBeyondLine), InsertTextFormat.Snippet)
+            var (newText, format) = context.HasColon ? (key.YamlName, InsertTextFormat.PlainText)
+                : text.Snippet is { } lines && !context.InFlow ? (Indent(lines, request.IndentBeyondLine), InsertTextFormat.Snippet)
                 : ($"{key.YamlName}: ", InsertTextFormat.PlainText);
             items.Add(new CompletionItem(
                 key.YamlName,

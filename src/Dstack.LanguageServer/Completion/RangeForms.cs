@@ -12,6 +12,8 @@ public static class RangeForms
         var suffix = unit is null ? string.Empty : " " + unit;
         if (dots < 0)
         {
+            // "exactly 1 GPU", not "1 GPUs".
+            suffix = range == "1" && suffix.EndsWith('s') ? suffix[..^1] : suffix;
             return $"exactly {range}{suffix}";
         }
 

@@ -11,8 +11,8 @@ namespace Dstack.LanguageServer.Completion;
 /// </summary>
 public static class SizeCompletion
 {
-    private static readonly string[] GpuMemory = [.. GpuCatalog.All.Where(g => g.Vendor == GpuVendor.Nvidia)
-        .SelectMany(g => g.MemoryOptions).Where(m => m >= 16).Distinct().Order().Select(m => $"{m:0.##}GB..")];
+    /// <summary>The memory tiers GPUs come in (T4 16GB, A10/L4/RTX4090 24GB, A100 40GB, A6000/L40 48GB, A100/H100 80GB).</summary>
+    private static readonly string[] GpuMemory = ["16GB..", "24GB..", "40GB..", "48GB..", "80GB.."];
 
     public static void Add(CompletionItems items, bool isRange)
     {
