@@ -27,6 +27,12 @@ public static partial class YamlCursor
         var path = new List<PathSegment>(Ancestors(lines, lineIndex, dashes.Count > 0 ? dashes[0] : current.ContentColumn, currentIsItem: dashes.Count > 0));
         path.AddRange(dashes.Select(_ => PathSegment.Item));
         var keyColumn = current.ContentColumn;
+        if (column < keyColumn)
+        {
+            // Among the dashes, or in the spaces between the last one and the content: nothing is typed at the cursor.
+            return new CursorContext(path, CursorPlace.Key, string.Empty, lineIndex, column, column, column, EmptySet,
+                AfterDash: dashes.Count > 0, InFlow: false, HasColon: false);
+        }
 
         if (current.Key is { } key && column > current.ColonColumn)
         {
@@ -37,7 +43,7 @@ public static partial class YamlCursor
                 start++;
             }
 
-            if (start < current.Text.Length && current.Text[start] is '[' or '{')
+            if (start < column && current.Text[start] is '[' or '{')
             {
                 return InFlow(current.Text, lineIndex, start, column, path, keyColumn);
             }
