@@ -21,7 +21,7 @@ public static class CompletionDispatcher
     {
         var cursor = DocumentCursor.At(document, position);
         var context = cursor.Context;
-        var lines = YamlCursor.SplitLines(document.Text);
+        var lines = DocumentLines.Of(document);
         var request = new CompletionRequest(cursor, lines[Math.Clamp(context.Line, 0, lines.Length - 1)], document.Path);
         if (!Answers(request, trigger))
         {

@@ -8,9 +8,11 @@ namespace Dstack.LanguageServer.Editing;
 public static partial class YamlCursor
 {
     /// <summary>The context at 0-based <paramref name="line"/> and <paramref name="character"/> (UTF-16) of <paramref name="text"/>.</summary>
-    public static CursorContext At(string text, int line, int character)
+    public static CursorContext At(string text, int line, int character) => At(SplitLines(text), line, character);
+
+    /// <summary>The context at 0-based <paramref name="line"/> and <paramref name="character"/> of a text split by <see cref="SplitLines"/>.</summary>
+    public static CursorContext At(string[] lines, int line, int character)
     {
-        var lines = SplitLines(text);
         var lineIndex = Math.Clamp(line, 0, lines.Length - 1);
         var current = YamlLine.Parse(lines[lineIndex]);
         var column = Math.Clamp(character, 0, current.Text.Length);
@@ -81,6 +83,11 @@ public static partial class YamlCursor
         var bottomUp = new List<PathSegment>();
         for (var k = lineIndex - 1; k >= 0 && (target > 0 || currentIsItem); k--)
         {
+            if (IsDeeperOrEmpty(lines[k], target))
+            {
+                continue;
+            }
+
             var line = YamlLine.Parse(lines[k]);
             if (line.IsEmpty)
             {
@@ -139,6 +146,11 @@ public static partial class YamlCursor
         {
             for (var k = lineIndex + step; k >= 0 && k < lines.Length; k += step)
             {
+                if (IsDeeperOrEmpty(lines[k], dashColumn))
+                {
+                    continue;
+                }
+
                 var line = YamlLine.Parse(lines[k]);
                 if (line.IsEmpty || line.FirstColumn > dashColumn)
                 {
@@ -160,6 +172,21 @@ public static partial class YamlCursor
         return items;
     }
 
+    /// <summary>
+    /// Whether a line can be passed over without parsing it when looking for elements at <paramref name="column"/>:
+    /// it is blank, only a comment, or indented deeper (what belongs to a deeper element is never a parent or sibling).
+    /// </summary>
+    private static bool IsDeeperOrEmpty(string line, int column)
+    {
+        var indent = 0;
+        while (indent < line.Length && line[indent] == ' ')
+        {
+            indent++;
+        }
+
+        return indent > column || indent == line.Length || line[indent] == '#' || line.AsSpan(indent).TrimStart(" \t\r").IsEmpty;
+    }
+
     internal static string Unquote(string value)
     {
         var trimmed = value.Trim();
@@ -177,6 +204,11 @@ public static partial class YamlCursor
         {
             for (var k = lineIndex - 1; k >= 0; k--)
             {
+                if (IsDeeperOrEmpty(lines[k], keyColumn))
+                {
+                    continue;
+                }
+
                 var line = YamlLine.Parse(lines[k]);
                 // Deeper lines, and list items at this indentation, belong to a sibling's value.
                 if (line.IsEmpty || line.FirstColumn > keyColumn || (line.FirstColumn == keyColumn && line.Dashes.Count > 0))
@@ -198,6 +230,11 @@ public static partial class YamlCursor
 
         for (var k = lineIndex + 1; k < lines.Length; k++)
         {
+            if (IsDeeperOrEmpty(lines[k], keyColumn))
+            {
+                continue;
+            }
+
             var line = YamlLine.Parse(lines[k]);
             if (line.IsEmpty || line.FirstColumn > keyColumn || (line.FirstColumn == keyColumn && line.Dashes.Count > 0))
             {
