@@ -29,6 +29,12 @@ public sealed record CursorContext(
     bool InFlow,
     bool HasColon)
 {
+    /// <summary>
+    /// For an item of a list (after <c>- </c>, or an element of <c>[...]</c>): the scalar values of the other items, unquoted,
+    /// so that a completion can leave out what is already listed.
+    /// </summary>
+    public IReadOnlySet<string> SiblingItems { get; init; } = YamlCursor.NoKeys;
+
     /// <summary>The last key of the path, or null at the top level.</summary>
     public string? LastKey => Path.LastOrDefault(s => !s.IsItem).Key;
 

@@ -13,8 +13,9 @@ public sealed record DocumentCursor(CursorContext Context, ModelSlot? Slot, Conf
 {
     public static DocumentCursor At(DocumentSnapshot document, Position position)
     {
-        var context = YamlCursor.At(document.Text, position.Line, position.Character);
-        var runType = TopLevelValue(document.Text, "type");
+        var lines = DocumentLines.Of(document);
+        var context = YamlCursor.At(lines, position.Line, position.Character);
+        var runType = TopLevelValue(lines, "type");
         var kind = KindOf(document);
         return new DocumentCursor(context, ModelPath.Resolve(kind, runType, context.Path), kind, runType);
     }
@@ -23,12 +24,13 @@ public sealed record DocumentCursor(CursorContext Context, ModelSlot? Slot, Conf
     public static ConfigurationKind KindOf(DocumentSnapshot document)
     {
         var byPath = ConfigurationLoader.KindOf(document.Path, null);
-        if (byPath != ConfigurationKind.Run || TopLevelValue(document.Text, "type") is not null)
+        var lines = DocumentLines.Of(document);
+        if (byPath != ConfigurationKind.Run || TopLevelValue(lines, "type") is not null)
         {
             return byPath;
         }
 
-        return TopLevelKeys(document.Text).FirstOrDefault(k => k is "profiles" or "workflows") switch
+        return TopLevelKeys(lines).FirstOrDefault(k => k is "profiles" or "workflows") switch
         {
             "profiles" => ConfigurationKind.Profiles,
             "workflows" => ConfigurationKind.Workflows,
@@ -37,11 +39,15 @@ public sealed record DocumentCursor(CursorContext Context, ModelSlot? Slot, Conf
     }
 
     /// <summary>The value written after a top-level <paramref name="key"/>, unquoted; null when the key is absent or has no value on its line.</summary>
-    public static string? TopLevelValue(string text, string key)
+    public static string? TopLevelValue(string text, string key) => TopLevelValue(YamlCursor.SplitLines(text), key);
+
+    /// <inheritdoc cref="TopLevelValue(string, string)"/>
+    public static string? TopLevelValue(string[] lines, string key)
     {
-        foreach (var raw in YamlCursor.SplitLines(text))
+        foreach (var raw in lines)
         {
-            if (raw.Length > 0 && raw[0] != ' ' && YamlLine.Parse(raw) is { Key: { } found, Dashes.Count: 0 } line && found == key)
+            // Only lines that start with the key are parsed: most lines of a long file are indented or are other keys.
+            if ((raw.StartsWith(key, StringComparison.Ordinal) || raw.StartsWith('"') || raw.StartsWith('\'')) && YamlLine.Parse(raw) is { Key: { } found, Dashes.Count: 0 } line && found == key)
             {
                 var value = line.Value.Trim().Trim('"', '\'');
                 return value.Length == 0 ? null : value;
@@ -51,8 +57,8 @@ public sealed record DocumentCursor(CursorContext Context, ModelSlot? Slot, Conf
         return null;
     }
 
-    private static IEnumerable<string> TopLevelKeys(string text) =>
-        YamlCursor.SplitLines(text)
+    private static IEnumerable<string> TopLevelKeys(string[] lines) =>
+        lines
             .Where(l => l.Length > 0 && l[0] != ' ')
             .Select(YamlLine.Parse)
             .Where(l => l.Dashes.Count == 0 && l.Key is not null)

@@ -53,7 +53,10 @@ public static partial class YamlCursor
         if (bracket.Bracket == '[')
         {
             path.Add(PathSegment.Item);
-            return new CursorContext(path, CursorPlace.Value, text[start..column], lineIndex, start, end, keyColumn, EmptySet, AfterDash: false, InFlow: true, HasColon: false);
+            return new CursorContext(path, CursorPlace.Value, text[start..column], lineIndex, start, end, keyColumn, EmptySet, AfterDash: false, InFlow: true, HasColon: false)
+            {
+                SiblingItems = FlowItems(text, bracket.Position, start),
+            };
         }
 
         var siblings = FlowKeys(text, bracket.Position, start);
@@ -100,6 +103,53 @@ public static partial class YamlCursor
     {
         var colon = text.IndexOf(':', start, end - start);
         return colon < 0 ? null : text[start..colon].Trim().Trim('"', '\'');
+    }
+
+    /// <summary>The scalar elements of the flow list opened at <paramref name="open"/>, unquoted, the element at <paramref name="exclude"/> left out.</summary>
+    private static HashSet<string> FlowItems(string text, int open, int exclude)
+    {
+        var items = new HashSet<string>(StringComparer.Ordinal);
+        var depth = 0;
+        var elementStart = SkipSpaces(text, open + 1, text.Length);
+        var quote = '\0';
+        for (var i = open; i <= text.Length; i++)
+        {
+            var c = i < text.Length ? text[i] : ']';
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+                continue;
+            }
+
+            if (c is '"' or '\'')
+            {
+                quote = c;
+            }
+            else if (c is '[' or '{')
+            {
+                depth++;
+            }
+            else if ((c == ',' && depth == 1) || (c is ']' or '}' && depth == 1) || c == '#')
+            {
+                if (elementStart != exclude && YamlCursor.Unquote(text[elementStart..Math.Max(elementStart, i)]) is { Length: > 0 } item && item.IndexOfAny(['[', '{']) < 0)
+                {
+                    items.Add(item);
+                }
+
+                if (c != ',')
+                {
+                    break;
+                }
+
+                elementStart = SkipSpaces(text, i + 1, text.Length);
+            }
+            else if (c is ']' or '}')
+            {
+                depth--;
+            }
+        }
+
+        return items;
     }
 
     /// <summary>The keys of the flow mapping opened at <paramref name="open"/>, the element at <paramref name="exclude"/> left out.</summary>

@@ -23,5 +23,6 @@ public static class DstackHandlers
         .Add(new CodeActionHandler())
         .Add(new HoverHandler())
         .Add(new DocumentSymbolHandler())
-        .Add(new FormattingHandler());
+        .Add(new FormattingHandler())
+        .Add(new CompletionHandler());
 }

@@ -21,6 +21,7 @@ public sealed class InitializeHandler() : RequestHandler<InitializeParams, Initi
         HoverProvider = true,
         DocumentSymbolProvider = true,
         DocumentFormattingProvider = true,
+        CompletionProvider = CompletionHandler.Options,
     };
 
     protected override async Task<InitializeResult> HandleAsync(InitializeParams parameters, ServerContext context, CancellationToken cancellation)

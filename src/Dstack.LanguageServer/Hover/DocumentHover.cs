@@ -25,7 +25,7 @@ public static class DocumentHover
             return null;
         }
 
-        return new LspHover(new MarkupContent(MarkupContent.Markdown, HoverMarkdown.Of(subject)), SpanRange.Of(subject.Range));
+        return new LspHover(MarkupContent.Markdown(HoverMarkdown.Of(subject)), SpanRange.Of(subject.Range));
     }
 
     private static HoverSubject? FromTree(ConfigurationDocument document, YamlNode root, int offset)

@@ -49,6 +49,8 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(IReadOnlyList<DocumentSymbol>))]
 [JsonSerializable(typeof(DocumentFormattingParams))]
 [JsonSerializable(typeof(IReadOnlyList<TextEdit>))]
+[JsonSerializable(typeof(CompletionParams))]
+[JsonSerializable(typeof(CompletionList))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

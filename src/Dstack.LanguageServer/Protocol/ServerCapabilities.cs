@@ -23,4 +23,7 @@ public sealed record ServerCapabilities(string PositionEncoding, TextDocumentSyn
 
     /// <summary><c>textDocument/formatting</c>.</summary>
     public bool? DocumentFormattingProvider { get; init; }
+
+    /// <summary>Completion (<c>textDocument/completion</c>).</summary>
+    public CompletionOptions? CompletionProvider { get; init; }
 }

@@ -35,6 +35,8 @@ public sealed class YamlCursorTests
     [InlineData("resources: {cpu: 2, ‸}\n", "Key", "resources", "", "cpu")]
     [InlineData("resources: {cpu: 2, gpu: A1‸}\n", "Value", "resources/gpu", "A1", "")]
     [InlineData("resources: {gpu: {name: A100, ‸}}\n", "Key", "resources/gpu", "", "name")]
+    // The cursor before a flow collection's bracket is at the start of the value, not inside it.
+    [InlineData("backends: ‸[local]\n", "Value", "backends", "", "")]
     public void At_ReadsPathPlacePrefixAndSiblings(string marked, string place, string path, string prefix, string siblings)
     {
         var (text, line, character) = Cursor(marked);
@@ -79,6 +81,35 @@ public sealed class YamlCursorTests
 
         Assert.True(context.AfterDash);
         Assert.Equal(4, context.ReplaceStart);
+    }
+
+    [Theory]
+    [InlineData("backends: [local, ‸, aws]\n", "aws,local")]
+    [InlineData("backends: [\"local\", lo‸]\n", "local")]
+    [InlineData("on_events: [error, [x, y], ‸ # c\n", "error")]
+    [InlineData("backends:\n  - aws\n  - ‸\n  - 'gcp'\n  - name: x\nother: 1\n", "aws,gcp")]
+    [InlineData("backends:\n- aws\n- ‸\nports:\n- 80\n", "aws")]
+    [InlineData("x:\n  - a\n  - b: 1\n    - c\n  - ‸\n", "a")]
+    public void At_ListItem_ReadsTheOtherItems(string marked, string items)
+    {
+        var (text, line, character) = Cursor(marked);
+
+        var context = YamlCursor.At(text, line, character);
+
+        Assert.Equal(items, string.Join(',', context.SiblingItems.Order(StringComparer.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("- ‸- x\n")]
+    [InlineData("ports:\n  -‸ 8080\n")]
+    [InlineData("- -‸  x: 1\n")]
+    public void At_BetweenDashesAndContent_IsAnEmptyKeyAtTheCursor(string marked)
+    {
+        var (text, line, character) = Cursor(marked);
+
+        var context = YamlCursor.At(text, line, character);
+
+        Assert.Equal((CursorPlace.Key, string.Empty, character, character), (context.Place, context.Prefix, context.ReplaceStart, context.ReplaceEnd));
     }
 
     [Fact]

@@ -1,0 +1,17 @@
+using Dstack.LanguageServer.Completion;
+using Dstack.LanguageServer.Protocol;
+using Dstack.LanguageServer.Server;
+
+namespace Dstack.LanguageServer.Handlers;
+
+/// <summary><c>textDocument/completion</c>: keys and values for an open dstack document; an empty list for any other uri.</summary>
+public sealed class CompletionHandler() : RequestHandler<CompletionParams, CompletionList>(Methods.Completion, LspJsonContext.Default.CompletionParams, LspJsonContext.Default.CompletionList)
+{
+    public static CompletionOptions Options { get; } = new(CompletionDispatcher.TriggerCharacters, ResolveProvider: false);
+
+    protected override Task<CompletionList> HandleAsync(CompletionParams parameters, ServerContext context, CancellationToken cancellation)
+    {
+        var document = context.Documents.Find(parameters.TextDocument.Uri);
+        return Task.FromResult(document is null ? CompletionList.Empty : CompletionDispatcher.Complete(document, parameters.Position, parameters.Context));
+    }
+}
