@@ -1,4 +1,3 @@
-using Dstack.LanguageServer.Documents;
 using Dstack.LanguageServer.Handlers;
 using Dstack.LanguageServer.Server;
 using Dstack.LanguageServer.Transport;
@@ -14,7 +13,6 @@ return args switch
 
 static async Task<int> RunStdioAsync()
 {
-    _ = WarmUp.StartAsync();
     using var connection = Connection.Stdio();
     using var session = new ServerSession(connection, DstackHandlers.Create(), Console.Error);
     return await session.RunAsync();
