@@ -83,10 +83,13 @@ export class ServerSession implements vscode.Disposable {
     } catch (e) {
       this.client = undefined;
       this.provideValidateFallback([]);
-      void reportProblem(
-        new Error(`The dstack language server (${launch.serverPath}) did not start: ${e instanceof Error ? e.message : String(e)}`),
-        this.output,
-      );
+      const reason = e instanceof Error ? e.message : String(e);
+      // The client registers a command for each one the server advertises; one the extension registers too collides.
+      const clash = /command '([^']+)' already exists/.exec(reason);
+      const fix = clash
+        ? ` The server advertises ${clash[1]}, which this extension provides itself: use a server and an extension of the same version.`
+        : '';
+      void reportProblem(new Error(`The dstack language server (${launch.serverPath}) did not start: ${reason}.${fix}`), this.output);
       return;
     }
     this.provideValidateFallback(client.initializeResult?.capabilities.executeCommandProvider?.commands ?? []);
