@@ -31,8 +31,9 @@ dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 
 # --- VS Code extension (editors/vscode) -------------------------------------------------------------------------------
-# Needs node and npm (installed here with apt-get as root when missing). Its unit tests (the vscode module stubbed), then the .vsix packaged (the solution is built above, so publishing the
-# server is incremental) and its content checked. vitest writes JUnit files; the summary below adds them in.
+# Needs node and npm (installed with apt-get as root when missing). Its unit tests (the vscode module stubbed), then the
+# .vsix packaged (the solution is built above, so publishing the server is incremental) and its content checked.
+# vitest writes JUnit files; the summary below adds them in. A failure makes the script exit non-zero.
 if ! command -v npm >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing nodejs npm" >&2
