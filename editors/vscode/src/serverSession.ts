@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { DstackCli } from './dstackCli';
-import { documentSelector, dstackFilePatterns } from './documentSelector';
+import { documentSelector } from './documentSelector';
 import { locateServer, LaunchError, thisMachine, type Machine, type ServerLaunch } from './programLocation';
 import { reportProblem } from './problems';
 import { ServerCommands } from './serverCommands';
@@ -74,7 +74,6 @@ export class ServerSession implements vscode.Disposable {
       documentSelector,
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
-      synchronize: { fileEvents: dstackFilePatterns.map(pattern => vscode.workspace.createFileSystemWatcher(pattern)) },
     };
     const client = new LanguageClient('dstack', 'Dstack', serverOptions, clientOptions);
     this.client = client;
