@@ -36,6 +36,28 @@ status=0
 dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 
+# --- VS Code extension (editors/vscode) -------------------------------------------------------------------------------
+# Needs node and npm (installed with apt-get as root when missing). Its unit tests (the vscode module stubbed), then the
+# .vsix packaged (the solution is built above, so publishing the server is incremental) and its content checked.
+# vitest writes JUnit files; the summary below adds them in. A failure makes the script exit non-zero.
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing nodejs npm" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "the VS Code extension's tests need node and npm; install them (as root: apt-get install -y nodejs npm)" >&2
+    exit 1
+  fi
+fi
+npm ci --prefix editors/vscode --no-audit --no-fund --loglevel=error
+(cd editors/vscode && npx tsc --noEmit -p . &&
+  npx vitest run --reporter=default --reporter=junit --outputFile.junit="$results/unit.vscode.junit.xml") || status=$?
+(cd editors/vscode &&
+  { npm run --silent package >"$results/vscode-package.log" 2>&1 || { cat "$results/vscode-package.log" >&2; exit 1; }; } &&
+  npx vitest run --config vitest.package.config.ts --reporter=default --reporter=junit --outputFile.junit="$results/package.vscode.junit.xml") || status=$?
+# --- end VS Code extension ----------------------------------------------------------------------------------------------
+
 # Sum the TRX counters of every test project into the plain closing line CI reads.
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
@@ -48,6 +70,14 @@ for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
     skipped += int(counters.get("notExecuted", 0))
+# --- VS Code extension: vitest's JUnit files (scripts/test.sh writes them as *.vscode.junit.xml) ---
+for path in glob.glob(f"{sys.argv[1]}/*.vscode.junit.xml"):
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        tests, failures, errors, skips = (int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped"))
+        passed += tests - failures - errors - skips
+        failed += failures + errors
+        skipped += skips
+# --- end VS Code extension ---
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
 if passed == 0:
     print("no test ran", file=sys.stderr)
