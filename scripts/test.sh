@@ -37,19 +37,9 @@ dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 
 # --- VS Code extension (editors/vscode) -------------------------------------------------------------------------------
-# Needs node and npm (installed with apt-get as root when missing). Its unit tests (the vscode module stubbed), then the
+# node and npm are installed above when missing. Its unit tests (the vscode module stubbed), then the
 # .vsix packaged (the solution is built above, so publishing the server is incremental) and its content checked.
 # vitest writes JUnit files; the summary below adds them in. A failure makes the script exit non-zero.
-if ! command -v npm >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing nodejs npm" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-  else
-    echo "the VS Code extension's tests need node and npm; install them (as root: apt-get install -y nodejs npm)" >&2
-    exit 1
-  fi
-fi
 npm ci --prefix editors/vscode --no-audit --no-fund --loglevel=error
 (cd editors/vscode && npx tsc --noEmit -p . &&
   npx vitest run --reporter=default --reporter=junit --outputFile.junit="$results/unit.vscode.junit.xml") || status=$?

@@ -10,6 +10,8 @@ export const ServerCommands = {
   validate: 'dstack.validate',
   /** [uri, {args?, detach?}?]: answers {command, args, cwd, commandLine}; for tools, not in the palette. */
   runCommandLine: 'dstack.runCommandLine',
+  /** [uri]: answers {uri, summary, candidates}: the offers lens's data; for tools, not in the palette. */
+  offers: 'dstack.offers',
 } as const;
 
 export const serverCommandIds: readonly string[] = Object.values(ServerCommands);
