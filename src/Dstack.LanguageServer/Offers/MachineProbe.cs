@@ -17,6 +17,7 @@ public sealed class MachineProbe(Func<MachineResources> detect, TimeProvider tim
     private MachineResources? _machine;
     private DateTimeOffset _detectedAt;
     private Task _refreshing = Task.CompletedTask;
+    private Task<MachineResources>? _first;
 
     /// <summary>How old a detection may be before a request starts a new one.</summary>
     public TimeSpan MaxAge { get; } = maxAge;
@@ -33,24 +34,71 @@ public sealed class MachineProbe(Func<MachineResources> detect, TimeProvider tim
         }
     }
 
-    /// <summary>The machine this process runs on, with the disk of the dstack state folder.</summary>
+    /// <summary>
+    /// The machine this process runs on, with the disk of the dstack state folder; its detection starts at once, in the
+    /// background, so that it is usually done before the first code lens is asked for.
+    /// </summary>
     public static MachineProbe ThisMachine() =>
-        new(() => LocalMachine.Detect(DstackHome.FromEnvironment().Root), TimeProvider.System, DefaultMaxAge);
+        new MachineProbe(() => LocalMachine.Detect(DstackHome.FromEnvironment().Root), TimeProvider.System, DefaultMaxAge).Start();
 
-    /// <summary>The latest detection; detects (and waits) only when there has been none yet.</summary>
+    /// <summary>Starts the first detection in the background (once); <see cref="Current"/> then waits for it if it must.</summary>
+    public MachineProbe Start()
+    {
+        lock (_gate)
+        {
+            _first ??= Task.Run(detect);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// The latest detection. Only while there has been none yet does it wait: for the one started by <see cref="Start"/>,
+    /// else for one it starts, shared by every caller, so the machine is detected once. Requests run off the read loop,
+    /// so the wait holds up only the requests that need the machine. A failed first detection is tried again next time.
+    /// </summary>
     public MachineResources Current()
     {
+        Task<MachineResources> first;
+        lock (_gate)
+        {
+            if (_machine is not null)
+            {
+                if (time.GetUtcNow() - _detectedAt >= MaxAge && _refreshing.IsCompleted)
+                {
+                    _refreshing = Task.Run(Refresh);
+                }
+
+                return _machine;
+            }
+
+            first = _first ??= Task.Run(detect);
+        }
+
+        MachineResources detected;
+        try
+        {
+            detected = first.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                if (ReferenceEquals(_first, first))
+                {
+                    _first = null;
+                }
+            }
+
+            throw;
+        }
+
         lock (_gate)
         {
             if (_machine is null)
             {
-                // The first request waits, and holds the others back, so the machine is detected once.
-                _machine = detect();
+                _machine = detected;
                 _detectedAt = time.GetUtcNow();
-            }
-            else if (time.GetUtcNow() - _detectedAt >= MaxAge && _refreshing.IsCompleted)
-            {
-                _refreshing = Task.Run(Refresh);
             }
 
             return _machine;

@@ -27,7 +27,7 @@ public sealed partial class ServerSession
             return;
         }
 
-        // Not awaited: the handler runs on this loop up to its first await, then the loop reads on.
+        // Not awaited: the handler runs on the thread pool (initialize on this loop), and the loop reads on.
         _ = RunRequestAsync(request, handler, cancellation.Token);
     }
 
@@ -48,6 +48,13 @@ public sealed partial class ServerSession
         ResponseError? error = null;
         try
         {
+            // Off the read loop: the loop goes on reading (a $/cancelRequest, the next edit) while the handler runs.
+            // initialize stays on it, so that nothing else is read before the server knows what the client can do.
+            if (request.Method != Methods.Initialize)
+            {
+                await Task.Yield();
+            }
+
             result = await handler.HandleAsync(request.Params, Context, cancellation).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

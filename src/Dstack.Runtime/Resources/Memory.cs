@@ -86,12 +86,16 @@ public readonly record struct Memory(double Gigabytes) : IComparable<Memory>
                 "m" or "mi" or "mib" or "megabytes" => "MB",
                 "t" or "ti" or "tib" or "terabytes" => "TB",
                 "k" or "kb" or "kib" => null,
+                // A real unit this grammar lacks (petabytes, exabytes, ...) is no typo: guessing GB would change the size.
+                "pb" or "eb" or "zb" or "yb" => string.Empty,
                 _ when unit.Length == 2 && unit[1] == 'b' => "GB",
                 _ => string.Empty,
             };
             if (fix is null)
             {
-                return ($"kilobytes are not supported: write the size in MB, for example {Math.Max(1, Math.Ceiling(double.Parse(digits, CultureInfo.InvariantCulture) / 1024))}MB", null);
+                // `.kb` or `1.2.3kb` have no number to convert: the example then uses 1MB.
+                var kilobytes = PythonNumber.TryParseFloat(digits, out var number) ? number : 1;
+                return ($"kilobytes are not supported: write the size in MB, for example {Math.Max(1, Math.Ceiling(kilobytes / 1024))}MB", null);
             }
 
             if (fix.Length > 0)

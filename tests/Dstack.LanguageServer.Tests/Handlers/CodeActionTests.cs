@@ -82,10 +82,12 @@ public sealed class CodeActionTests
         Assert.Equal(2, (await ActionsAsync(client, Range(0, 0, 5, 0))).Count);
     }
 
-    [Fact]
-    public async Task CodeAction_NoCertainFix_NoActions()
+    [Theory]
+    [InlineData(Task + "resources:\n  memory: lots\n  gpu: Zzzzzz\ncolour: red\n")]
+    // `100` could be A100, H100, MI100, P100 or V100; `80PB` is a real unit, not a typo of GB; `.kb` has no number.
+    [InlineData(Task + "resources:\n  gpu: 100\n  memory: 80PB\n  disk: .kb\n")]
+    public async Task CodeAction_NoCertainFix_NoActions(string text)
     {
-        const string text = Task + "resources:\n  memory: lots\n  gpu: Zzzzzz\ncolour: red\n";
         await using var client = await TestClient.InitializedAsync(TestMachines.Table());
         await OpenAsync(client, Uri, text);
 

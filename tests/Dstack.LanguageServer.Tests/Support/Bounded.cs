@@ -9,14 +9,17 @@ public static class Bounded
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
     /// <summary>Polls until <paramref name="condition"/> holds; throws a <see cref="TimeoutException"/> naming <paramref name="what"/> past the limit.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? limit = null)
+    public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? limit = null) => UntilAsync(condition, () => what, limit);
+
+    /// <summary>As above; <paramref name="what"/> is only built when the wait fails (it may read state other threads write).</summary>
+    public static async Task UntilAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null)
     {
         var watch = Stopwatch.StartNew();
         while (!condition())
         {
             if (watch.Elapsed > (limit ?? Limit))
             {
-                throw new TimeoutException($"waited {limit ?? Limit} for {what}");
+                throw new TimeoutException($"waited {limit ?? Limit} for {what()}");
             }
 
             await Task.Delay(5);

@@ -36,7 +36,7 @@ public sealed class TestClient : IAsyncDisposable
     }
 
     /// <summary>What the server wrote to its stderr.</summary>
-    public StringWriter Stderr { get; } = new();
+    public StringWriter Stderr { get; } = new LockedStringWriter();
 
     /// <summary>The server's state, for checks that the protocol does not show (the text of a document).</summary>
     public ServerContext Server => _session.Context;
@@ -160,7 +160,7 @@ public sealed class TestClient : IAsyncDisposable
                     return hit >= 0;
                 }
             },
-            $"{what}; received so far:\n{string.Join('\n', Snapshot())}\nstderr:\n{Stderr}");
+            () => $"{what}; received so far:\n{string.Join('\n', Snapshot())}\nstderr:\n{Stderr}");
         return found;
     }
 

@@ -66,6 +66,20 @@ public sealed class MemoryTests
         Assert.Contains(hint, error.Issue.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(".kb", "kilobytes are not supported: write the size in MB, for example 1MB")]
+    [InlineData("1.2.3kb", "kilobytes are not supported: write the size in MB, for example 1MB")]
+    [InlineData("1.2.3G", "write 1.2.3GB")]
+    [InlineData("80PB", "write a number followed by MB, GB or TB")]
+    public void Parse_OddNumberOrUnsupportedUnit_IsAValueErrorWithoutAGuessedFix(string text, string hint)
+    {
+        // `.kb` once crashed the whole check (double.Parse); `80PB` once got the "fix" 80GB, a millionfold smaller.
+        var error = Assert.Throws<ValueException>(() => Memory.Parse(text));
+
+        Assert.Contains(hint, error.Issue.Message, StringComparison.Ordinal);
+        Assert.Null(error.Issue.Fix);
+    }
+
     // DESIGN.md: dstack accepts these through Python's float(); we reject them with a hint.
     [Theory]
     [InlineData("-1GB", "negative size")]

@@ -145,14 +145,19 @@ public sealed partial class ModelBinder
         {
             case YamlScalar { Kind: ScalarKind.Int } scalar:
                 spec = GpuSpecParser.Parse(scalar.Value, warnings);
-                if (spec.Count.Min >= 100 && GpuCatalog.All.FirstOrDefault(g => g.Name.EndsWith(scalar.Value, StringComparison.OrdinalIgnoreCase)) is { } lookalike)
+                var lookalikes = spec.Count.Min >= 100
+                    ? GpuCatalog.All.Where(g => g.Name.EndsWith(scalar.Value, StringComparison.OrdinalIgnoreCase)).Select(g => g.Name).ToList()
+                    : [];
+                if (lookalikes.Count > 0)
                 {
+                    var names = lookalikes.Count == 1 ? lookalikes[0] : $"{string.Join(", ", lookalikes.SkipLast(1))} or {lookalikes[^1]}";
                     warnings.Add(new ValueIssue(
                         DiagnosticCodes.GpuCountLooksLikeName,
                         DiagnosticSeverity.Warning,
-                        $"`{scalar.Value}` asks for {scalar.Value} GPUs, because a spec token without letters is a count; did you mean {lookalike.Name}?")
+                        $"`{scalar.Value}` asks for {scalar.Value} GPUs, because a spec token without letters is a count; did you mean {names}?")
                     {
-                        Fix = new ValueFix(lookalike.Name),
+                        // A fix only where the name is plain: `100` could be A100, H100, P100 or V100.
+                        Fix = lookalikes.Count == 1 ? new ValueFix(lookalikes[0]) : null,
                     });
                 }
 
