@@ -35,5 +35,5 @@ public sealed record CommandTarget(string Uri, string Path, DocumentSnapshot? Op
 
     /// <summary>Reads and checks the file, with the same loader as <c>dstack validate</c>.</summary>
     public ConfigurationDocument Load() =>
-        Open is { } open ? ConfigurationLoader.LoadText(open.Path, open.Text) : ConfigurationLoader.LoadFile(Path);
+        Open is { } open ? CheckedDocuments.Of(open) : ConfigurationLoader.LoadFile(Path);
 }

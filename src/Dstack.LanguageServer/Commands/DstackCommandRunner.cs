@@ -66,6 +66,11 @@ public sealed class DstackCommandRunner(OfferCatalog offers)
             throw arguments.Invalid("`args` must hold strings only");
         }
 
+        if (options?.Options is { } own && own.Any(a => a is null))
+        {
+            throw arguments.Invalid("`options` must hold strings only");
+        }
+
         return RunCommandLine.For(target.Path, options);
     }
 

@@ -9,9 +9,11 @@ namespace Dstack.LanguageServer.Documents;
 /// </summary>
 public static class CheckedDocuments
 {
-    private static readonly ConditionalWeakTable<DocumentSnapshot, ConfigurationDocument> Cache = [];
+    // Lazy: the table may run its factory on two threads at once (background diagnostics and a hover of a new
+    // version); the Lazy makes the second wait for the first parse instead of parsing again.
+    private static readonly ConditionalWeakTable<DocumentSnapshot, Lazy<ConfigurationDocument>> Cache = [];
 
     /// <summary>What <c>dstack validate</c> makes of this snapshot's text.</summary>
     public static ConfigurationDocument Of(DocumentSnapshot snapshot) =>
-        Cache.GetValue(snapshot, static s => ConfigurationLoader.LoadText(s.Path, s.Text));
+        Cache.GetValue(snapshot, static s => new Lazy<ConfigurationDocument>(() => ConfigurationLoader.LoadText(s.Path, s.Text))).Value;
 }

@@ -2,7 +2,6 @@ using Dstack.LanguageServer.Documents;
 using Dstack.LanguageServer.Protocol;
 using Dstack.LanguageServer.QuickFixes;
 using Dstack.LanguageServer.Server;
-using Dstack.Runtime.Configuration;
 
 namespace Dstack.LanguageServer.Handlers;
 
@@ -23,7 +22,7 @@ public sealed class CodeActionHandler() : RequestHandler<CodeActionParams, IRead
 
         var lines = new LineMap(open.Text);
         var (start, end) = (lines.OffsetOf(parameters.Range.Start), lines.OffsetOf(parameters.Range.End));
-        var document = ConfigurationLoader.LoadText(open.Path, open.Text);
+        var document = CheckedDocuments.Of(open);
         IReadOnlyList<CodeAction> actions = [.. DiagnosticFixes.For(document, Math.Min(start, end), Math.Max(start, end)).Select(fix => new CodeAction(
             fix.Title,
             QuickFixKind,

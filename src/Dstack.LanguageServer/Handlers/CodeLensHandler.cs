@@ -4,7 +4,6 @@ using Dstack.LanguageServer.Lenses;
 using Dstack.LanguageServer.Offers;
 using Dstack.LanguageServer.Protocol;
 using Dstack.LanguageServer.Server;
-using Dstack.Runtime.Configuration;
 
 namespace Dstack.LanguageServer.Handlers;
 
@@ -21,12 +20,11 @@ public sealed class CodeLensHandler(OfferCatalog offers) : RequestHandler<CodeLe
             return Task.FromResult<IReadOnlyList<CodeLens>>([]);
         }
 
-        var document = ConfigurationLoader.LoadText(open.Path, open.Text);
+        var document = CheckedDocuments.Of(open);
         var argument = JsonSerializer.SerializeToElement(open.Uri, LspJsonContext.Default.String);
         IReadOnlyList<CodeLens> lenses = [.. RunLenses.For(document, offers).Select(l => new CodeLens(Range(l.Span), new LspCommand(l.Title, l.Command, [argument])))];
         return Task.FromResult(lenses);
     }
 
-    private static TextRange Range(Dstack.Runtime.Diagnostics.SourceSpan span) =>
-        new(new Position(span.StartLine - 1, span.StartColumn - 1), new Position(span.EndLine - 1, span.EndColumn - 1));
+    private static TextRange Range(Dstack.Runtime.Diagnostics.SourceSpan span) => SpanRange.Of(span);
 }

@@ -126,6 +126,7 @@ public sealed class ExecuteCommandTests : IDisposable
     [InlineData("dstack.offers", "[\"untitled:Untitled-1.dstack.yml\"]", "invalid params for 'dstack.offers': untitled:Untitled-1.dstack.yml is not open, and only a file: uri can be read from disk")]
     [InlineData("dstack.runCommandLine", "[\"file:///work/a.dstack.yml\", {\"detach\": \"yes\"}]", "invalid params for 'dstack.runCommandLine': argument 2 must be an object such as")]
     [InlineData("dstack.runCommandLine", "[\"file:///work/a.dstack.yml\", {\"args\": [null]}]", "invalid params for 'dstack.runCommandLine': `args` must hold strings only")]
+    [InlineData("dstack.runCommandLine", "[\"file:///work/a.dstack.yml\", {\"options\": [\"-y\", null]}]", "invalid params for 'dstack.runCommandLine': `options` must hold strings only")]
     public async Task ExecuteCommand_BadCommandOrArguments_InvalidParams(string command, string arguments, string message)
     {
         await using var client = await TestClient.InitializedAsync(TestMachines.Table());
