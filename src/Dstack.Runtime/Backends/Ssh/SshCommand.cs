@@ -61,6 +61,9 @@ public sealed record SshCommand(DstackHome Home, SshHost Host)
             "-o", $"ConnectTimeout={ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}",
             "-o", "StrictHostKeyChecking=accept-new",
             "-o", $"UserKnownHostsFile={Home.KnownHostsFile}",
+
+            // The hosts are named in config.yml anyway; plain names let a user read and edit the file (ssh-keygen -R).
+            "-o", "HashKnownHosts=no",
         };
         if (SharesConnections)
         {

@@ -69,16 +69,19 @@ public sealed partial record SshHostsConfig
         }
 
         var valid = true;
+        var misspelled = new HashSet<string>(StringComparer.Ordinal);
         foreach (var unknown in entry.Entries.Where(e => !HostKeys.Contains(e.Key.Value)))
         {
-            var hint = DidYouMean.Find(unknown.Key.Value, HostKeys) is { } best ? $"did you mean {best}?" : $"the keys are {string.Join(", ", HostKeys)}";
+            var best = DidYouMean.Find(unknown.Key.Value, HostKeys);
+            var hint = best is not null ? $"did you mean {best}?" : $"the keys are {string.Join(", ", HostKeys)}";
+            misspelled.Add(best ?? string.Empty);
             diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, unknown.Key.Span, $"`{unknown.Key.Value}` is not a key of an SSH host; {hint}");
             valid = false;
         }
 
-        var name = StringValue(entry, "name", required: true, diagnostics, ref valid);
-        var user = StringValue(entry, "user", required: true, diagnostics, ref valid);
-        var host = StringValue(entry, "host", required: true, diagnostics, ref valid);
+        var name = StringValue(entry, "name", required: !misspelled.Contains("name"), diagnostics, ref valid);
+        var user = StringValue(entry, "user", required: !misspelled.Contains("user"), diagnostics, ref valid);
+        var host = StringValue(entry, "host", required: !misspelled.Contains("host"), diagnostics, ref valid);
         var identity = StringValue(entry, "identity_file", required: false, diagnostics, ref valid);
         var jump = StringValue(entry, "proxy_jump", required: false, diagnostics, ref valid);
         int? port = null;
