@@ -2,7 +2,8 @@
 # Runs every test of the solution on a fresh machine and prints one closing line: "tests: N passed, N failed, N skipped".
 # Installs what the tests need first: git (working copies, folder search), python3 (this script's summary, the
 # sample web app and the multi-node test), setsid from util-linux (each job runs in its own session), procps, and
-# Node.js with npm (the language server is also tested through Microsoft's LSP client library, tests/lsp-client).
+# Node.js with npm (the language server is also tested through Microsoft's LSP client library, tests/lsp-client), and
+# OpenSSH's server and client (the SSH host tests start a real sshd on 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ command -v setsid >/dev/null || missing+=(util-linux)
 command -v ps >/dev/null || missing+=(procps)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v /usr/sbin/sshd >/dev/null || missing+=(openssh-server)
+command -v ssh >/dev/null || missing+=(openssh-client)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${missing[*]}" >&2

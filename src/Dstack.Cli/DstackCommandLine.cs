@@ -36,6 +36,7 @@ public static class DstackCommandLine
         root.Subcommands.Add(LogsCommand.Create(output, error, context));
         root.Subcommands.Add(StopCommand.Create(output, error, context));
         root.Subcommands.Add(AttachCommand.Create(output, error, context));
+        root.Subcommands.Add(PoolCommand.Create(output, error, context));
         root.Subcommands.Add(SchemaCommand.Create(output));
         root.Subcommands.Add(RunnerCommandLine.Create());
 

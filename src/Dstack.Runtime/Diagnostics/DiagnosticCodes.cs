@@ -93,6 +93,13 @@ public static class DiagnosticCodes
     public const string JobStartFailed = "DSTK3016";
     public const string NoCapacity = "DSTK3017";
     public const string RunFailed = "DSTK3018";
+    public const string HostsConfigInvalid = "DSTK3019";
+    public const string HostUnreachable = "DSTK3020";
+    public const string HostAuthFailed = "DSTK3021";
+    public const string HostKeyChanged = "DSTK3022";
+    public const string HostNameTaken = "DSTK3023";
+    public const string HostNotFound = "DSTK3024";
+    public const string HostProbeFailed = "DSTK3025";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -179,6 +186,13 @@ public static class DiagnosticCodes
         (JobStartFailed, "A job's process could not be started"),
         (NoCapacity, "The machine has what the run needs, but other active runs hold it (GPUs)"),
         (RunFailed, "The run ended without finishing its work: a job exited with a non-zero code, or the run was stopped (max_duration, dstack stop)"),
+        (HostsConfigInvalid, "$DSTACK_HOME/config.yml cannot be read or written: malformed YAML or an `ssh_hosts` entry that breaks a rule"),
+        (HostUnreachable, "An SSH host does not answer: connection refused, unknown name, no route, or no answer in time"),
+        (HostAuthFailed, "An SSH host refused the login: no key it accepts for that user"),
+        (HostKeyChanged, "An SSH host's key differs from the one recorded on first contact"),
+        (HostNameTaken, "An SSH host with that name is already in the pool"),
+        (HostNotFound, "No SSH host with that name in the pool"),
+        (HostProbeFailed, "An SSH host answered, but its resources could not be read (no ssh client here, or the probe script failed)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

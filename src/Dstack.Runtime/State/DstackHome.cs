@@ -2,7 +2,7 @@ namespace Dstack.Runtime.State;
 
 /// <summary>
 /// The folder that holds dstack's state: <c>$DSTACK_HOME</c>, or <c>~/.dstack</c>. Inside: <c>state.db</c>,
-/// <c>runs/&lt;run&gt;/logs/</c>, <c>runs/&lt;run&gt;/code/</c> while a run is active, and <c>cache/</c>.
+/// <c>runs/&lt;run&gt;/logs/</c>, <c>runs/&lt;run&gt;/code/</c> while a run is active, <c>cache/</c>, <c>config.yml</c> and <c>ssh/</c>.
 /// </summary>
 public sealed record DstackHome(string Root)
 {
@@ -11,6 +11,15 @@ public sealed record DstackHome(string Root)
     public string RunsFolder => Path.Combine(Root, "runs");
 
     public string CacheFolder => Path.Combine(Root, "cache");
+
+    /// <summary><c>config.yml</c>: the user's settings, such as the SSH hosts of <c>dstack pool add-ssh</c>.</summary>
+    public string ConfigFile => Path.Combine(Root, "config.yml");
+
+    /// <summary>The OpenSSH client's files: <c>known_hosts</c> and the ControlMaster sockets.</summary>
+    public string SshFolder => Path.Combine(Root, "ssh");
+
+    /// <summary>The host keys of the SSH hosts, recorded on first contact; a changed key is refused.</summary>
+    public string KnownHostsFile => Path.Combine(SshFolder, "known_hosts");
 
     public string BuildsFolder => Path.Combine(CacheFolder, "builds");
 

@@ -60,17 +60,28 @@ public static class LocalMachine
         return best?.Name ?? compact;
     }
 
+    /// <summary>The <c>MemTotal:</c> line of <c>/proc/meminfo</c> lines as memory, or null when there is none.</summary>
+    public static Memory? MemTotal(IEnumerable<string> meminfoLines)
+    {
+        foreach (var line in meminfoLines)
+        {
+            if (line.StartsWith("MemTotal:", StringComparison.Ordinal) &&
+                long.TryParse(line["MemTotal:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kib))
+            {
+                return new Memory(kib / 1024.0 / 1024.0);
+            }
+        }
+
+        return null;
+    }
+
     private static Memory TotalMemory()
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
+            if (MemTotal(File.ReadLines("/proc/meminfo")) is { } total)
             {
-                if (line.StartsWith("MemTotal:", StringComparison.Ordinal) &&
-                    long.TryParse(line["MemTotal:".Length..].Replace("kB", string.Empty, StringComparison.Ordinal).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kib))
-                {
-                    return new Memory(kib / 1024.0 / 1024.0);
-                }
+                return total;
             }
         }
         catch (IOException)

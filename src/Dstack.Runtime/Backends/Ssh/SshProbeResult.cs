@@ -1,0 +1,13 @@
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Planning;
+
+namespace Dstack.Runtime.Backends.Ssh;
+
+/// <summary>What probing one SSH host found: its resources, or the problem that kept them from being read.</summary>
+/// <param name="Host">The host probed.</param>
+/// <param name="Resources">Its cores, memory, free disk and GPUs; null when it could not be probed.</param>
+/// <param name="Problem">Why it could not be probed (unreachable, login refused, host key changed); null on success.</param>
+public sealed record SshProbeResult(SshHost Host, MachineResources? Resources, Diagnostic? Problem)
+{
+    public bool Succeeded => Resources is not null && Problem is null;
+}

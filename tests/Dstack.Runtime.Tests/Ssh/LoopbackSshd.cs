@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Dstack.Runtime.Tests.Ssh;
+
+/// <summary>
+/// A real OpenSSH server (Debian's openssh-server) on 127.0.0.1 for tests, run as the current user with its own
+/// host key and a client key made for the test. The folder holds everything, DSTACK_HOME included; disposing stops
+/// the server and deletes it. Without sshd the tests fail with what to install: they never skip silently.
+/// </summary>
+public sealed class LoopbackSshd : IDisposable
+{
+    public const string Sshd = "/usr/sbin/sshd";
+
+    private Process? _server;
+
+    public LoopbackSshd()
+    {
+        if (!File.Exists(Sshd))
+        {
+            throw new InvalidOperationException(
+                $"the SSH tests need a real sshd at {Sshd}: install Debian's openssh-server (as root: apt-get install -y openssh-server openssh-client; scripts/test.sh does it)");
+        }
+
+        // Short: dstack's ControlMaster sockets live under it, and socket paths are limited to 107 characters.
+        Folder = Path.Combine("/tmp", "dsk-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Folder);
+        HostKey = NewKey("host_key");
+        ClientKey = NewKey("client_key");
+        File.Copy(ClientKey + ".pub", Path.Combine(Folder, "authorized_keys"));
+        Port = FreePort();
+        Start(HostKey);
+    }
+
+    public string Folder { get; }
+
+    public int Port { get; }
+
+    /// <summary>The private key the test logs in with (<c>-i</c>).</summary>
+    public string ClientKey { get; }
+
+    /// <summary>The server's private host key in use at first.</summary>
+    public string HostKey { get; }
+
+    /// <summary>A fresh $DSTACK_HOME for the test.</summary>
+    public string DstackHome => Path.Combine(Folder, "home");
+
+    public static string User => Environment.UserName;
+
+    /// <summary>Stops the server (and every session it serves) and starts it again on the same port with a new host key.</summary>
+    public void RestartWithNewHostKey()
+    {
+        Stop();
+        Start(NewKey("host_key_" + Guid.NewGuid().ToString("N")[..6]));
+    }
+
+    public void Stop()
+    {
+        if (_server is null)
+        {
+            return;
+        }
+
+        if (!_server.HasExited)
+        {
+            _server.Kill(entireProcessTree: true);
+            _server.WaitForExit(10_000);
+        }
+
+        _server.Dispose();
+        _server = null;
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder must not fail a test.
+        }
+    }
+
+    /// <summary>A port nobody listens on (taken from the system, then released).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Start(string hostKey)
+    {
+        // sshd checks that its privilege separation folder exists even when it runs as one user.
+        Directory.CreateDirectory("/run/sshd");
+        var config = Path.Combine(Folder, "sshd_config");
+        File.WriteAllLines(config,
+        [
+            $"Port {Port}",
+            "ListenAddress 127.0.0.1",
+            $"HostKey {hostKey}",
+            $"PidFile {Path.Combine(Folder, "sshd.pid")}",
+            $"AuthorizedKeysFile {Path.Combine(Folder, "authorized_keys")}",
+            "StrictModes no",
+            "UsePAM no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PubkeyAuthentication yes",
+            "PermitRootLogin prohibit-password",
+            "LogLevel ERROR",
+        ]);
+        var start = new ProcessStartInfo(Sshd, ["-D", "-e", "-f", config]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        _server = Process.Start(start) ?? throw new InvalidOperationException($"{Sshd} did not start");
+        _server.BeginErrorReadLine();
+        _server.BeginOutputReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_server.HasExited)
+            {
+                throw new InvalidOperationException($"{Sshd} exited with code {_server.ExitCode} at start; as root it needs only its config ({config}); run it by hand with -d to see why");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        throw new InvalidOperationException($"{Sshd} did not listen on 127.0.0.1:{Port} within 15 seconds");
+    }
+
+    private string NewKey(string name)
+    {
+        var path = Path.Combine(Folder, name);
+        using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", path]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })
+            ?? throw new InvalidOperationException("ssh-keygen did not start; install openssh-client");
+        if (!keygen.WaitForExit(30_000) || keygen.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ssh-keygen could not make {path}: {keygen.StandardError.ReadToEnd()}");
+        }
+
+        return path;
+    }
+}
