@@ -22,5 +22,5 @@ if [ "${SKIP_BASELINE:-0}" != 1 ]; then
   node bench.mjs --server "node node_modules/yaml-language-server/bin/yaml-language-server --stdio" --settings yaml \
     --runs "$runs" --out "$out/yaml-language-server.json"
 fi
-node bench.mjs --report "$out/yaml-language-server.json" "$out/dstack-language-server.json" 2> "$out/report.md"
+node bench.mjs --report "$out/yaml-language-server.json" "$out/dstack-language-server.json" > "$out/report.md"
 cat "$out/report.md"
