@@ -30,12 +30,11 @@ public sealed record DocumentCursor(CursorContext Context, ModelSlot? Slot, Conf
             return byPath;
         }
 
-        return TopLevelKeys(lines).FirstOrDefault(k => k is "profiles" or "workflows") switch
-        {
-            "profiles" => ConfigurationKind.Profiles,
-            "workflows" => ConfigurationKind.Workflows,
-            _ => ConfigurationKind.Run,
-        };
+        // The same order as the loader's ConfigurationLoader.KindOf: profiles wins over workflows.
+        var keys = TopLevelKeys(lines).ToHashSet(StringComparer.Ordinal);
+        return keys.Contains("profiles") ? ConfigurationKind.Profiles
+            : keys.Contains("workflows") ? ConfigurationKind.Workflows
+            : ConfigurationKind.Run;
     }
 
     /// <summary>The value written after a top-level <paramref name="key"/>, unquoted; null when the key is absent or has no value on its line.</summary>

@@ -153,7 +153,14 @@ public static class DocumentOutline
     private static string Short(string text)
     {
         var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= MaxLength ? line : string.Concat(line.AsSpan(0, MaxLength - 1).TrimEnd(), "…");
+        if (line.Length <= MaxLength)
+        {
+            return line;
+        }
+
+        // Never cut between the two halves of a surrogate pair (an emoji), which would leave half a character.
+        var cut = char.IsHighSurrogate(line[MaxLength - 2]) ? MaxLength - 2 : MaxLength - 1;
+        return string.Concat(line.AsSpan(0, cut).TrimEnd(), "…");
     }
 
     /// <summary>A symbol name may not be empty.</summary>

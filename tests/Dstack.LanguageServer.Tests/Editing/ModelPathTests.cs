@@ -57,4 +57,15 @@ public sealed class ModelPathTests
         Assert.Null(ModelPath.Resolve(ConfigurationKind.Run, "task", [PathSegment.Of("gpus")]));
         Assert.Null(ModelPath.Resolve(ConfigurationKind.Run, "task", [PathSegment.Of("name"), PathSegment.Of("x")]));
     }
+
+    [Theory]
+    [InlineData("workflows: []\nprofiles: []\n")]
+    [InlineData("profiles: []\nworkflows: []\n")]
+    public void KindOf_BothListsAndNoType_ProfilesAsTheLoaderDecides(string text)
+    {
+        var snapshot = new Dstack.LanguageServer.Documents.DocumentSnapshot("file:///w/x.dstack.yml", "/w/x.dstack.yml", 1, text);
+
+        Assert.Equal(ConfigurationLoader.KindOf(snapshot.Path, ConfigurationLoader.LoadText(snapshot.Path, text).Root), DocumentCursor.KindOf(snapshot));
+        Assert.Equal(ConfigurationKind.Profiles, DocumentCursor.KindOf(snapshot));
+    }
 }

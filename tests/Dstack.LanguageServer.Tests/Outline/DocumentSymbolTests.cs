@@ -72,6 +72,20 @@ public sealed class DocumentSymbolTests
     }
 
     [Fact]
+    public async Task Symbols_LongCommandWithAnEmojiAtTheCut_KeepsTheWholeEmoji()
+    {
+        // 58 letters, then 😀 (two UTF-16 units) at indexes 58 and 59: the usual cut after 59 units would keep half of it.
+        var command = new string('a', 58) + "😀 and more";
+        var text = $"type: task\ncommands:\n  - {command}\n";
+
+        var symbols = (await SymbolsAsync(RunUri, text)).EnumerateArray().ToList();
+
+        var name = Head(symbols[1].GetProperty("children")[0]).Name;
+        Assert.Equal(new string('a', 58) + "…", name);
+        Assert.DoesNotContain('\uFFFD', name);
+    }
+
+    [Fact]
     public async Task Symbols_FileThatDoesNotParse_IsEmpty()
     {
         var symbols = await SymbolsAsync(RunUri, "type: task\ncommands: [echo\nresources:\n  gpu: A100\n");
