@@ -24,7 +24,7 @@ public static class PoolListCommand
             }
 
             // Every host at once: a list of unreachable hosts takes one timeout, not one per host.
-            var probes = await Task.WhenAll(config.Hosts.Select(h => Task.Run(() => SshHostProbe.Probe(cli.Home, h), cancellationToken)));
+            var probes = await Task.WhenAll(config.Hosts.Select(h => Task.Run(() => SshProbeCache.Probe(cli.Home, h, TimeSpan.Zero), cancellationToken)));
             if (parse.GetValue(json))
             {
                 var array = new JsonArray([.. probes.Select(ToJson)]);

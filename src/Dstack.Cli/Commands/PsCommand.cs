@@ -44,7 +44,7 @@ public static class PsCommand
                 runs.Select(r => (IReadOnlyList<string>)[
                     r.Name,
                     Path.GetRelativePath(cli.WorkingDirectory, r.ConfigurationPath) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : r.ConfigurationPath,
-                    LocalOffer.Backend,
+                    BackendOf(r),
                     r.Status.ToText(),
                     Ago(now - r.SubmittedAt),
                     r.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
@@ -54,6 +54,21 @@ public static class PsCommand
             return DstackCommandLine.Success;
         });
         return command;
+    }
+
+    /// <summary>local, or ssh with the hosts: <c>ssh (gpu1, gpu2)</c>.</summary>
+    private static string BackendOf(RunRecord run) => HostsOf(run) is { Count: > 0 } hosts ? $"ssh ({string.Join(", ", hosts)})" : LocalOffer.Backend;
+
+    private static IReadOnlyList<string> HostsOf(RunRecord run)
+    {
+        try
+        {
+            return [.. RunSpec.FromJson(run.Spec).Hosts.Select(h => h.Name)];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     private static JsonObject ToJson(StateStore store, IReadOnlyList<RunRecord> runs)
@@ -80,7 +95,8 @@ public static class PsCommand
                 ["status"] = run.Status.ToText(),
                 ["reason"] = run.Reason,
                 ["exit_code"] = run.ExitCode,
-                ["backend"] = LocalOffer.Backend,
+                ["backend"] = BackendOf(run),
+                ["hosts"] = HostsOf(run) is { Count: > 0 } hosts ? new JsonArray([.. hosts.Select(h => (JsonNode)h)]) : null,
                 ["configuration"] = run.ConfigurationPath,
                 ["repo"] = run.RepoRoot,
                 ["submitted_at"] = run.SubmittedAt.ToString("O"),

@@ -58,9 +58,21 @@ public static class RunCommand
         // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
         using var runner = dryRun ? null : StartRunner(cli);
         var opening = Task.Run(() => StateStore.Open(cli.Home));
-        request = request with { GpusInUse = HeldGpus };
+        request = request with { GpusInUse = HeldGpus, HostsInUse = HeldHosts };
         var plan = RunPlanner.Plan(request);
         plan = await WaitForCapacityAsync(request, plan, error);
+
+        IReadOnlyDictionary<string, string> HeldHosts()
+        {
+            try
+            {
+                return RunMonitor.HostsInUse(opening.GetAwaiter().GetResult());
+            }
+            catch (StateException)
+            {
+                return new Dictionary<string, string>();
+            }
+        }
 
         // A store that cannot be opened is reported below; for sharing GPUs it counts as no run holding any.
         IReadOnlyDictionary<int, string> HeldGpus()

@@ -10,17 +10,15 @@ public static class PlanRenderer
     public static void Render(TextWriter output, RunPlan plan, string runName, bool color)
     {
         var spec = plan.Spec!;
-        var offer = plan.Offer!;
-        TextTable.Write(
-            output,
-            ["RUN", "CONFIGURATION", "USER", "PROJECT", "INSTANCE", "RESOURCES", "SPOT", "PRICE"],
-            [[runName, plan.ConfigurationDisplay, plan.User, plan.Project, offer.Instance, offer.Resources.ToString(), offer.Spot ? "yes" : "no", $"${offer.PricePerHour.ToString("0.####", CultureInfo.InvariantCulture)}"]],
-            color);
+        IReadOnlyList<IReadOnlyList<string>> rows = plan.Offer is { } offer
+            ? [[runName, plan.ConfigurationDisplay, plan.User, plan.Project, offer.Instance, offer.Resources.ToString(), offer.Spot ? "yes" : "no", $"${offer.PricePerHour.ToString("0.####", CultureInfo.InvariantCulture)}"]]
+            : [.. plan.HostOffers.Select((h, rank) => (IReadOnlyList<string>)[rank == 0 ? runName : string.Empty, rank == 0 ? plan.ConfigurationDisplay : string.Empty, rank == 0 ? plan.User : string.Empty, rank == 0 ? plan.Project : string.Empty, h.Instance, h.Resources.ToString(), "no", "$0"])];
+        TextTable.Write(output, ["RUN", "CONFIGURATION", "USER", "PROJECT", "INSTANCE", "RESOURCES", "SPOT", "PRICE"], rows, color);
         output.WriteLine();
         var settings = new List<(string, string)>
         {
             ("Type", spec.Type),
-            ("Backend", $"{LocalOffer.Backend} (this machine)"),
+            ("Backend", spec.OnSshHosts ? $"ssh ({string.Join(", ", spec.Hosts.Select(h => h.Name))})" : $"{LocalOffer.Backend} (this machine)"),
         };
         if (plan.ProfileName is { } profile)
         {
@@ -29,10 +27,12 @@ public static class PlanRenderer
 
         if (spec.Nodes > 1)
         {
-            settings.Add(("Nodes", $"{spec.Nodes} jobs on this machine, ranks 0..{spec.Nodes - 1}, master 127.0.0.1"));
+            settings.Add(("Nodes", spec.OnSshHosts
+                ? $"{spec.Nodes} jobs, one per host ({string.Join(", ", spec.Hosts.Select((h, rank) => $"rank {rank} on {h.Name}"))}), master {spec.NodeAddresses[0]}"
+                : $"{spec.Nodes} jobs on this machine, ranks 0..{spec.Nodes - 1}, master 127.0.0.1"));
         }
 
-        if (spec.Python is { } python)
+        if (spec.Python is { } python && !spec.OnSshHosts)
         {
             settings.Add(("Python", $"{python} ({spec.PythonExecutable})"));
         }
@@ -42,7 +42,7 @@ public static class PlanRenderer
             settings.Add(("Image", $"{image} (Docker)"));
         }
 
-        settings.Add(("GPUs", spec.HasMachineGpus ? (spec.Gpus.Count == 0 ? "none (CUDA_VISIBLE_DEVICES is empty)" : string.Join(", ", spec.Gpus)) : "none"));
+        settings.Add(("GPUs", spec.OnSshHosts ? (spec.HostGpus.All(g => g.Count == 0) ? "none" : string.Join("; ", spec.Hosts.Select((h, rank) => $"{h.Name}: {string.Join(", ", spec.HostGpus[rank])}"))) : spec.HasMachineGpus ? (spec.Gpus.Count == 0 ? "none (CUDA_VISIBLE_DEVICES is empty)" : string.Join(", ", spec.Gpus)) : "none"));
         settings.Add(("Max duration", spec.MaxDuration is { } max ? new Duration(max).ToString() : "off"));
         settings.Add(("Stop duration", spec.StopDuration is { } stop ? new Duration(stop).ToString() : "off"));
         settings.Add(("Retry", spec.RetryOn.Count == 0 ? "no" : $"on {string.Join(", ", spec.RetryOn.Select(EventName))} for {new Duration(spec.RetryDuration)}"));

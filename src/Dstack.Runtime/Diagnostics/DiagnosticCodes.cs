@@ -100,6 +100,9 @@ public static class DiagnosticCodes
     public const string HostNameTaken = "DSTK3023";
     public const string HostNotFound = "DSTK3024";
     public const string HostProbeFailed = "DSTK3025";
+    public const string UnsupportedOnSsh = "DSTK3026";
+    public const string CodeUploadFailed = "DSTK3027";
+    public const string HostLost = "DSTK3028";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -193,6 +196,9 @@ public static class DiagnosticCodes
         (HostNameTaken, "An SSH host with that name is already in the pool"),
         (HostNotFound, "No SSH host with that name in the pool"),
         (HostProbeFailed, "An SSH host answered, but its resources could not be read (no ssh client here, or the probe script failed)"),
+        (UnsupportedOnSsh, "A property SSH hosts cannot honour yet (image, build, volumes, --reload)"),
+        (CodeUploadFailed, "The code could not be uploaded to an SSH host (a full disk, a dropped connection)"),
+        (HostLost, "An SSH host stopped answering during a run for longer than the reconnect window"),
         (InternalError, "An internal error: please report it"),
     ];
 }

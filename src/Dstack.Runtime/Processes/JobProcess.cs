@@ -8,7 +8,7 @@ namespace Dstack.Runtime.Processes;
 /// reaches everything the job started (and a Ctrl+C in the user's terminal reaches none of it). Standard input is
 /// empty; standard output and error are pipes the runner reads.
 /// </summary>
-public sealed class JobProcess : IDisposable
+public sealed class JobProcess : IJobProcess
 {
     private readonly Process _process;
 
@@ -70,6 +70,9 @@ public sealed class JobProcess : IDisposable
 
     /// <summary>True while any process of the job's group is left (the shell may have exited before its children).</summary>
     public bool IsGroupAlive => Signals.IsGroupAlive(Pid);
+
+    /// <summary>A process of this machine is never lost.</summary>
+    public string? LostReason => null;
 
     public void Dispose() => _process.Dispose();
 

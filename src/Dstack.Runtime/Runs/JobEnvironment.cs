@@ -18,15 +18,18 @@ public static class JobEnvironment
         }
 
         var repoId = RepoId(spec.RepoRoot);
-        var ips = string.Join('\n', Enumerable.Repeat("127.0.0.1", spec.Nodes));
+        // Several jobs on this machine reach each other on 127.0.0.1; on SSH hosts, at each host's address.
+        var addresses = spec.NodeAddresses.Count == spec.Nodes ? spec.NodeAddresses : [.. Enumerable.Repeat("127.0.0.1", spec.Nodes)];
+        var ips = string.Join('\n', addresses);
         environment["DSTACK_RUN_NAME"] = spec.RunName;
         environment["DSTACK_REPO_ID"] = repoId;
         environment["DSTACK_NODES_NUM"] = spec.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["DSTACK_NODE_RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["DSTACK_MASTER_NODE_IP"] = "127.0.0.1";
+        environment["DSTACK_MASTER_NODE_IP"] = addresses[0];
         environment["DSTACK_NODES_IPS"] = ips;
         environment["DSTACK_GPUS_PER_NODE"] = spec.Gpus.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["DSTACK_GPUS_NUM"] = (spec.Gpus.Count * spec.Nodes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var gpusNum = spec.HostGpus.Count == spec.Nodes ? spec.HostGpus.Sum(g => g.Count) : spec.Gpus.Count * spec.Nodes;
+        environment["DSTACK_GPUS_NUM"] = gpusNum.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["RUN_NAME"] = spec.RunName;
         environment["REPO_ID"] = repoId;
         if (spec.HasMachineGpus)

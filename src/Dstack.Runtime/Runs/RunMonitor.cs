@@ -76,6 +76,27 @@ public static class RunMonitor
         return held;
     }
 
+    /// <summary>The SSH hosts that active runs hold (pool name → run name).</summary>
+    public static IReadOnlyDictionary<string, string> HostsInUse(StateStore store)
+    {
+        var held = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var run in store.ListRuns(all: false).Select(r => Reconcile(store, r)).Where(r => !r.Status.IsFinished()))
+        {
+            try
+            {
+                foreach (var host in RunSpec.FromJson(run.Spec).Hosts)
+                {
+                    held.TryAdd(host.Name, run.Name);
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+        }
+
+        return held;
+    }
+
     /// <summary>Waits until the run has finished (or <paramref name="limit"/> passes); returns its latest record.</summary>
     public static async Task<RunRecord> WaitAsync(StateStore store, RunRecord run, TimeSpan limit, CancellationToken cancellationToken = default)
     {
@@ -94,9 +115,33 @@ public static class RunMonitor
 
     private static void KillJobs(StateStore store, RunRecord run, int signal)
     {
+        RunSpec? spec = null;
+        try
+        {
+            spec = RunSpec.FromJson(run.Spec);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
         foreach (var job in store.ListJobs(run.Id))
         {
-            if (job.Pid is { } pid && !job.Status.IsFinished())
+            if (job.Pid is not { } pid || job.Status.IsFinished())
+            {
+                continue;
+            }
+
+            if (spec is { OnSshHosts: true })
+            {
+                // The job's process is on its host: the ids of this machine mean nothing there.
+                if (job.JobNum < spec.Hosts.Count)
+                {
+                    using var connection = new Backends.Ssh.SshConnection(store.Home, spec.Hosts[job.JobNum]);
+                    var folder = new Backends.Ssh.RemoteJobFolder(run.Name, job.JobNum);
+                    connection.Run($"{Backends.Ssh.RemoteJobFolder.SignalCommand(pid, signal)}; {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
+                }
+            }
+            else
             {
                 Signals.SignalGroup(pid, signal);
             }

@@ -176,9 +176,9 @@ public static partial class RunPlanner
 
     private static Diagnostic CommandLineWarning(string code, string message) => new(code, DiagnosticSeverity.Warning, message, SourceSpan.FileStart, null);
 
-    private static void CheckOfferFilters(Profile profile, List<Diagnostic> diagnostics)
+    private static void CheckOfferFilters(Profile profile, List<Diagnostic> diagnostics, bool sshHostsToo)
     {
-        if (profile.Backends is { } backends && !backends.Contains(BackendType.Local))
+        if (profile.Backends is { } backends && !backends.Contains(BackendType.Local) && !sshHostsToo)
         {
             diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: backends [{string.Join(", ", backends.Select(b => ModelBinder.EnumNames(typeof(BackendType)).First(n => Equals(n.Value, b)).Name))}] excludes the local backend, the only one configured here; add local to backends, or pass -b local"));
         }

@@ -1,4 +1,5 @@
 using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
@@ -68,6 +69,9 @@ public static partial class RunPlanner
         var environment = EnvironmentResolver.Resolve(configuration.Env, overrides.Env, request.Environment, dotEnv, display, document.SourceMap);
         diagnostics.AddRange(environment.Diagnostics);
 
+        // The local machine first (nothing to upload); the SSH pool when the local machine cannot run it, or the
+        // backends leave it out. The local machine's problems are only shown when no host takes the run either.
+        var local = new List<Diagnostic>();
         string? python = null;
         if (configuration.Python is { } version && configuration.Image is null)
         {
@@ -75,7 +79,7 @@ public static partial class RunPlanner
             python = lookup.Executable;
             if (python is null)
             {
-                diagnostics.Add(new Diagnostic(DiagnosticCodes.NoMatchingPython, DiagnosticSeverity.Error, lookup.ErrorMessage(version), SpanOf(document, "python"), display));
+                local.Add(new Diagnostic(DiagnosticCodes.NoMatchingPython, DiagnosticSeverity.Error, lookup.ErrorMessage(version), SpanOf(document, "python"), display));
             }
         }
 
@@ -84,17 +88,17 @@ public static partial class RunPlanner
             var docker = DockerEngine.Probe(TimeSpan.FromSeconds(3));
             if (!docker.Available)
             {
-                diagnostics.Add(new Diagnostic(DiagnosticCodes.DockerUnavailable, DiagnosticSeverity.Error, docker.ErrorMessage(image), SpanOf(document, "image"), display));
+                local.Add(new Diagnostic(DiagnosticCodes.DockerUnavailable, DiagnosticSeverity.Error, docker.ErrorMessage(image), SpanOf(document, "image"), display));
             }
         }
 
-        CheckLocalSupport(configuration, document, display, diagnostics);
+        CheckLocalSupport(configuration, document, display, local);
 
         var machine = LocalMachine.Detect(request.Home.Root);
         var unmet = ResourceMatcher.Unmet(resources, machine, enforceDefaults: false);
         if (unmet.Count > 0)
         {
-            diagnostics.Add(new Diagnostic(
+            local.Add(new Diagnostic(
                 DiagnosticCodes.ResourcesUnmet,
                 DiagnosticSeverity.Error,
                 $"this machine cannot run the configuration: {string.Join("; ", unmet)}. Lower the requirement (or use --gpu/--disk), or run it on a bigger machine",
@@ -102,9 +106,31 @@ public static partial class RunPlanner
                 display));
         }
 
-        var gpus = AllocateGpus(resources, machine, machine.Gpus.Count > 0 ? request.GpusInUse() : new Dictionary<int, string>(), unmet.Count == 0, document, display, diagnostics);
-        CheckOfferFilters(profile, diagnostics);
-        var offer = new LocalOffer($"local ({System.Environment.MachineName})", machine);
+        var gpus = AllocateGpus(resources, machine, machine.Gpus.Count > 0 ? request.GpusInUse() : new Dictionary<int, string>(), unmet.Count == 0, document, display, local);
+        var pool = AdmitsSsh(profile) ? ReadPool(request, diagnostics) : [];
+        CheckOfferFilters(profile, local, sshHostsToo: pool.Count > 0);
+        SshPlacement? placement = null;
+        if (pool.Count > 0 && (local.Any(d => d.IsError) || !AdmitsLocal(profile)))
+        {
+            var sshProblems = new List<Diagnostic>();
+            var sshNotes = new List<Diagnostic>();
+            placement = PlaceOnHosts(request, pool, configuration, resources, profile, overrides, document, display, sshProblems, sshNotes);
+            if (placement is not null)
+            {
+                diagnostics.AddRange(sshNotes);
+            }
+            else
+            {
+                diagnostics.AddRange(AdmitsLocal(profile) ? local : []);
+                diagnostics.AddRange(sshProblems);
+            }
+        }
+        else
+        {
+            diagnostics.AddRange(local);
+        }
+
+        var offer = placement is null ? new LocalOffer($"local ({System.Environment.MachineName})", machine) : null;
         var script = ScriptOf(configuration, overrides.RunArgs, diagnostics, display);
         var spec = new RunSpec
         {
@@ -119,10 +145,15 @@ public static partial class RunPlanner
             Secrets = [.. environment.SecretValues],
             Ports = ports,
             Nodes = configuration is TaskConfiguration task ? task.Nodes : 1,
-            Gpus = gpus,
-            HasMachineGpus = machine.Gpus.Count > 0,
+            Gpus = placement is null ? gpus : [],
+            HasMachineGpus = placement is null ? machine.Gpus.Count > 0 : placement.Offers.Any(o => o.Resources.Gpus.Count > 0),
+            Backend = placement is null ? LocalOffer.Backend : SshOffer.Backend,
+            Hosts = placement is null ? [] : [.. placement.Offers.Select(o => o.Host)],
+            NodeAddresses = placement?.Addresses ?? [],
+            HostGpus = placement is null ? [] : [.. placement.Offers.Select(o => o.Gpus)],
+            SpareHosts = placement?.Spares ?? [],
             Python = configuration.Python,
-            PythonExecutable = python,
+            PythonExecutable = placement is null ? python : null,
             Image = configuration.Image,
             Entrypoint = configuration.Entrypoint,
             Privileged = configuration.Privileged ?? false,
@@ -148,6 +179,7 @@ public static partial class RunPlanner
             ConfigurationDisplay = display,
             Spec = spec,
             Offer = offer,
+            HostOffers = placement?.Offers ?? [],
             ProfileName = selection.SourcePath is not null && selection.Profile.Name is { Length: > 0 } name ? name : null,
             Ports = ports,
             Host = host,

@@ -22,4 +22,7 @@ public sealed record RunRequest(
     /// Asked only on a machine with GPUs.
     /// </summary>
     public Func<IReadOnlyDictionary<int, string>> GpusInUse { get; init; } = () => new Dictionary<int, string>();
+
+    /// <summary>The SSH hosts that active runs hold (pool name → run name): a host runs one run at a time.</summary>
+    public Func<IReadOnlyDictionary<string, string>> HostsInUse { get; init; } = () => new Dictionary<string, string>();
 }

@@ -39,6 +39,23 @@ public sealed record RunSpec
 
     public int Nodes { get; init; } = 1;
 
+    /// <summary>Where the jobs run: <c>local</c> (this machine) or <c>ssh</c> (hosts of the SSH pool).</summary>
+    public string Backend { get; init; } = LocalOffer.Backend;
+
+    /// <summary>With the ssh backend: the host of each job, by rank.</summary>
+    public IReadOnlyList<Backends.Ssh.SshHost> Hosts { get; init; } = [];
+
+    /// <summary>With the ssh backend: each host's address as the other jobs reach it (DSTACK_NODES_IPS), by rank.</summary>
+    public IReadOnlyList<string> NodeAddresses { get; init; } = [];
+
+    /// <summary>With the ssh backend: the GPUs (nvidia-smi indexes) each job gets on its host, by rank.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> HostGpus { get; init; } = [];
+
+    /// <summary>With the ssh backend: hosts that also fit, in order, for a retry after a host is lost.</summary>
+    public IReadOnlyList<Backends.Ssh.SshHost> SpareHosts { get; init; } = [];
+
+    public bool OnSshHosts => Backend == Backends.Ssh.SshOffer.Backend;
+
     /// <summary>Indexes (as nvidia-smi numbers them) of the GPUs each job may use.</summary>
     public IReadOnlyList<int> Gpus { get; init; } = [];
 

@@ -15,7 +15,16 @@ public sealed partial class RunSupervisor
     private async Task<AttemptResult> RunAttemptAsync(int attempt, Func<DateTimeOffset> markStarted, DateTimeOffset? firstStart)
     {
         _store.SetRunStatus(_run.Id, RunStatus.Provisioning, _time.GetUtcNow());
-        var copies = PrepareWorkingCopies(attempt);
+        List<string>? copies;
+        if (_spec.OnSshHosts)
+        {
+            copies = await UploadToHostsAsync(attempt).ConfigureAwait(false) ? [] : null;
+        }
+        else
+        {
+            copies = PrepareWorkingCopies(attempt);
+        }
+
         if (copies is null)
         {
             return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
@@ -41,7 +50,7 @@ public sealed partial class RunSupervisor
         {
             for (var rank = 0; rank < _spec.Nodes; rank++)
             {
-                jobs.Add(StartJob(rank, attempt, copies[rank]));
+                jobs.Add(_spec.OnSshHosts ? StartHostJob(rank, attempt) : StartJob(rank, attempt, copies[rank]));
             }
         }
         catch (Exception e) when (e is JobStartException or IOException or UnauthorizedAccessException)
@@ -135,11 +144,19 @@ public sealed partial class RunSupervisor
         var process = JobProcess.Start(program, arguments, workingDirectory, environment);
         var now = _time.GetUtcNow();
         _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, now, null));
-        var pumps = Task.WhenAll(
-            Task.Run(() => new OutputPump(process.Stdout, LogStream.Stdout, _logs[rank], _mask).RunAsync()),
-            Task.Run(() => new OutputPump(process.Stderr, LogStream.Stderr, _logs[rank], _mask).RunAsync()));
-        return new RunningJob(rank, attempt, process, pumps);
+        return new RunningJob(rank, attempt, process, Pump(rank, process));
     }
+
+    private RunningJob StartHostJob(int rank, int attempt)
+    {
+        var process = StartRemoteJob(rank);
+        _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, _time.GetUtcNow(), null));
+        return new RunningJob(rank, attempt, process, Pump(rank, process));
+    }
+
+    private Task Pump(int rank, IJobProcess process) => Task.WhenAll(
+        Task.Run(() => new OutputPump(process.Stdout, LogStream.Stdout, _logs[rank], _mask).RunAsync()),
+        Task.Run(() => new OutputPump(process.Stderr, LogStream.Stderr, _logs[rank], _mask).RunAsync()));
 
     private List<FolderSync> StartReload(List<string> copies)
     {
@@ -168,7 +185,9 @@ public sealed partial class RunSupervisor
 
             if (firstFailure is not null && jobs.Any(j => !j.Process.Exited.IsCompleted))
             {
-                Event(firstFailure.Rank, $"dstack: job {firstFailure.Rank} exited with code {firstFailure.Process.Exited.Result}; stopping the other jobs of the run");
+                Event(firstFailure.Rank, firstFailure.Process.LostReason is { } lost
+                    ? $"dstack: job {firstFailure.Rank} is lost: {lost}; stopping the other jobs of the run"
+                    : $"dstack: job {firstFailure.Rank} exited with code {firstFailure.Process.Exited.Result}; stopping the other jobs of the run");
                 stopKind = StopRequest.Stop;
                 break;
             }
@@ -213,7 +232,15 @@ public sealed partial class RunSupervisor
         // Said only now, after each job's output is all in its log, so the line comes after the job's last words.
         foreach (var job in jobs.Where(j => j.EndedOnItsOwn && (j != firstFailure || stopKind == StopRequest.None)))
         {
-            Event(job.Rank, $"dstack: job {job.Rank} exited with code {job.Process.Exited.Result}");
+            Event(job.Rank, job.Process.LostReason is { } lost
+                ? $"dstack: {Diagnostics.DiagnosticCodes.HostLost}: job {job.Rank} is lost: {lost}"
+                : $"dstack: job {job.Rank} exited with code {job.Process.Exited.Result}");
+        }
+
+        if (stopReason is null && jobs.Any(j => j.Process.LostReason is not null))
+        {
+            _lostHosts = [.. jobs.Where(j => j.Process.LostReason is not null).Select(j => Hosts[j.Rank].Name)];
+            return new AttemptResult(RunStatus.Failed, TerminationReason.HostLost, null);
         }
 
         // Jobs that ended before the wait began were not seen one by one: the lowest failing rank stands for the run.
@@ -314,6 +341,7 @@ public sealed partial class RunSupervisor
             Event(0, "dstack: a process that left the job's process group still holds its output; the rest of its output is not logged");
         }
 
+        CleanUpHosts(jobs.Select(j => j.Process));
         jobs.ForEach(j => j.Process.Dispose());
     }
 
@@ -326,13 +354,13 @@ public sealed partial class RunSupervisor
         _ => $"{bytes / 1024.0 / 1024.0:0.#} MB",
     };
 
-    private sealed class RunningJob(int rank, int attempt, JobProcess process, Task pumps)
+    private sealed class RunningJob(int rank, int attempt, IJobProcess process, Task pumps)
     {
         public int Rank { get; } = rank;
 
         public int Attempt { get; } = attempt;
 
-        public JobProcess Process { get; } = process;
+        public IJobProcess Process { get; } = process;
 
         public Task Pumps { get; } = pumps;
 

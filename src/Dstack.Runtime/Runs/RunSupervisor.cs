@@ -20,12 +20,13 @@ public sealed partial class RunSupervisor
 
     private readonly StateStore _store;
     private readonly RunRecord _run;
-    private readonly RunSpec _spec;
+    private RunSpec _spec;
     private readonly IReadOnlyDictionary<string, string> _runnerEnvironment;
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource<StopRequest> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<string, string>? _mask;
     private readonly List<JobLogWriter> _logs = [];
+    private IReadOnlyList<string> _lostHosts = [];
 
     public RunSupervisor(StateStore store, RunRecord run, RunSpec spec, IReadOnlyDictionary<string, string> runnerEnvironment, TimeProvider? time = null)
     {
@@ -76,6 +77,7 @@ public sealed partial class RunSupervisor
             }
 
             TryDelete(Home.CodeFolder(_run.Name));
+            CloseConnections();
         }
 
         return _store.FindRun(_run.Id)!;
@@ -100,6 +102,26 @@ public sealed partial class RunSupervisor
             }
 
             var result = await RunAttemptAsync(attempt, () => firstStart ??= _time.GetUtcNow(), firstStart).ConfigureAwait(false);
+            if (result.Reason == TerminationReason.HostLost)
+            {
+                if (!_spec.Retries(RetryEvent.Interruption))
+                {
+                    Event(0, $"dstack: the run failed: a host was lost ({string.Join(", ", _lostHosts)}); add `retry: {{on_events: [interruption]}}` to move it to another host of the pool next time");
+                    Finish(result.Status, result.Reason, result.ExitCode);
+                    return;
+                }
+
+                if (!ReplaceLostHosts(_lostHosts))
+                {
+                    Finish(result.Status, result.Reason, result.ExitCode);
+                    return;
+                }
+
+                Event(0, $"dstack: retrying on other hosts (attempt {attempt + 1}), as retry.on_events includes interruption");
+                _store.SetRunStatus(_run.Id, RunStatus.Submitted, _time.GetUtcNow(), "retrying after a host was lost");
+                continue;
+            }
+
             if (result.Status != RunStatus.Failed || result.Reason != TerminationReason.JobFailed || !_spec.Retries(RetryEvent.Error))
             {
                 Finish(result.Status, result.Reason, result.ExitCode);

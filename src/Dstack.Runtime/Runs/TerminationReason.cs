@@ -12,6 +12,9 @@ public static class TerminationReason
     public const string StartFailed = "start_failed";
     public const string RunnerLost = "runner_lost";
 
+    /// <summary>An SSH host stopped answering (dstack: instance_unreachable).</summary>
+    public const string HostLost = "instance_unreachable";
+
     /// <summary>The reason in words, for tables and messages.</summary>
     public static string Describe(string? reason, int? exitCode) => reason switch
     {
@@ -23,6 +26,7 @@ public static class TerminationReason
         BuildFailed => exitCode is { } code ? $"build failed with code {code}" : "build failed",
         StartFailed => "could not start",
         RunnerLost => "the runner process ended unexpectedly",
+        HostLost => "an SSH host was lost",
         null => string.Empty,
         _ => reason,
     };

@@ -142,6 +142,13 @@ public sealed partial class StateStore
         return update.ExecuteNonQuery();
     });
 
+    /// <summary>Replaces the stored spec (a retry moved the run to other SSH hosts); the JSON carries no secret values.</summary>
+    public void SetSpec(long runId, string spec) => Write((connection, transaction) =>
+    {
+        using var update = Command(connection, transaction, "UPDATE runs SET spec = $spec WHERE id = $id", ("$spec", spec), ("$id", runId));
+        return update.ExecuteNonQuery();
+    });
+
     public void SetAttempt(long runId, int attempt) => Write((connection, transaction) =>
     {
         using var update = Command(connection, transaction, "UPDATE runs SET attempt = $attempt WHERE id = $id", ("$attempt", attempt), ("$id", runId));

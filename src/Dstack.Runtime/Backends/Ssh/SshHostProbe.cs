@@ -46,7 +46,7 @@ public static class SshHostProbe
 
         if (Parse(run.Output) is { } resources)
         {
-            return new SshProbeResult(host, resources, null);
+            return new SshProbeResult(host, resources, null, run.Output);
         }
 
         var problem = SshFailure.Describe(host, run with { ExitCode = 1, Error = "its output did not have the cores, memory and disk lines: " + FirstLine(run.Output) }, limit, home.KnownHostsFile);

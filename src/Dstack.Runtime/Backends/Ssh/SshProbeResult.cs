@@ -7,7 +7,8 @@ namespace Dstack.Runtime.Backends.Ssh;
 /// <param name="Host">The host probed.</param>
 /// <param name="Resources">Its cores, memory, free disk and GPUs; null when it could not be probed.</param>
 /// <param name="Problem">Why it could not be probed (unreachable, login refused, host key changed); null on success.</param>
-public sealed record SshProbeResult(SshHost Host, MachineResources? Resources, Diagnostic? Problem)
+/// <param name="Output">The probe script's output as the host printed it (what <see cref="SshProbeCache"/> keeps).</param>
+public sealed record SshProbeResult(SshHost Host, MachineResources? Resources, Diagnostic? Problem, string? Output = null)
 {
     public bool Succeeded => Resources is not null && Problem is null;
 }

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using Dstack.Runtime.Snapshots;
+
+namespace Dstack.Runtime.Backends.Ssh;
+
+/// <summary>
+/// Sends a code snapshot to a job's folder on an SSH host as one tar stream over the connection (no temporary
+/// archive on either side). The host unpacks it into <c>code.partial</c> and renames it to <c>code</c> only when
+/// tar succeeded, so a half-written upload (a full disk, a dropped link) is never taken for the code.
+/// </summary>
+public static class CodeUpload
+{
+    private const int BufferSize = 256 * 1024;
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Uploads <paramref name="snapshot"/>; throws <see cref="CodeUploadException"/> with the reason in words.</summary>
+    /// <param name="connection">The host's connection.</param>
+    /// <param name="folder">The job's folder there.</param>
+    /// <param name="snapshot">The files to send.</param>
+    /// <param name="progress">Called with the bytes of file content sent so far, every two seconds and at the end.</param>
+    /// <param name="cancellationToken">Stops the upload.</param>
+    public static async Task SendAsync(SshConnection connection, RemoteJobFolder folder, CodeSnapshot snapshot, Action<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        connection.EnsureMaster();
+        using var process = connection.Start(folder.ReceiveCodeCommand(), withInput: true);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var sent = 0L;
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        IOException? broken = null;
+        try
+        {
+            var input = new BufferedStream(process.StandardInput.BaseStream, BufferSize);
+            await using (input.ConfigureAwait(false))
+            {
+                var writer = new TarWriter(input, TarEntryFormat.Pax, leaveOpen: true);
+                await using (writer.ConfigureAwait(false))
+                {
+                    foreach (var relative in snapshot.Files)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var full = Path.Combine(snapshot.Root, relative);
+                        await writer.WriteEntryAsync(full, relative, cancellationToken).ConfigureAwait(false);
+                        sent += new FileInfo(full) is { Exists: true, LinkTarget: null } info ? info.Length : 0;
+                        if (progress is not null && clock.Elapsed - lastReport >= ProgressInterval)
+                        {
+                            lastReport = clock.Elapsed;
+                            progress(sent);
+                        }
+                    }
+                }
+            }
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CodeUploadException($"{e.FileName ?? "a file"} disappeared while the code was uploaded; run again");
+        }
+        catch (IOException e)
+        {
+            // The host's tar stopped reading (it failed); its own words say why.
+            broken = e;
+        }
+
+        try
+        {
+            // Disposing the tar stream closed the pipe already, unless the host stopped reading first.
+            process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+        }
+
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var said = await errors.ConfigureAwait(false);
+        if (process.ExitCode == 0 && broken is null)
+        {
+            progress?.Invoke(sent);
+            return;
+        }
+
+        throw new CodeUploadException(Explain(connection, process.ExitCode, said, broken));
+    }
+
+    private static string Explain(SshConnection connection, int exitCode, string said, IOException? broken)
+    {
+        var host = connection.Host;
+        var lines = said.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Any(l => l.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) || l.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"the disk of {host.Name} ({host.Address}) is full: the code could not be written to ~/.dstack-runs there (nothing was kept); free space on it (df -h ~ there shows it), or leave large files out of the code with .gitignore or .dstackignore";
+        }
+
+        if (exitCode == SshFailure.SshError)
+        {
+            return $"the code could not be uploaded to {host.Name}: {connection.Describe(new Processes.ProgramRun(exitCode, string.Empty, said, false), TimeSpan.FromSeconds(SshCommand.ConnectTimeoutSeconds)).Message}";
+        }
+
+        var first = lines.FirstOrDefault() ?? broken?.Message ?? $"exit code {exitCode}";
+        return $"the code could not be unpacked on {host.Name} ({host.Address}): {first}; nothing was kept there";
+    }
+}
+
+/// <summary>The code could not be uploaded to a host; the message says why and what to do.</summary>
+public sealed class CodeUploadException(string message) : Exception(message);

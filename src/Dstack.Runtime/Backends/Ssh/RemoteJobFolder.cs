@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using Dstack.Runtime.Runs;
+
+namespace Dstack.Runtime.Backends.Ssh;
+
+/// <summary>
+/// A job's folder on an SSH host, <c>~/.dstack-runs/RUN/job-RANK</c>, and the POSIX sh lines that act on it. The
+/// folder holds the code (<c>code/</c>), the job's output (<c>stdout</c>, <c>stderr</c>), the job's process id
+/// (<c>pid</c>, also its process group), the supervisor's (<c>supervisor.pid</c>) and, once the job has ended, its
+/// exit code (<c>exit</c>). Files appear whole: each is written beside and renamed into place.
+/// </summary>
+public sealed record RemoteJobFolder(string RunName, int Rank)
+{
+    /// <summary>The folder as a shell word that expands on the host (the login user's home).</summary>
+    public string Path => $"\"$HOME/.dstack-runs/{RunName}/job-{Rank.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>The run's folder on the host, removed when its last job's folder is.</summary>
+    public string RunPath => $"\"$HOME/.dstack-runs/{RunName}\"";
+
+    /// <summary>
+    /// Receives a tar stream on standard input into <c>code.partial</c> and renames it to <c>code</c> only when
+    /// every byte landed; on any failure (a full disk) the partial folder is removed and the command fails with
+    /// tar's own words on stderr.
+    /// </summary>
+    public string ReceiveCodeCommand() =>
+        $"d={Path}; rm -rf \"$d\" && mkdir -p \"$d/code.partial\" && tar -x -f - -C \"$d/code.partial\" && mv \"$d/code.partial\" \"$d/code\" || {{ rm -rf \"$d/code.partial\"; exit 97; }}";
+
+    /// <summary>
+    /// The script (sent on stdin to <c>sh -s</c>) that writes the job's environment and command, starts the
+    /// supervisor detached from the SSH session (<c>nohup setsid</c>: a dropped connection does not reach it), and
+    /// prints the job's process id once it runs.
+    /// </summary>
+    public string StartScript(RunSpec spec, IReadOnlyDictionary<string, string> environment, string? workingDir)
+    {
+        var env = new StringBuilder();
+        foreach (var (name, value) in environment)
+        {
+            env.Append(name).Append('=').Append(ShellQuote.Quote(value)).Append('\n');
+        }
+
+        var cd = workingDir is { Length: > 0 } dir
+            ? (dir.StartsWith('/') ? ShellQuote.Quote(dir) : $"\"$d/code/\"{ShellQuote.Quote(dir)}")
+            : "\"$d/code\"";
+        var script = new StringBuilder();
+        script.Append("set -e\n");
+        script.Append(CultureInfo.InvariantCulture, $"d={Path}\n");
+        script.Append("cd \"$d\"\n");
+        script.Append("rm -f exit exit.tmp pid pid.tmp supervisor.pid stdout stderr\n");
+        script.Append("umask 077\n");
+
+        // The values are single-quoted shell words; the file is read once by the supervisor and removed.
+        script.Append(CultureInfo.InvariantCulture, $"printf '%s' {ShellQuote.Quote(env.ToString())} > env\n");
+        script.Append(CultureInfo.InvariantCulture, $"printf '%s' {ShellQuote.Quote(spec.Script)} > job.script\n");
+        script.Append(CultureInfo.InvariantCulture, $"mkdir -p {cd}\n");
+        script.Append(CultureInfo.InvariantCulture, $"printf '%s\\n' {ShellQuote.Quote(SupervisorScript(spec.Shell, cd))} > supervise.sh\n");
+        script.Append(": > stdout; : > stderr\n");
+        script.Append("nohup setsid sh \"$d/supervise.sh\" </dev/null >/dev/null 2>&1 &\n");
+        script.Append("i=0; while [ ! -s pid ] && [ ! -f exit ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n");
+        script.Append("if [ -s pid ]; then echo \"dstack-pid $(cat pid)\"; else echo dstack-not-started; cat stderr >&2; exit 98; fi\n");
+        return script.ToString();
+    }
+
+    /// <summary>
+    /// The supervisor: it reads the environment, starts the job in a session of its own (its process id is its group,
+    /// which a stop signals), waits for it and records the exit code.
+    /// </summary>
+    private static string SupervisorScript(string shell, string cd) =>
+        "d=\"$(cd \"$(dirname \"$0\")\" && pwd)\"\n" +
+        "echo $$ > \"$d/supervisor.pid\"\n" +
+        "set -a; . \"$d/env\"; set +a; rm -f \"$d/env\"\n" +
+        $"cd {cd} || {{ echo \"dstack: the working directory does not exist on this host\" >> \"$d/stderr\"; echo 1 > \"$d/exit.tmp\"; mv \"$d/exit.tmp\" \"$d/exit\"; exit 0; }}\n" +
+        $"setsid {ShellQuote.Quote(shell)} -c \"$(cat \"$d/job.script\")\" </dev/null >>\"$d/stdout\" 2>>\"$d/stderr\" &\n" +
+        "job=$!\n" +
+        "echo $job > \"$d/pid.tmp\"; mv \"$d/pid.tmp\" \"$d/pid\"\n" +
+        "wait $job; code=$?\n" +
+        "echo $code > \"$d/exit.tmp\"; mv \"$d/exit.tmp\" \"$d/exit\"";
+
+    /// <summary>
+    /// Prints one of the job's outputs from byte <paramref name="offset"/> on as it grows, and ends (exit 0) once the
+    /// job's process has ended and everything it wrote has been printed.
+    /// </summary>
+    public string FollowCommand(string file, long offset, int pid) =>
+        $"d={Path}; exec tail -c +{(offset + 1).ToString(CultureInfo.InvariantCulture)} --pid={pid.ToString(CultureInfo.InvariantCulture)} -f \"$d/{file}\"";
+
+    /// <summary>
+    /// Waits for the job's end and prints <c>dstack-exit CODE</c>, or <c>dstack-lost</c> when the supervisor is gone
+    /// without an exit code (killed, or the host restarted).
+    /// </summary>
+    public string WaitCommand() =>
+        $"d={Path}; s=$(cat \"$d/supervisor.pid\" 2>/dev/null); " +
+        "while [ ! -f \"$d/exit\" ]; do if [ -z \"$s\" ] || ! kill -0 \"$s\" 2>/dev/null; then [ -f \"$d/exit\" ] || { echo dstack-lost; exit 0; }; fi; sleep 0.2; done; " +
+        "echo \"dstack-exit $(cat \"$d/exit\")\"";
+
+    /// <summary>Sends <paramref name="signal"/> to the job's process group; exit 0 when some process got it.</summary>
+    public static string SignalCommand(int pid, int signal) =>
+        string.Create(CultureInfo.InvariantCulture, $"kill -{signal} -- -{pid} 2>/dev/null");
+
+    /// <summary>Exit 0 while any process of the job's group is left.</summary>
+    public static string AliveCommand(int pid) =>
+        string.Create(CultureInfo.InvariantCulture, $"kill -0 -- -{pid} 2>/dev/null");
+
+    /// <summary>Removes the job's folder, and the run's when it is empty.</summary>
+    public string RemoveCommand() => $"rm -rf {Path}; rmdir {RunPath} 2>/dev/null; true";
+}
