@@ -137,7 +137,7 @@ public static class RunMonitor
                 if (job.JobNum < spec.Hosts.Count)
                 {
                     using var connection = new Backends.Ssh.SshConnection(store.Home, spec.Hosts[job.JobNum]);
-                    var folder = new Backends.Ssh.RemoteJobFolder(run.Name, job.JobNum);
+                    var folder = Backends.Ssh.RemoteJobFolder.For(store.Home, run, job.JobNum);
                     connection.Run($"{Backends.Ssh.RemoteJobFolder.SignalCommand(pid, signal)}; {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
                 }
             }

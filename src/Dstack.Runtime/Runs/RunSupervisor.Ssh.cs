@@ -62,7 +62,7 @@ public sealed partial class RunSupervisor
             var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                await CodeUpload.SendAsync(connection, new RemoteJobFolder(_run.Name, rank), snapshot, sent =>
+                await CodeUpload.SendAsync(connection, RemoteJobFolder.For(Home, _run, rank), snapshot, sent =>
                 {
                     if (sent < total)
                     {
@@ -90,7 +90,7 @@ public sealed partial class RunSupervisor
             ? $"dstack: starting job {rank} of {_spec.Nodes} on {host.Name} (rank {rank}, master {environment["DSTACK_MASTER_NODE_IP"]})"
             : $"dstack: starting the job on {host.Name}");
         _reconnect ??= SshReconnect.FromEnvironment(_runnerEnvironment);
-        return RemoteJob.Start(ConnectionTo(host), new RemoteJobFolder(_run.Name, rank), _spec, environment, _reconnect);
+        return RemoteJob.Start(ConnectionTo(host), RemoteJobFolder.For(Home, _run, rank), _spec, environment, _reconnect);
     }
 
     /// <summary>The spec as job <paramref name="rank"/> sees it: the hosts' addresses and its own host's GPUs.</summary>

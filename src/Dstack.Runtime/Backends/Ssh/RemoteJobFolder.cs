@@ -5,18 +5,26 @@ using Dstack.Runtime.Runs;
 namespace Dstack.Runtime.Backends.Ssh;
 
 /// <summary>
-/// A job's folder on an SSH host, <c>~/.dstack-runs/RUN/job-RANK</c>, and the POSIX sh lines that act on it. The
+/// A job's folder on an SSH host, <c>~/.dstack-runs/RUN-KEY/job-RANK</c>, and the POSIX sh lines that act on it.
+/// KEY tells apart runs of the same name from different machines or state folders that share a host. The
 /// folder holds the code (<c>code/</c>), the job's output (<c>stdout</c>, <c>stderr</c>), the job's process id
 /// (<c>pid</c>, also its process group), the supervisor's (<c>supervisor.pid</c>) and, once the job has ended, its
 /// exit code (<c>exit</c>). Files appear whole: each is written beside and renamed into place.
 /// </summary>
-public sealed record RemoteJobFolder(string RunName, int Rank)
+public sealed record RemoteJobFolder(string RunFolder, int Rank)
 {
+    /// <summary>The folder of job <paramref name="rank"/> of <paramref name="run"/>, submitted from <paramref name="home"/>.</summary>
+    public static RemoteJobFolder For(State.DstackHome home, State.RunRecord run, int rank)
+    {
+        var key = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{System.Environment.MachineName}\n{home.Root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}"));
+        return new RemoteJobFolder($"{run.Name}-{Convert.ToHexStringLower(key)[..8]}", rank);
+    }
+
     /// <summary>The folder as a shell word that expands on the host (the login user's home).</summary>
-    public string Path => $"\"$HOME/.dstack-runs/{RunName}/job-{Rank.ToString(CultureInfo.InvariantCulture)}\"";
+    public string Path => $"\"$HOME/.dstack-runs/{RunFolder}/job-{Rank.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>The run's folder on the host, removed when its last job's folder is.</summary>
-    public string RunPath => $"\"$HOME/.dstack-runs/{RunName}\"";
+    public string RunPath => $"\"$HOME/.dstack-runs/{RunFolder}\"";
 
     /// <summary>
     /// Receives a tar stream on standard input into <c>code.partial</c> and renames it to <c>code</c> only when

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Dstack.Runtime.Tests.Ssh;
+
+namespace Dstack.Cli.Tests.Runs;
+
+/// <summary>
+/// <c>dstack run</c> on SSH hosts through the real program and a real sshd on 127.0.0.1 (two pool names for the same
+/// server make two hosts): output, exit code, env, nodes, stop, busy and unreachable hosts, and that nothing is left on
+/// the host.
+/// </summary>
+[Collection(RunCollection.Name)]
+public sealed class SshRunEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    private readonly DstackSandbox _sandbox = new();
+    private readonly LoopbackSshd _sshd = new();
+
+    public SshRunEndToEndTests()
+    {
+        WritePool(("lo", "127.0.0.1", _sshd.Port), ("lo2", "localhost", _sshd.Port));
+    }
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        _sshd.Dispose();
+    }
+
+    [Fact]
+    public async Task Run_OnAnSshHost_StreamsOutput_ReturnsTheExitCode_PassesEnv_AndCleansTheHost()
+    {
+        _sandbox.Write("data/input.txt", "from the code folder\n");
+        _sandbox.Write(".dstack.yml", "type: task\nname: remote\nenv:\n  - GREETING=hi there\n  - TOKEN\ncommands:\n  - echo \"$GREETING rank=$DSTACK_NODE_RANK run=$DSTACK_RUN_NAME\"\n  - cat data/input.txt\n  - echo \"token=$TOKEN\"\n  - echo to-stderr >&2\n  - exit 4\n");
+        _sandbox.Environment["TOKEN"] = "s3cr3t-value";
+
+        var result = await _sandbox.RunAsync("run", "-b", "ssh", "-y");
+
+        Assert.True(result.Code == 4, result.ToString());
+        Assert.Contains("hi there rank=0 run=remote\n", result.Output, StringComparison.Ordinal);
+        Assert.Contains("from the code folder\n", result.Output, StringComparison.Ordinal);
+        Assert.Contains("to-stderr\n", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-value", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Contains("uploaded to lo", result.Error, StringComparison.Ordinal);
+        var run = await _sandbox.RunRecordAsync("remote");
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Equal(4, run.GetProperty("exit_code").GetInt32());
+        Assert.Equal("ssh (lo)", run.GetProperty("backend").GetString());
+        Assert.Empty(RemoteFoldersOf("remote"));
+    }
+
+    [Fact]
+    public async Task Run_TwoNodes_OneJobPerHost_WithRanksAndTheMasterAddress()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nname: pair\nnodes: 2\ncommands:\n  - echo \"rank=$DSTACK_NODE_RANK nodes=$DSTACK_NODES_NUM master=$DSTACK_MASTER_NODE_IP ips=$(echo $DSTACK_NODES_IPS)\"\n");
+
+        var result = await _sandbox.RunAsync("run", "-b", "ssh", "-y");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("[0] rank=0 nodes=2 master=127.0.0.1 ips=127.0.0.1 127.0.0.1\n", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\[1\] rank=1 nodes=2 master=127\.0\.0\.1 ips=127\.0\.0\.1 (127\.0\.0\.1|::1)\n", result.Output);
+        Assert.Equal("ssh (lo, lo2)", (await _sandbox.RunRecordAsync("pair")).GetProperty("backend").GetString());
+    }
+
+    [Fact]
+    public async Task Stop_ADetachedRunOnAHost_EndsItsProcessesThereAndRemovesItsFolder()
+    {
+        var marker = "sshstop-" + Guid.NewGuid().ToString("N")[..8];
+        _sandbox.Write(".dstack.yml", $"type: task\nname: longrun\ncommands:\n  - echo started-{marker}\n  - sleep 300\n  - echo never-{marker}\n");
+
+        var submit = await _sandbox.RunAsync("run", "-b", "ssh", "-y", "-d");
+        Assert.True(submit.Code == 0, submit.ToString());
+        await _sandbox.WaitForLogsAsync("longrun", "started-" + marker, Limit);
+        Assert.NotEmpty(ProcessesWith(marker));
+
+        var stop = await _sandbox.RunAsync("stop", "longrun");
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.Equal("terminated", (await _sandbox.RunRecordAsync("longrun")).GetProperty("status").GetString());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (ProcessesWith(marker).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(ProcessesWith(marker));
+        Assert.Empty(RemoteFoldersOf("longrun"));
+    }
+
+    [Fact]
+    public async Task Plan_ABusyHostIsNotOfferedTwice_AndTheReasonIsGiven()
+    {
+        WritePool(("lo", "127.0.0.1", _sshd.Port));
+        _sandbox.Write("a.dstack.yml", "type: task\nname: first\ncommands:\n  - sleep 300\n");
+        _sandbox.Write("b.dstack.yml", "type: task\nname: second\ncommands:\n  - echo never\n");
+        var first = await _sandbox.RunAsync("run", "-f", "a.dstack.yml", "-b", "ssh", "-y", "-d");
+        Assert.True(first.Code == 0, first.ToString());
+
+        var second = await _sandbox.RunAsync("run", "-f", "b.dstack.yml", "-b", "ssh", "-y");
+
+        Assert.True(second.Code == 1, second.ToString());
+        Assert.Contains("DSTK3010", second.Error, StringComparison.Ordinal);
+        Assert.Contains("lo: busy with the run first", second.Error, StringComparison.Ordinal);
+        await _sandbox.RunAsync("stop", "-x", "first");
+    }
+
+    [Fact]
+    public async Task Plan_AnUnreachableHost_IsNotOffered_AndThePlanSaysWhy()
+    {
+        WritePool(("gone", "127.0.0.1", LoopbackSshd.FreePort()));
+        _sandbox.Write(".dstack.yml", "type: task\ncommands:\n  - echo never\n");
+
+        var result = await _sandbox.RunAsync("run", "-b", "ssh", "-y");
+
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.Contains("no SSH host can run it: gone: DSTK3020", result.Error, StringComparison.Ordinal);
+        Assert.Contains("connection refused", result.Error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Run_WithoutBackends_PrefersThisMachine_AndBackendsSshPlansOnTheHost()
+    {
+        _sandbox.Write("here.dstack.yml", "type: task\ncommands:\n  - echo here\n");
+
+        var local = await _sandbox.RunAsync("run", "-f", "here.dstack.yml", "-y");
+        var excluded = await _sandbox.RunAsync("run", "-f", "here.dstack.yml", "-b", "ssh", "--dry-run");
+
+        Assert.True(local.Code == 0, local.ToString());
+        Assert.Equal("local", (await _sandbox.RunsAsync())[0].GetProperty("backend").GetString());
+        Assert.True(excluded.Code == 0, excluded.ToString());
+        Assert.Contains("ssh (lo)", excluded.Output, StringComparison.Ordinal);
+    }
+
+    private void WritePool(params (string Name, string Host, int Port)[] hosts)
+    {
+        var lines = new List<string> { "ssh_hosts:" };
+        foreach (var (name, host, port) in hosts)
+        {
+            lines.AddRange([$"  - name: {name}", $"    user: {LoopbackSshd.User}", $"    host: {host}", $"    port: {port}", $"    identity_file: {_sshd.ClientKey}"]);
+        }
+
+        File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"), lines);
+    }
+
+    /// <summary>The run's folders under the login user's ~/.dstack-runs (the "host" is this machine).</summary>
+    private static IReadOnlyList<string> RemoteFoldersOf(string runName)
+    {
+        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack-runs");
+        return Directory.Exists(root) ? [.. Directory.EnumerateDirectories(root, runName + "-*")] : [];
+    }
+
+    private static IReadOnlyList<int> ProcessesWith(string marker)
+    {
+        var found = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(folder, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Contains(marker, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return found;
+    }
+}
