@@ -175,3 +175,43 @@ public sealed class SshRunEndToEndTests : IDisposable
         return found;
     }
 }
+
+/// <summary>A host whose disk fills up during the upload: a clear error, and nothing half-written kept as the code.</summary>
+[Collection(RunCollection.Name)]
+public sealed class SshFullDiskEndToEndTests : IDisposable
+{
+    private readonly DstackSandbox _sandbox = new();
+    private readonly LoopbackSshd _sshd = new(runsDiskKilobytes: 512);
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        _sshd.Dispose();
+    }
+
+    [Fact]
+    public async Task Run_WhenTheHostsDiskFillsDuringTheUpload_FailsSayingSo_AndKeepsNothingThere()
+    {
+        File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"), ["ssh_hosts:", "  - name: small", $"    user: {LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {_sshd.Port}", $"    identity_file: {_sshd.ClientKey}"]);
+        var big = new byte[2 * 1024 * 1024];
+        Random.Shared.NextBytes(big);
+        Directory.CreateDirectory(Path.Combine(_sandbox.Project, "data"));
+        File.WriteAllBytes(Path.Combine(_sandbox.Project, "data", "weights.bin"), big);
+        _sandbox.Write(".dstack.yml", "type: task\nname: full\ncommands:\n  - echo should-not-run\n");
+
+        var result = await _sandbox.RunAsync("run", "-b", "ssh", "-y");
+
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.True(result.Error.Contains("DSTK3027: the disk of small (", StringComparison.Ordinal), result.ToString());
+        Assert.Contains("is full", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("should-not-run", result.Output, StringComparison.Ordinal);
+        Assert.Equal("failed", (await _sandbox.RunRecordAsync("full")).GetProperty("status").GetString());
+
+        // What the host's sshd sees under ~/.dstack-runs (its own tmpfs): no code, no partial code.
+        var listing = Process.Start(new ProcessStartInfo("ssh", ["-i", _sshd.ClientKey, "-p", _sshd.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", $"{LoopbackSshd.User}@127.0.0.1", "find ~/.dstack-runs -mindepth 1"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var found = await listing.StandardOutput.ReadToEndAsync();
+        await listing.WaitForExitAsync();
+        Assert.Equal(0, listing.ExitCode);
+        Assert.DoesNotContain("code", found, StringComparison.Ordinal);
+    }
+}

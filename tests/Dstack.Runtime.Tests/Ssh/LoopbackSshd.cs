@@ -13,10 +13,16 @@ public sealed class LoopbackSshd : IDisposable
 {
     public const string Sshd = "/usr/sbin/sshd";
 
+    private readonly int? _runsDiskKilobytes;
     private Process? _server;
 
-    public LoopbackSshd()
+    /// <param name="runsDiskKilobytes">
+    /// When set, the server runs in a mount namespace of its own where the login user's <c>~/.dstack-runs</c> is a
+    /// tmpfs of that size: a host whose disk fills up, without touching this machine's disk.
+    /// </param>
+    public LoopbackSshd(int? runsDiskKilobytes = null)
     {
+        _runsDiskKilobytes = runsDiskKilobytes;
         if (!File.Exists(Sshd))
         {
             throw new InvalidOperationException(
@@ -113,7 +119,12 @@ public sealed class LoopbackSshd : IDisposable
             "PermitRootLogin prohibit-password",
             "LogLevel ERROR",
         ]);
-        var start = new ProcessStartInfo(Sshd, ["-D", "-e", "-f", config]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = _runsDiskKilobytes is { } size
+            ? new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "sh", "-c", $"mkdir -p \"$HOME/.dstack-runs\" && mount -t tmpfs -o size={size}k dstack-test \"$HOME/.dstack-runs\" && exec {Sshd} -D -e -f {config}"])
+            : new ProcessStartInfo(Sshd, ["-D", "-e", "-f", config]);
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
+        start.UseShellExecute = false;
         _server = Process.Start(start) ?? throw new InvalidOperationException($"{Sshd} did not start");
         _server.BeginErrorReadLine();
         _server.BeginOutputReadLine();

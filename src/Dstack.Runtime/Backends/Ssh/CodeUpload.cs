@@ -81,16 +81,23 @@ public static class CodeUpload
             return;
         }
 
-        throw new CodeUploadException(Explain(connection, process.ExitCode, said, broken));
+        throw new CodeUploadException(Explain(connection, process.ExitCode, said, broken, snapshot.TotalBytes));
     }
 
-    private static string Explain(SshConnection connection, int exitCode, string said, IOException? broken)
+    private static string Explain(SshConnection connection, int exitCode, string said, IOException? broken, long codeBytes)
     {
         var host = connection.Host;
         var lines = said.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (lines.Any(l => l.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) || l.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase)))
+        var freeLine = lines.FirstOrDefault(l => l.StartsWith("dstack-free-kb ", StringComparison.Ordinal));
+        long? freeKb = freeLine is not null && long.TryParse(freeLine["dstack-free-kb ".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kb) ? kb : null;
+        lines = [.. lines.Where(l => l != freeLine)];
+
+        // tar says "No space left on device", or only "Wrote only N of M bytes" when the last block did not fit.
+        if (lines.Any(l => l.Contains("No space left on device", StringComparison.OrdinalIgnoreCase) || l.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase))
+            || (lines.Any(l => l.Contains("Wrote only", StringComparison.Ordinal)) && freeKb is < 1024))
         {
-            return $"the disk of {host.Name} ({host.Address}) is full: the code could not be written to ~/.dstack-runs there (nothing was kept); free space on it (df -h ~ there shows it), or leave large files out of the code with .gitignore or .dstackignore";
+            var free = freeKb is { } k ? $" ({k} KB free after removing the partial upload)" : string.Empty;
+            return $"the disk of {host.Name} ({host.Address}) is full: the code ({FormatSize(codeBytes)}) could not be written to ~/.dstack-runs there{free}, and nothing was kept; free space on it (df -h ~ there shows it), or leave large files out of the code with .gitignore or .dstackignore";
         }
 
         if (exitCode == SshFailure.SshError)
@@ -101,6 +108,8 @@ public static class CodeUpload
         var first = lines.FirstOrDefault() ?? broken?.Message ?? $"exit code {exitCode}";
         return $"the code could not be unpacked on {host.Name} ({host.Address}): {first}; nothing was kept there";
     }
+
+    private static string FormatSize(long bytes) => bytes < 1024 * 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes / 1024.0 / 1024.0:0.#} MB";
 }
 
 /// <summary>The code could not be uploaded to a host; the message says why and what to do.</summary>

@@ -32,7 +32,7 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
     /// tar's own words on stderr.
     /// </summary>
     public string ReceiveCodeCommand() =>
-        $"d={Path}; rm -rf \"$d\" && mkdir -p \"$d/code.partial\" && tar -x -f - -C \"$d/code.partial\" && mv \"$d/code.partial\" \"$d/code\" || {{ rm -rf \"$d/code.partial\"; exit 97; }}";
+        $"d={Path}; rm -rf \"$d\" && mkdir -p \"$d/code.partial\" && tar -x -f - -C \"$d/code.partial\" && mv \"$d/code.partial\" \"$d/code\" || {{ rm -rf \"$d/code.partial\"; df -Pk \"$d\" 2>/dev/null | awk 'NR==2 {{print \"dstack-free-kb \" $4}}' >&2; exit 97; }}";
 
     /// <summary>
     /// The script (sent on stdin to <c>sh -s</c>) that writes the job's environment and command, starts the
