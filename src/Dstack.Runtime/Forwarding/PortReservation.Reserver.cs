@@ -7,8 +7,12 @@ namespace Dstack.Runtime.Forwarding;
 
 public sealed partial class PortReservation
 {
-    /// <summary>Resolves the mappings one by one, remembering which local ports are taken and what it has bound.</summary>
-    private sealed class Reserver(IReadOnlyList<PortMapping> mappings, string host, IPAddress address, bool jobListening)
+    /// <summary>
+    /// Resolves the mappings one by one, remembering which local ports are taken and what it has bound. With
+    /// <c>remote</c> the job runs on another machine: every mapping is forwarded, <c>*:C</c> may take C itself, and
+    /// no port the job listens on is checked here.
+    /// </summary>
+    private sealed class Reserver(IReadOnlyList<PortMapping> mappings, string host, IPAddress address, bool jobListening, bool remote = false)
     {
         private const int HighestPort = 65_535;
         private const int SuggestionRange = 100;
@@ -20,8 +24,10 @@ public sealed partial class PortReservation
 
         public ResolvedPort Resolve(PortMapping mapping) => mapping.LocalPort switch
         {
+            null when remote => ForwardedAny(mapping, mapping.ContainerPort),
+            { } local when remote => Forwarded(mapping, local),
             null when !_localPorts.ContainsKey(mapping.ContainerPort) => ServedByJob(mapping, mapping.ContainerPort),
-            null => ForwardedAny(mapping),
+            null => ForwardedAny(mapping, mapping.ContainerPort + 1),
             { } local when local == mapping.ContainerPort => ServedByJob(mapping, local),
             { } local => Forwarded(mapping, local),
         };
@@ -41,7 +47,7 @@ public sealed partial class PortReservation
 
         private ResolvedPort Forwarded(PortMapping mapping, int local)
         {
-            if (mappings.FirstOrDefault(m => m.ContainerPort == local) is { } jobPort)
+            if (!remote && mappings.FirstOrDefault(m => m.ContainerPort == local) is { } jobPort)
             {
                 throw new PortUnavailableException(local, mapping, DiagnosticCodes.PortConflict,
                     $"local port {local} of mapping \"{mapping}\" is also a port the job listens on (mapping \"{jobPort}\"); " +
@@ -61,11 +67,11 @@ public sealed partial class PortReservation
             return Keep(mapping, local, listener);
         }
 
-        private ResolvedPort ForwardedAny(PortMapping mapping)
+        private ResolvedPort ForwardedAny(PortMapping mapping, int from)
         {
             var container = mapping.ContainerPort;
             CheckJobPort(mapping, container, IPAddress.Loopback, "127.0.0.1");
-            for (var port = container + 1; port <= HighestPort; port++)
+            for (var port = from; port <= HighestPort; port++)
             {
                 if (IsNamed(port))
                 {
@@ -84,7 +90,7 @@ public sealed partial class PortReservation
             }
 
             throw new PortUnavailableException(container, mapping, DiagnosticCodes.PortBusy,
-                $"no local port from {container + 1} to {HighestPort} is free on {host} (mapping \"{mapping}\"); " +
+                $"no local port from {from} to {HighestPort} is free on {host} (mapping \"{mapping}\"); " +
                 "stop some of what listens there, or map the port explicitly with -p LOCAL:" + container);
         }
 
@@ -96,12 +102,16 @@ public sealed partial class PortReservation
             return resolved;
         }
 
-        /// <summary>A port another mapping uses, as a local port or as a port the job listens on.</summary>
-        private bool IsNamed(int port) => _localPorts.ContainsKey(port) || mappings.Any(m => m.ContainerPort == port);
+        /// <summary>
+        /// A port another mapping uses, as a local port or as a port the job listens on (on this machine only; a remote
+        /// job's ports are elsewhere, but an explicit local port later in the list must stay free for its mapping).
+        /// </summary>
+        private bool IsNamed(int port) =>
+            _localPorts.ContainsKey(port) || mappings.Any(m => remote ? m.LocalPort == port : m.ContainerPort == port);
 
         private void CheckJobPort(PortMapping mapping, int port, IPAddress on, string onText)
         {
-            if (jobListening)
+            if (jobListening || remote)
             {
                 return;
             }

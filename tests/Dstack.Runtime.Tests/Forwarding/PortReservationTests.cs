@@ -203,6 +203,126 @@ public sealed class PortReservationTests
     }
 
     [Fact]
+    public void ReserveForRemote_SamePortMapping_GetsAListener()
+    {
+        var port = SocketIo.FreePorts(1);
+
+        using var reservation = PortReservation.ReserveForRemote([new PortMapping(port, port)], Loopback);
+
+        Assert.True(reservation.IsRemote);
+        Assert.Equal([new ResolvedPort(port, port, Forwarded: true)], reservation.Ports);
+        Assert.False(PortReservation.IsFree(Loopback, port), "nothing listens here for a remote job, so the tunnel's port is held");
+    }
+
+    [Fact]
+    public void ReserveForRemote_StarPort_TakesTheContainerPortItselfWhenFree()
+    {
+        var port = SocketIo.FreePorts(1);
+
+        using var reservation = PortReservation.ReserveForRemote([new PortMapping(null, port)], Loopback);
+
+        Assert.Equal([new ResolvedPort(port, port, Forwarded: true)], reservation.Ports);
+        Assert.False(PortReservation.IsFree(Loopback, port));
+    }
+
+    [Fact]
+    public void ReserveForRemote_StarPortBusyHere_ChoosesTheNextFreePort()
+    {
+        var port = SocketIo.FreePorts(2);
+        using var busy = SocketIo.Occupy(port);
+
+        using var reservation = PortReservation.ReserveForRemote([new PortMapping(null, port)], Loopback);
+
+        Assert.Equal([new ResolvedPort(port + 1, port, Forwarded: true)], reservation.Ports);
+    }
+
+    [Fact]
+    public void ReserveForRemote_StarPort80_ChoosesAFreePortFrom80Up()
+    {
+        using var reservation = PortReservation.ReserveForRemote([new PortMapping(null, 80)], Loopback);
+
+        var resolved = Assert.Single(reservation.Ports);
+        Assert.InRange(resolved.LocalPort, 80, 65_535);
+        Assert.Equal(80, resolved.ContainerPort);
+        Assert.True(resolved.Forwarded);
+        Assert.False(PortReservation.IsFree(Loopback, resolved.LocalPort));
+    }
+
+    [Fact]
+    public void ReserveForRemote_StarPort_SkipsALocalPortALaterMappingNames()
+    {
+        var port = SocketIo.FreePorts(3);
+
+        using var reservation = PortReservation.ReserveForRemote([new PortMapping(null, port), new PortMapping(port, port + 2)], Loopback);
+
+        Assert.Equal([new ResolvedPort(port + 1, port, true), new ResolvedPort(port, port + 2, true)], reservation.Ports);
+    }
+
+    [Fact]
+    public void ReserveForRemote_ContainerPortBusyHere_IsNotChecked()
+    {
+        // The job listens on the host, not here: 8080:P with P busy on this machine is fine.
+        var port = SocketIo.FreePorts(2);
+        using var busy = SocketIo.Occupy(port);
+
+        using var reservation = PortReservation.ReserveForRemote([new PortMapping(port + 1, port), new PortMapping(port + 2, port + 1)], Loopback);
+
+        Assert.Equal([new ResolvedPort(port + 1, port, true), new ResolvedPort(port + 2, port + 1, true)], reservation.Ports);
+    }
+
+    [Fact]
+    public void ReserveForRemote_BusyLocalPort_ThrowsTheSameMessageAndReleasesOthers()
+    {
+        var port = SocketIo.FreePorts(3);
+        using var busy = SocketIo.Occupy(port + 1);
+
+        var error = Assert.Throws<PortUnavailableException>(() =>
+            PortReservation.ReserveForRemote([new PortMapping(port, port), new PortMapping(port + 1, port + 1)], Loopback));
+
+        Assert.Equal(port + 1, error.Port);
+        Assert.Equal(DiagnosticCodes.PortBusy, error.Code);
+        Assert.StartsWith($"local port {port + 1} is already in use on 127.0.0.1 (mapping \"{port + 1}\")", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"\"*:{port + 1}\"", error.Message, StringComparison.Ordinal);
+        Assert.True(PortReservation.IsFree(Loopback, port), "the listener of the first mapping is released");
+    }
+
+    [Fact]
+    public void ReserveForRemote_SameLocalPortTwice_ThrowsConflict()
+    {
+        var port = SocketIo.FreePorts(1);
+
+        var error = Assert.Throws<PortUnavailableException>(() =>
+            PortReservation.ReserveForRemote([new PortMapping(port, port), new PortMapping(port, 9000)], Loopback));
+
+        Assert.Equal(DiagnosticCodes.PortConflict, error.Code);
+        Assert.Contains($"local port {port} is mapped twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Release_ClosesTheListenersAndReturnsThePorts()
+    {
+        var port = SocketIo.FreePorts(2);
+        var reservation = PortReservation.ReserveForRemote([new PortMapping(port, 80), new PortMapping(port + 1, port + 1)], Loopback);
+
+        var released = reservation.Release();
+
+        Assert.Equal([new ResolvedPort(port, 80, true), new ResolvedPort(port + 1, port + 1, true)], released);
+        Assert.True(PortReservation.IsFree(Loopback, port));
+        Assert.True(PortReservation.IsFree(Loopback, port + 1));
+        Assert.Throws<ObjectDisposedException>(() => reservation.Release());
+    }
+
+    [Fact]
+    public void StartForwarding_RemoteReservation_IsRefused()
+    {
+        using var reservation = PortReservation.ReserveForRemote([new PortMapping(SocketIo.FreePorts(1), 80)], Loopback);
+
+        var error = Assert.Throws<InvalidOperationException>(() => reservation.StartForwarding());
+
+        Assert.Contains("Release()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IsFree_PortWithListener_ReturnsFalseUntilClosed()
     {
         var port = SocketIo.FreePorts(1);

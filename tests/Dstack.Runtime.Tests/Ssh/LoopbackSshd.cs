@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Dstack.Runtime.Backends.Ssh;
 
 namespace Dstack.Runtime.Tests.Ssh;
 
@@ -53,6 +54,45 @@ public sealed class LoopbackSshd : IDisposable
     public string DstackHome => Path.Combine(Folder, "home");
 
     public static string User => Environment.UserName;
+
+    /// <summary>The pool host that logs in to this server with <see cref="ClientKey"/>.</summary>
+    public SshHost Host(string name = "lo") => new(name, User, "127.0.0.1", Port, ClientKey);
+
+    /// <summary>Starts the server again on the same port with the same host key, as a host that comes back after a reboot.</summary>
+    public void Restart()
+    {
+        Stop();
+        Start(HostKey);
+    }
+
+    /// <summary>The ids of running processes whose command line has <paramref name="argument"/> (from /proc; ssh clients left behind).</summary>
+    public static IReadOnlyList<int> ProcessesWith(string argument)
+    {
+        var found = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var id))
+            {
+                continue;
+            }
+
+            try
+            {
+                var arguments = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
+                var state = File.ReadAllLines(Path.Combine(folder, "status")).FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal)) ?? string.Empty;
+                if (arguments.Contains(argument) && !state.Contains("zombie", StringComparison.Ordinal))
+                {
+                    found.Add(id);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while it was read.
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>Stops the server (and every session it serves) and starts it again on the same port with a new host key.</summary>
     public void RestartWithNewHostKey()

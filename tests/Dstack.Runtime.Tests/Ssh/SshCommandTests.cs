@@ -1,4 +1,5 @@
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Ssh;
@@ -14,7 +15,7 @@ public sealed class SshCommandTests
 
         Assert.Equal(
             ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=/h/ssh/known_hosts", "-o", "HashKnownHosts=no",
-             "-o", "ControlMaster=auto", "-o", "ControlPath=/h/ssh/cm-%C", "-o", "ControlPersist=60s", "--", "u@h", "sh -s"],
+             "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3", "-o", "ControlMaster=auto", "-o", "ControlPath=/h/ssh/cm-%C", "-o", "ControlPersist=60s", "--", "u@h", "sh -s"],
             arguments);
     }
 
@@ -35,6 +36,54 @@ public sealed class SshCommandTests
 
         Assert.DoesNotContain("ControlMaster=auto", arguments);
         Assert.Contains("BatchMode=yes", arguments);
+    }
+
+    [Fact]
+    public void Options_WithoutSharing_LeaveOutOnlyTheControlOptions()
+    {
+        var command = new SshCommand(Home, new SshHost("a", "u", "h", 2222));
+
+        var options = command.Options(shareConnection: false);
+
+        Assert.Equal(
+            ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=accept-new", "-o", "UserKnownHostsFile=/h/ssh/known_hosts", "-o", "HashKnownHosts=no",
+             "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3", "-p", "2222"],
+            options);
+    }
+
+    [Fact]
+    public void TunnelArguments_OwnMasterSocketAndOneForwardPerPort()
+    {
+        var arguments = SshTunnel.Arguments(Home, new SshHost("a", "u", "h", 2222), "/h/ssh/t-1.sock", "127.0.0.1",
+            [new ResolvedPort(8080, 80, true), new ResolvedPort(9000, 9000, true)]);
+
+        Assert.DoesNotContain(arguments, a => a.StartsWith("ControlPath=", StringComparison.Ordinal));
+        Assert.EndsWith(
+            "-o ServerAliveInterval=5 -o ServerAliveCountMax=3 -p 2222 -M -S /h/ssh/t-1.sock -o ControlPersist=no -o ExitOnForwardFailure=yes -N " +
+            "-L 127.0.0.1:8080:127.0.0.1:80 -L 127.0.0.1:9000:127.0.0.1:9000 -- u@h",
+            string.Join(' ', arguments),
+            StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("::1", "[::1]:8080:127.0.0.1:80")]
+    [InlineData("[::]", "[::]:8080:127.0.0.1:80")]
+    [InlineData("localhost", "localhost:8080:127.0.0.1:80")]
+    public void TunnelArguments_IPv6ListenHost_IsBracketed(string listenHost, string forward)
+    {
+        var arguments = SshTunnel.Arguments(Home, new SshHost("a", "u", "h"), "/s", listenHost, [new ResolvedPort(8080, 80, true)]);
+
+        Assert.Contains(forward, arguments);
+    }
+
+    [Fact]
+    public void TunnelSocketPath_IsShortStableAndPerRun()
+    {
+        var path = SshTunnel.SocketPath(Home, "my-run");
+
+        Assert.Matches("^/h/ssh/t-[0-9a-f]{12}\\.sock$", path);
+        Assert.Equal(path, SshTunnel.SocketPath(Home, "my-run"));
+        Assert.NotEqual(path, SshTunnel.SocketPath(Home, "my-run-2"));
     }
 
     [Theory]

@@ -18,6 +18,15 @@ public sealed record SshCommand(DstackHome Home, SshHost Host)
     public const int ConnectTimeoutSeconds = 10;
 
     /// <summary>
+    /// Seconds between keep-alive messages (ServerAliveInterval); after <see cref="ServerAliveCountMax"/> unanswered
+    /// ones ssh gives up, so a dead link is noticed in about 15 seconds instead of at the next TCP timeout.
+    /// </summary>
+    public const int ServerAliveIntervalSeconds = 5;
+
+    /// <summary>Unanswered keep-alive messages before ssh closes the connection (ServerAliveCountMax).</summary>
+    public const int ServerAliveCountMax = 3;
+
+    /// <summary>
     /// The longest socket path Linux accepts is 107 characters; <c>%C</c> expands to 40. A deeper
     /// <c>$DSTACK_HOME</c> goes without connection sharing rather than failing.
     /// </summary>
@@ -32,28 +41,37 @@ public sealed record SshCommand(DstackHome Home, SshHost Host)
     /// <summary>The arguments to run <paramref name="remoteCommand"/> on the host (none: the remote shell reads stdin).</summary>
     public IReadOnlyList<string> Arguments(string remoteCommand)
     {
-        List<string> arguments = [.. Options(), "--", Host.Destination, remoteCommand];
+        List<string> arguments = [.. Options(shareConnection: true), "--", Host.Destination, remoteCommand];
         return arguments;
     }
 
     /// <summary>The arguments that close the shared connection (<c>ssh -O exit</c>), as when the host leaves the pool.</summary>
     public IReadOnlyList<string> ExitMasterArguments()
     {
-        List<string> arguments = [.. Options(), "-O", "exit", "--", Host.Destination];
+        List<string> arguments = [.. Options(shareConnection: true), "-O", "exit", "--", Host.Destination];
         return arguments;
     }
 
     /// <summary>Creates <c>$DSTACK_HOME/ssh</c> (private to the user: ssh refuses a control socket others can reach).</summary>
-    public void EnsureFolder()
+    public void EnsureFolder() => EnsureFolder(Home);
+
+    /// <summary>Creates <c>$DSTACK_HOME/ssh</c> of <paramref name="home"/>, private to the user.</summary>
+    public static void EnsureFolder(DstackHome home)
     {
-        Directory.CreateDirectory(Home.SshFolder);
+        ArgumentNullException.ThrowIfNull(home);
+        Directory.CreateDirectory(home.SshFolder);
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(Home.SshFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(home.SshFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
-    private List<string> Options()
+    /// <summary>
+    /// The options before the destination: batch mode, timeouts, keep-alives, dstack's known_hosts, then the host's
+    /// port, key and jump host. With <paramref name="shareConnection"/> (and a short enough <see cref="ControlPath"/>)
+    /// the shared connection options come too; without, a caller sets its own (an SSH tunnel's <c>-M -S SOCKET</c>).
+    /// </summary>
+    public IReadOnlyList<string> Options(bool shareConnection)
     {
         var options = new List<string>
         {
@@ -64,8 +82,10 @@ public sealed record SshCommand(DstackHome Home, SshHost Host)
 
             // The hosts are named in config.yml anyway; plain names let a user read and edit the file (ssh-keygen -R).
             "-o", "HashKnownHosts=no",
+            "-o", $"ServerAliveInterval={ServerAliveIntervalSeconds.ToString(CultureInfo.InvariantCulture)}",
+            "-o", $"ServerAliveCountMax={ServerAliveCountMax.ToString(CultureInfo.InvariantCulture)}",
         };
-        if (SharesConnections)
+        if (shareConnection && SharesConnections)
         {
             options.AddRange(["-o", "ControlMaster=auto", "-o", $"ControlPath={ControlPath}", "-o", "ControlPersist=60s"]);
         }
