@@ -53,7 +53,7 @@ public static class AttachCommand
             PortReservation reservation;
             try
             {
-                reservation = PortReservation.Reserve(ports, address, jobListening: true);
+                reservation = spec.OnSshHosts ? PortReservation.ReserveForRemote(ports, address) : PortReservation.Reserve(ports, address, jobListening: true);
             }
             catch (PortUnavailableException e)
             {

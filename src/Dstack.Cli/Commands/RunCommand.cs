@@ -127,7 +127,12 @@ public static class RunCommand
         PortReservation? ports = null;
         try
         {
-            if (detach)
+            if (plan.Spec!.OnSshHosts)
+            {
+                // The job listens on its host: only the local ports are taken here, and kept until the tunnel opens.
+                ports = detach ? null : PortReservation.ReserveForRemote(plan.Ports, plan.Host);
+            }
+            else if (detach)
             {
                 foreach (var port in plan.Ports.Where(p => !PortReservation.IsFree("127.0.0.1", p.ContainerPort)))
                 {

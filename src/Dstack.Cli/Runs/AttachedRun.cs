@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Dstack.Cli.Rendering;
+using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Logs;
 using Dstack.Runtime.Runs;
@@ -31,10 +32,18 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         IReadOnlyList<PortForwarder> forwarders = [];
+        RunTunnel? tunnel = null;
         try
         {
             UrlRewriter? rewriter = null;
-            if (ports is not null)
+            if (ports is not null && spec.OnSshHosts)
+            {
+                // On SSH hosts the ports go through an ssh tunnel, opened once the job runs; it tells what it forwards.
+                tunnel = RunTunnel.Start(store, run, spec, ports, null, line => error.WriteLine(line));
+                rewriter = new UrlRewriter(ports.Ports, host);
+                ports = null;
+            }
+            else if (ports is not null)
             {
                 forwarders = ports.StartForwarding();
                 rewriter = new UrlRewriter(ports.Ports, host);
@@ -89,6 +98,11 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
             foreach (var forwarder in forwarders)
             {
                 await forwarder.DisposeAsync();
+            }
+
+            if (tunnel is not null)
+            {
+                await tunnel.DisposeAsync();
             }
 
             ports?.Dispose();
