@@ -66,10 +66,10 @@ public sealed partial class NetnsHosts
     }
 
     /// <summary>
-    /// Makes the bridge with .1 of a 10.231.X.0/24 that no route of this machine overlaps. Other fixtures, in this
-    /// process or another, choose at the same time: a lock file makes choose-then-take one step.
+    /// Makes the bridge with .1 of a 10.231.X.0/24 that no route of this machine overlaps, and returns X. Other
+    /// fixtures, in this process or another, choose at the same time: a lock file makes choose-then-take one step.
     /// </summary>
-    private (string Suffix, string Subnet) CreateBridge()
+    private (string Suffix, int Subnet) CreateBridge()
     {
         using var choosing = LockFile(Path.Combine(Path.GetTempPath(), "dsk-netns.lock"));
         var suffix = Enumerable.Range(0, 100).Select(_ => RandomHex(4))
@@ -77,13 +77,13 @@ public sealed partial class NetnsHosts
             ?? throw new InvalidOperationException("no free dskbrXXXX name in 100 tries; remove leftovers: ip -br link | grep dsk");
         var subnet = FreeSubnet();
         _bridge = "dskbr" + suffix;
-        Ip("link", "add", _bridge, "type", "bridge");
-        Ip("addr", "add", subnet + ".1/24", "dev", _bridge);
+        Ip("link", "add", _bridge, "address", Mac(subnet, 1), "type", "bridge");
+        Ip("addr", "add", Address(subnet, 1) + "/24", "dev", _bridge);
         Ip("link", "set", _bridge, "up");
         return (suffix, subnet);
     }
 
-    private static string FreeSubnet()
+    private static int FreeSubnet()
     {
         var routes = Ip("-4", "route", "show", "table", "all").Split('\n')
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(RouteTypes.Contains).FirstOrDefault())
@@ -97,12 +97,35 @@ public sealed partial class NetnsHosts
             var candidate = new Prefix((10u << 24) | (231u << 16) | ((uint)third << 8), 24);
             if (!routes.Any(candidate.Overlaps))
             {
-                return $"10.231.{third}";
+                return third;
             }
         }
 
         throw new InvalidOperationException("every 10.231.X.0/24 overlaps a route of this machine (ip -4 route show table all); remove leftover dskbr bridges");
     }
+
+    /// <summary>
+    /// Every address on the bridge gets a permanent neighbour entry, in the root namespace and in every host, so that a
+    /// cut link is silence: packets are sent and lost, and nobody ever hears "No route to host" because ARP gave up.
+    /// </summary>
+    private void AddNeighbours(int subnet)
+    {
+        var everyone = Enumerable.Range(0, _hosts.Count + 1).Select(n => (Address: Address(subnet, n + 1), Mac: Mac(subnet, n + 1))).ToList();
+        foreach (var host in _hosts)
+        {
+            Ip("neigh", "replace", host.Address, "lladdr", Mac(subnet, int.Parse(host.Address.Split('.')[3], CultureInfo.InvariantCulture)), "dev", Bridge, "nud", "permanent");
+            foreach (var (address, mac) in everyone.Where(other => other.Address != host.Address))
+            {
+                Ip("-n", host.Namespace, "neigh", "replace", address, "lladdr", mac, "dev", "eth0", "nud", "permanent");
+            }
+        }
+    }
+
+    /// <summary>.<paramref name="last"/> of 10.231.<paramref name="subnet"/>.0/24: .1 is the root namespace, .2 on the hosts.</summary>
+    private static string Address(int subnet, int last) => $"10.231.{subnet}.{last}";
+
+    /// <summary>A locally administered MAC made of the address, so neighbour entries need not ask the interfaces.</summary>
+    private static string Mac(int subnet, int last) => $"02:00:0a:e7:{subnet:x2}:{last:x2}";
 
     private static FileStream LockFile(string path)
     {

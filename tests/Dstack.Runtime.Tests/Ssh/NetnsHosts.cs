@@ -26,12 +26,20 @@ public sealed partial class NetnsHosts : IDisposable
     private readonly List<string> _links = [];
     private readonly List<Server> _servers = [];
     private readonly List<NetnsHost> _hosts = [];
+    private readonly string _sshd;
     private string? _bridge;
     private bool _disposed;
 
     /// <summary>Builds <paramref name="count"/> hosts and waits (at most 10 seconds each) until every sshd accepts TCP.</summary>
     public NetnsHosts(int count = 2)
+        : this(count, Sshd)
     {
+    }
+
+    /// <summary>With another sshd program: tests give one that fails, to see a half-built fixture cleaned up.</summary>
+    internal NetnsHosts(int count, string sshd)
+    {
+        _sshd = sshd;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 200);
 
@@ -43,11 +51,13 @@ public sealed partial class NetnsHosts : IDisposable
             ClientKey = NewKey(Folder, "client_key");
             File.Copy(ClientKey + ".pub", AuthorizedKeys);
             var (suffix, subnet) = CreateBridge();
-            RootAddress = subnet + ".1";
+            RootAddress = Address(subnet, 1);
             for (var i = 0; i < count; i++)
             {
-                AddHost(suffix, i, $"{subnet}.{i + 2}");
+                AddHost(suffix, i, subnet);
             }
+
+            AddNeighbours(subnet);
 
             // sshd checks that its privilege separation folder exists even when it runs as one user.
             Directory.CreateDirectory("/run/sshd");
@@ -92,7 +102,8 @@ public sealed partial class NetnsHosts : IDisposable
 
     /// <summary>
     /// Sets host <paramref name="i"/>'s root-side link down: its packets are dropped, so open TCP connections hang
-    /// and new ones time out, while everything on the host keeps running.
+    /// and new ones time out (neighbours are permanent: no "No route to host" after 3 seconds of ARP), while
+    /// everything on the host keeps running.
     /// </summary>
     public void CutLink(int i)
     {
@@ -193,8 +204,9 @@ public sealed partial class NetnsHosts : IDisposable
         BestEffort(() => Directory.Delete(Folder, recursive: true));
     }
 
-    private void AddHost(string suffix, int i, string address)
+    private void AddHost(string suffix, int i, int subnet)
     {
+        var address = Address(subnet, i + 2);
         var name = $"dsk-{suffix}-{i}";
         var link = $"dskv{suffix}{i}";
 
@@ -202,7 +214,7 @@ public sealed partial class NetnsHosts : IDisposable
         _namespaces.Add(name);
         Ip("netns", "add", name);
         _links.Add(link);
-        Ip("link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", name);
+        Ip("link", "add", link, "type", "veth", "peer", "name", "eth0", "address", Mac(subnet, i + 2), "netns", name);
         Ip("link", "set", link, "master", _bridge!, "up");
         Ip("-n", name, "addr", "add", address + "/24", "dev", "eth0");
         Ip("-n", name, "link", "set", "eth0", "up");
@@ -235,12 +247,12 @@ public sealed partial class NetnsHosts : IDisposable
         ]);
 
         // ip netns exec execs sshd itself, so the process is sshd, in the host's namespace.
-        return new Server(Process.Start(new ProcessStartInfo("ip", ["netns", "exec", host.Namespace, Sshd, "-D", "-e", "-f", config])
+        return new Server(Process.Start(new ProcessStartInfo("ip", ["netns", "exec", host.Namespace, _sshd, "-D", "-e", "-f", config])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"{Sshd} did not start in {host.Namespace}"));
+        }) ?? throw new InvalidOperationException($"{_sshd} did not start in {host.Namespace}"), config);
     }
 
     private void WaitUntilListening(int i)
@@ -252,7 +264,7 @@ public sealed partial class NetnsHosts : IDisposable
         {
             if (server.Process.HasExited)
             {
-                throw new InvalidOperationException($"{Sshd} in {host.Namespace} exited with code {server.Process.ExitCode} at start: {server.Errors}");
+                throw new InvalidOperationException($"{_sshd} in {host.Namespace} exited with code {server.Process.ExitCode} at start (config {server.Config}): {server.Errors}");
             }
 
             if (Accepts(host.Address, host.Port, TimeSpan.FromSeconds(1)))
@@ -263,7 +275,7 @@ public sealed partial class NetnsHosts : IDisposable
             Thread.Sleep(50);
         }
 
-        throw new InvalidOperationException($"{Sshd} in {host.Namespace} did not accept TCP on {host.Address}:{host.Port} within {StartTimeout.TotalSeconds} seconds: {server.Errors}");
+        throw new InvalidOperationException($"{_sshd} in {host.Namespace} did not accept TCP on {host.Address}:{host.Port} within {StartTimeout.TotalSeconds} seconds (config {server.Config}): {server.Errors}");
     }
 
     private static bool Accepts(string address, int port, TimeSpan timeout)
@@ -306,9 +318,10 @@ public sealed partial class NetnsHosts : IDisposable
     {
         private readonly StringBuilder _errors = new();
 
-        public Server(Process process)
+        public Server(Process process, string config)
         {
             Process = process;
+            Config = config;
             process.ErrorDataReceived += (_, e) => Append(e.Data);
             process.OutputDataReceived += (_, e) => Append(e.Data);
             process.BeginErrorReadLine();
@@ -316,6 +329,8 @@ public sealed partial class NetnsHosts : IDisposable
         }
 
         public Process Process { get; }
+
+        public string Config { get; }
 
         public string Errors
         {

@@ -77,14 +77,15 @@ public sealed class NetnsHostsTests
         using var hosts = new NetnsHosts();
 
         hosts.CutLink(0);
-        var cut = Ssh(hosts, hosts.Hosts[0], "true", connectTimeout: 2);
+        // Longer than ARP's 3 seconds: a cut link is silence, not "No route to host".
+        var cut = Ssh(hosts, hosts.Hosts[0], "true", connectTimeout: 4);
         var neighbour = Ssh(hosts, hosts.Hosts[1], "true", connectTimeout: 2);
         hosts.RestoreLink(0);
         var restored = Ssh(hosts, hosts.Hosts[0], "true", connectTimeout: 2);
 
         Assert.Equal(255, cut.ExitCode);
         Assert.Contains("timed out", cut.Output, StringComparison.Ordinal);
-        Assert.True(cut.Elapsed >= TimeSpan.FromSeconds(1.5), $"a cut link refused at once ({cut.Elapsed}) instead of hanging");
+        Assert.True(cut.Elapsed >= TimeSpan.FromSeconds(3.5), $"a cut link failed after {cut.Elapsed} instead of hanging: {cut.Output}");
         Assert.True(neighbour.ExitCode == 0, neighbour.Output);
         Assert.True(restored.ExitCode == 0, restored.Output);
     }
@@ -152,6 +153,20 @@ public sealed class NetnsHostsTests
         Assert.DoesNotContain(hosts.RootAddress, Run("ip", ["-4", "route", "show", "table", "all"]).Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(hosts.Folder), hosts.Folder);
         Assert.Throws<ObjectDisposedException>(() => hosts.CutLink(0));
+    }
+
+    [NetnsFact]
+    public void Constructor_SshdFailsToStart_ThrowsWithItsConfigAndLeavesNothing()
+    {
+        var failed = Assert.Throws<InvalidOperationException>(() => new NetnsHosts(2, "/bin/false"));
+
+        // The message names the namespace (dsk-SUFFIX-0) and the config under the fixture's folder.
+        var match = System.Text.RegularExpressions.Regex.Match(failed.Message, @"in dsk-([0-9a-f]{4})-0 exited with code 1 at start \(config (/tmp/dsk-[0-9a-f]{8})/host0/sshd_config\)");
+        Assert.True(match.Success, failed.Message);
+        var suffix = match.Groups[1].Value;
+        Assert.DoesNotContain($"dsk-{suffix}-", Run("ip", ["netns", "list"]).Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(suffix, Run("ip", ["-br", "link"]).Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(match.Groups[2].Value), match.Groups[2].Value);
     }
 
     [Fact]
