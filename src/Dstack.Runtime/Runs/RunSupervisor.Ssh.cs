@@ -90,7 +90,7 @@ public sealed partial class RunSupervisor
             ? $"dstack: starting job {rank} of {_spec.Nodes} on {host.Name} (rank {rank}, master {environment["DSTACK_MASTER_NODE_IP"]})"
             : $"dstack: starting the job on {host.Name}");
         _reconnect ??= SshReconnect.FromEnvironment(_runnerEnvironment);
-        return RemoteJob.Start(ConnectionTo(host), RemoteJobFolder.For(Home, _run, rank), _spec, environment, _reconnect);
+        return RemoteJob.Start(ConnectionTo(host), RemoteJobFolder.For(Home, _run, rank), _spec, environment, _reconnect, line => Event(rank, line));
     }
 
     /// <summary>The spec as job <paramref name="rank"/> sees it: the hosts' addresses and its own host's GPUs.</summary>

@@ -21,9 +21,11 @@ public sealed class RemoteJob : IJobProcess
     private readonly CancellationTokenSource _disposed = new();
     private readonly ResumingOutputStream _stdout;
     private readonly ResumingOutputStream _stderr;
+    private readonly Action<string> _notify;
 
-    private RemoteJob(SshConnection connection, RemoteJobFolder folder, int pid, SshReconnect reconnect)
+    private RemoteJob(SshConnection connection, RemoteJobFolder folder, int pid, SshReconnect reconnect, Action<string> notify)
     {
+        _notify = notify;
         _connection = connection;
         _folder = folder;
         _reconnect = reconnect;
@@ -52,14 +54,20 @@ public sealed class RemoteJob : IJobProcess
     /// Starts the job in <paramref name="folder"/> (its code already uploaded) with <paramref name="environment"/>;
     /// throws <see cref="JobStartException"/> with the host's words when it cannot.
     /// </summary>
-    public static RemoteJob Start(SshConnection connection, RemoteJobFolder folder, RunSpec spec, IReadOnlyDictionary<string, string> environment, SshReconnect reconnect)
+    /// <param name="connection">The host's connection.</param>
+    /// <param name="folder">The job's folder there.</param>
+    /// <param name="spec">The run.</param>
+    /// <param name="environment">The job's variables.</param>
+    /// <param name="reconnect">The host's reconnect window.</param>
+    /// <param name="notify">Told when the connection drops and when it is back (lines for the run's log).</param>
+    public static RemoteJob Start(SshConnection connection, RemoteJobFolder folder, RunSpec spec, IReadOnlyDictionary<string, string> environment, SshReconnect reconnect, Action<string>? notify = null)
     {
         connection.EnsureMaster();
         var run = connection.Run("sh -s", folder.StartScript(spec, environment, spec.WorkingDir), CommandTimeout);
         var pidLine = run.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("dstack-pid ", StringComparison.Ordinal));
         if (run.ExitCode == 0 && pidLine is not null && int.TryParse(pidLine["dstack-pid ".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
-            return new RemoteJob(connection, folder, pid, reconnect);
+            return new RemoteJob(connection, folder, pid, reconnect, notify ?? (_ => { }));
         }
 
         if (run.ExitCode == SshFailure.SshError || run.TimedOut || run.NotStarted is not null)
@@ -93,6 +101,7 @@ public sealed class RemoteJob : IJobProcess
 
     private async Task<int> WaitAsync(CancellationToken cancellationToken)
     {
+        var dropped = false;
         while (true)
         {
             Process process;
@@ -139,14 +148,24 @@ public sealed class RemoteJob : IJobProcess
                 }
             }
 
+            var why = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            if (!dropped)
+            {
+                dropped = true;
+                _notify($"dstack: the connection to {Host.Name} dropped{(why is null ? string.Empty : $" ({why})")}; the job goes on there; reconnecting for up to {FormatWindow(_reconnect.Window)}");
+            }
+
             if (!await _reconnect.WaitBeforeRetryAsync(cancellationToken).ConfigureAwait(false))
             {
-                var why = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
                 LostReason = $"{Host.Name} ({Host.Address}) has not answered for {FormatWindow(_reconnect.Window)}{(why is null ? string.Empty : $" (ssh: {why})")}";
                 return SshFailure.SshError;
             }
 
-            _connection.EnsureMaster();
+            if (_connection.EnsureMaster() is null)
+            {
+                dropped = false;
+                _notify($"dstack: reconnected to {Host.Name}; the logs go on from where they stopped");
+            }
         }
     }
 
