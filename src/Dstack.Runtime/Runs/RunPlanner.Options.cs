@@ -178,7 +178,11 @@ public static partial class RunPlanner
 
     private static void CheckOfferFilters(Profile profile, List<Diagnostic> diagnostics, bool sshHostsToo)
     {
-        if (profile.Backends is { } backends && !backends.Contains(BackendType.Local) && !sshHostsToo)
+        if (profile.Backends is { } wanted && !wanted.Contains(BackendType.Local) && !sshHostsToo && (wanted.Contains(BackendType.Ssh) || wanted.Contains(BackendType.Remote)))
+        {
+            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, "no offers: the backends ask for SSH hosts, and the pool has none; add one with dstack pool add-ssh USER@HOST (see dstack pool list), or pass -b local"));
+        }
+        else if (profile.Backends is { } backends && !backends.Contains(BackendType.Local) && !sshHostsToo)
         {
             diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: backends [{string.Join(", ", backends.Select(b => ModelBinder.EnumNames(typeof(BackendType)).First(n => Equals(n.Value, b)).Name))}] excludes the local backend, the only one configured here; add local to backends, or pass -b local"));
         }

@@ -18,12 +18,8 @@ public sealed class SshConnection : IDisposable
     /// <summary>How long <see cref="EnsureMaster"/> waits for a new master, past ssh's own connect timeout.</summary>
     private static readonly TimeSpan MasterStartSlack = TimeSpan.FromSeconds(10);
 
-    private static readonly string[] ClientOptions =
-    [
-        "-o", "ControlMaster=no",
-        "-o", "ServerAliveInterval=5",
-        "-o", "ServerAliveCountMax=3",
-    ];
+    /// <summary>Before the shared options, so it wins: a command uses a master, never becomes one.</summary>
+    private static readonly string[] ClientOptions = ["-o", "ControlMaster=no"];
 
     private readonly SshCommand _command;
     private readonly object _gate = new();
@@ -162,16 +158,12 @@ public sealed class SshConnection : IDisposable
     private IReadOnlyList<string> MasterArguments()
     {
         // -M and ControlPersist=no come first, so they win over the shared options; -N: no command, only the connection.
-        var arguments = _command.Arguments("true").ToList();
-        arguments.RemoveRange(arguments.Count - 3, 3);
-        return ["-M", "-N", "-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3", .. arguments, "--", Host.Destination];
+        return ["-M", "-N", "-o", "ControlMaster=yes", "-o", "ControlPersist=no", .. _command.Options(shareConnection: true), "--", Host.Destination];
     }
 
     private bool IsMasterRunning()
     {
-        var check = _command.Arguments("true").ToList();
-        check.RemoveRange(check.Count - 3, 3);
-        var run = ProgramOutput.Run(SshCommand.Program, [.. check, "-O", "check", "--", Host.Destination], null, TimeSpan.FromSeconds(5));
+        var run = ProgramOutput.Run(SshCommand.Program, [.. _command.Options(shareConnection: true), "-O", "check", "--", Host.Destination], null, TimeSpan.FromSeconds(5));
         return run.ExitCode == 0;
     }
 
