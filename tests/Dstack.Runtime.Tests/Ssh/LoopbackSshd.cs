@@ -158,6 +158,11 @@ public sealed class LoopbackSshd : IDisposable
             "PubkeyAuthentication yes",
             "PermitRootLogin prohibit-password",
             "LogLevel ERROR",
+
+            // Sessions skip this machine's ~/.bashrc (bash reads it for ssh commands only at SHLVL 0): a developer's
+            // or CI image's startup file (pyenv's rehash takes a lock, and waits 60 s for a stale one) must not make
+            // every ssh command of a test slow. Real hosts run the user's startup files, as ssh always does.
+            "SetEnv SHLVL=1",
         ]);
         var start = _runsDiskKilobytes is { } size
             ? new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "sh", "-c", $"mkdir -p \"$HOME/.dstack-runs\" && mount -t tmpfs -o size={size}k dstack-test \"$HOME/.dstack-runs\" && exec {Sshd} -D -e -f {config}"])

@@ -244,6 +244,11 @@ public sealed partial class NetnsHosts : IDisposable
             "PubkeyAuthentication yes",
             "PermitRootLogin prohibit-password",
             "LogLevel ERROR",
+
+            // Sessions skip this machine's ~/.bashrc (bash reads it for ssh commands only at SHLVL 0): a developer's
+            // or CI image's startup file (pyenv's rehash takes a lock, and waits 60 s for a stale one) must not make
+            // every ssh command of a test slow. Real hosts run the user's startup files, as ssh always does.
+            "SetEnv SHLVL=1",
         ]);
 
         // ip netns exec execs sshd itself, so the process is sshd, in the host's namespace.
