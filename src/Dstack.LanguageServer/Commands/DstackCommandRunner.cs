@@ -89,7 +89,7 @@ public sealed class DstackCommandRunner(OfferCatalog offers)
         return new OffersResult(
             target.Uri,
             summary.Text,
-            [.. summary.Candidates.Select(c => new OfferCandidateView(c.Backend, c.Instance, c.PricePerHour, c.Resources.ToString(), c.Fits, c.Unmet))]);
+            [.. summary.Candidates.Select(c => new OfferCandidateView(c.Backend, c.Instance, c.PricePerHour, c.Resources?.ToString() ?? "unknown", c.Fits, c.Unmet))]);
     }
 
     private static void RunnableOnly(CommandArguments arguments, CommandTarget target, ConfigurationDocument document)

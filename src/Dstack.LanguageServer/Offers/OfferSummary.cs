@@ -4,11 +4,15 @@ namespace Dstack.LanguageServer.Offers;
 
 /// <summary>
 /// What the configured backends could offer for one configuration, in one line for the offers lens:
-/// <c>1 offer: local, free</c>, <c>3 offers from $0.42/h</c>, or <c>no offers: </c> and what is missing.
+/// <c>1 offer: local, free</c>, <c>2 offers: local, free · gpu1 (ssh), free</c> (the cheapest first, at most
+/// <see cref="Listed"/> named, then how many more), or <c>no offers: </c> and what is missing.
 /// </summary>
 /// <param name="Candidates">Every machine considered, offers and not.</param>
 public sealed record OfferSummary(IReadOnlyList<OfferCandidate> Candidates)
 {
+    /// <summary>How many offers the line names; the rest are counted.</summary>
+    public const int Listed = 3;
+
     public IReadOnlyList<OfferCandidate> Offers => [.. Candidates.Where(c => c.Fits)];
 
     public string Text => Describe(Offers, Candidates);
@@ -25,20 +29,22 @@ public sealed record OfferSummary(IReadOnlyList<OfferCandidate> Candidates)
     {
         if (offers.Count == 1)
         {
-            return $"1 offer: {offers[0].Backend}, {Price(offers[0].PricePerHour)}";
+            return $"1 offer: {offers[0].Label}, {Price(offers[0].PricePerHour)}";
         }
 
         if (offers.Count > 1)
         {
-            var cheapest = offers.Min(o => o.PricePerHour);
-            return string.Create(CultureInfo.InvariantCulture, $"{offers.Count} offers from ${cheapest:0.00##}/h");
+            // OrderBy is stable: equal prices keep the backends' order (this machine first).
+            var named = offers.OrderBy(o => o.PricePerHour).Take(Listed).Select(o => $"{o.Label}, {Price(o.PricePerHour)}");
+            var more = offers.Count > Listed ? string.Create(CultureInfo.InvariantCulture, $" · {offers.Count - Listed} more") : string.Empty;
+            return string.Create(CultureInfo.InvariantCulture, $"{offers.Count} offers: {string.Join(" · ", named)}{more}");
         }
 
         return candidates.Count switch
         {
             0 => "no offers: no backend is configured",
             1 => $"no offers: {string.Join("; ", candidates[0].Unmet)}",
-            _ => $"no offers: {string.Join("; ", candidates.Select(c => $"{c.Backend} ({c.Instance}): {c.Unmet[0]}"))}",
+            _ => $"no offers: {string.Join("; ", candidates.Select(c => $"{c.Label}: {c.Unmet[0]}"))}",
         };
     }
 }

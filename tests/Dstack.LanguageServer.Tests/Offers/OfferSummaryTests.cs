@@ -9,18 +9,18 @@ namespace Dstack.LanguageServer.Tests.Offers;
 public sealed class OfferSummaryTests
 {
     [Fact]
-    public void Text_SeveralOffers_CountAndCheapestPrice()
+    public void Text_SeveralOffers_CountAndEachCheapestFirst()
     {
         var summary = new OfferSummary([Candidate("ssh", 0.42m), Candidate("local", 0m), Candidate("aws", 1.5m, "gpu: too small")]);
 
-        Assert.Equal("2 offers from $0.00/h", summary.Text);
+        Assert.Equal("2 offers: local, free · box (ssh), $0.42/h", summary.Text);
         Assert.Equal(["ssh", "local"], summary.Offers.Select(o => o.Backend));
     }
 
     [Theory]
-    [InlineData(0.0, "1 offer: ssh, free")]
-    [InlineData(0.42, "1 offer: ssh, $0.42/h")]
-    [InlineData(1.2345, "1 offer: ssh, $1.2345/h")]
+    [InlineData(0.0, "1 offer: box (ssh), free")]
+    [InlineData(0.42, "1 offer: box (ssh), $0.42/h")]
+    [InlineData(1.2345, "1 offer: box (ssh), $1.2345/h")]
     public void Text_OneOffer_BackendAndPrice(double price, string expected) =>
         Assert.Equal(expected, new OfferSummary([Candidate("ssh", (decimal)price)]).Text);
 
@@ -29,7 +29,15 @@ public sealed class OfferSummaryTests
     {
         var summary = new OfferSummary([Candidate("local", 0m, "gpu: needs 1xH100, the machine has no GPU"), Candidate("ssh", 0m, "memory: needs 64GB.., the machine has 16GB", "disk: too small")]);
 
-        Assert.Equal("no offers: local (box): gpu: needs 1xH100, the machine has no GPU; ssh (box): memory: needs 64GB.., the machine has 16GB", summary.Text);
+        Assert.Equal("no offers: local: gpu: needs 1xH100, the machine has no GPU; box (ssh): memory: needs 64GB.., the machine has 16GB", summary.Text);
+    }
+
+    [Fact]
+    public void Text_ManyOffers_NamesTheCheapestThreeAndCountsTheRest()
+    {
+        var summary = new OfferSummary([Candidate("aws", 2m), Candidate("local", 0m), Named("gpu1"), Named("gpu2"), Candidate("aws", 1m)]);
+
+        Assert.Equal("5 offers: local, free · gpu1 (ssh), free · gpu2 (ssh), free · 2 more", summary.Text);
     }
 
     [Fact]
@@ -60,11 +68,13 @@ public sealed class OfferSummaryTests
         var catalog = new OfferCatalog([.. TestMachines.Catalog(TestMachines.NoGpu).Sources, new FixedSource(Candidate("ssh", 0.5m))]);
         var configuration = ConfigurationLoader.LoadText("t.dstack.yml", "type: task\ncommands: [a]\n").RunConfiguration!;
 
-        Assert.Equal("2 offers from $0.00/h", catalog.Summarize(configuration).Text);
+        Assert.Equal("2 offers: local, free · box (ssh), $0.50/h", catalog.Summarize(configuration).Text);
     }
 
     private static OfferCandidate Candidate(string backend, decimal price, params string[] unmet) =>
         new(backend, "box", price, TestMachines.NoGpu, unmet);
+
+    private static OfferCandidate Named(string host) => new("ssh", host, 0m, TestMachines.NoGpu, []);
 
     private sealed class FixedSource(OfferCandidate candidate) : IOfferSource
     {

@@ -30,6 +30,13 @@ public static class SshProbeCache
         return fresh;
     }
 
+    /// <summary>
+    /// The host's kept probe when it is younger than <paramref name="maxAge"/>, else null; never probes (one small file
+    /// read), for callers that must answer at once and probe in the background.
+    /// </summary>
+    public static SshProbeResult? Cached(DstackHome home, SshHost host, TimeSpan? maxAge = null) =>
+        TryRead(FileOf(home, host), host, maxAge ?? DefaultMaxAge);
+
     /// <summary>Every host at once (an unreachable host costs one timeout in all), in the order given.</summary>
     public static IReadOnlyList<SshProbeResult> ProbeAll(DstackHome home, IReadOnlyList<SshHost> hosts, TimeSpan? maxAge = null, TimeSpan? timeout = null) =>
         Task.WhenAll(hosts.Select(h => Task.Run(() => Probe(home, h, maxAge, timeout)))).GetAwaiter().GetResult();
