@@ -28,31 +28,18 @@ public static class CodeUpload
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var sent = 0L;
-        var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
         IOException? broken = null;
         try
         {
-            var input = new BufferedStream(process.StandardInput.BaseStream, BufferSize);
-            await using (input.ConfigureAwait(false))
-            {
-                var writer = new TarWriter(input, TarEntryFormat.Pax, leaveOpen: true);
-                await using (writer.ConfigureAwait(false))
-                {
-                    foreach (var relative in snapshot.Files)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        var full = Path.Combine(snapshot.Root, relative);
-                        await writer.WriteEntryAsync(full, relative, cancellationToken).ConfigureAwait(false);
-                        sent += new FileInfo(full) is { Exists: true, LinkTarget: null } info ? info.Length : 0;
-                        if (progress is not null && clock.Elapsed - lastReport >= ProgressInterval)
-                        {
-                            lastReport = clock.Elapsed;
-                            progress(sent);
-                        }
-                    }
-                }
-            }
+            // Blocking reads and writes on a thread of its own: TarWriter's async path (files opened for async I/O,
+            // async pipe writes) took three to five times this process's CPU for the same bytes, CPU that ssh's
+            // encryption and the host's tar need on a small machine (docs/performance.md, "SSH hosts").
+            // WriteTar checks the token itself and closes the pipe also when cancelled, so the host keeps nothing.
+            sent = await Task.Factory.StartNew(
+                () => WriteTar(process.StandardInput.BaseStream, snapshot, progress, cancellationToken),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).ConfigureAwait(false);
         }
         catch (FileNotFoundException e)
         {
@@ -82,6 +69,30 @@ public static class CodeUpload
         }
 
         throw new CodeUploadException(Explain(connection, process.ExitCode, said, broken, snapshot.TotalBytes));
+    }
+
+    /// <summary>Writes the snapshot as a tar stream to <paramref name="pipe"/> and closes it; returns the content bytes sent.</summary>
+    private static long WriteTar(Stream pipe, CodeSnapshot snapshot, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        var sent = 0L;
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        using var input = new BufferedStream(new CancellableWrites(pipe, cancellationToken), BufferSize);
+        using var writer = new TarWriter(input, TarEntryFormat.Pax, leaveOpen: true);
+        foreach (var relative in snapshot.Files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var full = Path.Combine(snapshot.Root, relative);
+            writer.WriteEntry(full, relative);
+            sent += new FileInfo(full) is { Exists: true, LinkTarget: null } info ? info.Length : 0;
+            if (progress is not null && clock.Elapsed - lastReport >= ProgressInterval)
+            {
+                lastReport = clock.Elapsed;
+                progress(sent);
+            }
+        }
+
+        return sent;
     }
 
     private static string Explain(SshConnection connection, int exitCode, string said, IOException? broken, long codeBytes)
@@ -114,3 +125,46 @@ public static class CodeUpload
 
 /// <summary>The code could not be uploaded to a host; the message says why and what to do.</summary>
 public sealed class CodeUploadException(string message) : Exception(message);
+
+/// <summary>
+/// The upload's pipe, with the cancellation token checked before every write: a cancelled upload stops within one
+/// buffer, as the async writes did, and the host's tar, seeing the archive cut short, keeps nothing.
+/// </summary>
+internal sealed class CancellableWrites(Stream inner, CancellationToken cancellationToken) : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        inner.Write(buffer);
+    }
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
