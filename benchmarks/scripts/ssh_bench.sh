@@ -338,7 +338,7 @@ rows, result = [], {
 if "upload_tar_ssh_s" in samples:
     size = samples["upload_bytes"][0]
     tar, shared = (size / MB / med(k) for k in ("upload_tar_ssh_s", "upload_tar_ssh_shared_s"))
-    # the runner's line: its own MB over its own seconds (one decimal)
+    # the runner's line: its own MB (one decimal) over its own seconds (two decimals)
     logged = [float(l.split(": ")[2].split(" MB")[0]) / float(l.rsplit(" in ", 1)[1][:-2]) for l in samples["upload_dstack_line"]]
     seconds = [float(l.rsplit(" in ", 1)[1][:-2]) for l in samples["upload_dstack_line"]]
     dstack = statistics.median(logged)
@@ -346,7 +346,7 @@ if "upload_tar_ssh_s" in samples:
         (f"upload {size / MB:.0f} MB: `tar -c \\| ssh HOST 'tar -x'`", f"{tar:.0f} MB/s ({med('upload_tar_ssh_s'):.2f} s)",
          f"new connection; a login alone (`ssh HOST true`) takes {med('ssh_login_s') * 1000:.0f} ms"),
         ("upload: the same over a shared connection (`-S`)", f"{shared:.0f} MB/s ({med('upload_tar_ssh_shared_s'):.2f} s)", ""),
-        ("upload: `dstack run -b ssh` (the runner's line)", f"{dstack:.0f} MB/s ({statistics.median(seconds):.1f} s)",
+        ("upload: `dstack run -b ssh` (the runner's line)", f"{dstack:.0f} MB/s ({statistics.median(seconds):.2f} s)",
          f"**{dstack / tar:.0%}** of tar \\| ssh, {dstack / shared:.0%} of the shared one; whole `dstack run` {med('upload_dstack_run_s'):.2f} s"),
     ]
     result["upload"] = {"files": int(samples["upload_files"][0]), "bytes": int(size), "tar_ssh_mb_per_s": tar,
