@@ -102,8 +102,7 @@ public sealed class SshConnection : IDisposable
                 Thread.Sleep(50);
             }
 
-            master.Kill(entireProcessTree: true);
-            master.WaitForExit(5_000);
+            Stop(master);
             master.Dispose();
             return SshFailure.Describe(Host, new ProgramRun(-1, string.Empty, string.Empty, TimedOut: true), limit, Home.KnownHostsFile);
         }
@@ -174,19 +173,28 @@ public sealed class SshConnection : IDisposable
             return;
         }
 
+        Stop(_master);
+        _master.Dispose();
+        _master = null;
+    }
+
+    /// <summary>
+    /// Stops a master with SIGTERM, on which ssh removes its control socket, and kills it only when it does not exit.
+    /// A killed master leaves the socket behind, and the next master (<c>ControlMaster=yes</c>) will not replace it:
+    /// it runs without sharing, never answers <c>-O check</c>, and <see cref="EnsureMaster"/> gives up after 20 s.
+    /// </summary>
+    private static void Stop(Process master)
+    {
         try
         {
-            if (!_master.HasExited)
+            if (!master.HasExited && (!Signals.SignalProcess(master.Id, Signals.Terminate) || !master.WaitForExit(5_000)))
             {
-                _master.Kill(entireProcessTree: true);
-                _master.WaitForExit(5_000);
+                master.Kill(entireProcessTree: true);
+                master.WaitForExit(5_000);
             }
         }
         catch (InvalidOperationException)
         {
         }
-
-        _master.Dispose();
-        _master = null;
     }
 }
