@@ -245,6 +245,7 @@ EOF
     ssh "${ssh_opts[@]}" -N -o ExitOnForwardFailure=yes -L "$local_port:127.0.0.1:$server_port" "$user@127.0.0.1" &
     tunnel_pid=$!
     wait_for_port "$local_port" 20
+    sleep 1 # as for dstack below
     curl_speed "$local_port" port_ssh_L_Bps
     stop_pid "$tunnel_pid"
     tunnel_pid=""
@@ -261,6 +262,9 @@ EOF
       sleep 0.1
     done
     grep -q '^serving on' "$work/$name.out" || { echo "$name did not forward its port in 60 s" >&2; cat "$work/$name.err" >&2; return 1; }
+    # A second for the CLI and the runner to settle: right after the job starts they still start its log followers
+    # and compile code, which on 2 cores took 10-20 % off a download started at once.
+    sleep 1
     curl_speed "$job_local_port" port_dstack_Bps
     timeout 120 "$dstack" stop -y "$name" > /dev/null
     wait "$run_pid" || true # the attached run ends with the job's status (stopped)
