@@ -42,6 +42,9 @@ public static class PoolRemoveCommand
                 ProgramOutput.Run(SshCommand.Program, ssh.ExitMasterArguments(), null, TimeSpan.FromSeconds(5));
             }
 
+            // Its kept probe goes too: a host added again under the name is probed afresh.
+            SshProbeCache.Forget(cli.Home, host);
+
             output.WriteLine($"Removed {host.Name} ({host.Address}).");
             return DstackCommandLine.Success;
         });

@@ -161,30 +161,14 @@ public sealed class SshOfferSource : IOfferSource
             return NoRuns;
         }
 
-        var held = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            var store = StateStore.Open(home);
-            foreach (var run in store.ListRuns(all: false).Where(r => !r.Status.IsFinished()))
-            {
-                try
-                {
-                    foreach (var host in RunSpec.FromJson(run.Spec).Hosts)
-                    {
-                        held.TryAdd(host.Name, run.Name);
-                    }
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                }
-            }
+            return RunMonitor.HostsInUse(StateStore.Open(home), reconcile: false);
         }
         catch (StateException)
         {
             return NoRuns;
         }
-
-        return held;
     }
 
     /// <summary>What the SSH hosts never offer, whatever they have: the planner's reasons to leave the whole pool out.</summary>

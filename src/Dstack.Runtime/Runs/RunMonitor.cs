@@ -77,10 +77,15 @@ public static class RunMonitor
     }
 
     /// <summary>The SSH hosts that active runs hold (pool name → run name).</summary>
-    public static IReadOnlyDictionary<string, string> HostsInUse(StateStore store)
+    /// <param name="store">The state store.</param>
+    /// <param name="reconcile">
+    /// True to mark runs whose runner is gone as failed first (killing what is left of their jobs); false to only read,
+    /// as an editor does, where a run whose runner died still counts until a dstack command notices.
+    /// </param>
+    public static IReadOnlyDictionary<string, string> HostsInUse(StateStore store, bool reconcile = true)
     {
         var held = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var run in store.ListRuns(all: false).Select(r => Reconcile(store, r)).Where(r => !r.Status.IsFinished()))
+        foreach (var run in store.ListRuns(all: false).Select(r => reconcile ? Reconcile(store, r) : r).Where(r => !r.Status.IsFinished()))
         {
             try
             {

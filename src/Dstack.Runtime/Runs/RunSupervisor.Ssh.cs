@@ -13,9 +13,11 @@ namespace Dstack.Runtime.Runs;
 public sealed partial class RunSupervisor
 {
     private readonly Dictionary<string, SshConnection> _connections = new(StringComparer.Ordinal);
+
+    /// <summary>One reconnect window per host: a host that answers must not keep another's failure clock from running.</summary>
+    private readonly Dictionary<string, SshReconnect> _reconnects = new(StringComparer.Ordinal);
     private List<SshHost>? _hosts;
     private List<SshHost>? _spares;
-    private SshReconnect? _reconnect;
 
     /// <summary>The host of each rank (spare hosts replace lost ones on a retry).</summary>
     private List<SshHost> Hosts => _hosts ??= [.. _spec.Hosts];
@@ -90,8 +92,17 @@ public sealed partial class RunSupervisor
         Event(rank, _spec.Nodes > 1
             ? $"dstack: starting job {rank} of {_spec.Nodes} on {host.Name} (rank {rank}, master {environment["DSTACK_MASTER_NODE_IP"]})"
             : $"dstack: starting the job on {host.Name}");
-        _reconnect ??= SshReconnect.FromEnvironment(_runnerEnvironment);
-        return RemoteJob.Start(ConnectionTo(host), RemoteJobFolder.For(Home, _run, rank), _spec, environment, _reconnect, line => Event(rank, line));
+        SshReconnect reconnect;
+        lock (_reconnects)
+        {
+            if (!_reconnects.TryGetValue(host.Name, out reconnect!))
+            {
+                reconnect = SshReconnect.FromEnvironment(_runnerEnvironment);
+                _reconnects[host.Name] = reconnect;
+            }
+        }
+
+        return RemoteJob.Start(ConnectionTo(host), RemoteJobFolder.For(Home, _run, rank), _spec, environment, reconnect, line => Event(rank, line));
     }
 
     /// <summary>The spec as job <paramref name="rank"/> sees it: the hosts' addresses and its own host's GPUs.</summary>

@@ -74,6 +74,9 @@ public sealed class PoolCommandTests : IDisposable
         Directory.CreateDirectory(_sshd.DstackHome);
         File.WriteAllText(ConfigFile, "project: main\n");
         await PoolAsync("add-ssh", $"{LoopbackSshd.User}@127.0.0.1", "-p", Port, "-i", _sshd.ClientKey, "--name", "lo");
+        var probes = Path.Combine(_sshd.DstackHome, "ssh", "probes");
+        var listed = await PoolAsync("list");
+        Assert.True(Directory.EnumerateFiles(probes, "lo-*").Any(), listed.ToString());
 
         var remove = await PoolAsync("remove", "lo");
         var again = await PoolAsync("remove", "lo");
@@ -83,6 +86,7 @@ public sealed class PoolCommandTests : IDisposable
         Assert.Equal("project: main\nssh_hosts: []\n", File.ReadAllText(ConfigFile));
         Assert.Contains("DSTK3024: no SSH host named lo", again.Error, StringComparison.Ordinal);
         Assert.Contains("No SSH hosts in the pool", list.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(probes, "lo-*"));
     }
 
     [Fact]

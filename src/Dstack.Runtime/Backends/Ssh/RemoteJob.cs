@@ -47,9 +47,6 @@ public sealed class RemoteJob : IJobProcess
 
     public string? LostReason { get; private set; }
 
-    /// <summary>How many times following the job's output had to reconnect.</summary>
-    public int Reconnects => _stdout.Reconnects + _stderr.Reconnects;
-
     /// <summary>
     /// Starts the job in <paramref name="folder"/> (its code already uploaded) with <paramref name="environment"/>;
     /// throws <see cref="JobStartException"/> with the host's words when it cannot.

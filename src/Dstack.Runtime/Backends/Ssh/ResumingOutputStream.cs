@@ -14,12 +14,6 @@ public sealed class ResumingOutputStream(SshConnection connection, RemoteJobFold
     private long _offset;
     private bool _ended;
 
-    /// <summary>The bytes read so far (the file's offset where reading goes on).</summary>
-    public long Offset => _offset;
-
-    /// <summary>How many times the stream had to reconnect.</summary>
-    public int Reconnects { get; private set; }
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -73,8 +67,6 @@ public sealed class ResumingOutputStream(SshConnection connection, RemoteJobFold
                 _ended = true;
                 break;
             }
-
-            Reconnects++;
         }
 
         return 0;

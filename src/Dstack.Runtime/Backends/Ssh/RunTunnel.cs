@@ -38,11 +38,6 @@ public sealed class RunTunnel : IAsyncDisposable
         _work = Task.Run(() => KeepOpenAsync(_stop.Token));
     }
 
-    /// <summary>Completes once the ports are forwarded the first time (or could not be).</summary>
-    public Task Opened => _opened.Task;
-
-    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <summary>Starts forwarding the reserved ports of <paramref name="run"/> once its jobs run.</summary>
     /// <param name="store">The state store, watched for the run's status.</param>
     /// <param name="run">The run.</param>
@@ -79,64 +74,56 @@ public sealed class RunTunnel : IAsyncDisposable
 
     private async Task KeepOpenAsync(CancellationToken cancellationToken)
     {
+        if (!await WaitUntilRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var host = _spec.Hosts[0];
+        var ports = _reservation.Release();
         try
         {
-            if (!await WaitUntilRunningAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
+            _tunnel = SshTunnel.Open(_store.Home, host, _run.Name, _reservation.Host, ports, OpenTimeout);
+        }
+        catch (SshTunnelException e)
+        {
+            _say($"dstack: error {e.Code}: {e.Message}");
+            return;
+        }
 
-            var host = _spec.Hosts[0];
-            var ports = _reservation.Release();
-            try
+        if (ports.Count > 0)
+        {
+            _say($"Forwarded ports (local -> {host.Name}):");
+            foreach (var port in ports)
             {
-                _tunnel = SshTunnel.Open(_store.Home, host, _run.Name, _reservation.Host, ports, OpenTimeout);
-            }
-            catch (SshTunnelException e)
-            {
-                _say($"dstack: error {e.Code}: {e.Message}");
-                return;
-            }
-
-            if (ports.Count > 0)
-            {
-                _say($"Forwarded ports (local -> {host.Name}):");
-                foreach (var port in ports)
-                {
-                    _say($"  http://{(_reservation.Host is "0.0.0.0" or "::" ? "localhost" : _reservation.Host)}:{port.LocalPort} -> {port.ContainerPort}");
-                }
-            }
-
-            AddSshEntry(host);
-            _opened.TrySetResult();
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var why = await _tunnel.ExitedUnexpectedly.WaitAsync(cancellationToken).ConfigureAwait(false);
-                _say($"dstack: the connection to {host.Name} dropped ({why}); forwarding the ports again once it is back");
-                while (!cancellationToken.IsCancellationRequested)
-                {
-                    await Task.Delay(ReopenDelay, cancellationToken).ConfigureAwait(false);
-                    if (_store.FindRun(_run.Id) is { } current && current.Status.IsFinished())
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        _tunnel = _tunnel.Reopen(OpenTimeout);
-                        _say($"dstack: the ports are forwarded again to {host.Name}");
-                        break;
-                    }
-                    catch (SshTunnelException)
-                    {
-                        // Still unreachable: try again while the run goes on.
-                    }
-                }
+                _say($"  http://{(_reservation.Host is "0.0.0.0" or "::" ? "localhost" : _reservation.Host)}:{port.LocalPort} -> {port.ContainerPort}");
             }
         }
-        finally
+
+        AddSshEntry(host);
+        while (!cancellationToken.IsCancellationRequested)
         {
-            _opened.TrySetResult();
+            var why = await _tunnel.ExitedUnexpectedly.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _say($"dstack: the connection to {host.Name} dropped ({why}); forwarding the ports again once it is back");
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(ReopenDelay, cancellationToken).ConfigureAwait(false);
+                if (_store.FindRun(_run.Id) is { } current && current.Status.IsFinished())
+                {
+                    return;
+                }
+
+                try
+                {
+                    _tunnel = _tunnel.Reopen(OpenTimeout);
+                    _say($"dstack: the ports are forwarded again to {host.Name}");
+                    break;
+                }
+                catch (SshTunnelException)
+                {
+                    // Still unreachable: try again while the run goes on.
+                }
+            }
         }
     }
 
