@@ -381,6 +381,8 @@ public sealed class ConfigurationSchema
         "TaskConfiguration" => "A task: commands that run to completion, on one or several nodes.",
         "DevEnvironmentConfiguration" => "A dev environment: a machine prepared for an IDE to attach to.",
         "ServiceConfiguration" => "A service: a long-running app published on one port.",
+        "OpenAIChatModel" => "A chat model served through an OpenAI-compatible API (format: openai).",
+        "TgiChatModel" => "A chat model served with HuggingFace Text Generation Inference (format: tgi).",
         _ => PropertyDescriptor.ToSnakeCase(type.Name).Replace('_', ' '),
     };
 }
