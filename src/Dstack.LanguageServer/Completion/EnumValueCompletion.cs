@@ -20,9 +20,7 @@ public static class EnumValueCompletion
     /// <summary>Strings that are not enums in the model but take a few known values, by the type that owns them and the key.</summary>
     private static readonly Dictionary<(Type Owner, string Key), string[]> StringChoices = new()
     {
-        [(typeof(ServiceModel), "type")] = ["chat"],
         [(typeof(ServiceModel), "format")] = ["openai", "tgi"],
-        [(typeof(ScalingSpec), "metric")] = ["rps"],
         [(typeof(RunConfiguration), "shell")] = ["bash", "sh"],
     };
 

@@ -23,7 +23,9 @@ public static class KeyCompletion
         for (var i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
-            if (context.SiblingKeys.Contains(key.YamlName) || (!key.IsSettable && key.YamlName != "type"))
+            // A read-only key is still written when it selects the shape: a run's `type`, a service model's `format`.
+            if (context.SiblingKeys.Contains(key.YamlName) ||
+                (!key.IsSettable && key.YamlName != "type" && ModelDescriptor.For(key.Property.DeclaringType!).VariantKey != key.YamlName))
             {
                 continue;
             }

@@ -43,7 +43,7 @@ public static class ModelPath
     {
         var type = property.ValueType;
         var item = ItemTypeOf(type);
-        return new ModelSlot(property, type, IsModel(type) ? [type] : [], item);
+        return new ModelSlot(property, type, ObjectTypesOf(type), item);
     }
 
     private static ModelSlot? PropertyOf(ModelSlot slot, string key) => slot.FindKey(key) is { } property ? Of(property) : null;
@@ -55,8 +55,14 @@ public static class ModelPath
             return null;
         }
 
-        return new ModelSlot(slot.Property, item, IsModel(item) ? [item] : [], ItemTypeOf(item));
+        return new ModelSlot(slot.Property, item, ObjectTypesOf(item), ItemTypeOf(item));
     }
+
+    // A model written in several shapes (a service model, by `format`) takes the keys of every shape.
+    private static IReadOnlyList<Type> ObjectTypesOf(Type type) =>
+        !IsModel(type) ? []
+        : ModelDescriptor.For(type).Variants is { Count: > 0 } variants ? [.. variants.Values]
+        : [type];
 
     private static ModelSlot ObjectSlot(PropertyDescriptor? property, Type type) => new(property, type, [type], null);
 

@@ -54,7 +54,7 @@ public static class TypeWords
         _ when type == typeof(VolumeMount) => plural ? "volumes (name:/path, /instance/path:/path, or mappings)" : "a volume (name:/path, /instance/path:/path, or a mapping)",
         _ when type == typeof(FileMapping) => plural ? "file mappings (local/path or local/path:/container/path)" : "a file mapping (local/path or local/path:/container/path)",
         _ when type == typeof(GatewayChoice) => "a gateway name, or false for none",
-        _ when type == typeof(ServiceModel) => "a model name, or a mapping {type, name, format, prefix}",
+        _ when type == typeof(ServiceModel) => "a model name, or a mapping whose `format` decides its keys: {name, format: openai, prefix} or {name, format: tgi, chat_template, eos_token}",
         _ when ModelPath.IsModel(type) => (plural ? "mappings" : "a mapping") + " of " + string.Join(", ", ModelDescriptor.For(type).Properties.Select(p => p.YamlName)),
         _ => plural ? "mappings" : "a mapping",
     };

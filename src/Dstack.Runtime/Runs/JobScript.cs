@@ -11,13 +11,19 @@ namespace Dstack.Runtime.Runs;
 public static class JobScript
 {
     /// <summary>Builds the script; throws <see cref="Resources.ValueException"/> for a malformed reference (validation reports those first).</summary>
-    public static string Build(IReadOnlyList<string> commands, IReadOnlyList<string> runArgs)
+    public static string Build(IReadOnlyList<string> commands, IReadOnlyList<string> runArgs) => Build(commands, runArgs, []);
+
+    /// <summary>
+    /// Builds the script from <paramref name="commands"/>, whose references are substituted, then <paramref name="verbatim"/>,
+    /// which run as written (a dev environment's <c>init</c>: dstack substitutes nothing there, not even <c>$$</c>).
+    /// </summary>
+    public static string Build(IReadOnlyList<string> commands, IReadOnlyList<string> runArgs, IReadOnlyList<string> verbatim)
     {
         var values = new Dictionary<string, string> { ["run.args"] = ShellQuote.Join(runArgs) };
-        var parts = new List<string>(commands.Count);
-        foreach (var command in commands)
+        var parts = new List<string>(commands.Count + verbatim.Count);
+        foreach (var (command, substitute) in commands.Select(c => (c, true)).Concat(verbatim.Select(c => (c, false))))
         {
-            var text = Interpolation.Substitute(command, values).Trim();
+            var text = (substitute ? Interpolation.Substitute(command, values) : command).Trim();
             if (text.Length == 0)
             {
                 continue;

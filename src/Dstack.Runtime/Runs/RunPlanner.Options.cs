@@ -224,13 +224,18 @@ public static partial class RunPlanner
         {
             TaskConfiguration task => task.Commands,
             ServiceConfiguration service => service.Commands,
-            // A dev environment: setup and init, then it stays up until stopped (there is no IDE server locally).
-            DevEnvironmentConfiguration dev => [.. dev.Setup, .. dev.Init, "echo \"dstack: the dev environment is ready in $PWD; stop it with dstack stop $DSTACK_RUN_NAME\"", "exec tail -f /dev/null"],
+            DevEnvironmentConfiguration dev => dev.Setup,
             _ => [],
         };
+
+        // A dev environment: setup, then init as written (dstack substitutes no references there), then it stays up
+        // until stopped (there is no IDE server locally).
+        IReadOnlyList<string> verbatim = configuration is DevEnvironmentConfiguration environment
+            ? [.. environment.Init, "echo \"dstack: the dev environment is ready in $PWD; stop it with dstack stop $DSTACK_RUN_NAME\"", "exec tail -f /dev/null"]
+            : [];
         try
         {
-            var script = JobScript.Build(commands, runArgs);
+            var script = JobScript.Build(commands, runArgs, verbatim);
             if (configuration.Entrypoint is { } entrypoint && configuration.Image is null)
             {
                 script = $"{entrypoint} {ShellQuote.Join(commands)}";

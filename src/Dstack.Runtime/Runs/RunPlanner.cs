@@ -156,7 +156,7 @@ public static partial class RunPlanner
             PythonExecutable = placement is null ? python : null,
             Image = configuration.Image,
             Entrypoint = configuration.Entrypoint,
-            Privileged = configuration.Privileged ?? false,
+            Privileged = configuration.Privileged,
             User = configuration.User,
             MaxDuration = profile.MaxDuration?.Seconds,
             StopDuration = profile.StopDuration is { } stop ? stop.Seconds : 300,

@@ -30,7 +30,9 @@ public static class ConfigurationReference
         new("retry_policy", "`retry_policy` (deprecated)", "The legacy form of `retry`.", typeof(RetryPolicy), null),
         new("registry_auth", "`registry_auth`", "Credentials for a private Docker registry.", typeof(RegistryAuth), null),
         new("scaling", "`scaling` (service)", "Autoscaling of a service whose `replicas` is a range.", typeof(ScalingSpec), null),
-        new("model", "`model` (service)", "`model: NAME` is short for `model: {name: NAME}`.", typeof(ServiceModel), null),
+        new("model", "`model` (service)", "`model: NAME` is short for `model: {name: NAME, format: openai}`. The object's `format` decides its other properties, as in dstack: [`openai`](#model-openai) or [`tgi`](#model-tgi); a property of the other format is an error.", typeof(ServiceModel), null),
+        new("model-openai", "`model` with `format: openai`", "A model served through an OpenAI-compatible API. It also has the [`model` properties](#model).", typeof(OpenAIChatModel), typeof(OpenAIChatModel)),
+        new("model-tgi", "`model` with `format: tgi`", "A model served with HuggingFace Text Generation Inference. It also has the [`model` properties](#model); it has no `prefix`.", typeof(TgiChatModel), typeof(TgiChatModel)),
         new("utilization_policy", "`utilization_policy`", "Stops a run whose GPUs stay idle.", typeof(UtilizationPolicy), null),
         new("profiles", "`.dstack/profiles.yml`", "The file holds `profiles:`, a list of profiles. Each profile has these properties and the [profile parameters](#profile-parameters).", typeof(ProfilesFile), null),
         new("profile", "A profile", "One entry of `profiles:`.", typeof(Profile), typeof(Profile)),
@@ -122,6 +124,11 @@ public static class ConfigurationReference
         if (property.YamlName == "type" && property.Property.DeclaringType == typeof(RunConfiguration))
         {
             return "`task`, `dev-environment` or `service`";
+        }
+
+        if (ModelDescriptor.For(property.Property.DeclaringType!) is { VariantKey: { } key } shapes && key == property.YamlName)
+        {
+            return string.Join(" or ", shapes.Variants.Keys.Select(k => $"`{k}`"));
         }
 
         if (property.ValueType.IsGenericType && property.ValueType.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))

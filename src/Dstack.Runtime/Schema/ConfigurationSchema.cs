@@ -95,6 +95,12 @@ public sealed class ConfigurationSchema
                 value.Enumeration.Add(typeName);
                 value.IsRequired = true;
             }
+            else if (descriptor.Selector is { } selector && property.YamlName == selector.Key)
+            {
+                value.Type = JsonObjectType.String;
+                value.Enumeration.Add(selector.Value);
+                value.IsRequired = true;
+            }
             else
             {
                 Describe(value, property.ValueType, property);
@@ -274,9 +280,8 @@ public sealed class ConfigurationSchema
                 new JsonSchema { Type = JsonObjectType.String },
                 new JsonSchema { Type = JsonObjectType.Boolean, Enumeration = { false } })),
             _ when type == typeof(ServiceModel) => Named("Model", () => OneOf(
-                "The model name, or {type, name, format, prefix}.",
-                new JsonSchema { Type = JsonObjectType.String },
-                new JsonSchema { Reference = Definition(typeof(ServiceModel)) })),
+                "The model name (an OpenAI-compatible API at /v1), or an object whose `format` decides its shape: {name, format: openai, prefix} or {name, format: tgi, chat_template, eos_token}.",
+                [new JsonSchema { Type = JsonObjectType.String }, .. ModelDescriptor.For(type).Variants.Values.Select(v => new JsonSchema { Reference = Definition(v) })])),
             _ => null,
         };
     }
@@ -376,6 +381,8 @@ public sealed class ConfigurationSchema
         "TaskConfiguration" => "A task: commands that run to completion, on one or several nodes.",
         "DevEnvironmentConfiguration" => "A dev environment: a machine prepared for an IDE to attach to.",
         "ServiceConfiguration" => "A service: a long-running app published on one port.",
+        "OpenAIChatModel" => "A chat model served through an OpenAI-compatible API (format: openai).",
+        "TgiChatModel" => "A chat model served with HuggingFace Text Generation Inference (format: tgi).",
         _ => PropertyDescriptor.ToSnakeCase(type.Name).Replace('_', ' '),
     };
 }

@@ -142,6 +142,22 @@ public sealed class KeyCompletionTests
         Assert.DoesNotContain("name", result.Labels);
     }
 
+    // The model object has one shape per `format`, as in dstack: the keys of both shapes are offered.
+    [Fact]
+    public async Task ServiceModel_OffersTheKeysOfEachFormat()
+    {
+        await using var client = await TestClient.InitializedAsync();
+
+        var result = await Completions.AtAsync(client, "type: service\nmodel:\n  name: llama\n  ‸\n");
+
+        Assert.Contains("format", result.Labels);
+        Assert.Contains("type", result.Labels);
+        Assert.Contains("prefix", result.Labels);
+        Assert.Contains("chat_template", result.Labels);
+        Assert.Contains("eos_token", result.Labels);
+        Assert.DoesNotContain("name", result.Labels);
+    }
+
     [Fact]
     public async Task FlowMapping_OffersKeysAsPlainKeyColon()
     {

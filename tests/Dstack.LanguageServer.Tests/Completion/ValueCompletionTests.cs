@@ -15,13 +15,16 @@ public sealed class ValueCompletionTests
     [InlineData("type: task\nretry:\n  on_events:\n    - error\n    - ‸\n", "no-capacity,interruption")]
     [InlineData("type: service\ngateway: ‸\n", "false")]
     [InlineData("type: service\nmodel:\n  format: ‸\n", "openai,tgi")]
+    [InlineData("type: service\nmodel:\n  type: ‸\n", "chat")]
+    [InlineData("type: service\nscaling:\n  metric: ‸\n", "rps")]
+    [InlineData("type: task\ntermination_policy: ‸\n", "dont-destroy,destroy-after-idle")]
     [InlineData("workflows:\n  - name: a\n    provider: ‸\n", "bash,docker")]
     // Python versions, quoted.
     [InlineData("type: task\npython: ‸\n", "\"3.9\",\"3.10\",\"3.11\",\"3.12\",\"3.13\"")]
     // Durations, with off and false where the property takes them.
     [InlineData("type: task\nretry:\n  duration: ‸\n", "1h,5m,30m,2h,6h,12h,1d,3d")]
     [InlineData("type: task\nmax_duration: ‸\n", "off,5m,30m,1h,2h,6h,12h,1d,3d,false")]
-    [InlineData("type: task\nstop_duration: 9‸\n", "9m,9h,9d,9s,9w,5m,30m,1h,2h,6h,12h,1d,3d,off")]
+    [InlineData("type: task\nstop_duration: 9‸\n", "9m,9h,9d,9s,9w,5m,30m,1h,2h,6h,12h,1d,3d,off,false")]
     // Sizes and counts.
     [InlineData("type: task\nresources:\n  memory: ‸\n", "8GB..,16GB..,32GB..,64GB..,16GB..64GB,32GB")]
     [InlineData("type: task\nresources:\n  disk: ‸\n", "100GB..,200GB..,500GB..,1TB..,200GB..1TB")]

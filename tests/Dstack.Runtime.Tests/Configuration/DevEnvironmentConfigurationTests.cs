@@ -53,11 +53,13 @@ public sealed class DevEnvironmentConfigurationTests
     }
 
     [Fact]
-    public void DevEnvironment_InitWithBadReference_IsReported()
+    public void DevEnvironment_SetupWithBadReference_IsReported()
     {
-        var error = Error(DevEnvironment + "init:\n  - echo ${{ run.nope }}\n", DiagnosticCodes.UnknownReference, 4, 10, 25);
+        var document = Load(DevEnvironment + "setup:\n  - echo ${{ run.nope }}\n");
 
-        Mentions(error, "init[0]", "['run.nope']");
+        var error = Single(document, DiagnosticCodes.UnknownReference);
+        At(error, 4, 10, 4, 25);
+        Mentions(error, "setup[0]", "['run.nope']");
     }
 
     [Fact]

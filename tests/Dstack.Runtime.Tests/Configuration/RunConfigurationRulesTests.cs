@@ -60,7 +60,7 @@ public sealed class RunConfigurationRulesTests
     [InlineData("max_duration: 2 hours", DiagnosticCodes.InvalidDuration, 15, 22, "Cannot parse the duration 2 hours")]
     [InlineData("max_duration: -5", DiagnosticCodes.InvalidDuration, 15, 17, "negative duration")]
     [InlineData("max_duration: [1h]", DiagnosticCodes.WrongType, 15, 19, "a duration")]
-    [InlineData("stop_duration: yes", DiagnosticCodes.InvalidDuration, 16, 19, "Cannot parse the duration yes")]
+    [InlineData("stop_duration: maybe", DiagnosticCodes.InvalidDuration, 16, 21, "Cannot parse the duration maybe")]
     [InlineData("stop_duration: 1m30s", DiagnosticCodes.InvalidDuration, 16, 21, "Cannot parse the duration 1m30s")]
     [InlineData("idle_duration: 5min", DiagnosticCodes.InvalidDuration, 16, 20, "Cannot parse the duration 5min")]
     [InlineData("retry: {on_events: []}", DiagnosticCodes.InvalidRetry, 20, 22, "`on_events` cannot be empty")]

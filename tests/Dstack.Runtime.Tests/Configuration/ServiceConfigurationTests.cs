@@ -44,7 +44,7 @@ public sealed class ServiceConfigurationTests
     [Theory]
     [InlineData("replicas: 2", 2, 2)]
     [InlineData("replicas: '3'", 3, 3)]
-    [InlineData("replicas: 0..4\nscaling: {target: 10}", 0, 4)]
+    [InlineData("replicas: 0..4\nscaling: {metric: rps, target: 10}", 0, 4)]
     [InlineData("replicas: {min: 1, max: 3}\nscaling:\n  metric: rps\n  target: 2.5\n  scale_up_delay: 1m", 1, 3)]
     public void Service_ValidReplicas_AreKept(string lines, int min, int max)
     {
@@ -54,11 +54,11 @@ public sealed class ServiceConfigurationTests
     }
 
     [Fact]
-    public void Service_Scaling_HasDstackDefaults()
+    public void Service_Scaling_HasDstackDelayDefaults()
     {
-        var service = Assert.IsType<ServiceConfiguration>(Clean(Service + "replicas: 1..2\nscaling: {target: 10}\n").Model);
+        var service = Assert.IsType<ServiceConfiguration>(Clean(Service + "replicas: 1..2\nscaling: {metric: rps, target: 10}\n").Model);
 
-        Assert.Equal("rps", service.Scaling!.Metric);
+        Assert.Equal(ScalingMetric.Rps, service.Scaling!.Metric);
         Assert.Equal(10, service.Scaling.Target);
         Assert.Equal(new Duration(300), service.Scaling.ScaleUpDelay);
         Assert.Equal(new Duration(600), service.Scaling.ScaleDownDelay);
@@ -68,7 +68,7 @@ public sealed class ServiceConfigurationTests
     [InlineData("gateway: false", "false")]
     [InlineData("gateway: my-gateway", "\"my-gateway\"")]
     [InlineData("model: meta-llama/Llama-3-8B", "{\"type\":\"chat\",\"name\":\"meta-llama/Llama-3-8B\",\"format\":\"openai\",\"prefix\":\"/v1\"}")]
-    [InlineData("model: {name: llama, format: tgi}", "{\"type\":\"chat\",\"name\":\"llama\",\"format\":\"tgi\",\"prefix\":\"/v1\"}")]
+    [InlineData("model: {name: llama, format: tgi}", "{\"type\":\"chat\",\"name\":\"llama\",\"format\":\"tgi\",\"chat_template\":null,\"eos_token\":null}")]
     [InlineData("auth: false", "false")]
     [InlineData("strip_prefix: false", "false")]
     public void Service_ValidProperty_IsNormalized(string line, string expectedJson)

@@ -150,6 +150,19 @@ public sealed class RunPlannerTests : IDisposable
         Assert.EndsWith("exec tail -f /dev/null", plan.Spec.Script, StringComparison.Ordinal);
     }
 
+    // dstack substitutes `${{ run.args }}` and `$$` in setup but leaves a dev environment's init as written.
+    [Theory]
+    [InlineData("init:\n  - echo ${{ run.args }} $$\n", "echo ${{ run.args }} $$ && ")]
+    [InlineData("init:\n  - echo ${{ anything.here }}\n", "echo ${{ anything.here }} && ")]
+    [InlineData("setup:\n  - echo ${{ run.args }} $$\ninit:\n  - echo ${{ run.args }}\n", "echo 'a b' $ && echo ${{ run.args }} && ")]
+    public void Plan_DevEnvironment_RunsInitAsWritten(string lines, string scriptStart)
+    {
+        var plan = Plan("type: dev-environment\nide: vscode\n" + lines, new RunOverrides { RunArgs = ["a b"] });
+
+        Assert.True(plan.CanRun, string.Join("\n", plan.Diagnostics));
+        Assert.StartsWith(scriptStart, plan.Spec!.Script, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Plan_ShellSh_RunsUnderSh()
     {

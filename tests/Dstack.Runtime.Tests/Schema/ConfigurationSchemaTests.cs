@@ -60,7 +60,7 @@ public sealed class ConfigurationSchemaTests
     [InlineData("type: task\ncommands: [echo hi]\nresources:\n  gpu: A100:80GB:2\n  memory: 16GB..\n  disk: {size: 100GB..}\nports: [8080, \"80:8000\"]\nenv: [A=1, B]\n", true)]
     [InlineData("type: task\ncommands: [echo hi]\ncomands: [x]\n", false)]
     [InlineData("type: task\ncommands: [echo hi]\nnodes: two\n", false)]
-    [InlineData("type: service\ncommands: [serve]\nport: 8000\nreplicas: 1..2\nscaling: {target: 10}\n", true)]
+    [InlineData("type: service\ncommands: [serve]\nport: 8000\nreplicas: 1..2\nscaling: {metric: rps, target: 10}\n", true)]
     [InlineData("type: dev-environment\nide: vscode\npython: 3.10\n", true)]
     [InlineData("type: dev-environment\nide: emacs\n", false)]
     public void RunSchema_AcceptsValidAndRejectsInvalidDocuments(string yaml, bool valid)

@@ -29,7 +29,16 @@ public sealed partial class ModelBinder
                         new Suggestion(scalar.Span, $"\"{scalar.Value}\""));
                 }
 
-                return ParsePortText(scalar.Value.Trim(), defaultLocalPort);
+                var text = scalar.Value.Trim();
+                if (defaultLocalPort is not null && !PortNumberPattern().IsMatch(text) && !ServicePortPattern().IsMatch(text))
+                {
+                    // A service's port (the one property with a default local port) takes no "*:": dstack's pattern is digits:digits.
+                    throw ValueException.Error(
+                        DiagnosticCodes.InvalidPort,
+                        $"`{text}` is not a service port{(text.StartsWith("*:", StringComparison.Ordinal) ? " (`*`, any free local port, is for the `ports` of tasks and dev environments)" : string.Empty)}; write the container port (8000, published as {defaultLocalPort}), \"LOCAL:CONTAINER\" such as \"{defaultLocalPort}:8000\", or {{container_port: 8000}}");
+                }
+
+                return ParsePortText(text, defaultLocalPort);
             case YamlMapping mapping:
                 return ReadPortObject(mapping, path);
             default:
@@ -121,6 +130,9 @@ public sealed partial class ModelBinder
 
     [GeneratedRegex("^[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex PortNumberPattern();
+
+    [GeneratedRegex("^[0-9]+:[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ServicePortPattern();
 
     [GeneratedRegex(@"^(?:[0-9]+|\*):[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex PortMappingPattern();

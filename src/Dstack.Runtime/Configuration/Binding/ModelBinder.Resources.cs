@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Yaml;
@@ -14,7 +15,7 @@ public sealed partial class ModelBinder
             case YamlScalar { Kind: ScalarKind.Int } scalar when scalar.TryGetInt64(out var n):
                 return Range<int>.Exactly(CheckCount(n, scalar.Value));
             case YamlScalar { Kind: ScalarKind.Float } scalar:
-                throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{scalar.Value}` is not a whole number; dstack would truncate it silently: write {TruncatedText(scalar)}");
+                return Range<int>.Exactly(CheckCount(WholeNumber(scalar), scalar.Value));
             case YamlScalar { Kind: ScalarKind.String } scalar:
                 return RangeParser.ParseCount(scalar.Value);
             case YamlMapping mapping:
@@ -114,7 +115,7 @@ public sealed partial class ModelBinder
     {
         YamlScalar { Kind: ScalarKind.Int } s when s.TryGetInt64(out var n) => CheckCount(n, s.Value),
         YamlScalar { Kind: ScalarKind.String } s => RangeParser.ParseCountValue(s.Value),
-        YamlScalar { Kind: ScalarKind.Float } s => throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{s.Value}` is not a whole number: write {TruncatedText(s)}"),
+        YamlScalar { Kind: ScalarKind.Float } s => CheckCount(WholeNumber(s), s.Value),
         _ => WrongTypeNull<int>(node, path, "a whole number"),
     };
 
@@ -134,8 +135,24 @@ public sealed partial class ModelBinder
         _ => (int)n,
     };
 
-    private static string TruncatedText(YamlScalar scalar) =>
-        PythonNumber.WholeNumberChoices(scalar.TryGetDouble(out var f) ? f : double.NaN);
+    /// <summary>
+    /// A float where dstack (pydantic v1) wants an integer: it takes int(x), so 4.0 is 4 and is accepted; 4.5 would be
+    /// truncated to 4 without a word, which is an error here; inf and nan are not integers for dstack either.
+    /// </summary>
+    private static long WholeNumber(YamlScalar scalar)
+    {
+        if (!scalar.TryGetDouble(out var f) || double.IsNaN(f) || double.IsInfinity(f) || Math.Abs(f) >= 9.2e18)
+        {
+            throw ValueException.Error(DiagnosticCodes.InvalidInteger, $"`{scalar.Value}` is not a whole number (value is not a valid integer); write a whole number such as 2");
+        }
+
+        var truncated = Math.Truncate(f);
+        return truncated == f
+            ? (long)truncated
+            : throw ValueException.Error(
+                DiagnosticCodes.SuspiciousNumber,
+                $"`{scalar.Value}` is not a whole number; dstack would silently truncate it to {truncated.ToString(CultureInfo.InvariantCulture)}: write {PythonNumber.WholeNumberChoices(f)}");
+    }
 
     private GpuSpec? ReadGpu(YamlNode node, string path)
     {
@@ -143,10 +160,12 @@ public sealed partial class ModelBinder
         var warnings = new List<ValueIssue>();
         switch (node)
         {
-            case YamlScalar { Kind: ScalarKind.Int } scalar:
-                spec = GpuSpecParser.Parse(scalar.Value, warnings);
+            case YamlScalar { Kind: ScalarKind.Int } scalar when scalar.TryGetInt64(out var number):
+                // dstack gets the integer YAML 1.1 reads (010 is 8, 0x2 is 2, 1_000 is 1000) and parses str() of it.
+                var count = number.ToString(CultureInfo.InvariantCulture);
+                spec = count == scalar.Value ? GpuSpecParser.Parse(count, warnings) : Unplaced(() => GpuSpecParser.Parse(count, warnings));
                 var lookalikes = spec.Count.Min >= 100
-                    ? GpuCatalog.All.Where(g => g.Name.EndsWith(scalar.Value, StringComparison.OrdinalIgnoreCase)).Select(g => g.Name).ToList()
+                    ? GpuCatalog.All.Where(g => g.Name.EndsWith(count, StringComparison.OrdinalIgnoreCase)).Select(g => g.Name).ToList()
                     : [];
                 if (lookalikes.Count > 0)
                 {
@@ -154,10 +173,10 @@ public sealed partial class ModelBinder
                     warnings.Add(new ValueIssue(
                         DiagnosticCodes.GpuCountLooksLikeName,
                         DiagnosticSeverity.Warning,
-                        $"`{scalar.Value}` asks for {scalar.Value} GPUs, because a spec token without letters is a count; did you mean {names}?")
+                        $"`{scalar.Value}` asks for {count} GPUs, because a spec token without letters is a count; did you mean {names}?")
                     {
                         // A fix only where the name is plain: `100` could be A100, H100, P100 or V100.
-                        Fix = lookalikes.Count == 1 ? new ValueFix(lookalikes[0]) : null,
+                        Fix = lookalikes.Count == 1 && count == scalar.Value ? new ValueFix(lookalikes[0]) : null,
                     });
                 }
 
@@ -194,6 +213,19 @@ public sealed partial class ModelBinder
         }
 
         return spec;
+    }
+
+    // A problem found in a rewritten text (the decimal form of 0x10) cannot point inside what was written.
+    private static T Unplaced<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ValueException e)
+        {
+            throw new ValueException(e.Issue with { Offset = -1, Length = 0, Fix = null });
+        }
     }
 
     private GpuSpec? ReadGpuObject(YamlMapping mapping, string path, List<ValueIssue> warnings)
@@ -250,8 +282,13 @@ public sealed partial class ModelBinder
     {
         switch (node)
         {
-            case YamlScalar { Kind: ScalarKind.Float or ScalarKind.Int } scalar when scalar.TryGetDouble(out var f):
-                var asPython = f.ToString("0.0###############", System.Globalization.CultureInfo.InvariantCulture);
+            case YamlScalar { Kind: ScalarKind.Int } scalar:
+                // dstack reads a float as str(float) and a list as it is, and has no rule for an integer.
+                throw ValueException.Error(
+                    DiagnosticCodes.InvalidComputeCapability,
+                    $"Invalid compute capability: {scalar.Value} (YAML reads it as an integer, which dstack rejects); write MAJOR.MINOR, such as {scalar.Value}.0");
+            case YamlScalar { Kind: ScalarKind.Float } scalar when scalar.TryGetDouble(out var f):
+                var asPython = PythonNumber.FloatRepr(f);
                 if (asPython != scalar.Value)
                 {
                     _diagnostics.Warning(DiagnosticCodes.Yaml11Trap, scalar.Span, $"{path}: YAML reads `{scalar.Value}` as the number {asPython}, so this means {asPython}; quote it (\"{scalar.Value}\") if you meant that text");

@@ -13,22 +13,35 @@ public sealed partial class ModelBinder
 
     private string? ReadPython(YamlNode node, string path)
     {
+        var supported = string.Join(", ", PythonVersionAttribute.Supported);
         if (node is not YamlScalar { Kind: not ScalarKind.Bool } scalar)
         {
-            WrongType(node, path, $"a Python version: {string.Join(", ", PythonVersionAttribute.Supported)}");
+            WrongType(node, path, $"a Python version: {supported}");
             return null;
         }
 
-        // PyYAML reads 3.10 as the float 3.1, and dstack maps 3.1 back to "3.10"; we keep the text, so both arrive here.
-        var version = scalar.Value.Trim() == "3.1" ? "3.10" : scalar.Value.Trim();
-        if (!PythonVersionAttribute.Supported.Contains(version))
+        // dstack takes a text as it is, and a float as Python's str() of it, with 3.1 read back as "3.10":
+        // so the unquoted 3.10 (the float 3.1) is "3.10", and the quoted "3.1" is not a version.
+        var version = scalar.Kind == ScalarKind.Float && scalar.TryGetDouble(out var number) ? PythonNumber.FloatRepr(number) : scalar.Value;
+        if (scalar.Kind == ScalarKind.Float && version == "3.1")
         {
-            throw ValueException.Error(
-                DiagnosticCodes.InvalidPython,
-                $"Python {scalar.Value} is not supported; use one of {string.Join(", ", PythonVersionAttribute.Supported)} (write it quoted, such as \"3.11\")");
+            version = "3.10";
         }
 
-        return version;
+        if (PythonVersionAttribute.Supported.Contains(version))
+        {
+            return version;
+        }
+
+        var hint = scalar.Kind switch
+        {
+            ScalarKind.String when PythonVersionAttribute.Supported.Contains(scalar.Value.Trim()) => $"remove the spaces: write \"{scalar.Value.Trim()}\"",
+            ScalarKind.String when scalar.Value.Trim() == "3.1" => "only the unquoted number 3.1 means 3.10; write \"3.10\"",
+            ScalarKind.Float when version != scalar.Value => $"YAML reads `{scalar.Value}` as the number {version}; write one of {supported}, quoted, such as \"3.11\"",
+            _ => $"use one of {supported} (write it quoted, such as \"3.11\")",
+        };
+        var shown = scalar.Quote is '"' or '\'' ? $"\"{scalar.Value}\"" : scalar.Value;
+        throw ValueException.Error(DiagnosticCodes.InvalidPython, $"Python {shown} is not supported: '{version}' is not a valid PythonVersion; {hint}");
     }
 
     private object? ReadDuration(YamlNode node, string path, DurationFormsAttribute? forms)
@@ -135,6 +148,20 @@ public sealed partial class ModelBinder
         return retry;
     }
 
+    // As dstack's legacy policy does: a duration turns retrying on, whatever `retry` says.
+    private RetryPolicy? ReadRetryPolicy(YamlNode node, string path)
+    {
+        var policy = (RetryPolicy?)BindObject(typeof(RetryPolicy), node, path);
+        if (policy is not { Duration: not null, Retry: false })
+        {
+            return policy;
+        }
+
+        var retrying = policy with { Retry = true };
+        SourceMap.Record(retrying, node);
+        return retrying;
+    }
+
     private EnvVariables? ReadEnv(YamlNode node, string path)
     {
         var variables = new List<EnvVariable>();
@@ -225,22 +252,6 @@ public sealed partial class ModelBinder
             $"{path}: {text} is not a valid variable name; names start with a letter or _ and hold only letters, digits and _ (the same rule for lists and mappings): write {fixedName}");
         return false;
     }
-
-    private GatewayChoice? ReadGateway(YamlNode node, string path)
-    {
-        if (node is YamlScalar { Kind: ScalarKind.Bool } flag && flag.TryGetBool(out var on))
-        {
-            return on
-                ? throw ValueException.Error(DiagnosticCodes.InvalidService, "The `gateway` property must be a string or boolean `false`, not boolean `true`; write a gateway name, or remove the line to use the default gateway")
-                : GatewayChoice.None;
-        }
-
-        return ReadString(node, path) is { } name ? new GatewayChoice(name) : null;
-    }
-
-    private ServiceModel? ReadServiceModel(YamlNode node, string path) => node is YamlScalar { Kind: not ScalarKind.Null } scalar
-        ? new ServiceModel { Name = scalar.Value }
-        : (ServiceModel?)BindObject(typeof(ServiceModel), node, path);
 
     [GeneratedRegex("^([0-9]+) *([smhdw])$", RegexOptions.CultureInvariant)]
     private static partial Regex DurationPattern();

@@ -120,6 +120,7 @@ public sealed partial class ModelBinder
                 _ when type == typeof(ComputeCapability) => ReadComputeCapability(node, path),
                 _ when type == typeof(Duration) => ReadDuration(node, path, property?.DurationForms),
                 _ when type == typeof(RetrySpec) => ReadRetry(node, path),
+                _ when type == typeof(RetryPolicy) => ReadRetryPolicy(node, path),
                 _ when type == typeof(EnvVariables) => ReadEnv(node, path),
                 _ when type == typeof(PortMapping) => ReadPort(node, path, property?.DefaultLocalPort),
                 _ when type == typeof(VolumeMount) => ReadVolume(node, path),
@@ -201,11 +202,12 @@ public sealed partial class ModelBinder
                 return value;
             }
 
+            // The texts pydantic v1 reads as booleans, in any case.
             switch (scalar.Value.ToLowerInvariant())
             {
-                case "true" or "yes" or "on" or "1":
+                case "true" or "yes" or "on" or "1" or "t" or "y":
                     return true;
-                case "false" or "no" or "off" or "0":
+                case "false" or "no" or "off" or "0" or "f" or "n":
                     return false;
             }
         }
@@ -230,7 +232,8 @@ public sealed partial class ModelBinder
 
             if (scalar.Kind == ScalarKind.Float)
             {
-                throw ValueException.Error(DiagnosticCodes.SuspiciousNumber, $"`{scalar.Value}` is not a whole number; dstack would truncate it silently: write {PythonNumber.WholeNumberChoices(scalar.TryGetDouble(out var f) ? f : double.NaN)}");
+                var number = WholeNumber(scalar);
+                return number is >= int.MinValue and <= int.MaxValue ? (int)number : throw ValueException.Error(DiagnosticCodes.InvalidInteger, $"{scalar.Value} is too large");
             }
         }
 
@@ -320,13 +323,17 @@ public sealed partial class ModelBinder
     {
         var name = key.Value;
         Suggestion? suggestion = null;
-        var elsewhere = descriptor.ConfigurationType is not null
-            ? ModelDescriptor.RunConfigurationTypes.Where(t => ModelDescriptor.For(t.Value).Find(name) is not null).Select(t => t.Key).ToList()
-            : [];
+        // The other shapes of the same object: run configuration types, or the other formats of a service model.
+        var siblings = descriptor.ConfigurationType is not null
+            ? ModelDescriptor.RunConfigurationTypes.Values
+            : descriptor.Selector is not null && descriptor.Type.BaseType is { } parent
+                ? ModelDescriptor.For(parent).Variants.Values
+                : [];
+        var elsewhere = siblings.Where(t => t != descriptor.Type && ModelDescriptor.For(t).Find(name) is not null).Select(t => ModelDescriptor.For(t).SelectorText!).ToList();
         string hint;
         if (elsewhere.Count > 0)
         {
-            hint = $"it belongs to {string.Join(" and ", elsewhere.Select(e => $"`type: {e}`"))}" + (name == "commands" && descriptor.ConfigurationType == "dev-environment" ? "; a dev environment runs `init` instead" : string.Empty);
+            hint = $"it belongs to {string.Join(" and ", elsewhere.Select(e => $"`{e}`"))}" + (name == "commands" && descriptor.ConfigurationType == "dev-environment" ? "; a dev environment runs `init` instead" : string.Empty);
         }
         else if (DidYouMean.Find(name, descriptor.Properties.Where(p => p.IsSettable || p.YamlName == "type").Select(p => p.YamlName)) is { } guess)
         {
@@ -343,7 +350,7 @@ public sealed partial class ModelBinder
     }
 
     private static string TypeContext(ModelDescriptor descriptor) =>
-        descriptor.ConfigurationType is { } t ? $" for `type: {t}`" : string.Empty;
+        descriptor.SelectorText is { } t ? $" for `{t}`" : string.Empty;
 
     private static SourceSpan StartOf(YamlNode node) =>
         new(node.Span.StartLine, node.Span.StartColumn, node.Span.StartLine, node.Span.StartColumn, node.Span.Start, node.Span.Start);

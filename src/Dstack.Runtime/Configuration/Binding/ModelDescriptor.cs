@@ -27,6 +27,17 @@ public sealed class ModelDescriptor
         ];
         _byName = Properties.ToDictionary(p => p.YamlName, StringComparer.Ordinal);
         ConfigurationType = type.GetCustomAttribute<ConfigurationTypeAttribute>()?.Name;
+        if (type.GetCustomAttribute<VariantsAttribute>() is { } variants)
+        {
+            VariantKey = variants.Key;
+            Variants = variants.Types.ToDictionary(t => For(t).Selector!.Value.Value, t => t, StringComparer.Ordinal);
+        }
+        else if (type.BaseType?.GetCustomAttribute<VariantsAttribute>() is { } parent)
+        {
+            // The shape's own value of the key: what its override of the key's property returns.
+            var key = Properties.First(p => p.YamlName == parent.Key);
+            Selector = (parent.Key, (string)key.Property.GetValue(Activator.CreateInstance(type))!);
+        }
     }
 
     public Type Type { get; }
@@ -35,6 +46,18 @@ public sealed class ModelDescriptor
 
     /// <summary>The <c>type:</c> value for a run configuration class, else null.</summary>
     public string? ConfigurationType { get; }
+
+    /// <summary>For an abstract model written in several shapes: the key that selects the shape (<c>format</c>), else null.</summary>
+    public string? VariantKey { get; }
+
+    /// <summary>For an abstract model written in several shapes: each shape's type by its value of <see cref="VariantKey"/>.</summary>
+    public IReadOnlyDictionary<string, Type> Variants { get; } = new Dictionary<string, Type>();
+
+    /// <summary>For one shape of such a model: the key and the value that select it (<c>format: tgi</c>), else null.</summary>
+    public (string Key, string Value)? Selector { get; }
+
+    /// <summary>What selects this type, as a user writes it: <c>type: task</c>, <c>format: tgi</c>; null when nothing does.</summary>
+    public string? SelectorText => ConfigurationType is { } t ? $"type: {t}" : Selector is { } s ? $"{s.Key}: {s.Value}" : null;
 
     public static ModelDescriptor For(Type type) => Cache.GetOrAdd(type, t => new ModelDescriptor(t));
 

@@ -41,9 +41,9 @@ public abstract record ProfileParameters
     [DurationForms(allowOff: true, allowBool: true)]
     public Duration? MaxDuration { get; init; }
 
-    [Description("How long a stopping run gets to finish gracefully before it is killed: 30s, 5m, or off (wait for ever). Default: 5m.")]
+    [Description("How long a stopping run gets to finish gracefully before it is killed: 30s, 5m, off or false (wait for ever), true (the default). Default: 5m.")]
     [DefaultValue("5m")]
-    [DurationForms(allowOff: true, allowBool: false)]
+    [DurationForms(allowOff: true, allowBool: true)]
     public Duration? StopDuration { get; init; }
 
     [Description("The highest price per hour in dollars to pay, such as 1.5.")]
@@ -61,9 +61,9 @@ public abstract record ProfileParameters
     [Description("Stop the run when GPU utilization stays below min_gpu_utilization for time_window.")]
     public UtilizationPolicy? UtilizationPolicy { get; init; }
 
-    [Description("Pools-era setting (dstack 0.16 to 0.18); has no effect.")]
+    [Description("Pools-era setting (dstack 0.16 to 0.18): dont-destroy or destroy-after-idle; has no effect.")]
     [Deprecated("it has no effect: remove it and use `idle_duration`")]
-    public string? TerminationPolicy { get; init; }
+    public TerminationPolicy? TerminationPolicy { get; init; }
 
     [Description("Pools-era setting (dstack 0.16 to 0.18); has no effect.")]
     [Deprecated("it has no effect: remove it and use `idle_duration`")]

@@ -23,7 +23,7 @@ public abstract record RunConfiguration : ProfileParameters
 
     [Description("Run the container in privileged mode.")]
     [DefaultValue(false)]
-    public bool? Privileged { get; init; }
+    public bool Privileged { get; init; }
 
     [Description("The entrypoint; when set, the commands are passed to it as arguments.")]
     public string? Entrypoint { get; init; }

@@ -6,11 +6,12 @@ namespace Dstack.Runtime.Configuration.Model;
 /// <summary>Autoscaling of a service's replicas on requests per second.</summary>
 public sealed record ScalingSpec
 {
-    [Description("The metric to scale on: rps (requests per second).")]
-    [DefaultValue("rps")]
-    public string Metric { get; init; } = "rps";
+    [Description("The metric to scale on: rps (requests per second), the only one.")]
+    [Required]
+    [Example("metric: rps")]
+    public ScalingMetric Metric { get; init; } = ScalingMetric.Rps;
 
-    [Description("The metric value per replica to aim for.")]
+    [Description("The metric value per replica to aim for; above 0.")]
     [Required]
     public double Target { get; init; }
 

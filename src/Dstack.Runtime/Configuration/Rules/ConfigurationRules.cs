@@ -94,7 +94,12 @@ public sealed partial class ConfigurationRules
             Error(DiagnosticCodes.NothingToRun, _map.ValueSpan(run, "type"), $"Either `commands` or `image` must be set; add `commands:` with what to run{(run is TaskConfiguration ? ", such as `- python train.py`" : string.Empty)}");
         }
 
-        CheckCommands(run, run is DevEnvironmentConfiguration ? "init" : "commands", commands);
+        // dstack substitutes references in `commands` and `setup` only; a dev environment's `init` runs as written.
+        if (run is not DevEnvironmentConfiguration)
+        {
+            CheckCommands(run, "commands", commands);
+        }
+
         CheckCommands(run, "setup", run.Setup);
         if (run is TaskConfiguration task)
         {
@@ -263,8 +268,18 @@ public sealed partial class ConfigurationRules
             Error(DiagnosticCodes.InvalidService, span, $"replicas: The maximum number of replicas is required (`{replicas}`); write a range with an upper bound, such as 0..4");
         }
 
+        if (replicas.Min is null && replicas.Max is { } most)
+        {
+            Error(DiagnosticCodes.InvalidService, span, $"replicas: The minimum number of replicas is required (`{replicas}`; dstack 0.18 fails on a range without one); write 0..{most}");
+        }
+
+        if (service.Scaling is { Target: <= 0 } scaling)
+        {
+            Error(DiagnosticCodes.InvalidService, _map.ValueSpan(scaling, "target"), $"scaling.target: ensure this value is greater than 0 (found {scaling.Target.ToString(CultureInfo.InvariantCulture)}); give the requests per second one replica should handle, such as 10");
+        }
+
         var isRange = replicas.Min != replicas.Max;
-        if (isRange && service.Scaling is null && replicas.Max is not null)
+        if (isRange && service.Scaling is null && replicas.Max is not null && replicas.Min is not null)
         {
             Error(DiagnosticCodes.InvalidService, span, "When you set `replicas` to a range, ensure to specify `scaling`. Add `scaling: {metric: rps, target: 10}`");
         }
