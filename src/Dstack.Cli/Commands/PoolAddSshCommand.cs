@@ -2,6 +2,7 @@ using System.CommandLine;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Names;
 
 namespace Dstack.Cli.Commands;
 
@@ -95,10 +96,9 @@ public static class PoolAddSshCommand
         }
 
         var hostName = parse.GetValue(name) ?? target.Host;
-        if (!SshHost.IsValidName(hostName))
+        if (NameRule.PoolHost.Problem(hostName) is { } nameProblem)
         {
-            var fix = parse.GetValue(name) is null ? "; give one with --name" : string.Empty;
-            PoolCommand.Report(error, DiagnosticCodes.InvalidOption, $"{hostName} is not a valid host name for the pool: use letters, digits, '.', '-' and '_' (up to 64), starting with a letter or digit{fix}");
+            PoolCommand.Report(error, DiagnosticCodes.InvalidOption, parse.GetValue(name) is null ? $"{nameProblem}; or name it in the pool with --name" : $"--name: {nameProblem}");
             return null;
         }
 

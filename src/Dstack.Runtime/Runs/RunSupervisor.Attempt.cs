@@ -87,7 +87,7 @@ public sealed partial class RunSupervisor
             for (var rank = 0; rank < _spec.Nodes; rank++)
             {
                 var target = Path.Combine(Home.CodeFolder(_run.Name), $"job-{rank}");
-                TryDelete(target);
+                TryDelete(Home.RunsFolder, target);
                 snapshot.CopyTo(target);
                 copies.Add(target);
             }
