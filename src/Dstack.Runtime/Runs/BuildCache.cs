@@ -102,7 +102,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         Directory.Move(staging, files);
         File.WriteAllText(Path.Combine(folder, "build-commands.txt"), string.Join('\n', spec.Build) + "\n");
         File.WriteAllText(ready, time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) + "\n");
-        Event($"dstack: the environment is built and saved ({saved} files); later runs reuse it until the build commands change");
+        Event($"dstack: the environment is built and saved ({CountWords.Of(saved, "file")}); later runs reuse it until the build commands change");
         return null;
     }
 

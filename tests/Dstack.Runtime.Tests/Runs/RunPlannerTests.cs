@@ -61,6 +61,18 @@ public sealed class RunPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Plan_MalformedDotEnvLine_StopsTheRunAndDoesNotClaimTheLineIsIgnored()
+    {
+        File.WriteAllText(Path.Combine(_root, "project", ".env"), "NO_EQUALS\n");
+
+        var plan = Plan("type: task\ncommands: [echo]\n");
+
+        Assert.False(plan.CanRun);
+        var error = Error(plan, DiagnosticCodes.DotEnvSyntax);
+        Assert.Equal("`NO_EQUALS` has no `=`: write NO_EQUALS=value, or NO_EQUALS= for an empty value", error.Message);
+    }
+
+    [Fact]
     public void Plan_GpuOption_ReplacesTheWholeSpec()
     {
         var plan = Plan("type: task\ncommands: [echo]\nresources:\n  gpu: 24GB\n", new RunOverrides { Gpu = "H100:8" });
