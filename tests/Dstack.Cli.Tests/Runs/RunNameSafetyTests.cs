@@ -55,6 +55,25 @@ public sealed class RunNameSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SameValidNameTwice_ReplacesOnlyThatRunsFolder()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\ncommands:\n  - echo output-of-$MARK\n");
+        Assert.Equal(0, (await _sandbox.RunAsync("run", "-y", "-n", "other-run", "-e", "MARK=other")).Code);
+        Assert.Equal(0, (await _sandbox.RunAsync("run", "-y", "-n", "again", "-e", "MARK=first")).Code);
+        var stale = Path.Combine(_sandbox.Home, "runs", "again", "stale.txt");
+        File.WriteAllText(stale, "from the first run");
+
+        var result = await _sandbox.RunAsync("run", "-y", "-n", "again", "-e", "MARK=second");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.False(File.Exists(stale), "the replaced run's folder was not removed");
+        var logs = await _sandbox.RunAsync("logs", "again");
+        Assert.Contains("output-of-second", logs.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("output-of-first", logs.Output, StringComparison.Ordinal);
+        Assert.Contains("output-of-other", (await _sandbox.RunAsync("logs", "other-run")).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ConfigurationNameThatIsNotARunName_IsRefusedAndNothingIsDeleted()
     {
         _sandbox.Write(".dstack.yml", "type: task\nname: ..\ncommands:\n  - echo hello-from-the-job\n");
