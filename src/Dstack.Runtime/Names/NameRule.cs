@@ -10,25 +10,30 @@ namespace Dstack.Runtime.Names;
 /// </summary>
 public sealed partial class NameRule
 {
-    private NameRule(string subject, Regex pattern, string words, string example)
+    private NameRule(string subject, Regex pattern, string words, string example, Func<string, string> nearest, int maxLength)
     {
         Subject = subject;
         Pattern = pattern;
         Words = words;
         Example = example;
+        Nearest = nearest;
+        MaxLength = maxLength;
     }
 
     /// <summary>dstack's rule for run names (and every resource name), checked by its server since 0.18.7.</summary>
     public static NameRule Run { get; } = new(
-        "run name", RunPattern(), "lower-case letters, digits and '-', starting with a letter, 2 to 41 characters", "my-run");
+        "run name", RunPattern(), "lower-case letters, digits and '-', starting with a letter, 2 to 41 characters", "my-run",
+        name => RunOutsiders().Replace(name.ToLowerInvariant(), "-"), 41);
 
     /// <summary>The pool's names for SSH hosts: also ssh <c>Host</c> aliases and part of a file name under $DSTACK_HOME/ssh.</summary>
     public static NameRule PoolHost { get; } = new(
-        "host name for the pool", HostPattern(), "letters, digits, '.', '-' and '_', starting with a letter or digit, up to 64 characters", "gpu-box-1");
+        "host name for the pool", HostPattern(), "letters, digits, '.', '-' and '_', starting with a letter or digit, up to 64 characters", "gpu-box-1",
+        name => HostOutsiders().Replace(name, "-"), 64);
 
     /// <summary>The names of legacy pipelines' workflows (<c>dstack run NAME</c>); dstack 0.x had no stricter rule.</summary>
     public static NameRule Workflow { get; } = new(
-        "workflow name", HostPattern(), "letters, digits, '.', '-' and '_', starting with a letter or digit, up to 64 characters", "train");
+        "workflow name", HostPattern(), "letters, digits, '.', '-' and '_', starting with a letter or digit, up to 64 characters", "train",
+        name => HostOutsiders().Replace(name, "-"), 64);
 
     /// <summary>What is named, in words: <c>run name</c>.</summary>
     public string Subject { get; }
@@ -43,6 +48,11 @@ public sealed partial class NameRule
 
     private string Example { get; }
 
+    /// <summary>The name with what the rule refuses replaced by '-'.</summary>
+    private Func<string, string> Nearest { get; }
+
+    private int MaxLength { get; }
+
     /// <summary>True when <paramref name="name"/> follows the rule.</summary>
     /// <remarks>A regular expression's <c>$</c> also matches before a final line break, which no name may hold.</remarks>
     public bool Accepts(string? name) => name is not null && !name.EndsWith('\n') && Pattern.IsMatch(name);
@@ -50,10 +60,8 @@ public sealed partial class NameRule
     /// <summary>The nearest name that follows the rule (<c>Bad Name</c> → <c>bad-name</c>), or null when there is none.</summary>
     public string? Suggest(string name)
     {
-        var lowered = ReferenceEquals(this, Run) ? name.ToLowerInvariant() : name;
-        var replaced = ReferenceEquals(this, Run) ? RunOutsiders().Replace(lowered, "-") : HostOutsiders().Replace(lowered, "-");
-        var trimmed = replaced.Trim('-', '.', '_');
-        var shortened = trimmed[..Math.Min(trimmed.Length, ReferenceEquals(this, Run) ? 41 : 64)].TrimEnd('-', '.', '_');
+        var trimmed = Nearest(name).Trim('-', '.', '_');
+        var shortened = trimmed[..Math.Min(trimmed.Length, MaxLength)].TrimEnd('-', '.', '_');
         return Accepts(shortened) ? shortened : null;
     }
 
