@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using Dstack.Cli.Rendering;
 using Dstack.Cli.Commands;
 using Dstack.Cli.Runs;
 
@@ -25,7 +27,7 @@ public static class DstackCommandLine
             runArgs = rest;
         }
 
-        var root = new RootCommand("dstack for .NET: validate and run .dstack.yml tasks locally, on SSH hosts or in the cloud.");
+        var root = new RootCommand("dstack for .NET: validate .dstack.yml configurations, and run their tasks, services and dev environments on this machine or on SSH hosts.");
         root.Subcommands.Add(ValidateCommand.Create(output, error));
         foreach (var name in RunCommand.Names)
         {
@@ -57,6 +59,15 @@ public static class DstackCommandLine
         var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
         try
         {
+            if (parse.Action is HelpAction)
+            {
+                // Rendered into a buffer first, so the commands list can show which arguments may be left out.
+                using var buffer = new StringWriter();
+                var code = await parse.InvokeAsync(new InvocationConfiguration { Output = buffer, Error = error, EnableDefaultExceptionHandler = false });
+                await output.WriteAsync(CommandListLabels.ShowOptionalArguments(buffer.ToString(), parse.CommandResult.Command));
+                return code;
+            }
+
             return await parse.InvokeAsync(configuration);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -84,6 +84,26 @@ public sealed class DstackRunTests(IsolatedDstackHome home)
         Assert.Null(home.FindRun("never-valid"));
     }
 
+    [Theory]
+    [InlineData("..")]
+    [InlineData("Bad Name")]
+    public void Execute_RunNameOutsideDstacksRule_LogsTheCliErrorAndStartsNothing(string name)
+    {
+        using var project = new TempFolder();
+        project.Write(".dstack.yml", "type: task\ncommands:\n  - echo should-not-run\n");
+        var (task, engine) = NewRun(project);
+        task.RunName = name;
+
+        Assert.False(Bounded.Execute(task, Bounded.RunLimit));
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("DSTK3012", error.Code);
+        Assert.StartsWith($"-n: `{name}` is not a valid run name: it must match '^[a-z][a-z0-9-]{{1,40}}$'", error.Message, StringComparison.Ordinal);
+        Assert.Equal((2, ""), (task.ExitCode, task.SubmittedRunName));
+        Assert.False(File.Exists(task.RunNameFile));
+        Assert.DoesNotContain(HighMessages(engine), m => m.Contains("should-not-run", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Execute_NoConfiguration_LogsChoiceErrorAndStartsNothing()
     {

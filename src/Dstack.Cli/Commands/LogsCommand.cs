@@ -2,6 +2,7 @@ using System.CommandLine;
 using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Runs;
+using Dstack.Runtime.State;
 
 namespace Dstack.Cli.Commands;
 
@@ -28,6 +29,14 @@ public static class LogsCommand
             {
                 await error.WriteLineAsync($"dstack logs: --job {rank}: the run has {nodes} job(s), numbered 0 to {nodes - 1}");
                 return DstackCommandLine.UsageError;
+            }
+
+            // A finished run whose folder is gone (deleted by hand, or a cleaned $DSTACK_HOME) has nothing to show: say so.
+            var logs = store.Home.LogsFolder(record.Name);
+            if (record.Status.IsFinished() && !Directory.Exists(logs))
+            {
+                await error.WriteLineAsync($"dstack logs: the logs of {record.Name} are gone: {logs} no longer exists (it was deleted after the run ended); nothing to show");
+                return DstackCommandLine.ProblemsFound;
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

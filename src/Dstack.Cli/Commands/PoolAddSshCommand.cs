@@ -2,6 +2,7 @@ using System.CommandLine;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Names;
 
 namespace Dstack.Cli.Commands;
 
@@ -14,10 +15,10 @@ public static class PoolAddSshCommand
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
         var destination = new Argument<string>("DESTINATION") { Description = "USER@HOST: the login user and the host name, address or ~/.ssh/config alias." };
-        var port = new Option<int?>("--port", "-p") { Description = "The SSH port (default: 22, or the port ~/.ssh/config gives the host)." };
-        var identity = new Option<string?>("--identity", "-i") { Description = "The private key to log in with (default: ssh-agent, ~/.ssh/config, ~/.ssh/id_*)." };
-        var name = new Option<string?>("--name") { Description = "The host's name in the pool (default: HOST)." };
-        var jump = new Option<string?>("--proxy-jump", "-J") { Description = "Reach the host through this jump host, as ssh -J does ([USER@]HOST[:PORT])." };
+        var port = new Option<int?>("--port", "-p") { Description = "The SSH port (default: 22, or the port ~/.ssh/config gives the host).", HelpName = "PORT" };
+        var identity = new Option<string?>("--identity", "-i") { Description = "The private key to log in with (default: ssh-agent, ~/.ssh/config, ~/.ssh/id_*).", HelpName = "KEY" };
+        var name = new Option<string?>("--name") { Description = "The host's name in the pool (default: HOST): letters, digits, '.', '-' and '_', starting with a letter or digit.", HelpName = "NAME" };
+        var jump = new Option<string?>("--proxy-jump", "-J") { Description = "Reach the host through this jump host, as ssh -J does ([USER@]HOST[:PORT]).", HelpName = "HOST" };
         var noProbe = new Option<bool>("--no-probe") { Description = "Add the host without connecting to it (its key is then recorded on first use)." };
         var command = new Command("add-ssh", "Add an SSH host to the pool: connect, record its host key, read its cores, memory, disk and GPUs, and keep it in $DSTACK_HOME/config.yml.")
         {
@@ -95,10 +96,9 @@ public static class PoolAddSshCommand
         }
 
         var hostName = parse.GetValue(name) ?? target.Host;
-        if (!SshHost.IsValidName(hostName))
+        if (NameRule.PoolHost.Problem(hostName) is { } nameProblem)
         {
-            var fix = parse.GetValue(name) is null ? "; give one with --name" : string.Empty;
-            PoolCommand.Report(error, DiagnosticCodes.InvalidOption, $"{hostName} is not a valid host name for the pool: use letters, digits, '.', '-' and '_' (up to 64), starting with a letter or digit{fix}");
+            PoolCommand.Report(error, DiagnosticCodes.InvalidOption, parse.GetValue(name) is null ? $"{nameProblem}; or name it in the pool with --name" : $"--name: {nameProblem}");
             return null;
         }
 

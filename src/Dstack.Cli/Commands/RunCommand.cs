@@ -29,7 +29,7 @@ public static class RunCommand
             _ => "Run a task, service or dev environment on this machine: plan, confirm, working copy of the code, forwarded ports, logs until it ends. Arguments after the options fill ${{ run.args }}. Exit code: the job's.",
         };
         var command = new Command(name, description);
-        options.AddTo(command);
+        options.AddTo(command, build: name == "build");
         command.SetAction(async (parse, cancellationToken) =>
         {
             var problems = new List<string>();

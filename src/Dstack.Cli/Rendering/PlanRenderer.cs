@@ -64,7 +64,7 @@ public static class PlanRenderer
 
         if (spec.Build.Count > 0)
         {
-            settings.Add(("Build", $"{spec.Build.Count} commands, cached until they change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"));
+            settings.Add(("Build", $"{CountWords.Of(spec.Build.Count, "command")}, cached until they change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"));
         }
 
         if (spec.Reload)

@@ -130,7 +130,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
             return;
         }
 
-        var how = TerminationReason.Describe(run.Reason, run.ExitCode);
+        var how = TerminationReason.DescribeBeside(run.Status.ToText(), run.Reason, run.ExitCode);
         if (_interrupts > 0 || _stoppedForInput)
         {
             await error.WriteLineAsync($"{run.Name} {run.Status.ToText()}{(how.Length > 0 ? $" ({how})" : string.Empty)}.");

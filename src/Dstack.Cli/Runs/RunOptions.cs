@@ -23,7 +23,7 @@ public sealed class RunOptions
 
     public Option<string?> Disk { get; } = new("--disk") { Description = "The disk size or range, such as 100GB.. .", HelpName = "RANGE" };
 
-    public Option<string[]> Backend { get; } = new("--backend", "-b") { Description = "Only consider this backend (repeatable). Here: local.", HelpName = "NAME" };
+    public Option<string[]> Backend { get; } = new("--backend", "-b") { Description = "Only consider this backend (repeatable): local (this machine) or ssh (the hosts of dstack pool add-ssh).", HelpName = "NAME" };
 
     public Option<string[]> Region { get; } = new("--region", "-r") { Description = "Only consider this region (repeatable). The local machine's region is local.", HelpName = "NAME" };
 
@@ -94,11 +94,19 @@ public sealed class RunOptions
         return (values, flags);
     }
 
-    public void AddTo(Command command)
+    /// <summary>
+    /// Options that mean nothing to <c>dstack build</c>, which runs the build commands and stops: nothing listens, nothing
+    /// is forwarded or reloaded, and a failed build is not retried. Still accepted there (scripts that pass them keep
+    /// working), but hidden from its help.
+    /// </summary>
+    public IEnumerable<Option> NotForBuild => [Port, Host, Reload, Build, Retry, NoRetry, RetryDuration];
+
+    public void AddTo(Command command, bool build = false)
     {
         command.Arguments.Add(Folder);
         foreach (var option in All)
         {
+            option.Hidden |= build && NotForBuild.Contains(option);
             command.Options.Add(option);
         }
     }

@@ -84,10 +84,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
 
         Directory.CreateDirectory(folder);
         var staging = Path.Combine(folder, $"files.{System.Environment.ProcessId}.tmp");
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
+        ContainedPath.Delete(folder, staging);
 
         var saved = 0;
         foreach (var (relative, stamp) in Inventory(copy))
@@ -100,15 +97,12 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         }
 
         Directory.CreateDirectory(staging);
-        if (Directory.Exists(files))
-        {
-            Directory.Delete(files, recursive: true);
-        }
+        ContainedPath.Delete(folder, files);
 
         Directory.Move(staging, files);
         File.WriteAllText(Path.Combine(folder, "build-commands.txt"), string.Join('\n', spec.Build) + "\n");
         File.WriteAllText(ready, time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) + "\n");
-        Event($"dstack: the environment is built and saved ({saved} files); later runs reuse it until the build commands change");
+        Event($"dstack: the environment is built and saved ({CountWords.Of(saved, "file")}); later runs reuse it until the build commands change");
         return null;
     }
 

@@ -1,3 +1,4 @@
+using Dstack.Runtime.Names;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Runs;
@@ -16,6 +17,11 @@ public static class RunLauncher
     public static RunRecord Submit(StateStore store, RunPlan plan, RunnerProcess runner, string? preferredName = null, TimeProvider? time = null)
     {
         var spec = plan.Spec ?? throw new InvalidOperationException("the plan has problems; only a plan that can run is submitted");
+        if (plan.RequestedName is { } requested && NameRule.Run.Problem(requested) is { } problem)
+        {
+            throw new InvalidOperationException($"the planner let an invalid name through: {problem}");
+        }
+
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var (run, replaced) = store.CreateRun(
             plan.RequestedName,
@@ -26,7 +32,7 @@ public static class RunLauncher
             now);
         if (replaced is not null)
         {
-            RunSupervisor.TryDelete(store.Home.RunFolder(replaced.Name));
+            RunSupervisor.TryDelete(store.Home.RunsFolder, store.Home.RunFolder(replaced.Name));
         }
 
         Directory.CreateDirectory(store.Home.LogsFolder(run.Name));

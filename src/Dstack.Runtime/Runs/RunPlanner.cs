@@ -5,6 +5,7 @@ using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Configuration.Profiles;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Names;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Runs.Environment;
@@ -25,6 +26,12 @@ public static partial class RunPlanner
         if (!Directory.Exists(repoRoot))
         {
             return Failed(CommandLineError(DiagnosticCodes.FileNotFound, $"{request.RepoFolder}: no such folder; name the folder whose code the run gets (default: the current folder)"));
+        }
+
+        // The name becomes $DSTACK_HOME/runs/<name>: refused before anything is read, so no path is ever built from it.
+        if (request.Overrides.Name is { } requestedName && NameRule.Run.Problem(requestedName) is { } nameProblem)
+        {
+            return Failed(CommandLineError(DiagnosticCodes.InvalidOption, $"-n: {nameProblem}"));
         }
 
         var (configurationPath, display) = FindConfiguration(request, repoRoot);

@@ -82,12 +82,12 @@ public sealed partial class RunSupervisor
         try
         {
             var snapshot = CodeSnapshot.Scan(_spec.RepoRoot);
-            Event(0, $"dstack: copying the code of {_spec.RepoRoot}: {snapshot.Files.Count} files, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
+            Event(0, $"dstack: copying the code of {_spec.RepoRoot}: {CountWords.Of(snapshot.Files.Count, "file")}, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
             var copies = new List<string>();
             for (var rank = 0; rank < _spec.Nodes; rank++)
             {
                 var target = Path.Combine(Home.CodeFolder(_run.Name), $"job-{rank}");
-                TryDelete(target);
+                TryDelete(Home.RunsFolder, target);
                 snapshot.CopyTo(target);
                 copies.Add(target);
             }

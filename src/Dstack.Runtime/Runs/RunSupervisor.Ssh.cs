@@ -50,7 +50,7 @@ public sealed partial class RunSupervisor
         }
 
         var total = snapshot.TotalBytes;
-        Event(0, $"dstack: uploading the code of {_spec.RepoRoot} to {string.Join(", ", Hosts.Select(h => h.Name).Distinct())}: {snapshot.Files.Count} files, {FormatBytes(total)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
+        Event(0, $"dstack: uploading the code of {_spec.RepoRoot} to {string.Join(", ", Hosts.Select(h => h.Name).Distinct())}: {CountWords.Of(snapshot.Files.Count, "file")}, {FormatBytes(total)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
         var uploads = Enumerable.Range(0, _spec.Nodes).Select(rank => Task.Run(async () =>
         {
             var host = Hosts[rank];

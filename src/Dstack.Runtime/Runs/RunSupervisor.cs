@@ -76,7 +76,7 @@ public sealed partial class RunSupervisor
                 log.Dispose();
             }
 
-            TryDelete(Home.CodeFolder(_run.Name));
+            TryDelete(Home.RunsFolder, Home.CodeFolder(_run.Name));
             CloseConnections();
         }
 
@@ -185,19 +185,20 @@ public sealed partial class RunSupervisor
         }
     }
 
-    /// <summary>Removes a folder of the state (a working copy, a replaced run's folder); best effort.</summary>
-    internal static void TryDelete(string folder)
+    /// <summary>
+    /// Removes a folder of the state (a working copy, a replaced run's folder) that lies strictly inside
+    /// <paramref name="parent"/> (<see cref="ContainedPath.Delete"/> proves it first); best effort.
+    /// </summary>
+    internal static void TryDelete(string parent, string folder)
     {
         try
         {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
+            ContainedPath.Delete(parent, folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Best effort: a file held open by a process that escaped its group; `dstack ps` reports nothing wrong.
+            // A path outside parent (UnsafePathException) is never deleted.
         }
     }
 

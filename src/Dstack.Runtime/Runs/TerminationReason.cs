@@ -30,4 +30,11 @@ public static class TerminationReason
         null => string.Empty,
         _ => reason,
     };
+
+    /// <summary>
+    /// The reason in words when it says more than the status shown beside it: <c>exited with code 3</c> next to
+    /// <c>failed</c>, but empty next to <c>aborted</c> (never <c>aborted (aborted)</c>).
+    /// </summary>
+    public static string DescribeBeside(string status, string? reason, int? exitCode) =>
+        Describe(reason, exitCode) is var how && how != status ? how : string.Empty;
 }

@@ -23,7 +23,8 @@ public sealed record DstackHome(string Root)
 
     public string BuildsFolder => Path.Combine(CacheFolder, "builds");
 
-    public string RunFolder(string runName) => Path.Combine(RunsFolder, runName);
+    /// <summary><c>runs/&lt;run&gt;</c>; a name that is not one plain path segment is an <see cref="UnsafePathException"/>.</summary>
+    public string RunFolder(string runName) => ContainedPath.Child(RunsFolder, runName);
 
     public string LogsFolder(string runName) => Path.Combine(RunFolder(runName), "logs");
 

@@ -11,6 +11,10 @@ public sealed partial class StateStore
 {
     private const int SchemaVersion = 1;
 
+    private const int SqliteCorrupt = 11;
+
+    private const int SqliteNotADatabase = 26;
+
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _connectionString;
@@ -42,9 +46,14 @@ public sealed partial class StateStore
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new StateException($"{home.StateDatabase}: the state store cannot be opened ({Describe(e)}); check that the folder is writable, or set DSTACK_HOME to another folder", e);
+            throw new StateException($"{home.StateDatabase}: the state store cannot be opened ({Describe(e)}); {Advice(home, e)}", e);
         }
     }
+
+    /// <summary>What to do: a damaged file is moved aside (its runs are forgotten); anything else is about access.</summary>
+    private static string Advice(DstackHome home, Exception e) => e is SqliteException { SqliteErrorCode: SqliteNotADatabase or SqliteCorrupt }
+        ? $"the file is damaged or is not dstack's state; move it aside (mv {home.StateDatabase} {home.StateDatabase}.damaged) and dstack starts a new one, forgetting the runs it recorded"
+        : "check that the folder is writable, or set DSTACK_HOME to another folder";
 
     private static string Describe(Exception e) => e is SqliteException sqlite ? $"SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message.Replace("SQLite Error ", string.Empty, StringComparison.Ordinal)}" : e.Message;
 

@@ -105,7 +105,7 @@ public sealed class PoolCommandTests : IDisposable
     [InlineData("box", "is not USER@HOST")]
     [InlineData("u@h -p 0", "-p 0 is not a TCP port")]
     [InlineData("u@h -i /no/such/key", "there is no key file at /no/such/key")]
-    [InlineData("u@h --name a/b", "a/b is not a valid host name")]
+    [InlineData("u@h --name a/b", "`a/b` is not a valid host name for the pool")]
     public async Task AddSsh_MalformedOptions_AreUsageErrors(string arguments, string words)
     {
         var result = await PoolAsync(["add-ssh", .. arguments.Split(' ')]);

@@ -77,6 +77,7 @@ public sealed class WorkflowsFileTests
     [InlineData("workflows:\n  - name: a\n    commands: [x]\n    resources: {memory: 16G}\n", DiagnosticCodes.InvalidMemory, 4, 25, 28, "could not convert string to float: '16g'")]
     [InlineData("workflows:\n  - name: a\n    commands: [x]\n    env: ['1X=2']\n", DiagnosticCodes.InvalidEnvName, 4, 12, 14, "`1X` is not a valid variable name")]
     [InlineData("workflows:\n  - commands: [x]\n", DiagnosticCodes.MissingProperty, 2, 5, 5, "`name` is required")]
+    [InlineData("workflows:\n  - name: ../x\n    commands: [x]\n", DiagnosticCodes.InvalidWorkflow, 2, 11, 15, "`../x` is not a valid workflow name")]
     public void Workflows_InvalidWorkflow_IsReportedAtTheExactColumns(string yaml, string code, int line, int column, int endColumn, string message)
     {
         var error = Error(yaml, code, line, column, endColumn, Path);

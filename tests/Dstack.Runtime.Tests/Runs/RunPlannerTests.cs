@@ -45,6 +45,33 @@ public sealed class RunPlannerTests : IDisposable
         Assert.False(plan.CanRun);
     }
 
+    [Theory]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData("/tmp/elsewhere")]
+    [InlineData("Bad Name")]
+    [InlineData("UPPER")]
+    public void Plan_RunNameOutsideDstacksRule_IsAnOptionErrorAndNoSpec(string name)
+    {
+        var plan = Plan("type: task\ncommands: [echo]\n", new RunOverrides { Name = name });
+
+        Assert.Null(plan.Spec);
+        Assert.False(plan.CanRun);
+        Assert.StartsWith($"-n: `{name}` is not a valid run name: it must match '^[a-z][a-z0-9-]{{1,40}}$'", Error(plan, DiagnosticCodes.InvalidOption).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_MalformedDotEnvLine_StopsTheRunAndDoesNotClaimTheLineIsIgnored()
+    {
+        File.WriteAllText(Path.Combine(_root, "project", ".env"), "NO_EQUALS\n");
+
+        var plan = Plan("type: task\ncommands: [echo]\n");
+
+        Assert.False(plan.CanRun);
+        var error = Error(plan, DiagnosticCodes.DotEnvSyntax);
+        Assert.Equal("`NO_EQUALS` has no `=`: write NO_EQUALS=value, or NO_EQUALS= for an empty value", error.Message);
+    }
+
     [Fact]
     public void Plan_GpuOption_ReplacesTheWholeSpec()
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dstack.Runtime.Names;
 
 namespace Dstack.Runtime.Backends.Ssh;
 
@@ -51,7 +52,6 @@ public sealed record SshHost(string Name, string User, string Host, int? Port = 
         return (user, host);
     }
 
-    /// <summary>True for a name the pool can use: letters, digits, '.', '-' and '_', starting with a letter or digit.</summary>
-    public static bool IsValidName(string name) =>
-        name.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+    /// <summary>True for a name the pool can use (<see cref="NameRule.PoolHost"/>): letters, digits, '.', '-' and '_', starting with a letter or digit.</summary>
+    public static bool IsValidName(string name) => NameRule.PoolHost.Accepts(name);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Names;
 using Dstack.Runtime.Yaml;
 
 namespace Dstack.Runtime.Backends.Ssh;
@@ -98,9 +99,9 @@ public sealed partial record SshHostsConfig
             }
         }
 
-        if (name is not null && !SshHost.IsValidName(name))
+        if (name is not null && NameRule.PoolHost.Problem(name) is { } problem)
         {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, entry["name"]!.Span, $"the host name {name} is not valid; use letters, digits, '.', '-' and '_' (up to 64), starting with a letter or digit");
+            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, entry["name"]!.Span, problem);
             valid = false;
         }
 

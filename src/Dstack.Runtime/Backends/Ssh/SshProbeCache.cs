@@ -72,7 +72,7 @@ public static class SshProbeCache
     {
         try
         {
-            File.Delete(FileOf(home, host));
+            ContainedPath.Delete(Path.Combine(home.SshFolder, "probes"), FileOf(home, host));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -123,6 +123,6 @@ public static class SshProbeCache
     {
         var key = $"{host.Name}\n{host.Address}\n{host.IdentityFile}\n{host.ProxyJump}";
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        return Path.Combine(home.SshFolder, "probes", $"{host.Name}-{hash}");
+        return ContainedPath.Child(Path.Combine(home.SshFolder, "probes"), $"{host.Name}-{hash}");
     }
 }

@@ -1,15 +1,15 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Names;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Yaml;
 
 namespace Dstack.Runtime.Configuration.Rules;
 
 /// <summary>The rules that look at more than one value: they run after binding, with the source map for positions.</summary>
-public sealed partial class ConfigurationRules
+public sealed class ConfigurationRules
 {
     private static readonly IReadOnlyDictionary<string, IReadOnlyCollection<string>> CommandVariables =
         new Dictionary<string, IReadOnlyCollection<string>> { ["run"] = ["args"] };
@@ -43,11 +43,9 @@ public sealed partial class ConfigurationRules
     private void CheckRun(RunConfiguration run)
     {
         CheckProfileParameters(run);
-        if (run.Name is { } name && !RunNamePattern().IsMatch(name))
+        if (run.Name is { } name && !NameRule.Run.Accepts(name))
         {
-            var suggestion = Regex.Replace(name.ToLowerInvariant(), "[^a-z0-9-]+", "-").Trim('-');
-            var fix = suggestion.Length >= 2 && char.IsAsciiLetterLower(suggestion[0]) ? $"; try `{suggestion[..Math.Min(41, suggestion.Length)]}`" : string.Empty;
-            Error(DiagnosticCodes.InvalidName, _map.ValueSpan(run, "name"), $"name: Resource name should match regex '^[a-z][a-z0-9-]{{1,40}}$' (`{name}`): lower-case letters, digits and '-', starting with a letter, 2 to 41 characters{fix}");
+            Error(DiagnosticCodes.InvalidName, _map.ValueSpan(run, "name"), $"name: Resource name should match regex '{NameRule.Run.Regex}' (`{name}`): {NameRule.Run.Words}; {NameRule.Run.Fix(name)}");
         }
 
         if (run.Image is not null && run.Python is not null)
@@ -319,6 +317,11 @@ public sealed partial class ConfigurationRules
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var workflow in file.Workflows)
         {
+            if (workflow.Name.Length > 0 && NameRule.Workflow.Problem(workflow.Name) is { } problem)
+            {
+                Error(DiagnosticCodes.InvalidWorkflow, _map.ValueSpan(workflow, "name"), $"workflows: {problem}");
+            }
+
             if (!seen.Add(workflow.Name))
             {
                 Error(DiagnosticCodes.InvalidWorkflow, _map.ValueSpan(workflow, "name"), $"workflows: `{workflow.Name}` is defined twice; workflow names must be unique");
@@ -345,7 +348,4 @@ public sealed partial class ConfigurationRules
     private void Error(string code, SourceSpan span, string message) => _diagnostics.Error(code, span, message);
 
     private void Warning(string code, SourceSpan span, string message) => _diagnostics.Warning(code, span, message);
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,40}$", RegexOptions.CultureInvariant)]
-    private static partial Regex RunNamePattern();
 }

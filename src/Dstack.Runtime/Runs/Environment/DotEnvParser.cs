@@ -61,18 +61,18 @@ internal sealed class DotEnvParser
             }
 
             var word = _text[i..wordEnd];
-            return Fail(i, wordEnd, next, $"`{word}` has no `=`, so the line is ignored: write {word}=value, or {word}= for an empty value");
+            return Fail(i, wordEnd, next, $"`{word}` has no `=`: write {word}=value, or {word}= for an empty value");
         }
 
         var name = _text[i..equals].TrimEnd(' ', '\t');
         if (name.Length == 0)
         {
-            return Fail(equals, equals + 1, next, "the line has no name before `=`, so it is ignored: write NAME=value");
+            return Fail(equals, equals + 1, next, "the line has no name before `=`: write NAME=value");
         }
 
         if (!VariableName.IsValid(name))
         {
-            return Fail(i, i + name.Length, next, $"`{name}` is not a variable name ({VariableName.Rule}), so the line is ignored: write {VariableName.Suggest(name)}");
+            return Fail(i, i + name.Length, next, $"`{name}` is not a variable name ({VariableName.Rule}): write {VariableName.Suggest(name)}");
         }
 
         var valueStart = SkipBlanks(equals + 1, contentEnd);
@@ -147,7 +147,7 @@ internal sealed class DotEnvParser
 
         if (k >= _text.Length)
         {
-            return Fail(open, open + 1, nextLine, $"the value of `{name}` opens a {quote} quote that is never closed, so the line is ignored: add the closing {quote} at the end of the value");
+            return Fail(open, open + 1, nextLine, $"the value of `{name}` opens a {quote} quote that is never closed: add the closing {quote} at the end of the value");
         }
 
         // After the closing quote only blanks and a comment may follow, on the line where the quote closed.
@@ -164,7 +164,7 @@ internal sealed class DotEnvParser
 
             var opened = PositionOf(open).Line;
             var where = opened == PositionOf(k).Line ? string.Empty : $" (opened on line {opened})";
-            return Fail(rest, restEnd, next, $"`{_text[rest..restEnd]}` follows the closing {quote} of `{name}`'s value{where}, so the entry is ignored: put it inside the quotes, or start a comment with ` #`");
+            return Fail(rest, restEnd, next, $"`{_text[rest..restEnd]}` follows the closing {quote} of `{name}`'s value{where}: put it inside the quotes, or start a comment with ` #`");
         }
 
         _values[name] = value.ToString();
