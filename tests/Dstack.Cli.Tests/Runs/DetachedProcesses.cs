@@ -6,11 +6,14 @@ namespace Dstack.Cli.Tests.Runs;
 /// </summary>
 internal static class DetachedProcesses
 {
-    /// <summary>The commands, as lines of a YAML <c>commands:</c> list. The setsid one keeps the job's output open.</summary>
+    /// <summary>
+    /// The commands, as lines of a YAML <c>commands:</c> list. The setsid one keeps the job's output open. Each shell
+    /// sleeps a second at a time, so nothing unmarked outlives it by more than a second.
+    /// </summary>
     public static string Commands(string marker) =>
-        $"  - setsid sh -c 'sleep 1000; echo {marker}-setsid' &\n" +
-        $"  - (sh -c 'sleep 1000; echo {marker}-fork' </dev/null >/dev/null 2>&1 &)\n" +
-        $"  - nohup sh -c 'sleep 1000; echo {marker}-nohup' </dev/null >/dev/null 2>&1 &\n";
+        $"  - setsid sh -c 'while :; do sleep 1; done; echo {marker}-setsid' &\n" +
+        $"  - (sh -c 'while :; do sleep 1; done; echo {marker}-fork' </dev/null >/dev/null 2>&1 &)\n" +
+        $"  - nohup sh -c 'while :; do sleep 1; done; echo {marker}-nohup' </dev/null >/dev/null 2>&1 &\n";
 
     /// <summary>The detached shells still alive on this machine (the job's own shell, whose script holds the markers, has a '&amp;' and is not counted).</summary>
     public static IReadOnlyList<int> Find(string marker)
