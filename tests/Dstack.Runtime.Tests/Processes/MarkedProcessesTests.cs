@@ -10,12 +10,12 @@ namespace Dstack.Runtime.Tests.Processes;
 public sealed class MarkedProcessesTests : IDisposable
 {
     private readonly string _token = "test-" + Guid.NewGuid().ToString("N");
-    private readonly List<int> _started = [];
+    private readonly List<string> _tokens = [];
 
     public void Dispose()
     {
-        MarkedProcesses.Signal(JobProcess.TokenVariable, _token, Signals.Kill);
-        _started.ForEach(pid => Signals.SignalProcess(pid, Signals.Kill));
+        // setsid forks when it leads a group, so the started process ids are not the shells': the markers find them.
+        _tokens.ForEach(token => MarkedProcesses.Signal(JobProcess.TokenVariable, token, Signals.Kill));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class MarkedProcessesTests : IDisposable
     {
         var marker = "mk-" + Guid.NewGuid().ToString("N")[..8];
         StartShell($"setsid sh -c 'sleep 1000; echo {marker}-mine' </dev/null >/dev/null 2>&1 &", _token);
-        var other = StartShell($"sh -c 'sleep 1000; echo {marker}-other' </dev/null >/dev/null 2>&1 & wait", "someone-else-" + _token);
+        StartShell($"sh -c 'sleep 1000; echo {marker}-other' </dev/null >/dev/null 2>&1 & wait", "someone-else-" + _token);
         Assert.True(await WaitForAsync(() => WithMarker(marker).Count >= 2));
 
         var signalled = MarkedProcesses.Signal(JobProcess.TokenVariable, _token, Signals.Kill);
@@ -45,7 +45,6 @@ public sealed class MarkedProcessesTests : IDisposable
         Assert.True(await WaitForAsync(() => !WithMarker(marker + "-mine").Any()), "the marked process survived SIGKILL");
         Assert.Single(WithMarker(marker + "-other"));
         Assert.Empty(MarkedProcesses.Find(JobProcess.TokenVariable, _token));
-        Signals.SignalGroup(other, Signals.Kill);
     }
 
     [Fact]
@@ -56,13 +55,12 @@ public sealed class MarkedProcessesTests : IDisposable
         Assert.Empty(MarkedProcesses.Find(JobProcess.TokenVariable, _token));
     }
 
-    private int StartShell(string script, string token)
+    private void StartShell(string script, string token)
     {
         var start = new ProcessStartInfo("setsid", ["sh", "-c", script]) { UseShellExecute = false };
         start.Environment[JobProcess.TokenVariable] = token;
+        _tokens.Add(token);
         using var process = Process.Start(start)!;
-        _started.Add(process.Id);
-        return process.Id;
     }
 
     private static async Task<bool> WaitForAsync(Func<bool> condition)
