@@ -8,9 +8,6 @@ namespace Dstack.Cli.Commands;
 /// <summary><c>dstack stop RUN [-x] [-y]</c>: stops a run gracefully (SIGTERM, then SIGKILL after stop_duration), or aborts it.</summary>
 public static class StopCommand
 {
-    /// <summary>How long an abort waits for the runner before it kills the runner and the jobs itself.</summary>
-    private static readonly TimeSpan AbortLimit = TimeSpan.FromSeconds(15);
-
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
         var run = new Argument<string>("RUN") { Description = "The run name (see dstack ps)." };
@@ -49,17 +46,19 @@ public static class StopCommand
                 return DstackCommandLine.Success;
             }
 
-            var stopSeconds = CommandSupport.SpecOf(record)?.StopDuration;
-            var limit = aborting ? AbortLimit : stopSeconds is { } s ? TimeSpan.FromSeconds(s + 30) : TimeSpan.FromDays(1);
-            var final = await RunMonitor.WaitAsync(store, record, limit, cancellationToken);
-            if (aborting && !final.Status.IsFinished() && !cancellationToken.IsCancellationRequested)
+            if (aborting)
             {
-                // The runner did not answer the abort (it hangs, or is stopped): an abort never asks to be repeated.
-                final = RunMonitor.ForceAbort(store, final);
-                await output.WriteLineAsync($"{final.Name} aborted: its runner did not end it within {AbortLimit.TotalSeconds:0} s, so the runner and the jobs were killed.");
-                return final.Status.IsFinished() ? DstackCommandLine.Success : DstackCommandLine.ProblemsFound;
+                // An abort never asks to be repeated: a runner that does not answer is killed, and the jobs with it.
+                var (aborted, forced) = await RunMonitor.CompleteAbortAsync(store, record, cancellationToken);
+                await output.WriteLineAsync(forced
+                    ? $"{aborted.Name} aborted: its runner did not end it within {RunMonitor.AbortLimit.TotalSeconds:0} s, so the runner and the jobs were killed."
+                    : $"{aborted.Name} {(aborted.Status == RunStatus.Aborted ? "aborted" : aborted.Status.ToText())}.");
+                return aborted.Status.IsFinished() ? DstackCommandLine.Success : DstackCommandLine.ProblemsFound;
             }
 
+            var stopSeconds = CommandSupport.SpecOf(record)?.StopDuration;
+            var limit = stopSeconds is { } s ? TimeSpan.FromSeconds(s + 30) : TimeSpan.FromDays(1);
+            var final = await RunMonitor.WaitAsync(store, record, limit, cancellationToken);
             await output.WriteLineAsync(final.Status.IsFinished()
                 ? $"{final.Name} {(final.Status == RunStatus.Aborted ? "aborted" : final.Status.ToText())}."
                 : $"{final.Name} is still {final.Status.ToText()}; its jobs have until stop_duration to finish (dstack stop -x {final.Name} kills them now).");

@@ -56,6 +56,20 @@ public static class RunMonitor
         return true;
     }
 
+    /// <summary>How long an abort waits for the runner to end the run before it does the runner's work itself (<see cref="ForceAbort"/>).</summary>
+    public static readonly TimeSpan AbortLimit = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Follows an abort already asked for (<see cref="RequestStop"/>) to its end: when the runner has not ended the
+    /// run within <see cref="AbortLimit"/> (it hangs, or was stopped), <see cref="ForceAbort"/> ends it. So an abort
+    /// always ends the run. Returns the latest record, and whether it had to be forced.
+    /// </summary>
+    public static async Task<(RunRecord Run, bool Forced)> CompleteAbortAsync(StateStore store, RunRecord run, CancellationToken cancellationToken = default)
+    {
+        var final = await WaitAsync(store, run, AbortLimit, cancellationToken).ConfigureAwait(false);
+        return final.Status.IsFinished() || cancellationToken.IsCancellationRequested ? (final, false) : (ForceAbort(store, final), true);
+    }
+
     /// <summary>
     /// Ends an aborted run whose runner did not end it in time (it hangs, or was stopped with SIGSTOP): kills the
     /// runner, kills the jobs here (their groups, what they detached, their containers, on SSH hosts too), removes
