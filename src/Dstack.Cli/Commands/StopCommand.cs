@@ -46,8 +46,18 @@ public static class StopCommand
                 return DstackCommandLine.Success;
             }
 
+            if (aborting)
+            {
+                // An abort never asks to be repeated: a runner that does not answer is killed, and the jobs with it.
+                var (aborted, forced) = await RunMonitor.CompleteAbortAsync(store, record, cancellationToken);
+                await output.WriteLineAsync(forced
+                    ? $"{aborted.Name} aborted: its runner did not end it within {RunMonitor.AbortLimit.TotalSeconds:0} s, so the runner and the jobs were killed."
+                    : $"{aborted.Name} {(aborted.Status == RunStatus.Aborted ? "aborted" : aborted.Status.ToText())}.");
+                return aborted.Status.IsFinished() ? DstackCommandLine.Success : DstackCommandLine.ProblemsFound;
+            }
+
             var stopSeconds = CommandSupport.SpecOf(record)?.StopDuration;
-            var limit = aborting ? TimeSpan.FromSeconds(30) : stopSeconds is { } s ? TimeSpan.FromSeconds(s + 30) : TimeSpan.FromDays(1);
+            var limit = stopSeconds is { } s ? TimeSpan.FromSeconds(s + 30) : TimeSpan.FromDays(1);
             var final = await RunMonitor.WaitAsync(store, record, limit, cancellationToken);
             await output.WriteLineAsync(final.Status.IsFinished()
                 ? $"{final.Name} {(final.Status == RunStatus.Aborted ? "aborted" : final.Status.ToText())}."

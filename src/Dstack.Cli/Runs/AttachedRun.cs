@@ -169,9 +169,23 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
         var abort = count > 1;
         error.WriteLine(abort ? $"Aborting {run.Name}..." : $"Stopping {run.Name} (Ctrl+C again to abort)...");
         RunMonitor.RequestStop(store, run, abort);
-        if (abort)
+        if (abort && _aborted.TrySetResult())
         {
-            _aborted.TrySetResult();
+            // Following goes on until the run ends; a runner that does not answer the abort must not hold it for ever.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    if ((await RunMonitor.CompleteAbortAsync(store, run)).Forced)
+                    {
+                        await error.WriteLineAsync($"dstack: the runner of {run.Name} did not end it within {RunMonitor.AbortLimit.TotalSeconds:0} s; it and the jobs were killed");
+                    }
+                }
+                catch (StateException)
+                {
+                    // The store is unreadable; the follower reports what it can.
+                }
+            });
         }
     }
 

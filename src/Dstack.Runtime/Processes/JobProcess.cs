@@ -4,19 +4,25 @@ using System.Diagnostics;
 namespace Dstack.Runtime.Processes;
 
 /// <summary>
-/// A job's process, started through <c>setsid</c> as the leader of its own session and process group, so a stop
-/// reaches everything the job started (and a Ctrl+C in the user's terminal reaches none of it). Standard input is
-/// empty; standard output and error are pipes the runner reads.
+/// A job's process, started through <c>setsid</c> as the leader of its own session and process group (a Ctrl+C in
+/// the user's terminal reaches none of it). A signal goes to the group and to every process that carries the job's
+/// <see cref="TokenVariable"/> in its environment, so a stop also reaches what the job detached (<c>setsid</c>, a
+/// double fork, <c>nohup … &amp;</c>). Standard input is empty; standard output and error are pipes the runner reads.
 /// </summary>
 public sealed class JobProcess : IJobProcess
 {
-    private readonly Process _process;
+    /// <summary>The variable whose value marks every process of one job (<see cref="MarkedProcesses"/>).</summary>
+    public const string TokenVariable = "DSTACK_JOB_TOKEN";
 
-    private JobProcess(Process process, Task<int> exited)
+    private readonly Process _process;
+    private readonly string? _token;
+
+    private JobProcess(Process process, Task<int> exited, string? token)
     {
         _process = process;
         Exited = exited;
         Pid = process.Id;
+        _token = token;
     }
 
     /// <summary>The process id, which is also the id of the job's process group and session.</summary>
@@ -62,14 +68,19 @@ public sealed class JobProcess : IJobProcess
         }
 
         process.StandardInput.Close();
-        return new JobProcess(process, WaitAsync(process));
+        return new JobProcess(process, WaitAsync(process), environment.TryGetValue(TokenVariable, out var token) && token.Length > 0 ? token : null);
     }
 
-    /// <summary>Sends a signal to the job's whole process group; false when no process of it is left.</summary>
-    public bool SignalGroup(int signal) => Signals.SignalGroup(Pid, signal);
+    /// <summary>Sends a signal to the job's whole process group and to every process marked with its token; false when no process of it is left.</summary>
+    public bool SignalGroup(int signal)
+    {
+        var group = Signals.SignalGroup(Pid, signal);
+        var marked = _token is not null && MarkedProcesses.Signal(TokenVariable, _token, signal) > 0;
+        return group || marked;
+    }
 
-    /// <summary>True while any process of the job's group is left (the shell may have exited before its children).</summary>
-    public bool IsGroupAlive => Signals.IsGroupAlive(Pid);
+    /// <summary>True while any process of the job's group, or any marked with its token, is left (the shell may have exited before its children).</summary>
+    public bool IsGroupAlive => Signals.IsGroupAlive(Pid) || (_token is not null && MarkedProcesses.AnyAlive(TokenVariable, _token));
 
     /// <summary>A process of this machine is never lost.</summary>
     public string? LostReason => null;

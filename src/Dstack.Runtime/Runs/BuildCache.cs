@@ -25,7 +25,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
     public static string FolderFor(DstackHome home, RunSpec spec) => Path.Combine(home.BuildsFolder, Key(spec));
 
     /// <summary>Builds or reuses the environment, then lays it over every working copy; null on success, the failure otherwise.</summary>
-    internal async Task<RunSupervisor.AttemptResult?> PrepareAsync(IReadOnlyList<string> copies, Func<int, Dictionary<string, string>> environment, Task stopRequested)
+    internal async Task<RunSupervisor.AttemptResult?> PrepareAsync(IReadOnlyList<string> copies, Func<int, Dictionary<string, string>> environment, Task<StopRequest> stopRequested)
     {
         var folder = FolderFor(home, spec);
         var files = Path.Combine(folder, "files");
@@ -52,7 +52,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         return null;
     }
 
-    private async Task<RunSupervisor.AttemptResult?> BuildAsync(string copy, Dictionary<string, string> environment, string folder, string files, string ready, Task stopRequested)
+    private async Task<RunSupervisor.AttemptResult?> BuildAsync(string copy, Dictionary<string, string> environment, string folder, string files, string ready, Task<StopRequest> stopRequested)
     {
         var before = Inventory(copy);
         var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
@@ -72,6 +72,13 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         await pumps.WaitAsync(TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
         if (stopRequested.IsCompleted)
         {
+            // Killed at once either way; the run ends as it was asked to (a stop, or an abort).
+            if (await stopRequested.ConfigureAwait(false) == StopRequest.Abort)
+            {
+                Event("dstack: the build was aborted");
+                return new RunSupervisor.AttemptResult(State.RunStatus.Aborted, TerminationReason.AbortedByUser, null);
+            }
+
             Event("dstack: the build was stopped");
             return new RunSupervisor.AttemptResult(State.RunStatus.Terminated, TerminationReason.StoppedByUser, null);
         }

@@ -28,6 +28,7 @@ public static class RunMonitor
         }
 
         KillJobs(store, run, Signals.Kill);
+        RunSupervisor.TryDelete(store.Home.RunsFolder, store.Home.CodeFolder(run.Name));
         store.SetRunStatus(run.Id, RunStatus.Failed, now, TerminationReason.RunnerLost);
         return store.FindRun(run.Id) ?? run;
     }
@@ -53,6 +54,44 @@ public static class RunMonitor
         }
 
         return true;
+    }
+
+    /// <summary>How long an abort waits for the runner to end the run before it does the runner's work itself (<see cref="ForceAbort"/>).</summary>
+    public static readonly TimeSpan AbortLimit = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Follows an abort already asked for (<see cref="RequestStop"/>) to its end: when the runner has not ended the
+    /// run within <see cref="AbortLimit"/> (it hangs, or was stopped), <see cref="ForceAbort"/> ends it. So an abort
+    /// always ends the run. Returns the latest record, and whether it had to be forced.
+    /// </summary>
+    public static async Task<(RunRecord Run, bool Forced)> CompleteAbortAsync(StateStore store, RunRecord run, CancellationToken cancellationToken = default)
+    {
+        var final = await WaitAsync(store, run, AbortLimit, cancellationToken).ConfigureAwait(false);
+        return final.Status.IsFinished() || cancellationToken.IsCancellationRequested ? (final, false) : (ForceAbort(store, final), true);
+    }
+
+    /// <summary>
+    /// Ends an aborted run whose runner did not end it in time (it hangs, or was stopped with SIGSTOP): kills the
+    /// runner, kills the jobs here (their groups, what they detached, their containers, on SSH hosts too), removes
+    /// the working copy and records the run as aborted. Returns the run's latest record.
+    /// </summary>
+    public static RunRecord ForceAbort(StateStore store, RunRecord run, TimeProvider? time = null)
+    {
+        var current = store.FindRun(run.Id) ?? run;
+        if (current.Status.IsFinished())
+        {
+            return current;
+        }
+
+        if (current.RunnerPid is { } pid && IsRunner(pid))
+        {
+            Signals.SignalProcess(pid, Signals.Kill);
+        }
+
+        KillJobs(store, current, Signals.Kill);
+        RunSupervisor.TryDelete(store.Home.RunsFolder, store.Home.CodeFolder(current.Name));
+        store.SetRunStatus(run.Id, RunStatus.Aborted, (time ?? TimeProvider.System).GetUtcNow(), TerminationReason.AbortedByUser);
+        return store.FindRun(run.Id) ?? current;
     }
 
     /// <summary>The GPUs that active runs hold (a run whose runner is gone holds nothing), by nvidia-smi index.</summary>
@@ -143,12 +182,18 @@ public static class RunMonitor
                 {
                     using var connection = new Backends.Ssh.SshConnection(store.Home, spec.Hosts[job.JobNum]);
                     var folder = Backends.Ssh.RemoteJobFolder.For(store.Home, run, job.JobNum);
-                    connection.Run($"{Backends.Ssh.RemoteJobFolder.SignalCommand(pid, signal)}; {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
+                    connection.Run($"({Backends.Ssh.RemoteJobFolder.SignalCommand(pid, signal, JobToken.For(store.Home, run, job.JobNum))}); {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
                 }
             }
             else
             {
+                if (spec?.Image is not null)
+                {
+                    Environment.DockerEngine.RemoveContainer(Environment.DockerEngine.ContainerName(run.Name, job.JobNum));
+                }
+
                 Signals.SignalGroup(pid, signal);
+                MarkedProcesses.Signal(JobProcess.TokenVariable, JobToken.For(store.Home, run, job.JobNum), signal);
             }
         }
     }

@@ -15,17 +15,13 @@ public sealed partial class RunSupervisor
     private async Task<AttemptResult> RunAttemptAsync(int attempt, Func<DateTimeOffset> markStarted, DateTimeOffset? firstStart)
     {
         _store.SetRunStatus(_run.Id, RunStatus.Provisioning, _time.GetUtcNow());
-        List<string>? copies;
-        if (_spec.OnSshHosts)
+        var prepared = await PrepareCodeAsync(attempt).ConfigureAwait(false);
+        if (prepared.Stopped is { } stopped)
         {
-            copies = await UploadToHostsAsync(attempt).ConfigureAwait(false) ? [] : null;
-        }
-        else
-        {
-            copies = PrepareWorkingCopies(attempt);
+            return stopped;
         }
 
-        if (copies is null)
+        if (prepared.Copies is not { } copies)
         {
             return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
         }
@@ -77,30 +73,6 @@ public sealed partial class RunSupervisor
         }
     }
 
-    private List<string>? PrepareWorkingCopies(int attempt)
-    {
-        try
-        {
-            var snapshot = CodeSnapshot.Scan(_spec.RepoRoot);
-            Event(0, $"dstack: copying the code of {_spec.RepoRoot}: {CountWords.Of(snapshot.Files.Count, "file")}, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
-            var copies = new List<string>();
-            for (var rank = 0; rank < _spec.Nodes; rank++)
-            {
-                var target = Path.Combine(Home.CodeFolder(_run.Name), $"job-{rank}");
-                TryDelete(Home.RunsFolder, target);
-                snapshot.CopyTo(target);
-                copies.Add(target);
-            }
-
-            return copies;
-        }
-        catch (Exception e) when (e is SnapshotException or IOException or UnauthorizedAccessException)
-        {
-            Event(0, $"dstack: attempt {attempt}: the working copy could not be made: {e.Message}");
-            return null;
-        }
-    }
-
     private Dictionary<string, string> EnvironmentFor(int rank)
     {
         string? shim = null;
@@ -109,7 +81,7 @@ public sealed partial class RunSupervisor
             shim = PythonInterpreter.CreateShimFolder(python, Path.Combine(Home.RunFolder(_run.Name), "python"));
         }
 
-        return JobEnvironment.Build(_spec, rank, _runnerEnvironment, shim);
+        return JobToken.Mark(JobEnvironment.Build(_spec, rank, _runnerEnvironment, shim), Home, _run, rank);
     }
 
     private RunningJob StartJob(int rank, int attempt, string copy)
@@ -128,10 +100,11 @@ public sealed partial class RunSupervisor
             program = "docker";
             var containerDirectory = _spec.WorkingDir is { Length: > 0 } d ? (d.StartsWith('/') ? d : $"/workflow/{d}") : "/workflow";
             // Into the container: dstack's system variables and the user's env (the docker command itself keeps the rest).
-            var containerEnvironment = environment.Where(v => v.Key.StartsWith("DSTACK_", StringComparison.Ordinal) && v.Key != "DSTACK_HOME" || v.Key is "RUN_NAME" or "REPO_ID" or "CUDA_VISIBLE_DEVICES")
+            // The job token stays outside: it marks the docker command's processes; the container is stopped through docker.
+            var containerEnvironment = environment.Where(v => v.Key.StartsWith("DSTACK_", StringComparison.Ordinal) && v.Key is not "DSTACK_HOME" and not JobProcess.TokenVariable || v.Key is "RUN_NAME" or "REPO_ID" or "CUDA_VISIBLE_DEVICES")
                 .Concat(_spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty)))
                 .ToList();
-            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], $"dstack-{_run.Name}-{rank}", _spec.Entrypoint, _spec.Privileged, _spec.User);
+            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], DockerEngine.ContainerName(_run.Name, rank), _spec.Entrypoint, _spec.Privileged, _spec.User);
             workingDirectory = copy;
         }
         else
@@ -141,7 +114,8 @@ public sealed partial class RunSupervisor
         }
 
         Event(rank, _spec.Nodes > 1 ? $"dstack: starting job {rank} of {_spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job");
-        var process = JobProcess.Start(program, arguments, workingDirectory, environment);
+        var command = JobProcess.Start(program, arguments, workingDirectory, environment);
+        IJobProcess process = _spec.Image is null ? command : new ContainerJobProcess(command, DockerEngine.ContainerName(_run.Name, rank));
         var now = _time.GetUtcNow();
         _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, now, null));
         return new RunningJob(rank, attempt, process, Pump(rank, process));
@@ -342,6 +316,13 @@ public sealed partial class RunSupervisor
         }
 
         CleanUpHosts(jobs.Select(j => j.Process));
+
+        // A container outlives a docker command that was killed from outside; --rm removes it only when it ends.
+        foreach (var container in jobs.Select(j => j.Process).OfType<ContainerJobProcess>())
+        {
+            container.RemoveContainer();
+        }
+
         jobs.ForEach(j => j.Process.Dispose());
     }
 

@@ -36,7 +36,7 @@ public sealed partial class RunSupervisor
         }
     }
 
-    private async Task<bool> UploadToHostsAsync(int attempt)
+    private async Task<bool> UploadToHostsAsync(int attempt, CancellationToken cancellationToken)
     {
         CodeSnapshot snapshot;
         try
@@ -70,7 +70,7 @@ public sealed partial class RunSupervisor
                     {
                         Event(rank, $"dstack: uploading to {host.Name}: {FormatBytes(sent)} of {FormatBytes(total)} ({Percent(sent, total)})");
                     }
-                }).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
                 // Hundredths: a local network moves 200 MB in a few tenths of a second (benchmarks/scripts/ssh_bench.sh reads this line).
                 Event(rank, $"dstack: uploaded to {host.Name}: {FormatBytes(total)} in {clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
                 return true;
@@ -78,6 +78,10 @@ public sealed partial class RunSupervisor
             catch (CodeUploadException e)
             {
                 Event(rank, $"dstack: {Diagnostics.DiagnosticCodes.CodeUploadFailed}: {e.Message}");
+                return false;
+            }
+            catch (OperationCanceledException)
+            {
                 return false;
             }
         })).ToList();
@@ -88,7 +92,7 @@ public sealed partial class RunSupervisor
     private RemoteJob StartRemoteJob(int rank)
     {
         var host = Hosts[rank];
-        var environment = JobEnvironment.Build(RemoteSpec(rank), rank, new Dictionary<string, string>(), null);
+        var environment = JobToken.Mark(JobEnvironment.Build(RemoteSpec(rank), rank, new Dictionary<string, string>(), null), Home, _run, rank);
         Event(rank, _spec.Nodes > 1
             ? $"dstack: starting job {rank} of {_spec.Nodes} on {host.Name} (rank {rank}, master {environment["DSTACK_MASTER_NODE_IP"]})"
             : $"dstack: starting the job on {host.Name}");

@@ -37,6 +37,33 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAbort_DuringTheBuild_EndsTheRunAborted_KillsWhatTheBuildDetached_AndTheCommandsNeverRun()
+    {
+        var marker = "builddetach-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            _sandbox.Write(".dstack.yml", $"type: task\nname: builder\nbuild:\n{DetachedProcesses.Commands(marker)}  - echo building\n  - sleep 300\ncommands:\n  - echo job-ran\n");
+            var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+            Assert.True(submitted.Code == 0, submitted.ToString());
+            await _sandbox.WaitForLogsAsync("builder", "building", TimeSpan.FromSeconds(30));
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 3, TimeSpan.FromSeconds(10)));
+
+            var stop = await _sandbox.RunAsync("stop", "builder", "-x", "-y");
+
+            Assert.True(stop.Code == 0, stop.ToString());
+            var record = await _sandbox.RunRecordAsync("builder");
+            Assert.Equal("aborted", record.GetProperty("status").GetString());
+            Assert.Equal("aborted_by_user", record.GetProperty("reason").GetString());
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(5)), "what the build detached is still running");
+            Assert.DoesNotContain("job-ran", (await _sandbox.RunAsync("logs", "builder")).Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            DetachedProcesses.Kill(marker);
+        }
+    }
+
+    [Fact]
     public async Task Run_FailingBuildCommand_FailsWithBuildFailed_AndTheCommandsNeverRun()
     {
         var marker = Path.Combine(_sandbox.Tools, "job-ran");

@@ -88,6 +88,52 @@ public sealed class SshRunEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_ARunOnAHost_EndsWhatTheJobDetachedThere_SetsidDoubleForkAndNohup()
+    {
+        var marker = "sshdetach-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            _sandbox.Write(".dstack.yml", $"type: task\nname: sshdetacher\ncommands:\n{DetachedProcesses.Commands(marker)}  - echo ready\n  - sleep 300\n");
+            var submit = await _sandbox.RunAsync("run", "-b", "ssh", "-y", "-d");
+            Assert.True(submit.Code == 0, submit.ToString());
+            await _sandbox.WaitForLogsAsync("sshdetacher", "ready", Limit);
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 3, Limit), $"expected 3 detached processes on the host, saw {DetachedProcesses.Find(marker).Count}");
+
+            var stop = await _sandbox.RunAsync("stop", "sshdetacher", "-y");
+
+            Assert.True(stop.Code == 0, stop.ToString());
+            Assert.Equal("terminated", (await _sandbox.RunRecordAsync("sshdetacher")).GetProperty("status").GetString());
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(10)), $"left running on the host after dstack stop: {string.Join(", ", DetachedProcesses.Find(marker))}");
+            Assert.Empty(RemoteFoldersOf("sshdetacher"));
+        }
+        finally
+        {
+            DetachedProcesses.Kill(marker);
+        }
+    }
+
+    [Fact]
+    public async Task Run_OnAHost_WhatTheJobDetachedEndsWithTheJob()
+    {
+        var marker = "sshleaver-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            _sandbox.Write(".dstack.yml", $"type: task\nname: sshleaver\ncommands:\n{DetachedProcesses.Commands(marker)}  - sleep 0.5\n  - echo parent-done\n");
+
+            var result = await _sandbox.RunAsync("run", "-b", "ssh", "-y");
+
+            Assert.True(result.Code == 0, result.ToString());
+            Assert.Contains("parent-done", result.Output, StringComparison.Ordinal);
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(10)), $"left running on the host after the job ended: {string.Join(", ", DetachedProcesses.Find(marker))}");
+            Assert.Equal("done", (await _sandbox.RunRecordAsync("sshleaver")).GetProperty("status").GetString());
+        }
+        finally
+        {
+            DetachedProcesses.Kill(marker);
+        }
+    }
+
+    [Fact]
     public async Task Plan_ABusyHostIsNotOfferedTwice_AndTheReasonIsGiven()
     {
         WritePool(("lo", "127.0.0.1", _sshd.Port));

@@ -65,6 +65,80 @@ public sealed class StopEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_JobDetachedProcesses_SetsidDoubleForkAndNohup_AreAllEnded()
+    {
+        var marker = "detach-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            _sandbox.Write(".dstack.yml", $"type: task\nname: detacher\ncommands:\n{DetachedProcesses.Commands(marker)}  - echo ready\n  - sleep 300\n");
+            var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+            Assert.True(submitted.Code == 0, submitted.ToString());
+            await _sandbox.WaitForLogsAsync("detacher", "ready", Limit);
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 3, Limit), $"expected 3 detached processes, saw {DetachedProcesses.Find(marker).Count}");
+
+            var stop = await _sandbox.RunAsync("stop", "detacher", "-y");
+
+            Assert.True(stop.Code == 0, stop.ToString());
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(5)), $"left running after dstack stop: {string.Join(", ", DetachedProcesses.Find(marker))}");
+            Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("detacher", TimeSpan.FromSeconds(5)));
+            Assert.Equal("terminated", (await _sandbox.RunRecordAsync("detacher")).GetProperty("status").GetString());
+        }
+        finally
+        {
+            DetachedProcesses.Kill(marker);
+        }
+    }
+
+    [Fact]
+    public async Task Run_JobDetachesProcesses_NothingOfThemIsLeftWhenTheRunEnds()
+    {
+        var marker = "detach-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            _sandbox.Write(".dstack.yml", $"type: task\nname: leaver2\ncommands:\n{DetachedProcesses.Commands(marker)}  - sleep 0.5\n  - echo parent-done\n");
+
+            var result = await _sandbox.RunAsync("run", "-y");
+
+            Assert.True(result.Code == 0, result.ToString());
+            Assert.Contains("parent-done", result.Output, StringComparison.Ordinal);
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(5)), $"left running after the run ended: {string.Join(", ", DetachedProcesses.Find(marker))}");
+            Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("leaver2", TimeSpan.FromSeconds(2)));
+            Assert.Equal("done", (await _sandbox.RunRecordAsync("leaver2")).GetProperty("status").GetString());
+        }
+        finally
+        {
+            DetachedProcesses.Kill(marker);
+        }
+    }
+
+    [Fact]
+    public async Task StopAbort_RunnerDoesNotAnswer_EndsTheRunAnyway_AndNeverSuggestsStopAbort()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nname: frozen\ncommands:\n  - echo ready\n  - sleep 300\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync("frozen", "ready", Limit);
+        var runner = _sandbox.FindRun("frozen")?.RunnerPid;
+        Assert.NotNull(runner);
+        const int Stop = 19;
+        Assert.True(Signals.SignalProcess(runner.Value, Stop));
+
+        var clock = Stopwatch.StartNew();
+        var abort = await _sandbox.RunAsync("stop", "frozen", "-x", "-y");
+        clock.Stop();
+
+        Assert.True(abort.Code == 0, abort.ToString());
+        Assert.DoesNotContain("stop -x", abort.Output + abort.Error, StringComparison.Ordinal);
+        Assert.Contains("frozen aborted", abort.Output, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"stop -x took {clock.Elapsed.TotalSeconds:0.0} s");
+        var record = await _sandbox.RunRecordAsync("frozen");
+        Assert.Equal("aborted", record.GetProperty("status").GetString());
+        Assert.Equal("aborted_by_user", record.GetProperty("reason").GetString());
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("frozen", TimeSpan.FromSeconds(5)));
+        await WaitUntilGoneAsync(runner.Value);
+    }
+
+    [Fact]
     public async Task Stop_TwoAtOnce_BothSucceedAndTheRunEndsOnce()
     {
         _sandbox.Write(".dstack.yml", "type: task\nname: twice\ncommands:\n  - echo ready\n  - sleep 300\n");

@@ -22,10 +22,12 @@ public sealed class RemoteJob : IJobProcess
     private readonly ResumingOutputStream _stdout;
     private readonly ResumingOutputStream _stderr;
     private readonly Action<string> _notify;
+    private readonly string? _token;
 
-    private RemoteJob(SshConnection connection, RemoteJobFolder folder, int pid, SshReconnect reconnect, Action<string> notify)
+    private RemoteJob(SshConnection connection, RemoteJobFolder folder, int pid, string? token, SshReconnect reconnect, Action<string> notify)
     {
         _notify = notify;
+        _token = token;
         _connection = connection;
         _folder = folder;
         _reconnect = reconnect;
@@ -64,7 +66,7 @@ public sealed class RemoteJob : IJobProcess
         var pidLine = run.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("dstack-pid ", StringComparison.Ordinal));
         if (run.ExitCode == 0 && pidLine is not null && int.TryParse(pidLine["dstack-pid ".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
-            return new RemoteJob(connection, folder, pid, reconnect, notify ?? (_ => { }));
+            return new RemoteJob(connection, folder, pid, environment.GetValueOrDefault(JobProcess.TokenVariable), reconnect, notify ?? (_ => { }));
         }
 
         if (run.ExitCode == SshFailure.SshError || run.TimedOut || run.NotStarted is not null)
@@ -76,9 +78,10 @@ public sealed class RemoteJob : IJobProcess
         throw new JobStartException($"the job could not be started on {connection.Host.Name} ({connection.Host.Address}): {(said.Length > 0 ? said : $"the start script exited with code {run.ExitCode}")}; the host needs a POSIX sh, setsid (util-linux) and GNU tail");
     }
 
-    public bool SignalGroup(int signal) => _connection.Run(RemoteJobFolder.SignalCommand(Pid, signal), null, CommandTimeout).ExitCode == 0;
+    /// <summary>Signals the job's group and every process on the host that carries the job's token (what it detached).</summary>
+    public bool SignalGroup(int signal) => _connection.Run(RemoteJobFolder.SignalCommand(Pid, signal, _token), null, CommandTimeout).ExitCode == 0;
 
-    public bool IsGroupAlive => !_reconnect.IsLost && _connection.Run(RemoteJobFolder.AliveCommand(Pid), null, CommandTimeout).ExitCode == 0;
+    public bool IsGroupAlive => !_reconnect.IsLost && _connection.Run(RemoteJobFolder.AliveCommand(Pid, _token), null, CommandTimeout).ExitCode == 0;
 
     /// <summary>Removes the job's folder from the host (best effort: a lost host keeps it).</summary>
     public void RemoveFolder()

@@ -100,13 +100,34 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
         "while [ ! -f \"$d/exit\" ]; do if [ -z \"$s\" ] || ! kill -0 \"$s\" 2>/dev/null; then [ -f \"$d/exit\" ] || { echo dstack-lost; exit 0; }; fi; sleep 0.2; done; " +
         "echo \"dstack-exit $(cat \"$d/exit\")\"";
 
-    /// <summary>Sends <paramref name="signal"/> to the job's process group; exit 0 when some process got it.</summary>
-    public static string SignalCommand(int pid, int signal) =>
-        string.Create(CultureInfo.InvariantCulture, $"kill -{signal} -- -{pid} 2>/dev/null");
+    /// <summary>
+    /// Sends <paramref name="signal"/> to the job's process group and to every process of the host whose environment
+    /// holds the job's <paramref name="token"/> (what the job detached with <c>setsid</c>, a double fork or
+    /// <c>nohup</c>; found with GNU grep in <c>/proc/PID/environ</c>); exit 0 when some process got it. A kill scans
+    /// three times, for children forked meanwhile.
+    /// </summary>
+    public static string SignalCommand(int pid, int signal, string? token)
+    {
+        var group = string.Create(CultureInfo.InvariantCulture, $"kill -{signal} -- -{pid} 2>/dev/null && r=0 || r=1");
+        if (token is null)
+        {
+            return $"{group}; exit $r";
+        }
 
-    /// <summary>Exit 0 while any process of the job's group is left.</summary>
-    public static string AliveCommand(int pid) =>
-        string.Create(CultureInfo.InvariantCulture, $"kill -0 -- -{pid} 2>/dev/null");
+        var passes = signal == Processes.Signals.Kill ? "1 2 3" : "1";
+        return group + string.Create(CultureInfo.InvariantCulture, $"; for i in {passes}; do for f in $({MarkedCommand(token, "-l")}); do p=${{f#/proc/}}; p=${{p%/environ}}; [ \"$p\" != \"$$\" ] && kill -{signal} \"$p\" 2>/dev/null && r=0; done; done; exit $r");
+    }
+
+    /// <summary>Exit 0 while any process of the job's group, or any process holding its <paramref name="token"/>, is left.</summary>
+    public static string AliveCommand(int pid, string? token)
+    {
+        var group = string.Create(CultureInfo.InvariantCulture, $"kill -0 -- -{pid} 2>/dev/null");
+        return token is null ? group : $"{group} || {MarkedCommand(token, "-q")}";
+    }
+
+    /// <summary>GNU grep over every process's environment: <c>-z</c> reads the NUL-separated entries, <c>-x -F</c> matches one whole entry.</summary>
+    private static string MarkedCommand(string token, string mode) =>
+        $"grep {mode}zxF -e {ShellQuote.Quote($"{Processes.JobProcess.TokenVariable}={token}")} /proc/[0-9]*/environ 2>/dev/null";
 
     /// <summary>Removes the job's folder, and the run's when it is empty.</summary>
     public string RemoveCommand() => $"rm -rf {Path}; rmdir {RunPath} 2>/dev/null; true";
