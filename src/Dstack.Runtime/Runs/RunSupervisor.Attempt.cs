@@ -81,7 +81,7 @@ public sealed partial class RunSupervisor
     {
         try
         {
-            var snapshot = CodeSnapshot.Scan(_spec.RepoRoot);
+            var snapshot = ScanCode();
             Event(0, $"dstack: copying the code of {_spec.RepoRoot}: {snapshot.Files.Count} files, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
             var copies = new List<string>();
             for (var rank = 0; rank < _spec.Nodes; rank++)
@@ -161,7 +161,7 @@ public sealed partial class RunSupervisor
     private List<FolderSync> StartReload(List<string> copies)
     {
         Event(0, $"dstack: --reload: changes in {_spec.RepoRoot} are copied into the running job");
-        return [.. copies.Select(copy => FolderSync.Start(_spec.RepoRoot, copy))];
+        return [.. copies.Select(copy => FolderSync.Start(_spec.RepoRoot, copy, ReportReloadChange, Home.Root))];
     }
 
     private async Task<AttemptResult> SuperviseAsync(List<RunningJob> jobs, DateTimeOffset started)
