@@ -20,6 +20,6 @@ public sealed record SpecialFile(string Path, string Kind)
         var names = string.Join(", ", files.Take(Named).Select(f => $"{f.Path} ({f.Kind})"));
         var more = files.Count > Named ? $" and {files.Count - Named} more" : string.Empty;
         var noun = files.Count == 1 ? "special file" : "special files";
-        return $"skipped {files.Count} {noun}: {names}{more} (FIFOs, sockets and devices are never copied, as git does not add them)";
+        return $"skipped {files.Count} {noun}: {names}{more}; such files are never copied, as git does not add them";
     }
 }
