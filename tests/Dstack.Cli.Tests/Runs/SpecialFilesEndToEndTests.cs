@@ -86,6 +86,22 @@ public sealed class SpecialFilesEndToEndTests : IDisposable
         Assert.Contains($"left out the folder .dstack-home of the code: it is $DSTACK_HOME ({home})", result.Output + result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Build_CommandsThatMakeAFifoAndASocket_CompleteAndTheRunReusesTheRest()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nbuild:\n  - mkfifo build.fifo\n  - python3 -c \"import socket; socket.socket(socket.AF_UNIX).bind('build.sock')\"\n  - mkdir -p deps && echo installed > deps/lib.txt\ncommands:\n  - echo \"job sees $(cat deps/lib.txt)\"\n  - ls\n");
+
+        var build = await _sandbox.Start("build", "-y").WaitAsync(Limit);
+
+        Assert.True(build.Code == 0, build.ToString());
+        var reuse = await _sandbox.Start("run", "-y").WaitAsync(Limit);
+        Assert.True(reuse.Code == 0, reuse.ToString());
+        Assert.Contains("using the environment built", reuse.Error, StringComparison.Ordinal);
+        Assert.Contains("job sees installed\n", reuse.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("build.fifo", reuse.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("build.sock", reuse.Output, StringComparison.Ordinal);
+    }
+
     private async Task<string?> WaitForEndAsync(string name)
     {
         var deadline = DateTime.UtcNow + Limit;
