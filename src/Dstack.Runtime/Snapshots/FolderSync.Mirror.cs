@@ -4,6 +4,7 @@ public sealed partial class FolderSync
 {
     // Paths of the source known to be in the copy: the last full listing plus what events synced since. Owned by the sync thread.
     private readonly HashSet<string> mirrored = new(StringComparer.Ordinal);
+
     // Special files already reported as skipped. Owned by the sync thread.
     private readonly HashSet<string> reportedSpecial = new(StringComparer.Ordinal);
     private IgnoreRules rules;
