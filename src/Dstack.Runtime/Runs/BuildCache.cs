@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dstack.Runtime.Logs;
 using Dstack.Runtime.Processes;
+using Dstack.Runtime.Snapshots;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Runs;
@@ -115,7 +116,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
 
     private void Event(string line) => log.WriteEvent(mask is null ? line : mask(line));
 
-    /// <summary>Every file and symbolic link under <paramref name="root"/> with its size and time of last change.</summary>
+    /// <summary>Every file and symbolic link under <paramref name="root"/> with its size and time of last change; no special files.</summary>
     private static Dictionary<string, (long Size, DateTime Modified)> Inventory(string root)
     {
         var entries = new Dictionary<string, (long, DateTime)>(StringComparer.Ordinal);
@@ -138,8 +139,9 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
                 {
                     pending.Push(directory.FullName);
                 }
-                else if (entry is FileInfo file)
+                else if (entry is FileInfo file && !EntryKinds.Of(file.FullName).IsSpecial())
                 {
+                    // A FIFO or socket the build made (a daemon's) is never copied: opening a FIFO would wait for good.
                     entries[relative] = (file.Length, file.LastWriteTimeUtc);
                 }
             }

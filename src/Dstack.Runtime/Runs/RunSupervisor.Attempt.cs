@@ -135,7 +135,7 @@ public sealed partial class RunSupervisor
     private List<FolderSync> StartReload(List<string> copies)
     {
         Event(0, $"dstack: --reload: changes in {_spec.RepoRoot} are copied into the running job");
-        return [.. copies.Select(copy => FolderSync.Start(_spec.RepoRoot, copy))];
+        return [.. copies.Select(copy => FolderSync.Start(_spec.RepoRoot, copy, ReportReloadChange, Home.Root))];
     }
 
     private async Task<AttemptResult> SuperviseAsync(List<RunningJob> jobs, DateTimeOffset started)

@@ -3,7 +3,11 @@ using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Runs;
 
-/// <summary>The code of a run made ready before its jobs start: working copies here, or uploads to the hosts; a stop ends it in any phase.</summary>
+/// <summary>
+/// The code of a run made ready before its jobs start: working copies here, or uploads to the hosts; a stop ends it in
+/// any phase. The log names what was left out of the code folder beyond the file count: special files (FIFOs, sockets,
+/// devices: never opened, since opening a FIFO waits for good), each once per run, and <c>$DSTACK_HOME</c> when it is inside.
+/// </summary>
 public sealed partial class RunSupervisor
 {
     private static readonly TimeSpan PrepareCancelGrace = TimeSpan.FromSeconds(2);
@@ -46,7 +50,7 @@ public sealed partial class RunSupervisor
     {
         try
         {
-            var snapshot = CodeSnapshot.Scan(_spec.RepoRoot);
+            var snapshot = ScanCode();
             Event(0, $"dstack: copying the code of {_spec.RepoRoot}: {CountWords.Of(snapshot.Files.Count, "file")}, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
             var copies = new List<string>();
             for (var rank = 0; rank < _spec.Nodes; rank++)
@@ -71,4 +75,51 @@ public sealed partial class RunSupervisor
     }
 
     private sealed record PreparedCode(List<string>? Copies, AttemptResult? Stopped);
+
+    private readonly HashSet<string> _reportedSpecialFiles = new(StringComparer.Ordinal);
+    private bool _reportedLeftOut;
+
+    /// <summary>Lists the code for the working copy or the upload, leaving out $DSTACK_HOME, and logs what was left out.</summary>
+    /// <exception cref="SnapshotException">The folder cannot be read.</exception>
+    private CodeSnapshot ScanCode()
+    {
+        var snapshot = CodeSnapshot.Scan(_spec.RepoRoot, Home.Root);
+        if (snapshot.LeftOut is { } home && !_reportedLeftOut)
+        {
+            _reportedLeftOut = true;
+            Event(0, $"dstack: left out the folder {home} of the code: it is $DSTACK_HOME ({Home.Root}), whose database and run logs are no part of the code");
+        }
+
+        List<SpecialFile> fresh;
+        lock (_reportedSpecialFiles)
+        {
+            fresh = [.. snapshot.SpecialFiles.Where(f => _reportedSpecialFiles.Add(f.Path))];
+        }
+
+        if (SpecialFile.Describe(fresh) is { } line)
+        {
+            Event(0, $"dstack: {line}");
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>The <c>--reload</c> sync's observer: names a special file the first time one is seen, on any node's sync.</summary>
+    private void ReportReloadChange(FolderSyncChange change)
+    {
+        if (change.Kind != FolderSyncChangeKind.Skipped)
+        {
+            return;
+        }
+
+        lock (_reportedSpecialFiles)
+        {
+            if (!_reportedSpecialFiles.Add(change.Path))
+            {
+                return;
+            }
+        }
+
+        Event(0, $"dstack: --reload: {SpecialFile.Describe([new SpecialFile(change.Path, change.Message ?? "special file")])}");
+    }
 }

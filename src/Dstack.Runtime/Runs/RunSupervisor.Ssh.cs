@@ -41,7 +41,7 @@ public sealed partial class RunSupervisor
         CodeSnapshot snapshot;
         try
         {
-            snapshot = CodeSnapshot.Scan(_spec.RepoRoot);
+            snapshot = ScanCode();
         }
         catch (Exception e) when (e is SnapshotException or IOException or UnauthorizedAccessException)
         {

@@ -68,7 +68,7 @@ public sealed partial class CodeSnapshot
         return new SnapshotCopyResult(into, copied, bytes, [.. skipped.Order(StringComparer.Ordinal)], Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Copies one entry; false when its source vanished.</summary>
+    /// <summary>Copies one entry; false when its source vanished or is no longer a regular file.</summary>
     private bool Copy(SnapshotEntry entry, string into, bool targetExisted)
     {
         var source = Path.Join(Root, entry.Path);
@@ -84,6 +84,11 @@ public sealed partial class CodeSnapshot
             if (entry.LinkTarget is { } link)
             {
                 File.CreateSymbolicLink(destination, link);
+            }
+            else if (EntryKinds.Of(source).IsSpecial())
+            {
+                // Replaced by a FIFO or socket since the scan: opening a FIFO would wait for a writer for good.
+                return false;
             }
             else
             {

@@ -12,13 +12,15 @@ public sealed partial class CodeSnapshot
 {
     private readonly SnapshotEntry[] entries;
 
-    internal CodeSnapshot(string root, IEnumerable<SnapshotEntry> entries, bool fromGit)
+    internal CodeSnapshot(string root, IEnumerable<SnapshotEntry> entries, bool fromGit, IReadOnlyList<SpecialFile>? specialFiles = null, string? leftOut = null)
     {
         Root = root;
         this.entries = [.. entries.OrderBy(e => e.Path, StringComparer.Ordinal)];
         Files = Array.AsReadOnly(this.entries.Select(e => e.Path).ToArray());
         TotalBytes = this.entries.Sum(e => e.Length);
         FromGit = fromGit;
+        SpecialFiles = specialFiles ?? [];
+        LeftOut = leftOut;
     }
 
     /// <summary>The scanned folder, a full path.</summary>
@@ -33,9 +35,19 @@ public sealed partial class CodeSnapshot
     /// <summary>True when git listed the files (the folder is in a git work tree and git is installed).</summary>
     public bool FromGit { get; }
 
-    /// <summary>Lists the files of <paramref name="root"/> that a job gets, honouring .gitignore and .dstackignore.</summary>
+    /// <summary>FIFOs, sockets and devices found in the folder: left out, never opened; the run's log names them.</summary>
+    public IReadOnlyList<SpecialFile> SpecialFiles { get; }
+
+    /// <summary>The relative path of <c>$DSTACK_HOME</c> when it is inside the folder (and so left out); null otherwise.</summary>
+    public string? LeftOut { get; }
+
+    /// <summary>
+    /// Lists the files of <paramref name="root"/> that a job gets, honouring .gitignore and .dstackignore. When
+    /// <paramref name="dstackHome"/> is inside the folder (symbolic links resolved on both), it is left out: its
+    /// database and the logs and working copies of other runs are no part of the code.
+    /// </summary>
     /// <exception cref="SnapshotException">The folder does not exist, or a folder in it cannot be read.</exception>
-    public static CodeSnapshot Scan(string root)
+    public static CodeSnapshot Scan(string root, string? dstackHome = null)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         if (!Directory.Exists(full))
@@ -45,7 +57,8 @@ public sealed partial class CodeSnapshot
                 : new SnapshotException($"the code folder {full} does not exist; check the path, or run from the folder that holds your code", full);
         }
 
-        var listing = WorkTreeListing.Read(full, IgnoreSources.All);
+        var leftOut = dstackHome is null ? null : RealPath.Inside(full, dstackHome);
+        var listing = WorkTreeListing.Read(full, IgnoreSources.All, leftOut is null ? [] : [leftOut]);
         if (listing.UnreadableFolders.Count > 0)
         {
             var folder = Path.Join(full, listing.UnreadableFolders[0]);
@@ -69,7 +82,7 @@ public sealed partial class CodeSnapshot
             // Else it vanished since the listing: as if it had not been there.
         }
 
-        return new CodeSnapshot(full, entries, listing.FromGit);
+        return new CodeSnapshot(full, entries, listing.FromGit, listing.SpecialFiles, leftOut);
     }
 
     /// <summary>
@@ -95,6 +108,13 @@ public sealed partial class CodeSnapshot
 
             try
             {
+                if (EntryKinds.Of(source).IsSpecial())
+                {
+                    // Replaced by a FIFO or socket since the scan: never opened (a FIFO would wait for a writer).
+                    hash.AppendData("\0s\0"u8);
+                    continue;
+                }
+
                 using var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
                 hash.AppendData(IsExecutable(source) ? "\0x\0"u8 : "\0f\0"u8);
                 BinaryPrimitives.WriteInt64LittleEndian(length, stream.Length);

@@ -4,15 +4,10 @@ public sealed partial class FolderSync
 {
     // Paths of the source known to be in the copy: the last full listing plus what events synced since. Owned by the sync thread.
     private readonly HashSet<string> mirrored = new(StringComparer.Ordinal);
-    private IgnoreRules rules;
 
-    private enum EntryKind
-    {
-        Missing,
-        File,
-        Link,
-        Folder,
-    }
+    // Special files already reported as skipped. Owned by the sync thread.
+    private readonly HashSet<string> reportedSpecial = new(StringComparer.Ordinal);
+    private IgnoreRules rules;
 
     private void Apply(List<string> paths, bool rescan, CancellationToken cancellationToken)
     {
@@ -55,8 +50,13 @@ public sealed partial class FolderSync
     private void Rescan(CancellationToken cancellationToken)
     {
         rules = IgnoreRules.Load(SourceRoot, IgnoreSources.All);
-        var listing = WorkTreeListing.Read(SourceRoot, IgnoreSources.All);
-        var now = listing.Files.Where(p => !IsTarget(p)).ToHashSet(StringComparer.Ordinal);
+        var listing = WorkTreeListing.Read(SourceRoot, IgnoreSources.All, leaveOut);
+        foreach (var special in listing.SpecialFiles)
+        {
+            ReportSpecial(special.Path, special.Kind);
+        }
+
+        var now = listing.Files.Where(p => !IsLeftOut(p)).ToHashSet(StringComparer.Ordinal);
         foreach (var path in listing.Files)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -80,7 +80,7 @@ public sealed partial class FolderSync
     /// <summary>Makes the target's entry at <paramref name="path"/> what the source's is now, whatever the event was.</summary>
     private void Reconcile(string path, CancellationToken cancellationToken)
     {
-        if (IsTarget(path))
+        if (IsLeftOut(path))
         {
             return;
         }
@@ -101,15 +101,23 @@ public sealed partial class FolderSync
                 EnsureFolder(path);
 
                 // Files made in a new folder before the watcher saw it raise no event of their own.
-                foreach (var file in WorkTreeListing.Walk(SourceRoot, rules, [], path))
+                var special = new List<SpecialFile>();
+                foreach (var file in WorkTreeListing.Walk(SourceRoot, rules, [], special, leaveOut, path))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (!IsTarget(file))
-                    {
-                        Guard(file, () => CopyIfChanged(file, KindOf(Path.Join(SourceRoot, file))));
-                    }
+                    Guard(file, () => CopyIfChanged(file, KindOf(Path.Join(SourceRoot, file))));
                 }
 
+                foreach (var file in special)
+                {
+                    ReportSpecial(file.Path, file.Kind);
+                }
+
+                break;
+            case var _ when kind.IsSpecial():
+                // Never opened: a FIFO would block this thread, and with it the end of the run. A file it replaced is gone.
+                Remove(path);
+                ReportSpecial(path, kind.Describe());
                 break;
             default:
                 CopyIfChanged(path, kind);
@@ -223,19 +231,17 @@ public sealed partial class FolderSync
         }
     }
 
-    private bool IsTarget(string path) =>
-        targetBelowSource is { Length: > 0 } target && (path == target || path.StartsWith(target + "/", StringComparison.Ordinal));
+    private bool IsLeftOut(string path) => leaveOut.Count > 0 && WorkTreeListing.IsLeftOut(path, leaveOut);
 
-    private static EntryKind KindOf(string full)
+    private void ReportSpecial(string path, string kind)
     {
-        var info = new FileInfo(full);
-        if (info.LinkTarget is not null)
+        if (reportedSpecial.Add(path))
         {
-            return EntryKind.Link;
+            Report(new FolderSyncChange(FolderSyncChangeKind.Skipped, path, kind));
         }
-
-        return info.Exists ? EntryKind.File : Directory.Exists(full) ? EntryKind.Folder : EntryKind.Missing;
     }
+
+    private static EntryKind KindOf(string full) => EntryKinds.Of(full);
 
     private static bool SameFile(string source, string destination)
     {

@@ -6,7 +6,8 @@ namespace Dstack.Runtime.Snapshots;
 /// quiet period, with the same ignore rules as <see cref="CodeSnapshot"/> (never <c>.git</c>, ignored files, or
 /// anything outside the source). Each file is written to a temporary name next to it and renamed into place, so
 /// the job never reads half a file. Files the job creates in the target are left alone unless the source has
-/// a file of the same path that is deleted.
+/// a file of the same path that is deleted. FIFOs, sockets and devices are never opened or copied (reported once
+/// each as <see cref="FolderSyncChangeKind.Skipped"/>), and <c>$DSTACK_HOME</c> is left out when it is inside the source.
 /// </summary>
 /// <remarks>
 /// Ignore rules for events are read with <see cref="IgnoreRules"/>, not asked of git (one git process per event
@@ -28,7 +29,7 @@ public sealed partial class FolderSync : IDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly SemaphoreSlim wake = new(0);
     private readonly Action<FolderSyncChange>? onChange;
-    private readonly string? targetBelowSource;
+    private readonly IReadOnlyList<string> leaveOut;
     private Task worker = Task.CompletedTask;
     private TaskCompletionSource idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool rescanRequested = true;
@@ -37,12 +38,15 @@ public sealed partial class FolderSync : IDisposable
     private int syncedCount;
     private int disposed;
 
-    private FolderSync(string sourceRoot, string targetRoot, Action<FolderSyncChange>? onChange)
+    private FolderSync(string sourceRoot, string targetRoot, Action<FolderSyncChange>? onChange, string? dstackHome)
     {
         SourceRoot = sourceRoot;
         TargetRoot = targetRoot;
         this.onChange = onChange;
-        targetBelowSource = RelativePath.Below(sourceRoot, targetRoot);
+
+        // Never copy the copy into itself, nor $DSTACK_HOME (its database, other runs' logs), however they are reached.
+        leaveOut = new[] { RelativePath.Below(sourceRoot, targetRoot), RealPath.Inside(sourceRoot, targetRoot), dstackHome is null ? null : RealPath.Inside(sourceRoot, dstackHome) }
+            .OfType<string>().Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         rules = IgnoreRules.Load(sourceRoot, IgnoreSources.All);
         watcher = new FileSystemWatcher(sourceRoot)
         {
@@ -73,9 +77,10 @@ public sealed partial class FolderSync : IDisposable
     /// <summary>
     /// Starts watching <paramref name="sourceRoot"/> and mirroring into <paramref name="targetRoot"/> (created if
     /// missing). <paramref name="onChange"/> is called on the sync thread for each change; an exception it throws is ignored.
+    /// <paramref name="dstackHome"/>, when inside the source (links resolved), is left out.
     /// </summary>
     /// <exception cref="SnapshotException">The source is missing, the target cannot be created, or one holds the other.</exception>
-    public static FolderSync Start(string sourceRoot, string targetRoot, Action<FolderSyncChange>? onChange = null)
+    public static FolderSync Start(string sourceRoot, string targetRoot, Action<FolderSyncChange>? onChange = null, string? dstackHome = null)
     {
         var source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(sourceRoot));
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(targetRoot));
@@ -98,7 +103,7 @@ public sealed partial class FolderSync : IDisposable
             throw new SnapshotException($"cannot create the working copy folder {target}: {e.Message}; check that it can be written", target, e);
         }
 
-        var sync = new FolderSync(source, target, onChange);
+        var sync = new FolderSync(source, target, onChange, dstackHome);
         sync.watcher.EnableRaisingEvents = true;
         sync.worker = Task.Run(() => sync.RunAsync(sync.stopping.Token));
         sync.wake.Release();
@@ -153,9 +158,9 @@ public sealed partial class FolderSync : IDisposable
     private void Enqueue(string fullPath)
     {
         var path = RelativePath.Below(SourceRoot, fullPath);
-        if (path is null || path.Length == 0 || path == ".git" || path.StartsWith(".git/", StringComparison.Ordinal) || Volatile.Read(ref disposed) == 1)
+        if (path is null || path.Length == 0 || path == ".git" || path.StartsWith(".git/", StringComparison.Ordinal) || IsLeftOut(path) || Volatile.Read(ref disposed) == 1)
         {
-            // The root itself, outside it, or git's own busy folder: nothing to mirror.
+            // The root itself, outside it, git's own busy folder, the copy or $DSTACK_HOME: nothing to mirror.
             return;
         }
 
@@ -249,7 +254,7 @@ public sealed partial class FolderSync : IDisposable
 
     private void Report(FolderSyncChange change)
     {
-        if (change.Kind is not (FolderSyncChangeKind.Rescanned or FolderSyncChangeKind.Failed))
+        if (change.Kind is not (FolderSyncChangeKind.Rescanned or FolderSyncChangeKind.Failed or FolderSyncChangeKind.Skipped))
         {
             Interlocked.Increment(ref syncedCount);
         }

@@ -17,4 +17,7 @@ public enum FolderSyncChangeKind
 
     /// <summary>A path could not be synced; the message says why. Syncing goes on.</summary>
     Failed,
+
+    /// <summary>A FIFO, socket or device was left out, never opened; the message says which kind. Reported once per path.</summary>
+    Skipped,
 }

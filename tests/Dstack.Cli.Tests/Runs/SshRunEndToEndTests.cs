@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Cli.Tests.Runs;
@@ -47,6 +48,31 @@ public sealed class SshRunEndToEndTests : IDisposable
         Assert.Equal(4, run.GetProperty("exit_code").GetInt32());
         Assert.Equal("ssh (lo)", run.GetProperty("backend").GetString());
         Assert.Empty(RemoteFoldersOf("remote"));
+    }
+
+    [Fact]
+    public async Task Run_FifoAndSocketInTheProject_UploadsTheRestWithoutThemAndNamesThemOnce()
+    {
+        _sandbox.Write("main.py", "print('hi')\n");
+        _sandbox.Write(".dstack.yml", "type: task\nname: remote-specials\ncommands:\n  - ls -a\n");
+        using (var mkfifo = Process.Start("mkfifo", [Path.Combine(_sandbox.Project, "pipe")]))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(Path.Combine(_sandbox.Project, "sock")));
+
+        var result = await _sandbox.Start("run", "-b", "ssh", "-y").WaitAsync(Limit);
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("main.py\n", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pipe\n", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("sock\n", result.Output, StringComparison.Ordinal);
+        var all = result.Output + result.Error;
+        const string Named = "skipped 2 special files: pipe (FIFO), sock (socket)";
+        Assert.True(all.Contains(Named, StringComparison.Ordinal) && all.IndexOf(Named, StringComparison.Ordinal) == all.LastIndexOf(Named, StringComparison.Ordinal), result.ToString());
+        Assert.Empty(RemoteFoldersOf("remote-specials"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 
 namespace Dstack.Runtime.Tests.Snapshots;
 
@@ -31,6 +32,43 @@ internal sealed class TempTree : IDisposable
         var full = Path(relative);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         File.CreateSymbolicLink(full, linkTarget);
+    }
+
+    /// <summary>A real named pipe (mkfifo) at <paramref name="relative"/>: opening it for reading waits for a writer.</summary>
+    public string MakeFifo(string relative)
+    {
+        var full = Path(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        Run("mkfifo", full);
+        return full;
+    }
+
+    /// <summary>A real unix socket file at <paramref name="relative"/>, bound and kept by the returned socket (dispose it).</summary>
+    public Socket BindSocket(string relative)
+    {
+        var full = Path(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(full));
+        return socket;
+    }
+
+    /// <summary>
+    /// Releases whatever is blocked reading the FIFO <paramref name="full"/> (a failed test's copy): opens it for
+    /// writing, which a blocked reader lets through, and closes it at once; does nothing when no reader waits.
+    /// </summary>
+    public static void ReleaseFifoReader(string full)
+    {
+        var writer = Task.Run(() =>
+        {
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Write);
+        });
+        if (!writer.Wait(TimeSpan.FromSeconds(1)))
+        {
+            // No reader: the writer now waits; give it one so that it ends too.
+            using var reader = new FileStream(full, FileMode.Open, FileAccess.Read);
+            writer.Wait(TimeSpan.FromSeconds(5));
+        }
     }
 
     public void MakeExecutable(string relative)
@@ -110,6 +148,20 @@ internal sealed class TempTree : IDisposable
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    private static void Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} failed: {error}");
     }
 
     private static void Git(string folder, params string[] arguments)

@@ -70,4 +70,30 @@ public sealed class CodeUploadTests : IDisposable
         await TempTree.EventuallyAsync(() => Directory.Exists(JobFolder) && !Directory.Exists(Path.Combine(JobFolder, "code.partial")), "the host to remove code.partial");
         Assert.False(Directory.Exists(Path.Combine(JobFolder, "code")));
     }
+
+    [Fact]
+    public async Task SendAsync_FifoAndSocketInTheFolder_UploadsTheRestWithoutThem()
+    {
+        _tree.Write("src/main.py", "print('hi')\n");
+        _tree.MakeFifo("src/pipe");
+        using var socket = _tree.BindSocket("src/sock");
+        var snapshot = CodeSnapshot.Scan(_tree.Path("src"));
+
+        await CodeUpload.SendAsync(_connection, _folder, snapshot).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(["main.py"], TempTree.FilesIn(Path.Combine(JobFolder, "code")));
+    }
+
+    [Fact]
+    public async Task SendAsync_DstackHomeInsideTheFolder_IsNotUploaded()
+    {
+        _tree.Write("src/main.py", "print('hi')\n");
+        _tree.Write("src/.dstack/state.db", "database");
+        _tree.Write("src/.dstack/runs/other/logs/job-0.log", "another run's log");
+        var snapshot = CodeSnapshot.Scan(_tree.Path("src"), _tree.Path("src/.dstack"));
+
+        await CodeUpload.SendAsync(_connection, _folder, snapshot).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(["main.py"], TempTree.FilesIn(Path.Combine(JobFolder, "code")));
+    }
 }

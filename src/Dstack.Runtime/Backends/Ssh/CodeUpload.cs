@@ -7,7 +7,8 @@ namespace Dstack.Runtime.Backends.Ssh;
 /// <summary>
 /// Sends a code snapshot to a job's folder on an SSH host as one tar stream over the connection (no temporary
 /// archive on either side). The host unpacks it into <c>code.partial</c> and renames it to <c>code</c> only when
-/// tar succeeded, so a half-written upload (a full disk, a dropped link) is never taken for the code.
+/// tar succeeded, so a half-written upload (a full disk, a dropped link) is never taken for the code. FIFOs, sockets
+/// and devices are never sent (the snapshot leaves them out, and one that replaced a file since is skipped here).
 /// </summary>
 public static class CodeUpload
 {
@@ -83,6 +84,12 @@ public static class CodeUpload
         {
             cancellationToken.ThrowIfCancellationRequested();
             var full = Path.Combine(snapshot.Root, relative);
+            if (EntryKinds.Of(full).IsSpecial())
+            {
+                // Replaced by a FIFO or socket since the scan: a socket fails the tar stream, and the host gets no such files.
+                continue;
+            }
+
             writer.WriteEntry(full, relative);
             sent += new FileInfo(full) is { Exists: true, LinkTarget: null } info ? info.Length : 0;
             if (progress is not null && clock.Elapsed - lastReport >= ProgressInterval)
