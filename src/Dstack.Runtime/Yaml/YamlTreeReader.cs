@@ -9,7 +9,7 @@ namespace Dstack.Runtime.Yaml;
 /// Building the tree ourselves lets us report duplicate keys, resolve aliases and merge keys (<c>&lt;&lt;</c>)
 /// as PyYAML does, and keep scalar text untouched. Problems go to the <see cref="DiagnosticBag"/>; it never throws.
 /// </summary>
-public sealed class YamlTreeReader
+public sealed partial class YamlTreeReader
 {
     private readonly string _text;
     private readonly LineIndex _lines;
@@ -23,25 +23,51 @@ public sealed class YamlTreeReader
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
     private int _depth;
 
-    private YamlTreeReader(string text, DiagnosticBag diagnostics)
+    private YamlTreeReader(string text, DiagnosticBag diagnostics, List<(int Open, int Close)> deepFlowCollections)
     {
         _text = text;
         _lines = new LineIndex(text);
         _diagnostics = diagnostics;
+        _deepFlowCollections = deepFlowCollections;
+        _deepFlowOpens = [.. deepFlowCollections.Select(c => c.Open)];
     }
 
     /// <summary>The root node of the single document in <paramref name="text"/>, or null (empty or broken file).</summary>
     public static YamlNode? Read(string text, DiagnosticBag diagnostics)
     {
-        var reader = new YamlTreeReader(text, diagnostics);
-        var parser = new Parser(new StringReader(text));
+        // Flow collections past the limit are skipped, so YamlDotNet reads them blanked (its scanner is quadratic in
+        // their depth); should the parser disagree about where one is, the original text is read instead.
+        var deep = DeepFlowCollections.Find(text, MaxDepth);
+        if (deep.Count > 0)
+        {
+            var trial = new DiagnosticBag(diagnostics.Path);
+            var reader = new YamlTreeReader(text, trial, deep);
+            var root = reader.Parse(DeepFlowCollections.Blank(text, deep));
+            if (reader.FoundEveryDeepFlowCollection)
+            {
+                foreach (var diagnostic in trial.Items)
+                {
+                    diagnostics.Add(diagnostic.Code, diagnostic.Severity, diagnostic.Span, diagnostic.Message, diagnostic.Suggestion);
+                }
+
+                return root;
+            }
+        }
+
+        return new YamlTreeReader(text, diagnostics, []).Parse(text);
+    }
+
+    private YamlNode? Parse(string parsedText)
+    {
+        var parser = new Parser(new StringReader(parsedText));
         try
         {
-            return reader.ReadStream(parser);
+            return ReadStream(parser);
         }
         catch (YamlException e)
         {
-            reader.ReportSyntaxError(e);
+            _stoppedAt = (int)Math.Min(e.Start.Index, int.MaxValue);
+            ReportSyntaxError(e);
             return null;
         }
         catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
@@ -50,7 +76,8 @@ public sealed class YamlTreeReader
             // [...] or {...} (such as `[a[b]` or a NEL character); it carries no position, so point after the last
             // part that was read.
             var end = parser.Current?.End ?? Mark.Empty;
-            reader.ReportSyntaxError(new SyntaxErrorException(end, end, "while scanning a plain value inside a flow collection ([...] or {...}), found a character that cannot be read there"));
+            _stoppedAt = (int)Math.Min(end.Index, int.MaxValue);
+            ReportSyntaxError(new SyntaxErrorException(end, end, "while scanning a plain value inside a flow collection ([...] or {...}), found a character that cannot be read there"));
             return null;
         }
     }
@@ -96,7 +123,7 @@ public sealed class YamlTreeReader
         {
             var span = ToSpan(deep.Start, deep.End);
             _diagnostics.Error(DiagnosticCodes.NestingTooDeep, span, $"values are nested more than {MaxDepth} levels deep here; a dstack configuration needs only a few levels: flatten this value");
-            parser.SkipThisAndNestedEvents();
+            SkipNested(parser);
             return new YamlScalar(span, null, string.Empty, isPlain: true, '\0', _text);
         }
 
@@ -114,14 +141,18 @@ public sealed class YamlTreeReader
             return Remember(scalar.Anchor, node);
         }
 
+        var flow = IsFlowStart(parser.Current);
         _depth++;
+        _flowDepth += flow ? 1 : 0;
         try
         {
+            Notice(parser.Current);
             return ReadCollection(parser);
         }
         finally
         {
             _depth--;
+            _flowDepth -= flow ? 1 : 0;
         }
     }
 
