@@ -22,13 +22,21 @@ public sealed class OutputPump
     private readonly LogStream _stream;
     private readonly JobLogWriter _log;
     private readonly StreamingSecretMasker? _masker;
+    private readonly TimeSpan _holdTimeout;
 
-    public OutputPump(Stream source, LogStream stream, JobLogWriter log, SecretMasker? masker)
+    /// <summary>A pump from <paramref name="source"/> into <paramref name="log"/>, masking the secrets of <paramref name="masker"/> if any.</summary>
+    /// <param name="source">The pipe to read until it closes.</param>
+    /// <param name="stream">Which of the job's streams it is.</param>
+    /// <param name="log">The job's log.</param>
+    /// <param name="masker">The run's secrets; null or empty copies the bytes as they come.</param>
+    /// <param name="holdTimeout"><see cref="HoldTimeout"/> unless given (tests on a loaded machine give a longer one).</param>
+    public OutputPump(Stream source, LogStream stream, JobLogWriter log, SecretMasker? masker, TimeSpan? holdTimeout = null)
     {
         _source = source;
         _stream = stream;
         _log = log;
         _masker = masker is null || masker.IsEmpty ? null : new StreamingSecretMasker(masker);
+        _holdTimeout = holdTimeout ?? HoldTimeout;
     }
 
     /// <summary>Copies until the pipe closes (every process holding it has ended).</summary>
@@ -38,7 +46,7 @@ public sealed class OutputPump
         var reading = ReadAsync(buffer);
         while (true)
         {
-            if (_masker is { IsHolding: true } && await Task.WhenAny(reading, Task.Delay(HoldTimeout)).ConfigureAwait(false) != reading)
+            if (_masker is { IsHolding: true } && await Task.WhenAny(reading, Task.Delay(_holdTimeout)).ConfigureAwait(false) != reading)
             {
                 _log.Write(_stream, _masker.Flush());
             }
