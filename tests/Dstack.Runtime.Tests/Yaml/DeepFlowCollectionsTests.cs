@@ -1,5 +1,7 @@
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Yaml;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Dstack.Runtime.Tests.Yaml;
 
@@ -80,4 +82,35 @@ public sealed class DeepFlowCollectionsTests
     {
         Assert.Empty(DeepFlowCollections.Find(text.Replace("[[[[", new string('[', 200), StringComparison.Ordinal), 100));
     }
+
+    /// <summary>Texts of YAML's structural characters with runs of brackets past the limit in them.</summary>
+    private static Gen<string> RandomTexts { get; } =
+        from parts in Gen.ListOf(Gen.OneOf(
+            Gen.Elements("[", "]", "{", "}", ",", ": ", "- ", "'", "\"", "#", " ", "\n", "\n  ", "|", ">", "&a ", "*a", "a", "k: ", "x y"),
+            Gen.Choose(95, 130).Select(n => new string('[', n)),
+            Gen.Choose(95, 130).Select(n => new string(']', n)),
+            Gen.Choose(30, 60).Select(n => string.Concat(Enumerable.Repeat("{a: ", n)))))
+        select string.Concat(parts);
+
+    [Fact]
+    public void Read_AnyTextWithoutSyntaxErrors_GivesWhatReadingTheOriginalGives() =>
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(1_500).WithQuietOnSuccess(true), Prop.ForAll(RandomTexts.ToArbitrary(), text =>
+        {
+            var blanked = new DiagnosticBag("a.yml");
+            var original = new DiagnosticBag("a.yml");
+
+            var fast = YamlTreeReader.Read(text, blanked);
+            var slow = YamlTreeReader.ReadUnblanked(text, original);
+
+            foreach (var (open, close) in DeepFlowCollections.Find(text, YamlTreeReader.MaxDepth))
+            {
+                Assert.True(open < close && close <= text.Length && text[open] is '[' or '{', $"({open}, {close}) in {text}");
+            }
+
+            if (!original.Items.Any(d => d.Code == DiagnosticCodes.YamlSyntax))
+            {
+                Assert.Equal(slow is null ? null : YamlJson.ToJson(slow), fast is null ? null : YamlJson.ToJson(fast));
+                Assert.Equal(original.Items.Select(d => d.ToString()), blanked.Items.Select(d => d.ToString()));
+            }
+        }));
 }

@@ -147,6 +147,11 @@ public sealed class StreamingSecretMasker
 
     private static byte[] Masked(ReadOnlySpan<byte> text, List<(int Start, int End)> runs)
     {
+        if (runs.Count == 0 || runs[0].Start >= text.Length)
+        {
+            return text.ToArray();
+        }
+
         var masked = new List<byte>(text.Length);
         var position = 0;
         foreach (var (start, end) in runs)
