@@ -14,6 +14,12 @@ namespace Dstack.LanguageServer.Outline;
 /// </summary>
 public static class DocumentOutline
 {
+    /// <summary>
+    /// How many levels of symbols the outline shows. Each level is two levels of JSON (the symbol and its children),
+    /// and the response may not pass JSON's 64 levels; a dstack file needs a handful.
+    /// </summary>
+    public const int MaxDepth = 20;
+
     public static IReadOnlyList<DocumentSymbol> Of(DocumentSnapshot document)
     {
         var checkedDocument = CheckedDocuments.Of(document);
@@ -60,7 +66,7 @@ public static class DocumentOutline
 
         private List<DocumentSymbol>? Children(YamlNode value, List<PathSegment> path, int depth)
         {
-            if (depth > YamlTreeReader.MaxDepth)
+            if (depth > MaxDepth)
             {
                 return null;
             }

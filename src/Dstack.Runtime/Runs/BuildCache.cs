@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dstack.Runtime.Logs;
+using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Snapshots;
 using Dstack.Runtime.State;
@@ -14,7 +15,7 @@ namespace Dstack.Runtime.Runs;
 /// same Python or image) get those files laid over their working copy instead of building again. Changing the build
 /// commands changes the key, so the environment is rebuilt; <c>--force-build</c> rebuilds regardless.
 /// </summary>
-public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, Func<string, string>? mask, TimeProvider time)
+public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, SecretMasker? mask, TimeProvider time)
 {
     /// <summary>The cache key: the code folder, the build commands, and what they run with.</summary>
     public static string Key(RunSpec spec)
@@ -114,7 +115,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         return null;
     }
 
-    private void Event(string line) => log.WriteEvent(mask is null ? line : mask(line));
+    private void Event(string line) => log.WriteEvent(mask is null ? line : mask.Mask(line));
 
     /// <summary>Every file and symbolic link under <paramref name="root"/> with its size and time of last change; no special files.</summary>
     private static Dictionary<string, (long Size, DateTime Modified)> Inventory(string root)

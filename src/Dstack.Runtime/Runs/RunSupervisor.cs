@@ -24,7 +24,7 @@ public sealed partial class RunSupervisor
     private readonly IReadOnlyDictionary<string, string> _runnerEnvironment;
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource<StopRequest> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Func<string, string>? _mask;
+    private readonly SecretMasker? _mask;
     private readonly List<JobLogWriter> _logs = [];
     private IReadOnlyList<string> _lostHosts = [];
 
@@ -36,7 +36,7 @@ public sealed partial class RunSupervisor
         _runnerEnvironment = runnerEnvironment;
         _time = time ?? TimeProvider.System;
         var masker = new SecretMasker(spec.Secrets);
-        _mask = masker.IsEmpty ? null : masker.Mask;
+        _mask = masker.IsEmpty ? null : masker;
     }
 
     private DstackHome Home => _store.Home;
@@ -152,7 +152,7 @@ public sealed partial class RunSupervisor
     {
         if (rank < _logs.Count)
         {
-            _logs[rank].WriteEvent(_mask is null ? line : _mask(line));
+            _logs[rank].WriteEvent(_mask is null ? line : _mask.Mask(line));
         }
     }
 

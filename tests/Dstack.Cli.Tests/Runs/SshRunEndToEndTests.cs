@@ -76,6 +76,22 @@ public sealed class SshRunEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SecretWrittenInTwoPiecesWithAPauseOnTheHost_IsMaskedInTheTerminalAndInLogs()
+    {
+        _sandbox.Write(".dstack.yml", "type: task\nname: pieces\nenv:\n  - TOKEN\ncommands:\n  - printf 'token=%s' \"${TOKEN%%-*}\"; sleep 0.3; printf -- '-%s done\\n' \"${TOKEN#*-}\"\n");
+        _sandbox.Environment["TOKEN"] = "s3cr3t-token-value";
+
+        var run = await _sandbox.RunAsync("run", "-b", "ssh", "-y");
+        var logs = await _sandbox.RunAsync("logs", "pieces");
+
+        Assert.True(run.Code == 0, run.ToString());
+        Assert.False(run.ToString().Contains("s3cr3t-token-value", StringComparison.Ordinal), run.ToString());
+        Assert.Contains("token=*** done\n", run.Output, StringComparison.Ordinal);
+        Assert.False(logs.ToString().Contains("s3cr3t-token-value", StringComparison.Ordinal), logs.ToString());
+        Assert.Contains("token=*** done\n", logs.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_TwoNodes_OneJobPerHost_WithRanksAndTheMasterAddress()
     {
         _sandbox.Write(".dstack.yml", "type: task\nname: pair\nnodes: 2\ncommands:\n  - echo \"rank=$DSTACK_NODE_RANK nodes=$DSTACK_NODES_NUM master=$DSTACK_MASTER_NODE_IP ips=$(echo $DSTACK_NODES_IPS)\"\n");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dstack.LanguageServer.Outline;
 using Dstack.LanguageServer.Tests.Handlers;
 using Dstack.LanguageServer.Tests.Support;
 
@@ -91,6 +92,24 @@ public sealed class DocumentSymbolTests
         var symbols = await SymbolsAsync(RunUri, "type: task\ncommands: [echo\nresources:\n  gpu: A100\n");
 
         Assert.Empty(symbols.EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(150)]
+    public async Task Symbols_DeeplyNestedValue_StopAtTheOutlineDepthInsteadOfFailing(int levels)
+    {
+        // Each level of symbols is two levels of JSON; an outline 100 deep passed the serializer's limit of 64.
+        var symbols = await SymbolsAsync(RunUri, "type: task\nenv: " + new string('[', levels) + new string(']', levels) + "\n");
+
+        var depth = 0;
+        for (var level = symbols[1]; level.TryGetProperty("children", out var children) && children.GetArrayLength() > 0; level = children[0])
+        {
+            depth++;
+        }
+
+        Assert.Equal("env", symbols[1].GetProperty("name").GetString());
+        Assert.Equal(DocumentOutline.MaxDepth, depth);
     }
 
     [Fact]

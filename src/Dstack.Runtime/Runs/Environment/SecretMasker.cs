@@ -45,6 +45,9 @@ public sealed class SecretMasker
         _search = _secrets.Length == 0 ? null : SearchValues.Create(_secrets, StringComparison.Ordinal);
     }
 
+    /// <summary>Every value masked, longest first: the secrets and the lines of those that span lines.</summary>
+    public IReadOnlyList<string> Secrets => _secrets;
+
     /// <summary>True when there is nothing to mask.</summary>
     public bool IsEmpty => _secrets.Length == 0;
 
