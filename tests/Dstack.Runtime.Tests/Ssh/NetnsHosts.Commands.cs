@@ -47,6 +47,9 @@ public sealed partial class NetnsHosts
         var probe = "dsk-probe-" + RunId;
         try
         {
+            // This run's names: one left by a crashed run that had this pid goes first.
+            Run("ip", ["netns", "del", probe], CommandTimeout);
+            Run("ip", ["link", "del", "dskprb" + RunId], CommandTimeout);
             var made = Run("ip", ["netns", "add", probe], CommandTimeout);
             if (made.ExitCode != 0)
             {
