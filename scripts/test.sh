@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine and prints one closing line: "tests: N passed, N failed, N skipped".
+# Before it, each failed test's full name, message and the first lines of its stack trace (the TRX and JUnit files
+# are deleted on exit, so the log has to say why).
+# --fast: only the in-process tests (xunit trait Category=Fast: no child processes, sshd, docker, namespaces, MSBuild
+# builds or the built CLI), without the npm and VS Code parts: the quick loop while editing (docs/testing.md).
+# Other arguments go to dotnet test (e.g. --filter "FullyQualifiedName~Snapshot").
 # Installs what the tests need first: git (working copies, folder search), python3 (this script's summary, the
 # sample web app and the multi-node test), setsid from util-linux (each job runs in its own session), procps, and
 # Node.js with npm (the language server is also tested through Microsoft's LSP client library, tests/lsp-client), and
 # OpenSSH's server and client (the SSH host tests start a real sshd on 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+fast=0
+if [ "${1:-}" = --fast ]; then
+  fast=1
+  shift
+fi
 
 missing=()
 command -v git >/dev/null || missing+=(git)
@@ -16,6 +27,11 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v /usr/sbin/sshd >/dev/null || missing+=(openssh-server)
 command -v ssh >/dev/null || missing+=(openssh-client)
+if [ "$fast" = 1 ]; then
+  # The fast tests start no other program; the summary below needs python3 only.
+  missing=()
+  command -v python3 >/dev/null || missing+=(python3)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${missing[*]}" >&2
@@ -30,11 +46,17 @@ fi
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
+status=0
+if [ "$fast" = 1 ]; then
+  dotnet build Dstack.sln -c Release -nologo -v quiet
+  # In-process tests only, so the test projects may run side by side.
+  dotnet test Dstack.sln -c Release --no-build -nologo -v quiet --filter "Category=Fast" \
+    --logger "trx" --results-directory "$results" "$@" || status=$?
+else
 # The exact versions of package-lock.json; RealClientTests fails, saying so, when they are missing.
 npm ci --prefix tests/lsp-client --no-audit --no-fund --loglevel=error
 
 dotnet build Dstack.sln -c Release -nologo -v quiet
-status=0
 # One test project at a time: the end-to-end tests start real processes and time them, and CI has 2 cores.
 dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
@@ -50,27 +72,72 @@ npm ci --prefix editors/vscode --no-audit --no-fund --loglevel=error
   { npm run --silent package >"$results/vscode-package.log" 2>&1 || { cat "$results/vscode-package.log" >&2; exit 1; }; } &&
   npx vitest run --config vitest.package.config.ts --reporter=default --reporter=junit --outputFile.junit="$results/package.vscode.junit.xml") || status=$?
 # --- end VS Code extension ----------------------------------------------------------------------------------------------
+fi
 
-# Sum the TRX counters of every test project into the plain closing line CI reads.
+# Sum the TRX counters of every test project into the plain closing line CI reads; before it, why each failed test failed.
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+MESSAGE_LINES, STACK_LINES = 40, 15
 passed = failed = skipped = 0
-for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+failures = []  # (full name, message, stack trace)
+
+
+def lines(text, limit):
+    """The first `limit` lines of text, indented, and how many more there were."""
+    rows = [row.rstrip() for row in (text or "").strip("\n").splitlines()]
+    while rows and not rows[-1]:
+        rows.pop()
+    shown = ["    " + row for row in rows[:limit]]
+    if len(rows) > limit:
+        shown.append(f"    ... {len(rows) - limit} more lines")
+    return shown
+
+
+for path in sorted(glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True)):
+    root = ET.parse(path).getroot()
+    counters = root.find("t:ResultSummary/t:Counters", ns)
     if counters is None:
         continue
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
     skipped += int(counters.get("notExecuted", 0))
+    # The full name from the test's definition (class and method), where testName is only a display name.
+    names = {}
+    for test in root.iterfind("t:TestDefinitions/t:UnitTest", ns):
+        method = test.find("t:TestMethod", ns)
+        if method is not None:
+            names[test.get("id")] = method.get("className", "") + "." + method.get("name", "")
+    for result in root.iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"):
+            continue
+        name = result.get("testName") or ""
+        if "." not in name:
+            name = names.get(result.get("testId"), name or "?")
+        info = result.find("t:Output/t:ErrorInfo", ns)
+        message = info.findtext("t:Message", "", ns) if info is not None else ""
+        stack = info.findtext("t:StackTrace", "", ns) if info is not None else ""
+        failures.append((name, message or f"(outcome {result.get('outcome')}, no message)", stack))
 # --- VS Code extension: vitest's JUnit files (scripts/test.sh writes them as *.vscode.junit.xml) ---
-for path in glob.glob(f"{sys.argv[1]}/*.vscode.junit.xml"):
-    for suite in ET.parse(path).getroot().iter("testsuite"):
-        tests, failures, errors, skips = (int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped"))
-        passed += tests - failures - errors - skips
-        failed += failures + errors
+for path in sorted(glob.glob(f"{sys.argv[1]}/*.vscode.junit.xml")):
+    root = ET.parse(path).getroot()
+    for suite in root.iter("testsuite"):
+        tests, failures_, errors, skips = (int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped"))
+        passed += tests - failures_ - errors - skips
+        failed += failures_ + errors
         skipped += skips
+    for case in root.iter("testcase"):
+        for problem in case.findall("failure") + case.findall("error"):
+            name = " > ".join(part for part in (case.get("classname"), case.get("name")) if part)
+            message = problem.get("message") or problem.get("type") or "(no message)"
+            failures.append((f"vscode: {name}", message, problem.text or ""))
 # --- end VS Code extension ---
+for name, message, stack in failures:
+    print(f"FAILED {name}")
+    print("\n".join(lines(message, MESSAGE_LINES)))
+    if stack.strip():
+        print("  stack:")
+        print("\n".join(lines(stack, STACK_LINES)))
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
 if passed == 0:
     print("no test ran", file=sys.stderr)

@@ -10,6 +10,7 @@ namespace Dstack.Cli.Tests;
 /// <c>Options: the same as [`dstack run`](#dstack-run)</c>. The commands and options come from the real help output,
 /// so an option added to the code and not to the page fails here.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed partial class CliDocsTests
 {
     private static readonly string DocsFile = Path.Combine(RepositoryLayout.Root, "docs", "cli.md");

@@ -1,5 +1,6 @@
 namespace Dstack.Cli.Tests;
 
+[Trait("Category", "Fast")]
 public sealed class HelpTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Dstack.Cli.Tests;
 
+[Trait("Category", "Fast")]
 public sealed partial class OutputFormatTests
 {
     private const string Broken = "type: task\ncommands:\n  - echo hi\nports:\n  - 70000\nresources:\n  memory: 80GB..40GB\n  gpu: 4090\n";

@@ -6,6 +6,7 @@ namespace Dstack.Cli.Tests;
 /// Every example of reference/dstack-resources.md, written in a task and checked through
 /// <c>dstack validate --format json</c>: <c>configuration.resources</c> must equal the normalized encoding of §0.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed class ResourcesJsonTests
 {
     private const string DefaultCpu = """{"min": 2, "max": null}""";

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Dstack.Cli.Tests;
 
+[Trait("Category", "Fast")]
 public sealed class SchemaCommandTests
 {
     [Theory]

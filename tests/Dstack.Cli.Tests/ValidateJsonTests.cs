@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Dstack.Cli.Tests;
 
 /// <summary>The JSON contract of <c>dstack validate --format json</c> (DESIGN.md).</summary>
+[Trait("Category", "Fast")]
 public sealed class ValidateJsonTests
 {
     private const string BadTask = "type: task\ncommands:\n  - echo hi\nresources:\n  memory: 80GB..40GB\n";

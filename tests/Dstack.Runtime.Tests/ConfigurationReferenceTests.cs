@@ -5,6 +5,7 @@ using Dstack.Runtime.Schema;
 
 namespace Dstack.Runtime.Tests;
 
+[Trait("Category", "Fast")]
 public sealed class ConfigurationReferenceTests
 {
     private static readonly string DocsFile = Path.Combine(FindRoot(), "docs", "configuration.md");

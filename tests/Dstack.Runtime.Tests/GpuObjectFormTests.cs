@@ -5,6 +5,7 @@ using Dstack.Runtime.Resources;
 namespace Dstack.Runtime.Tests;
 
 /// <summary>The object form of <c>resources.gpu</c> takes what dstack 0.18 takes: a name string, and vendor <c>tpu</c> in any case.</summary>
+[Trait("Category", "Fast")]
 public sealed class GpuObjectFormTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using Dstack.Runtime.Configuration;
 
 namespace Dstack.Runtime.Tests;
 
+[Trait("Category", "Fast")]
 public sealed class SmokeTests
 {
     [Fact]

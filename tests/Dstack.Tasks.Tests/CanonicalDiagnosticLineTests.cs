@@ -2,6 +2,7 @@ using Dstack.Tasks;
 
 namespace Dstack.Tasks.Tests;
 
+[Trait("Category", "Fast")]
 public sealed class CanonicalDiagnosticLineTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 
 namespace Dstack.Tasks.Tests;
 
+[Trait("Category", "Fast")]
 public sealed class CommandLineWordsTests
 {
     private static readonly Config Cases = Config.QuickThrowOnFailure.WithMaxTest(2_000).WithQuietOnSuccess(true);

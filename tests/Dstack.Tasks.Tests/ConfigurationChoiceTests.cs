@@ -1,5 +1,6 @@
 namespace Dstack.Tasks.Tests;
 
+[Trait("Category", "Fast")]
 public sealed class ConfigurationChoiceTests
 {
     private const string Task = "type: task\ncommands:\n  - echo hi\n";

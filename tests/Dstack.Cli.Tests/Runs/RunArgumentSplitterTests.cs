@@ -2,6 +2,7 @@ using Dstack.Cli.Runs;
 
 namespace Dstack.Cli.Tests.Runs;
 
+[Trait("Category", "Fast")]
 public sealed class RunArgumentSplitterTests
 {
     private static readonly (IReadOnlySet<string> Values, IReadOnlySet<string> Flags) Names = new RunOptions().Names();

@@ -63,29 +63,31 @@ public sealed class SshHostsNetworkTests : IDisposable
             import os, socket, sys, time
             rank = int(os.environ["DSTACK_NODE_RANK"])
             master = os.environ["DSTACK_MASTER_NODE_IP"]
+            # Each rank waits for the other until a deadline inside the test's limit, however late either starts.
+            deadline = time.monotonic() + 100
             if rank == 0:
                 server = socket.create_server(("0.0.0.0", 29500))
-                server.settimeout(60)
+                server.settimeout(100)
                 connection, peer = server.accept()
                 message = connection.recv(1024).decode()
                 print(f"rank 0 got: {message} (from {peer[0]})", flush=True)
                 connection.sendall(b"ack from rank 0")
                 connection.close()
             else:
-                for _ in range(300):
+                while True:
                     try:
                         client = socket.create_connection((master, 29500), timeout=5)
                         break
-                    except OSError:
-                        time.sleep(0.2)
-                else:
-                    sys.exit("rank 1 could not reach the master")
+                    except OSError as error:
+                        if time.monotonic() > deadline:
+                            sys.exit(f"rank 1 could not reach the master at {master}:29500 within 100 s: {error}")
+                        time.sleep(0.1)
                 client.sendall(b"hello from rank 1")
                 print(f"rank 1 got: {client.recv(1024).decode()}", flush=True)
             """);
         _sandbox.Write(".dstack.yml", "type: task\nname: talk\nnodes: 2\ncommands:\n  - echo \"ips=$(echo $DSTACK_NODES_IPS)\"\n  - python3 talk.py\n");
 
-        var result = await _sandbox.RunAsync("run", "-b", "ssh", "-y");
+        var result = await _sandbox.Start("run", "-b", "ssh", "-y").WaitAsync(Limit);
 
         var (first, second) = (hosts.Hosts[0].Address, hosts.Hosts[1].Address);
         Assert.True(result.Code == 0, result.ToString());
@@ -103,9 +105,9 @@ public sealed class SshHostsNetworkTests : IDisposable
         Assert.True((await run.WaitAsync(Limit)).Code == 0, run.Error);
         await _sandbox.WaitForLogsAsync("steady", "line 20\n", Limit);
 
-        // Longer than the keep-alives (15 s): the connection dies and dstack must reconnect and resume.
+        // Until the keep-alives (15 s) find the connection dead and dstack says so; then it must reconnect and resume.
         hosts.CutLink(0);
-        await Task.Delay(TimeSpan.FromSeconds(18));
+        await _sandbox.WaitForLogsAsync("steady", "dstack: the connection to h0 dropped", Limit);
         hosts.RestoreLink(0);
         var record = await WaitForEndAsync("steady");
         var logs = await _sandbox.RunAsync("logs", "steady");

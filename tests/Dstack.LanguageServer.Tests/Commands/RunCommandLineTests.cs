@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Protocol;
 namespace Dstack.LanguageServer.Tests.Commands;
 
 /// <summary>The folder a file runs from and the command line that runs it.</summary>
+[Trait("Category", "Fast")]
 public sealed class RunCommandLineTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("dstack-lsp-folder-").FullName;

@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Completion;
 
 /// <summary>The six completion positions of the lsp-bench probes (fixtures/probes.json), over the in-memory client.</summary>
+[Trait("Category", "Fast")]
 public sealed class CompletionProbeTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Dstack.LanguageServer.Tests.Completion;
 /// Completion never throws, whatever the text and position, and every item it gives is an edit an editor can apply:
 /// one line, the cursor's, covering the cursor.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed class CompletionRobustnessTests
 {
     /// <summary>Broken and unusual texts: half-written keys, unclosed brackets and quotes, tabs, CR, comments, emoji, deep nesting.</summary>

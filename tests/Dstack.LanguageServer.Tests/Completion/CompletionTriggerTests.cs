@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Completion;
 
 /// <summary>The capability, and where a trigger character opens the list and where it stays quiet.</summary>
+[Trait("Category", "Fast")]
 public sealed class CompletionTriggerTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Completion;
 
 /// <summary>GPU specs token by token, and GPU names and vendors in the object form.</summary>
+[Trait("Category", "Fast")]
 public sealed class GpuCompletionTests
 {
     [Fact]

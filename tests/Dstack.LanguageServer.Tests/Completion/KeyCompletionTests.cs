@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Completion;
 
 /// <summary>Keys: which are offered where, in which order, and what accepting one writes.</summary>
+[Trait("Category", "Fast")]
 public sealed class KeyCompletionTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Completion;
 
 /// <summary>Values: the forms each kind of value is offered in, what is left out, and what accepting one writes.</summary>
+[Trait("Category", "Fast")]
 public sealed class ValueCompletionTests
 {
     [Theory]

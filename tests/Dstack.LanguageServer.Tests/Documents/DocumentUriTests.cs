@@ -2,6 +2,7 @@ using Dstack.LanguageServer.Documents;
 
 namespace Dstack.LanguageServer.Tests.Documents;
 
+[Trait("Category", "Fast")]
 public sealed class DocumentUriTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Protocol;
 
 namespace Dstack.LanguageServer.Tests.Documents;
 
+[Trait("Category", "Fast")]
 public sealed class LineMapTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Dstack.Runtime.Configuration;
 namespace Dstack.LanguageServer.Tests.Documents;
 
 /// <summary>The warm-up's samples still cover what they are there to cover, and the warm-up ends.</summary>
+[Trait("Category", "Fast")]
 public sealed class WarmUpTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Dstack.Runtime.Resources;
 namespace Dstack.LanguageServer.Tests.Editing;
 
 /// <summary>Paths of a document lead to the model's properties, types and keys.</summary>
+[Trait("Category", "Fast")]
 public sealed class ModelPathTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Editing;
 namespace Dstack.LanguageServer.Tests.Editing;
 
 /// <summary>The cursor context read from half-written text: '‸' marks the cursor in each case.</summary>
+[Trait("Category", "Fast")]
 public sealed class YamlCursorTests
 {
     [Theory]

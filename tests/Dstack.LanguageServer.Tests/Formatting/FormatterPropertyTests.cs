@@ -5,6 +5,7 @@ using Dstack.Runtime.Configuration;
 namespace Dstack.LanguageServer.Tests.Formatting;
 
 /// <summary>On every fixture of lsp-bench and every example of the repository: formatting keeps the YAML and the diagnostics, and is idempotent.</summary>
+[Trait("Category", "Fast")]
 public sealed class FormatterPropertyTests
 {
     private static readonly string Root = FindRoot();

@@ -5,6 +5,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Formatting;
 
 /// <summary>Formatting cases: indentation, comments, block scalars, flow collections, options, refusals.</summary>
+[Trait("Category", "Fast")]
 public sealed class FormattingTests
 {
     [Fact]

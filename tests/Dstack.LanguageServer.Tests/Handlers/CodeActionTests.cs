@@ -9,6 +9,7 @@ namespace Dstack.LanguageServer.Tests.Handlers;
 /// <c>textDocument/codeAction</c>: each quick fix, applied as a client applies its edit, gives a text in which its
 /// diagnostic is gone and no error is left.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed class CodeActionTests
 {
     private const string Uri = "file:///work/project/train.dstack.yml";

@@ -5,6 +5,7 @@ using static Dstack.LanguageServer.Tests.Handlers.DiagnosticsTests;
 namespace Dstack.LanguageServer.Tests.Handlers;
 
 /// <summary><c>textDocument/codeLens</c>: Run, Validate and the offers summary on the <c>type:</c> line of a run configuration.</summary>
+[Trait("Category", "Fast")]
 public sealed class CodeLensTests
 {
     private const string Uri = "file:///work/project/train.dstack.yml";

@@ -4,6 +4,7 @@ using Dstack.Runtime.Configuration;
 namespace Dstack.LanguageServer.Tests.Handlers;
 
 /// <summary>Published and pulled diagnostics are the validator's, for the same text and path, with LSP positions.</summary>
+[Trait("Category", "Fast")]
 public sealed class DiagnosticsTests
 {
     private const string Folder = "/work/project";

@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Handlers;
 
 /// <summary>didOpen, didChange (incremental and full) and didClose over the wire: the server's text follows the editor's.</summary>
+[Trait("Category", "Fast")]
 public sealed class DocumentSyncTests
 {
     private const string Uri = "file:///work/project/%C3%A9t%C3%A9.dstack.yml";

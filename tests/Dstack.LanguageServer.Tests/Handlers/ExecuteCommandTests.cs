@@ -5,6 +5,7 @@ using static Dstack.LanguageServer.Tests.Handlers.CodeLensTests;
 namespace Dstack.LanguageServer.Tests.Handlers;
 
 /// <summary><c>workspace/executeCommand</c>: dstack.validate, dstack.run / dstack.runCommandLine, dstack.offers, and their errors.</summary>
+[Trait("Category", "Fast")]
 public sealed class ExecuteCommandTests : IDisposable
 {
     private const string Broken = "type: task\ncommands: [a]\nresources:\n  memory: 80GB..40GB\n  gpu: H10O\n";

@@ -3,6 +3,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Handlers;
 
 /// <summary>The initialize result announces hover, document symbols and formatting.</summary>
+[Trait("Category", "Fast")]
 public sealed class FeatureCapabilitiesTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Dstack.LanguageServer.Protocol;
 namespace Dstack.LanguageServer.Tests.Hover;
 
 /// <summary>Hover runs on many requests at once (and beside the start-up warm-up): the same question gets the same answer.</summary>
+[Trait("Category", "Fast")]
 public sealed class HoverConcurrencyTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Dstack.LanguageServer.Tests.Hover;
 
 /// <summary>Hover over the in-memory client: keys show their documentation, values what they mean, in markdown.</summary>
+[Trait("Category", "Fast")]
 public sealed class HoverTests
 {
     /// <summary>lsp-bench's hover probe document, cursors where the bench puts them.</summary>

@@ -6,6 +6,7 @@ using Dstack.Runtime.Resources;
 namespace Dstack.LanguageServer.Tests.Offers;
 
 /// <summary>The machine is detected once, then refreshed in the background at most every <see cref="MachineProbe.MaxAge"/>.</summary>
+[Trait("Category", "Fast")]
 public sealed class MachineProbeTests
 {
     private readonly ManualTime _time = new();

@@ -6,6 +6,7 @@ using Dstack.Runtime.Configuration.Model;
 namespace Dstack.LanguageServer.Tests.Offers;
 
 /// <summary>The offers lens's line, over one or several backends.</summary>
+[Trait("Category", "Fast")]
 public sealed class OfferSummaryTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Outline;
 
 /// <summary>The outline (<c>textDocument/documentSymbol</c>) over the in-memory client.</summary>
+[Trait("Category", "Fast")]
 public sealed class DocumentSymbolTests
 {
     private const string RunUri = "file:///work/project/train.dstack.yml";

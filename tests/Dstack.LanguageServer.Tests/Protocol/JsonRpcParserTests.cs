@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Protocol;
 
 namespace Dstack.LanguageServer.Tests.Protocol;
 
+[Trait("Category", "Fast")]
 public sealed class JsonRpcParserTests
 {
     [Fact]

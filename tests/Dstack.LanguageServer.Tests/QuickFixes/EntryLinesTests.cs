@@ -4,6 +4,7 @@ using Dstack.Runtime.Configuration;
 namespace Dstack.LanguageServer.Tests.QuickFixes;
 
 /// <summary>Removing a top-level entry takes its whole lines, and nothing when the entry shares a line.</summary>
+[Trait("Category", "Fast")]
 public sealed class EntryLinesTests
 {
     [Theory]

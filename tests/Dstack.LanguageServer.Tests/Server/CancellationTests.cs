@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Tests.Support;
 
 namespace Dstack.LanguageServer.Tests.Server;
 
+[Trait("Category", "Fast")]
 public sealed class CancellationTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Server;
 
 /// <summary>Requests from the server to the client: ids of their own, answers matched to them, errors, timeouts, cancellation.</summary>
+[Trait("Category", "Fast")]
 public sealed class ClientRequestTests
 {
     private const string Ask = "test/ask";

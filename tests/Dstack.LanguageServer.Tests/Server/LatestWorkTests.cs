@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Server;
 
 /// <summary>Work by key: in order per key, the newest replacing what has not started, failures reported and survived.</summary>
+[Trait("Category", "Fast")]
 public sealed class LatestWorkTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Server;
 namespace Dstack.LanguageServer.Tests.Server;
 
 /// <summary>The <see cref="Lifecycle"/> state machine on its own, step by step.</summary>
+[Trait("Category", "Fast")]
 public sealed class LifecycleRulesTests
 {
     [Fact]

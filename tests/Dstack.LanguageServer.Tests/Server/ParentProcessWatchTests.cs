@@ -40,25 +40,30 @@ public sealed class ParentProcessWatchTests
             return;
         }
 
-        // `sleep 0` ends at once, but its parent (the shell, replaced by `sleep 60`) never reaps it: a zombie whose pid
-        // still shows in /proc, which a check of /proc/PID alone would take for a running editor.
-        var start = new ProcessStartInfo("sh") { RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("sleep 0 & echo $!; exec sleep 60");
-        using var shell = Process.Start(start)!;
-        try
-        {
-            var zombie = int.Parse(await shell.StandardOutput.ReadLineAsync().WaitAsync(Bounded.Limit) ?? "", System.Globalization.CultureInfo.InvariantCulture);
-            await Bounded.UntilAsync(() => File.ReadAllText($"/proc/{zombie}/stat").Contains(") Z ", StringComparison.Ordinal), $"process {zombie} to become a zombie");
+        // Exited but never reaped: its pid still shows in /proc, which a check of /proc/PID alone would take for a
+        // running editor.
+        using var zombie = await Zombie.StartAsync();
 
-            Assert.True(Directory.Exists($"/proc/{zombie}"));
-            Assert.False(ParentProcessWatch.IsRunning(zombie));
-            Assert.Null(ParentProcessWatch.Start(zombie, () => Task.CompletedTask, Fast));
-        }
-        finally
+        Assert.Equal("Z", zombie.State());
+        Assert.False(ParentProcessWatch.IsRunning(zombie.Id));
+        Assert.Null(ParentProcessWatch.Start(zombie.Id, () => Task.CompletedTask, Fast));
+        Assert.Equal("Z", zombie.State());
+    }
+
+    [Fact]
+    public async Task Zombie_ParentShellWaitsBeforeItStopsReaping_IsStillAZombie()
+    {
+        if (!OperatingSystem.IsLinux())
         {
-            shell.Kill();
+            return;
         }
+
+        // A shell that waits for anything reaps every child that has exited: a child that exits at once would be gone
+        // from /proc (the race that made IsRunning_Zombie_False fail on a busy machine). This child outlives the shell.
+        using var zombie = await Zombie.StartAsync(parentDelay: Fast * 4);
+
+        Assert.Equal("Z", zombie.State());
+        Assert.False(ParentProcessWatch.IsRunning(zombie.Id));
     }
 
     [Fact]

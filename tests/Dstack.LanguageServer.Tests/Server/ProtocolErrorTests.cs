@@ -5,6 +5,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Server;
 
 /// <summary>A client's mistakes, and the server's own bugs, get JSON-RPC errors; the session goes on.</summary>
+[Trait("Category", "Fast")]
 public sealed class ProtocolErrorTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Server;
 
 /// <summary>What reaches the editor's log (<c>window/logMessage</c>) and what stays on stderr.</summary>
+[Trait("Category", "Fast")]
 public sealed class ServerLogTests
 {
     [Fact]

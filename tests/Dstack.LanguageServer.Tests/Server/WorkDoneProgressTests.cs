@@ -5,6 +5,7 @@ using Dstack.LanguageServer.Tests.Support;
 namespace Dstack.LanguageServer.Tests.Server;
 
 /// <summary>Work-done progress through <see cref="Dstack.LanguageServer.Server.WorkDoneProgress"/>, as a client sees it.</summary>
+[Trait("Category", "Fast")]
 public sealed class WorkDoneProgressTests
 {
     private static readonly object WithProgress = new { window = new { workDoneProgress = true } };

@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Transport;
 
 namespace Dstack.LanguageServer.Tests.Transport;
 
+[Trait("Category", "Fast")]
 public sealed class MessageReaderTests
 {
     private const string First = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}""";

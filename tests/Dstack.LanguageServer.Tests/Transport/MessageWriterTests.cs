@@ -4,6 +4,7 @@ using Dstack.LanguageServer.Transport;
 
 namespace Dstack.LanguageServer.Tests.Transport;
 
+[Trait("Category", "Fast")]
 public sealed class MessageWriterTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static Dstack.Runtime.Tests.Configuration.DiagnosticAssert;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class DevEnvironmentConfigurationTests
 {
     private const string DevEnvironment = "type: dev-environment\nide: vscode\n";

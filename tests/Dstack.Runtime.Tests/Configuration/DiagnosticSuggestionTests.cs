@@ -7,6 +7,7 @@ namespace Dstack.Runtime.Tests.Configuration;
 /// A diagnostic's <see cref="Diagnostic.Suggestion"/> is a fix that works: applied to the text, the problem is gone
 /// and no new one appears. Where no fix is certain, there is none.
 /// </summary>
+[Trait("Category", "Fast")]
 public sealed class DiagnosticSuggestionTests
 {
     private const string Task = "type: task\ncommands: [a]\n";

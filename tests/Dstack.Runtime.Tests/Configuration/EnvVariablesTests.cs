@@ -5,6 +5,7 @@ using static Dstack.Runtime.Tests.Configuration.DiagnosticAssert;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class EnvVariablesTests
 {
     private const string Task = "type: task\ncommands: [a]\nenv:\n";

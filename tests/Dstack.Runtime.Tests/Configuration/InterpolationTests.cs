@@ -4,6 +4,7 @@ using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class InterpolationTests
 {
     private static readonly IReadOnlyDictionary<string, IReadOnlyCollection<string>> RunArgs =

@@ -6,6 +6,7 @@ using static Dstack.Runtime.Tests.Configuration.DiagnosticAssert;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class PortMappingTests
 {
     private const string Task = "type: task\ncommands: [a]\n";

@@ -5,6 +5,7 @@ using Dstack.Runtime.Diagnostics;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class ProfileResolverTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("dstack-profiles-").FullName;

@@ -7,6 +7,7 @@ using static Dstack.Runtime.Tests.Configuration.DiagnosticAssert;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class ProfilesFileTests
 {
     private const string Path = ".dstack/profiles.yml";

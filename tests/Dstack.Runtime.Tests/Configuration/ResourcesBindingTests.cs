@@ -7,6 +7,7 @@ using static Dstack.Runtime.Tests.Configuration.DiagnosticAssert;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class ResourcesBindingTests
 {
     private const string Head = "type: task\ncommands: [a]\nresources:\n";

@@ -7,6 +7,7 @@ using static Dstack.Runtime.Tests.Configuration.DiagnosticAssert;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class ServiceConfigurationTests
 {
     private const string Service = "type: service\nport: 8000\ncommands: [a]\n";

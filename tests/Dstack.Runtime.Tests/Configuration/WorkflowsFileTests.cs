@@ -5,6 +5,7 @@ using static Dstack.Runtime.Tests.Configuration.DiagnosticAssert;
 
 namespace Dstack.Runtime.Tests.Configuration;
 
+[Trait("Category", "Fast")]
 public sealed class WorkflowsFileTests
 {
     private const string Path = ".dstack/workflows/train.yaml";

@@ -3,6 +3,7 @@ using Dstack.Runtime.Forwarding;
 namespace Dstack.Runtime.Tests.Forwarding;
 
 /// <summary>URLs in job output, with -p 8080:80, -p 8001:8000 (forwarded) and -p 9000 (served by the job itself).</summary>
+[Trait("Category", "Fast")]
 public sealed class UrlRewriterTests
 {
     private static readonly ResolvedPort[] Ports =

@@ -14,6 +14,7 @@ namespace Dstack.Runtime.Tests.Fuzz;
 /// and checks what must hold for any input: no exception, errors for invalid files, spans inside the file,
 /// and no internal error (DSTK9001, which means the loader caught a crash of its own).
 /// </summary>
+// In-process, but about a minute of CPU on 2 cores: not Category=Fast, so that the fast loop stays near a minute.
 public sealed class ConfigurationFuzzTests
 {
     private const int DocumentsPerBatch = 25_000;

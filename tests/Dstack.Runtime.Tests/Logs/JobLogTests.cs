@@ -3,6 +3,7 @@ using Dstack.Runtime.Logs;
 
 namespace Dstack.Runtime.Tests.Logs;
 
+[Trait("Category", "Fast")]
 public sealed class JobLogTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "dstack-log-" + Guid.NewGuid().ToString("N")[..12], "job-0.log");

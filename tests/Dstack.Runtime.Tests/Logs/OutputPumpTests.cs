@@ -5,6 +5,7 @@ using Dstack.Runtime.Runs.Environment;
 
 namespace Dstack.Runtime.Tests.Logs;
 
+[Trait("Category", "Fast")]
 public sealed class OutputPumpTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "dstack-pump-" + Guid.NewGuid().ToString("N")[..12], "job-0.log");

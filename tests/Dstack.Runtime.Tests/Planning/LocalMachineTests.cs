@@ -3,6 +3,7 @@ using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Tests.Planning;
 
+[Trait("Category", "Fast")]
 public sealed class LocalMachineTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Tests.Planning;
 
+[Trait("Category", "Fast")]
 public sealed class ResourceMatcherTests
 {
     private static readonly MachineResources Laptop = new(8, new Memory(16), new Memory(50), []);

@@ -6,6 +6,7 @@ using FsCheck.Fluent;
 namespace Dstack.Runtime.Tests.Properties;
 
 /// <summary>Whole configurations built from generated parts load valid, keep their values, and normalize the same way twice.</summary>
+[Trait("Category", "Fast")]
 public sealed class ConfigurationPropertyTests
 {
     [Fact]

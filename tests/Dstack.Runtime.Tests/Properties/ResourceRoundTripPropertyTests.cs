@@ -5,6 +5,7 @@ using FsCheck.Fluent;
 namespace Dstack.Runtime.Tests.Properties;
 
 /// <summary>Formatting a resource value and parsing the text gives the same value back, for any generated value.</summary>
+[Trait("Category", "Fast")]
 public sealed class ResourceRoundTripPropertyTests
 {
     internal static readonly Config Cases = Config.QuickThrowOnFailure.WithMaxTest(2_000).WithQuietOnSuccess(true);

@@ -2,6 +2,7 @@ using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Tests.Resources;
 
+[Trait("Category", "Fast")]
 public sealed class GpuSpecTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Tests.Resources;
 
+[Trait("Category", "Fast")]
 public sealed class RangeParserTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Runs;
 
+[Trait("Category", "Fast")]
 public sealed class RunPlannerTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dstack-plan-" + Guid.NewGuid().ToString("N")[..12]);

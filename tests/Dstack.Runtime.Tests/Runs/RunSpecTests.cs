@@ -3,6 +3,7 @@ using Dstack.Runtime.Runs;
 
 namespace Dstack.Runtime.Tests.Runs;
 
+[Trait("Category", "Fast")]
 public sealed class RunSpecTests
 {
     private static readonly RunSpec Spec = new()

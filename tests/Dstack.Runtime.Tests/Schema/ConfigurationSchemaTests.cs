@@ -7,6 +7,7 @@ using NJsonSchema;
 
 namespace Dstack.Runtime.Tests.Schema;
 
+[Trait("Category", "Fast")]
 public sealed class ConfigurationSchemaTests
 {
     public static TheoryData<string> SchemaFiles => new() { "dstack.schema.json", "profiles.schema.json", "workflows.schema.json" };

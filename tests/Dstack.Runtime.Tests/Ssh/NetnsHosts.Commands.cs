@@ -8,6 +8,17 @@ namespace Dstack.Runtime.Tests.Ssh;
 public sealed partial class NetnsHosts
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>At least this long, after a command exited, its output is read to the end (a busy machine is slow to deliver it).</summary>
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>One path for every test run on the machine, whatever its TMPDIR.</summary>
+    private static readonly string LockPath = Path.Combine("/tmp", "dsk-netns.lock");
+
+    /// <summary>The suffixes of this process's fixtures that are not disposed yet.</summary>
+    private static readonly HashSet<string> Live = [];
+
+    private static int _fixtures;
     private static readonly Lazy<string?> Unavailable = new(ProbeUnavailableReason);
 
     /// <summary>Words <c>ip route</c> writes before a route's prefix.</summary>
@@ -33,17 +44,19 @@ public sealed partial class NetnsHosts
         }
 
         var root = Environment.IsPrivilegedProcess ? string.Empty : $"not root (user {Environment.UserName}): ip netns and bridges need CAP_SYS_ADMIN and CAP_NET_ADMIN; ";
-        var suffix = RandomHex(6);
-        var probe = "dsk-probe-" + suffix;
+        var probe = "dsk-probe-" + RunId;
         try
         {
+            // This run's names: one left by a crashed run that had this pid goes first.
+            Run("ip", ["netns", "del", probe], CommandTimeout);
+            Run("ip", ["link", "del", "dskprb" + RunId], CommandTimeout);
             var made = Run("ip", ["netns", "add", probe], CommandTimeout);
             if (made.ExitCode != 0)
             {
                 return $"{root}ip netns add {probe} failed: {made.Output.Trim()}";
             }
 
-            var bridge = "dskprb" + suffix;
+            var bridge = "dskprb" + RunId;
             var bridged = Run("ip", ["link", "add", bridge, "type", "bridge"], CommandTimeout);
             Run("ip", ["link", "del", bridge], CommandTimeout);
             return bridged.ExitCode == 0 ? null : $"{root}ip link add {bridge} type bridge failed: {bridged.Output.Trim()}";
@@ -66,21 +79,59 @@ public sealed partial class NetnsHosts
     }
 
     /// <summary>
-    /// Makes the bridge with .1 of a 10.231.X.0/24 that no route of this machine overlaps, and returns X. Other
-    /// fixtures, in this process or another, choose at the same time: a lock file makes choose-then-take one step.
+    /// Makes the bridge with .1 of a 10.231.X.0/24 that no route of this machine overlaps, and returns the fixture's
+    /// name suffix and X. The suffix is <see cref="RunId"/> (this process) and a counter, so no other test run on the
+    /// machine makes the same names; what this run's names left behind (a fixture whose Dispose failed, or a crashed
+    /// run that had this pid) is removed first. Other fixtures, in this process or another, choose a subnet at the
+    /// same time: a lock file, at one path for every run whatever its TMPDIR, makes choose-then-take one step.
     /// </summary>
     private (string Suffix, int Subnet) CreateBridge()
     {
-        using var choosing = LockFile(Path.Combine(Path.GetTempPath(), "dsk-netns.lock"));
-        var suffix = Enumerable.Range(0, 100).Select(_ => RandomHex(4))
-            .FirstOrDefault(s => !Directory.Exists("/sys/class/net/dskbr" + s) && !File.Exists($"/run/netns/dsk-{s}-0"))
-            ?? throw new InvalidOperationException("no free dskbrXXXX name in 100 tries; remove leftovers: ip -br link | grep dsk");
+        var suffix = RunId + Base36(Interlocked.Increment(ref _fixtures) % (36 * 36), 2);
+        lock (Live)
+        {
+            Live.Add(suffix);
+        }
+
+        _suffix = suffix;
+        using var choosing = LockFile(LockPath);
+        RemoveLeftovers();
         var subnet = FreeSubnet();
         _bridge = "dskbr" + suffix;
         Ip("link", "add", _bridge, "address", Mac(subnet, 1), "type", "bridge");
         Ip("addr", "add", Address(subnet, 1) + "/24", "dev", _bridge);
         Ip("link", "set", _bridge, "up");
         return (suffix, subnet);
+    }
+
+    /// <summary>
+    /// Deletes the namespaces (with their processes), links and bridges named with this run's <see cref="RunId"/>
+    /// whose fixture is not alive in this process. Names of other runs are never touched.
+    /// </summary>
+    private static void RemoveLeftovers()
+    {
+        string[] live;
+        lock (Live)
+        {
+            live = [.. Live];
+        }
+
+        bool Left(string name, string prefix) =>
+            name.StartsWith(prefix + RunId, StringComparison.Ordinal) && name.Length >= prefix.Length + SuffixLength
+            && !live.Contains(name.Substring(prefix.Length, SuffixLength));
+
+        var namespaces = Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns").Select(Path.GetFileName).OfType<string>() : [];
+        foreach (var name in namespaces.Where(n => Left(n, "dsk-")))
+        {
+            BestEffort(() => KillEverything(name));
+            BestEffort(() => Run("ip", ["netns", "del", name], CommandTimeout));
+        }
+
+        var links = Directory.GetDirectories("/sys/class/net").Select(Path.GetFileName).OfType<string>().ToList();
+        foreach (var link in links.Where(l => Left(l, "dskv")).Concat(links.Where(l => Left(l, "dskbr"))))
+        {
+            BestEffort(() => Run("ip", ["link", "del", link], CommandTimeout));
+        }
     }
 
     private static int FreeSubnet()
@@ -204,7 +255,12 @@ public sealed partial class NetnsHosts
         return path;
     }
 
-    /// <summary>Runs a command with stdin empty; stdout then stderr; exit code 124 when it ran past the timeout and was killed.</summary>
+    /// <summary>
+    /// Runs a command with stdin empty; stdout then stderr; exit code 124 when it ran past the timeout and was killed.
+    /// Both streams are read to their end on threads of their own, not the thread pool's, so a busy pool cannot cut the
+    /// output short; a background child that keeps them open is waited for until the timeout (at least
+    /// <see cref="OutputGrace"/> after the exit), and then what came is returned.
+    /// </summary>
     private static (int ExitCode, string Output) Run(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file, arguments)
@@ -214,10 +270,11 @@ public sealed partial class NetnsHosts
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = new StreamText(process.StandardOutput);
+        var stderr = new StreamText(process.StandardError);
         var exited = process.WaitForExit(timeout);
         if (!exited)
         {
@@ -233,19 +290,28 @@ public sealed partial class NetnsHosts
             process.WaitForExit(TimeSpan.FromSeconds(2));
         }
 
-        // A child left running in the background can hold the pipes open: read what came, without waiting for it.
-        Task.WaitAll([stdout, stderr], TimeSpan.FromSeconds(2));
-        var output = (stdout.IsCompletedSuccessfully ? stdout.Result : string.Empty) + (stderr.IsCompletedSuccessfully ? stderr.Result : string.Empty);
+        var reading = timeout - clock.Elapsed > OutputGrace ? timeout - clock.Elapsed : OutputGrace;
+        var deadline = clock.Elapsed + reading;
+        stdout.WaitForEnd(reading);
+        stderr.WaitForEnd(deadline - clock.Elapsed);
+        var output = stdout.Text + stderr.Text;
         return exited
             ? (process.ExitCode, output)
             : (124, output + $"{file} was killed after {timeout.TotalSeconds} seconds{Environment.NewLine}");
     }
 
-    private static string RandomHex(int length)
+    /// <summary><paramref name="value"/> in digits 0-9a-z, <paramref name="width"/> of them (zeros in front).</summary>
+    private static string Base36(int value, int width)
     {
-        var bytes = new byte[(length + 1) / 2];
-        Random.Shared.NextBytes(bytes);
-        return Convert.ToHexStringLower(bytes)[..length];
+        const string Digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+        var text = new char[width];
+        for (var i = width - 1; i >= 0; i--)
+        {
+            text[i] = Digits[value % 36];
+            value /= 36;
+        }
+
+        return new string(text);
     }
 
     /// <summary>An IPv4 prefix, as <c>ip route</c> writes it (a bare address is a /32).</summary>

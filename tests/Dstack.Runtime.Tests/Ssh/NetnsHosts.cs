@@ -19,6 +19,16 @@ public sealed partial class NetnsHosts : IDisposable
 
     public const int SshPort = 22;
 
+    /// <summary>The length of a fixture's name suffix: <see cref="RunId"/> and a two-digit counter.</summary>
+    internal const int SuffixLength = 7;
+
+    /// <summary>
+    /// This test run's part of every name (namespaces <c>dsk-SUFFIX-N</c>, links <c>dskvSUFFIXN</c>, bridge
+    /// <c>dskbrSUFFIX</c>): the process id in five base-36 digits, so that two runs on one machine never pick the same
+    /// names, and a veth name stays within Linux's 15 characters.
+    /// </summary>
+    internal static readonly string RunId = Base36(Environment.ProcessId, 5);
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
 
@@ -28,6 +38,7 @@ public sealed partial class NetnsHosts : IDisposable
     private readonly List<NetnsHost> _hosts = [];
     private readonly string _sshd;
     private string? _bridge;
+    private string? _suffix;
     private bool _disposed;
 
     /// <summary>Builds <paramref name="count"/> hosts and waits (at most 10 seconds each) until every sshd accepts TCP.</summary>
@@ -202,6 +213,11 @@ public sealed partial class NetnsHosts : IDisposable
         }
 
         BestEffort(() => Directory.Delete(Folder, recursive: true));
+        lock (Live)
+        {
+            // Whatever is still left under the suffix is now a leftover, for the next fixture to remove.
+            Live.Remove(_suffix ?? string.Empty);
+        }
     }
 
     private void AddHost(string suffix, int i, int subnet)

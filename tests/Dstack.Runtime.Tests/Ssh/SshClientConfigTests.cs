@@ -10,6 +10,7 @@ namespace Dstack.Runtime.Tests.Ssh;
 /// or written.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
+[Trait("Category", "Fast")]
 public sealed class SshClientConfigTests : IDisposable
 {
     private readonly string _folder = Path.Combine("/tmp", "dsc-" + Guid.NewGuid().ToString("N")[..8]);

@@ -4,6 +4,7 @@ using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Ssh;
 
+[Trait("Category", "Fast")]
 public sealed class SshCommandTests
 {
     private static readonly DstackHome Home = new("/h");

@@ -3,6 +3,7 @@ using Dstack.Runtime.Diagnostics;
 
 namespace Dstack.Runtime.Tests.Ssh;
 
+[Trait("Category", "Fast")]
 public sealed class SshHostsConfigTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "dstack-hosts-" + Guid.NewGuid().ToString("N")[..8]);

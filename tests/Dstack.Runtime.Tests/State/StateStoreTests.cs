@@ -2,6 +2,7 @@ using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.State;
 
+[Trait("Category", "Fast")]
 public sealed class StateStoreTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dstack-state-" + Guid.NewGuid().ToString("N")[..12]);

@@ -3,6 +3,7 @@ using Dstack.Runtime.Yaml;
 
 namespace Dstack.Runtime.Tests.Yaml;
 
+[Trait("Category", "Fast")]
 public sealed class Yaml11Tests
 {
     [Theory]

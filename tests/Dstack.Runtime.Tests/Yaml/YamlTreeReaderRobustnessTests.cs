@@ -4,6 +4,7 @@ using Dstack.Runtime.Diagnostics;
 namespace Dstack.Runtime.Tests.Yaml;
 
 /// <summary>Regressions found by the fuzzer: inputs that crashed the reader or misplaced diagnostics.</summary>
+[Trait("Category", "Fast")]
 public sealed class YamlTreeReaderRobustnessTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using Dstack.Runtime.Yaml;
 
 namespace Dstack.Runtime.Tests.Yaml;
 
+[Trait("Category", "Fast")]
 public sealed class YamlTreeReaderTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Dstack.Runtime.Runs.Environment;
 
 namespace Dstack.Runtime.Tests.Runs.Environment;
 
+[Trait("Category", "Fast")]
 public sealed class DotEnvFileTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Dstack.Runtime.Runs.Environment;
 
 namespace Dstack.Runtime.Tests.Runs.Environment;
 
+[Trait("Category", "Fast")]
 public sealed class EnvironmentResolverTests
 {
     private const string ConfigurationPath = "train.dstack.yml";
