@@ -57,6 +57,20 @@ else
 npm ci --prefix tests/lsp-client --no-audit --no-fund --loglevel=error
 
 dotnet build Dstack.sln -c Release -nologo -v quiet
+
+# A real Docker engine with the local busybox image for the container tests (DockerFact), from the workplace's recipe
+# beside the repository, when it is there and this runs as root. Best effort: without an engine those tests are
+# skipped and say why. Only a dockerd started here is stopped at the end (teardown.sh knows it by its pid file).
+engine="$PWD/../shared/recipes/container-engine"
+if [ "$(id -u)" = 0 ] && [ -f "$engine/setup-engine.sh" ]; then
+  if BUILD_PYTHON=0 timeout 600 bash "$engine/setup-engine.sh" >"$results/engine.log" 2>&1; then
+    trap 'bash "$engine/teardown.sh" >/dev/null 2>&1; rm -rf "$results"' EXIT
+  else
+    echo "no Docker engine for the container tests (they are skipped); setup-engine.sh said:" >&2
+    tail -n 5 "$results/engine.log" >&2
+  fi
+fi
+
 # One test project at a time: the end-to-end tests start real processes and time them, and CI has 2 cores.
 dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
