@@ -72,6 +72,22 @@ public sealed class CodeUploadTests : IDisposable
     }
 
     [Fact]
+    public async Task SendAsync_FileGoneAfterTheScan_SaysSoAndTheHostKeepsNoCode()
+    {
+        _tree.Write("src/a.py", "print('a')\n");
+        _tree.Write("src/b.py", "print('b')\n");
+        var snapshot = CodeSnapshot.Scan(_tree.Path("src"));
+        File.Delete(_tree.Path("src/b.py"));
+
+        var failure = await Assert.ThrowsAsync<CodeUploadException>(() => CodeUpload.SendAsync(_connection, _folder, snapshot));
+
+        Assert.Contains("b.py disappeared", failure.Message, StringComparison.Ordinal);
+        // Our side failed after a.py was sent: the host must not take what arrived for the code.
+        await TempTree.EventuallyAsync(() => Directory.Exists(JobFolder) && !Directory.Exists(Path.Combine(JobFolder, "code.partial")), "the host to remove code.partial");
+        Assert.False(Directory.Exists(Path.Combine(JobFolder, "code")), "the host kept a half-sent code folder");
+    }
+
+    [Fact]
     public async Task SendAsync_FifoAndSocketInTheFolder_UploadsTheRestWithoutThem()
     {
         _tree.Write("src/main.py", "print('hi')\n");

@@ -25,7 +25,8 @@ public static class CodeUpload
     public static async Task SendAsync(SshConnection connection, RemoteJobFolder folder, CodeSnapshot snapshot, Action<long>? progress = null, CancellationToken cancellationToken = default)
     {
         connection.EnsureMaster();
-        using var process = connection.Start(folder.ReceiveCodeCommand(), withInput: true);
+        var marker = $".dstack-upload-complete-{Guid.NewGuid():N}";
+        using var process = connection.Start(folder.ReceiveCodeCommand(marker), withInput: true);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var sent = 0L;
@@ -37,19 +38,22 @@ public static class CodeUpload
             // encryption and the host's tar need on a small machine (docs/performance.md, "SSH hosts").
             // WriteTar checks the token itself and closes the pipe also when cancelled, so the host keeps nothing.
             sent = await Task.Factory.StartNew(
-                () => WriteTar(process.StandardInput.BaseStream, snapshot, progress, cancellationToken),
+                () => WriteTar(process.StandardInput.BaseStream, snapshot, marker, progress, cancellationToken),
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).ConfigureAwait(false);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new CodeUploadException($"{e.FileName ?? "a file"} disappeared while the code was uploaded; run again");
         }
         catch (IOException e)
         {
             // The host's tar stopped reading (it failed); its own words say why.
             broken = e;
+        }
+        catch (CodeUploadException)
+        {
+            // A file here could not be read; the pipe is closed on an archive cut short. The host removes its partial
+            // folder before this says so.
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            throw;
         }
 
         try
@@ -72,31 +76,59 @@ public static class CodeUpload
         throw new CodeUploadException(Explain(connection, process.ExitCode, said, broken, snapshot.TotalBytes));
     }
 
-    /// <summary>Writes the snapshot as a tar stream to <paramref name="pipe"/> and closes it; returns the content bytes sent.</summary>
-    private static long WriteTar(Stream pipe, CodeSnapshot snapshot, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the snapshot as a tar stream to <paramref name="pipe"/>, then <paramref name="marker"/> as its last entry,
+    /// and closes it; returns the content bytes sent. When a file here cannot be read, the stream is cut short without
+    /// the marker (the host then keeps nothing) and <see cref="CodeUploadException"/> names the file.
+    /// </summary>
+    private static long WriteTar(Stream pipe, CodeSnapshot snapshot, string marker, Action<long>? progress, CancellationToken cancellationToken)
     {
         var sent = 0L;
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
-        using var input = new BufferedStream(new CancellableWrites(pipe, cancellationToken), BufferSize);
+        var writes = new CancellableWrites(pipe, cancellationToken);
+        using var input = new BufferedStream(writes, BufferSize);
         using var writer = new TarWriter(input, TarEntryFormat.Pax, leaveOpen: true);
-        foreach (var relative in snapshot.Files)
+        var relative = string.Empty;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var full = Path.Combine(snapshot.Root, relative);
-            if (EntryKinds.Of(full).IsSpecial())
+            foreach (var file in snapshot.Files)
             {
-                // Replaced by a FIFO or socket since the scan: a socket fails the tar stream, and the host gets no such files.
-                continue;
+                relative = file;
+                cancellationToken.ThrowIfCancellationRequested();
+                var full = Path.Combine(snapshot.Root, relative);
+                if (EntryKinds.Of(full).IsSpecial())
+                {
+                    // Replaced by a FIFO or socket since the scan: a socket fails the tar stream, and the host gets no such files.
+                    continue;
+                }
+
+                writer.WriteEntry(full, relative);
+                sent += new FileInfo(full) is { Exists: true, LinkTarget: null } info ? info.Length : 0;
+                if (progress is not null && clock.Elapsed - lastReport >= ProgressInterval)
+                {
+                    lastReport = clock.Elapsed;
+                    progress(sent);
+                }
             }
 
-            writer.WriteEntry(full, relative);
-            sent += new FileInfo(full) is { Exists: true, LinkTarget: null } info ? info.Length : 0;
-            if (progress is not null && clock.Elapsed - lastReport >= ProgressInterval)
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, marker));
+        }
+        catch (Exception e)
+        {
+            // Whatever failed, the archive must not end well-formed: TarWriter's disposal would write its end blocks.
+            writes.Abandon();
+            if (writes.Failed || e is OperationCanceledException)
             {
-                lastReport = clock.Elapsed;
-                progress(sent);
+                throw; // the host stopped reading (its tar says why), or the upload was cancelled
             }
+
+            throw e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => new CodeUploadException($"{relative} disappeared while the code was uploaded; run again"),
+                UnauthorizedAccessException or IOException => new CodeUploadException($"{relative} could not be read here: {e.Message}; make it readable, or leave it out of the code with .gitignore or .dstackignore"),
+                _ => e,
+            };
         }
 
         return sent;
@@ -151,13 +183,40 @@ internal sealed class CancellableWrites(Stream inner, CancellationToken cancella
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+    /// <summary>The pipe itself failed (the host stopped reading).</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>From now on nothing more reaches the pipe: the host's tar sees the archive cut short.</summary>
+    public void Abandon() => _abandoned = true;
+
+    private bool _abandoned;
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (_abandoned)
+        {
+            return;
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
-        inner.Write(buffer);
+        try
+        {
+            inner.Write(buffer);
+        }
+        catch (IOException)
+        {
+            Failed = true;
+            throw;
+        }
     }
 
-    public override void Flush() => inner.Flush();
+    public override void Flush()
+    {
+        if (!_abandoned)
+        {
+            inner.Flush();
+        }
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

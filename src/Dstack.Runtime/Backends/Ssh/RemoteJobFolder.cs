@@ -28,11 +28,13 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
 
     /// <summary>
     /// Receives a tar stream on standard input into <c>code.partial</c> and renames it to <c>code</c> only when
-    /// every byte landed; on any failure (a full disk) the partial folder is removed and the command fails with
-    /// tar's own words on stderr.
+    /// every byte landed and the stream's last entry is <paramref name="marker"/> (which the sender writes only after
+    /// every file: a stream our side gave up on can still end as a well-formed archive); on any failure (a full disk,
+    /// an upload cut short) the partial folder is removed and the command fails with tar's own words on stderr.
     /// </summary>
-    public string ReceiveCodeCommand() =>
-        $"d={Path}; rm -rf \"$d\" && mkdir -p \"$d/code.partial\" && tar -x -f - -C \"$d/code.partial\" && mv \"$d/code.partial\" \"$d/code\" || {{ rm -rf \"$d/code.partial\"; df -Pk \"$d\" 2>/dev/null | awk 'NR==2 {{print \"dstack-free-kb \" $4}}' >&2; exit 97; }}";
+    /// <param name="marker">A file name of letters, digits, '.' and '-' that the code cannot hold (it carries a random token).</param>
+    public string ReceiveCodeCommand(string marker) =>
+        $"d={Path}; rm -rf \"$d\" && mkdir -p \"$d/code.partial\" && tar -x -f - -C \"$d/code.partial\" && rm \"$d/code.partial/{marker}\" && mv \"$d/code.partial\" \"$d/code\" || {{ rm -rf \"$d/code.partial\"; df -Pk \"$d\" 2>/dev/null | awk 'NR==2 {{print \"dstack-free-kb \" $4}}' >&2; exit 97; }}";
 
     /// <summary>
     /// The script (sent on stdin to <c>sh -s</c>) that writes the job's environment and command, starts the
