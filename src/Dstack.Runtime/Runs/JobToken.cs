@@ -15,7 +15,10 @@ public static class JobToken
 {
     public static string For(DstackHome home, RunRecord run, int rank)
     {
-        var text = $"{System.Environment.MachineName}\n{home.Root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}\n{rank.ToString(CultureInfo.InvariantCulture)}";
+        // The state folder however it is spelled (a trailing '/', a link to it): the runner and a later `dstack stop`
+        // must compute the same token.
+        var root = Snapshots.RealPath.Of(home.Root);
+        var text = $"{System.Environment.MachineName}\n{root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}\n{rank.ToString(CultureInfo.InvariantCulture)}";
         return $"{run.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
     }
 

@@ -28,7 +28,7 @@ public static class RunMonitor
         }
 
         KillJobs(store, run, Signals.Kill);
-        RunSupervisor.TryDelete(store.Home.RunsFolder, store.Home.CodeFolder(run.Name));
+        RunSupervisor.TryDeleteCode(store.Home, run.Name);
         store.SetRunStatus(run.Id, RunStatus.Failed, now, TerminationReason.RunnerLost);
         return store.FindRun(run.Id) ?? run;
     }
@@ -89,7 +89,7 @@ public static class RunMonitor
         }
 
         KillJobs(store, current, Signals.Kill);
-        RunSupervisor.TryDelete(store.Home.RunsFolder, store.Home.CodeFolder(current.Name));
+        RunSupervisor.TryDeleteCode(store.Home, current.Name);
         store.SetRunStatus(run.Id, RunStatus.Aborted, (time ?? TimeProvider.System).GetUtcNow(), TerminationReason.AbortedByUser);
         return store.FindRun(run.Id) ?? current;
     }
@@ -189,11 +189,21 @@ public static class RunMonitor
             {
                 if (spec?.Image is not null)
                 {
-                    Environment.DockerEngine.RemoveContainer(Environment.DockerEngine.ContainerName(run.Name, job.JobNum));
+                    Environment.DockerEngine.RemoveContainer(Environment.DockerEngine.ContainerName(run.Name, job.JobNum), JobToken.For(store.Home, run, job.JobNum));
                 }
 
                 Signals.SignalGroup(pid, signal);
-                MarkedProcesses.Signal(JobProcess.TokenVariable, JobToken.For(store.Home, run, job.JobNum), signal);
+            }
+        }
+
+        if (spec is not { OnSshHosts: true })
+        {
+            // Every rank's token, whatever the job records say: the build (which keeps no job record) and what a job
+            // that already finished left detached carry it too, and the token needs no record to be found.
+            var ranks = Math.Max(spec?.Nodes ?? 1, store.ListJobs(run.Id).Select(j => j.JobNum + 1).DefaultIfEmpty(0).Max());
+            for (var rank = 0; rank < ranks; rank++)
+            {
+                MarkedProcesses.Signal(JobProcess.TokenVariable, JobToken.For(store.Home, run, rank), signal);
             }
         }
     }

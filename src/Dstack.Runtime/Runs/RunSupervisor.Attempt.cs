@@ -104,7 +104,7 @@ public sealed partial class RunSupervisor
             var containerEnvironment = environment.Where(v => v.Key.StartsWith("DSTACK_", StringComparison.Ordinal) && v.Key is not "DSTACK_HOME" and not JobProcess.TokenVariable || v.Key is "RUN_NAME" or "REPO_ID" or "CUDA_VISIBLE_DEVICES")
                 .Concat(_spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty)))
                 .ToList();
-            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], DockerEngine.ContainerName(_run.Name, rank), _spec.Entrypoint, _spec.Privileged, _spec.User);
+            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], DockerEngine.ContainerName(_run.Name, rank), _spec.Entrypoint, _spec.Privileged, _spec.User, environment[JobProcess.TokenVariable]);
             workingDirectory = copy;
         }
         else
@@ -115,7 +115,7 @@ public sealed partial class RunSupervisor
 
         Event(rank, _spec.Nodes > 1 ? $"dstack: starting job {rank} of {_spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job");
         var command = JobProcess.Start(program, arguments, workingDirectory, environment);
-        IJobProcess process = _spec.Image is null ? command : new ContainerJobProcess(command, DockerEngine.ContainerName(_run.Name, rank));
+        IJobProcess process = _spec.Image is null ? command : new ContainerJobProcess(command, DockerEngine.ContainerName(_run.Name, rank), environment[JobProcess.TokenVariable]);
         var now = _time.GetUtcNow();
         _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, now, null));
         return new RunningJob(rank, attempt, process, Pump(rank, process));

@@ -202,5 +202,24 @@ public sealed partial class RunSupervisor
         }
     }
 
+    /// <summary>
+    /// Removes the working copies of the run named <paramref name="runName"/>; best effort. A name recorded by an older
+    /// version that is no run name (<c>..</c>) builds no path, so nothing is deleted and the caller goes on.
+    /// </summary>
+    internal static void TryDeleteCode(DstackHome home, string runName)
+    {
+        string folder;
+        try
+        {
+            folder = home.CodeFolder(runName);
+        }
+        catch (UnsafePathException)
+        {
+            return;
+        }
+
+        TryDelete(home.RunsFolder, folder);
+    }
+
     internal sealed record AttemptResult(RunStatus Status, string Reason, int? ExitCode);
 }

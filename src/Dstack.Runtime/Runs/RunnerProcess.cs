@@ -41,6 +41,9 @@ public sealed class RunnerProcess : IDisposable
 
         start.ArgumentList.Add("runner");
         start.Environment["DSTACK_HOME"] = home.Root;
+        // A run started from inside a job (a task that submits runs, a terminal of a dev environment) is no part of
+        // that job: its runner must not carry the job's token, or the job's end or stop would kill it.
+        start.Environment.Remove(Processes.JobProcess.TokenVariable);
         try
         {
             return new RunnerProcess(Process.Start(start) ?? throw new Win32Exception("no process"));

@@ -64,6 +64,35 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task StopAbort_RunnerFrozenDuringTheBuild_KillsWhatTheBuildDetached()
+    {
+        var marker = "frozenbuild-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            _sandbox.Write(".dstack.yml", $"type: task\nname: frozen-build\nbuild:\n{DetachedProcesses.Commands(marker)}  - echo building\n  - sleep 300\ncommands:\n  - echo job-ran\n");
+            var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+            Assert.True(submitted.Code == 0, submitted.ToString());
+            await _sandbox.WaitForLogsAsync("frozen-build", "building", TimeSpan.FromSeconds(30));
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 3, TimeSpan.FromSeconds(10)));
+            var runner = _sandbox.FindRun("frozen-build")?.RunnerPid;
+            Assert.NotNull(runner);
+            const int Freeze = 19;
+            Assert.True(Dstack.Runtime.Processes.Signals.SignalProcess(runner.Value, Freeze));
+
+            // The runner does not answer, and the build keeps no job record: the forced abort finds its processes by token.
+            var stop = await _sandbox.RunAsync("stop", "frozen-build", "-x", "-y");
+
+            Assert.True(stop.Code == 0, stop.ToString());
+            Assert.Equal("aborted", (await _sandbox.RunRecordAsync("frozen-build")).GetProperty("status").GetString());
+            Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(5)), "what the build detached is still running");
+        }
+        finally
+        {
+            DetachedProcesses.Kill(marker);
+        }
+    }
+
+    [Fact]
     public async Task Run_FailingBuildCommand_FailsWithBuildFailed_AndTheCommandsNeverRun()
     {
         var marker = Path.Combine(_sandbox.Tools, "job-ran");

@@ -41,6 +41,20 @@ public sealed class ContainerStopEndToEndTests : IDisposable
     }
 
     [DockerFact]
+    public async Task Run_ContainerOfTheSameNameFromAnotherStateFolder_IsLeftAlone()
+    {
+        // Another $DSTACK_HOME's (or user's) run of the same name: its container has the name but not this job's token.
+        var foreign = ProgramOutput.Run("docker", ["run", "-d", "--name", Container, "--label", "dstack.job=someone-else", DockerFactAttribute.Image, "sleep", "300"], null, TimeSpan.FromSeconds(30));
+        Assert.True(foreign.ExitCode == 0, foreign.Error);
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {DockerFactAttribute.Image}\ncommands:\n  - echo mine\n");
+
+        var run = await _sandbox.RunAsync("run", "-y");
+
+        Assert.NotEqual(0, run.Code); // the engine refuses the name that is taken
+        Assert.True(ContainerRunning(), $"{Container} of the other state folder was stopped or removed: {run}");
+    }
+
+    [DockerFact]
     public async Task Stop_ContainerIgnoringSigterm_IsKilledAndRemovedAfterStopDuration()
     {
         await SubmitStubbornAsync(stopDuration: "2s");
@@ -84,6 +98,13 @@ public sealed class ContainerStopEndToEndTests : IDisposable
     private bool ContainerExists()
     {
         var listing = ProgramOutput.Run("docker", ["ps", "-a", "-q", "--filter", $"name=^{Container}$"], null, TimeSpan.FromSeconds(30));
+        Assert.True(listing.ExitCode == 0, listing.Error);
+        return listing.Output.Trim().Length > 0;
+    }
+
+    private bool ContainerRunning()
+    {
+        var listing = ProgramOutput.Run("docker", ["ps", "-q", "--filter", $"name=^{Container}$", "--filter", "status=running"], null, TimeSpan.FromSeconds(30));
         Assert.True(listing.ExitCode == 0, listing.Error);
         return listing.Output.Trim().Length > 0;
     }

@@ -139,6 +139,22 @@ public sealed class StopEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SubmittedFromInsideAJob_ItsRunnerDoesNotCarryThatJobsToken()
+    {
+        // As if typed in a job's terminal: the CLI has the outer job's token, which a stop of that job signals.
+        var outer = "outer-" + Guid.NewGuid().ToString("N")[..12];
+        _sandbox.Environment[JobProcess.TokenVariable] = outer;
+        _sandbox.Write(".dstack.yml", "type: task\nname: inner\ncommands:\n  - echo ready\n  - sleep 300\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync("inner", "ready", Limit);
+
+        Assert.False(MarkedProcesses.AnyAlive(JobProcess.TokenVariable, outer), "the inner run's runner or job carries the outer job's token");
+        Assert.True(_sandbox.FindRun("inner")?.RunnerPid is { } runner && Signals.IsAlive(runner));
+        Assert.True((await _sandbox.RunAsync("stop", "inner", "-x", "-y")).Code == 0);
+    }
+
+    [Fact]
     public async Task Stop_TwoAtOnce_BothSucceedAndTheRunEndsOnce()
     {
         _sandbox.Write(".dstack.yml", "type: task\nname: twice\ncommands:\n  - echo ready\n  - sleep 300\n");

@@ -35,6 +35,7 @@ public static partial class DockerEngine
     /// <param name="entrypoint">The configuration's <c>entrypoint</c>, or null.</param>
     /// <param name="privileged">The configuration's <c>privileged</c>.</param>
     /// <param name="user">The configuration's <c>user</c> (<c>name</c>, <c>uid</c> or <c>uid:gid</c>), or null for the image's user.</param>
+    /// <param name="jobToken">The job's token, put on the container as the label <c>dstack.job</c>; null for none.</param>
     public static IReadOnlyList<string> RunArguments(
         string image,
         string workingCopy,
@@ -45,9 +46,16 @@ public static partial class DockerEngine
         string containerName,
         string? entrypoint,
         bool privileged,
-        string? user)
+        string? user,
+        string? jobToken = null)
     {
         var arguments = new List<string> { "run", "--rm", "--init", "--name", containerName };
+        if (jobToken is not null)
+        {
+            // Stop and clean-up find the container by name and this label together (DockerEngine.JobLabel).
+            arguments.AddRange(["--label", $"{JobLabel}={jobToken}"]);
+        }
+
         if (privileged)
         {
             arguments.Add("--privileged");
