@@ -23,6 +23,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
     private RunRecord? _run;
     private CancellationTokenSource _stopFollowing = new();
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile Task _abortCompleted = Task.CompletedTask;
 
     /// <param name="inputClosed">With <c>--stop-when-input-closes</c>: completes when standard input closes, which stops the run.</param>
     public async Task<int> RunAsync(RunRecord run, RunSpec spec, PortReservation? ports, string host, Task? inputClosed = null)
@@ -77,6 +78,8 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
                 renderer.Flush();
                 if (current.Status.IsFinished())
                 {
+                    // A forced abort records the run first and then kills the runner and the jobs: let it finish.
+                    await _abortCompleted;
                     await ReportEndAsync(current);
                     return ExitCode(current);
                 }
@@ -172,7 +175,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
         if (abort && _aborted.TrySetResult())
         {
             // Following goes on until the run ends; a runner that does not answer the abort must not hold it for ever.
-            _ = Task.Run(async () =>
+            _abortCompleted = Task.Run(async () =>
             {
                 try
                 {

@@ -83,6 +83,9 @@ public static class RunMonitor
             return current;
         }
 
+        // The decision is recorded first: once the runner is killed, anyone following the run (the attached CLI,
+        // `dstack ps`) would otherwise find it gone and record runner_lost before this records the abort.
+        store.SetRunStatus(run.Id, RunStatus.Aborted, (time ?? TimeProvider.System).GetUtcNow(), TerminationReason.AbortedByUser);
         if (current.RunnerPid is { } pid && IsRunner(pid))
         {
             Signals.SignalProcess(pid, Signals.Kill);
@@ -90,7 +93,6 @@ public static class RunMonitor
 
         KillJobs(store, current, Signals.Kill);
         RunSupervisor.TryDeleteCode(store.Home, current.Name);
-        store.SetRunStatus(run.Id, RunStatus.Aborted, (time ?? TimeProvider.System).GetUtcNow(), TerminationReason.AbortedByUser);
         return store.FindRun(run.Id) ?? current;
     }
 
