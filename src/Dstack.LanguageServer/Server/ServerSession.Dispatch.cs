@@ -77,10 +77,18 @@ public sealed partial class ServerSession
             Lifecycle.CompleteInitialize(succeeded: error is null);
         }
 
-        _pending.Finish(request.Id);
-        await SendSafelyAsync(() => error is null
-            ? Context.Client.RespondAsync(request.Id, result!.Value)
-            : Context.Client.RespondErrorAsync(request.Id, error)).ConfigureAwait(false);
+        try
+        {
+            await SendSafelyAsync(() => error is null
+                ? Context.Client.RespondAsync(request.Id, result!.Value)
+                : Context.Client.RespondErrorAsync(request.Id, error)).ConfigureAwait(false);
+        }
+        finally
+        {
+            // After the answer is written: the session's end waits for pending requests, and must not close the
+            // output while an answer is half written (a frame cut after its header).
+            _pending.Finish(request.Id);
+        }
     }
 
     private async Task HandleNotificationAsync(NotificationMessage notification)
