@@ -89,7 +89,7 @@ public sealed class ClientRequestTests
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => client.Server.Client.RequestAsync(Ask, Params(1), LspJsonContext.Default.JsonElement, timeout: TimeSpan.FromMilliseconds(200)));
 
-        var id = Assert.Single(client.ServerRequests(Ask)).GetProperty("id").GetString();
+        var id = (await SentAsync(client)).GetProperty("id").GetString();
         Assert.Equal($"the client did not answer '{Ask}' (id {id}) within 0.2 s", error.Message);
         var cancel = await client.WaitForAsync(m => m.TryGetProperty("method", out var method) && method.GetString() == "$/cancelRequest", "$/cancelRequest");
         Assert.Equal(id, cancel.GetProperty("params").GetProperty("id").GetString());
@@ -101,7 +101,7 @@ public sealed class ClientRequestTests
         await using var client = await TestClient.InitializedAsync(TestMethods.Table(new TestMethods.WaitHandler()));
         client.Responder = (_, _) => Task.FromResult(TestReply.None);
         await Assert.ThrowsAsync<TimeoutException>(() => client.Server.Client.RequestAsync(Ask, Params(1), LspJsonContext.Default.JsonElement, timeout: TimeSpan.FromMilliseconds(100)));
-        var id = Assert.Single(client.ServerRequests(Ask)).GetProperty("id").GetString();
+        var id = (await SentAsync(client)).GetProperty("id").GetString();
 
         await client.SendAsync($$"""{"jsonrpc":"2.0","id":"{{id}}","result":42}""");
         await client.SendAsync($$$"""{"jsonrpc":"2.0","id":"{{{id}}}","error":{"code":-1,"message":"late"}}""");
@@ -162,4 +162,14 @@ public sealed class ClientRequestTests
     }
 
     private static JsonElement Params(int n) => JsonSerializer.SerializeToElement(new Dictionary<string, int> { ["n"] = n });
+
+    /// <summary>
+    /// The one <c>Ask</c> request the server sent, once the client has read it: a timeout on the server's side can
+    /// come before the client's reader got to the request on a loaded machine.
+    /// </summary>
+    private static async Task<JsonElement> SentAsync(TestClient client)
+    {
+        await client.WaitForAsync(m => m.TryGetProperty("id", out _) && m.TryGetProperty("method", out var method) && method.GetString() == Ask, $"the server's '{Ask}' request");
+        return Assert.Single(client.ServerRequests(Ask));
+    }
 }
