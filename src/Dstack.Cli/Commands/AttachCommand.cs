@@ -3,6 +3,7 @@ using Dstack.Cli.Runs;
 using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.State;
 
@@ -50,10 +51,11 @@ public static class AttachCommand
             }
 
             var address = parse.GetValue(host) ?? "127.0.0.1";
+            using var master = RunHosts.Master(store, record, spec, cli.Environment);
             PortReservation reservation;
             try
             {
-                reservation = spec.OnSshHosts ? PortReservation.ReserveForRemote(ports, address) : PortReservation.Reserve(ports, address, jobListening: true);
+                reservation = master.ReservePorts(ports, address, jobListening: true);
             }
             catch (PortUnavailableException e)
             {
@@ -67,7 +69,7 @@ public static class AttachCommand
             }
 
             var color = !parse.GetValue(noColor) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"));
-            return await new AttachedRun(cli, store, output, error, color).RunAsync(record, spec, reservation, address);
+            return await new AttachedRun(cli, store, output, error, color).RunAsync(record, spec, master, reservation, address);
         });
         return command;
     }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
+using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Offers;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
@@ -40,11 +42,12 @@ public static class PsCommand
             var now = DateTimeOffset.UtcNow;
             TextTable.Write(
                 output,
-                ["RUN", "CONFIGURATION", "BACKEND", "STATUS", "SUBMITTED", "EXIT", "REASON"],
+                ["RUN", "CONFIGURATION", "BACKEND", "REGION", "STATUS", "SUBMITTED", "EXIT", "REASON"],
                 runs.Select(r => (IReadOnlyList<string>)[
                     r.Name,
                     Path.GetRelativePath(cli.WorkingDirectory, r.ConfigurationPath) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : r.ConfigurationPath,
                     BackendOf(r),
+                    RegionOf(r),
                     r.Status.ToText(),
                     Ago(now - r.SubmittedAt),
                     r.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
@@ -56,14 +59,30 @@ public static class PsCommand
         return command;
     }
 
-    /// <summary>local, or ssh with the hosts: <c>ssh (gpu1, gpu2)</c>.</summary>
-    private static string BackendOf(RunRecord run) => HostsOf(run) is { Count: > 0 } hosts ? $"ssh ({string.Join(", ", hosts)})" : LocalOffer.Backend;
+    /// <summary>The backend, with the machines when they are more than the backend's one: <c>local</c>, <c>ssh (gpu1, gpu2)</c>.</summary>
+    private static string BackendOf(RunRecord run)
+    {
+        var placements = PlacementsOf(run);
+        if (placements.Count == 0)
+        {
+            return LocalBackend.BackendName;
+        }
 
-    private static IReadOnlyList<string> HostsOf(RunRecord run)
+        var machines = MachinesOf(placements);
+        return machines.Count > 0 ? $"{placements[0].Backend} ({string.Join(", ", machines)})" : placements[0].Backend;
+    }
+
+    private static string RegionOf(RunRecord run) => PlacementsOf(run) is { Count: > 0 } placements ? string.Join(", ", placements.Select(p => p.Region).Distinct()) : LocalBackend.Region;
+
+    /// <summary>The machines (instance types, pool hosts) of the jobs, by rank, unless the backend has one machine (this one).</summary>
+    private static IReadOnlyList<string> MachinesOf(IReadOnlyList<Offer> placements) =>
+        placements.All(p => p.Instance == p.Backend) ? [] : [.. placements.Select(p => p.Instance).Distinct()];
+
+    private static IReadOnlyList<Offer> PlacementsOf(RunRecord run)
     {
         try
         {
-            return [.. RunSpec.FromJson(run.Spec).Hosts.Select(h => h.Name)];
+            return RunSpec.FromJson(run.Spec).Placements;
         }
         catch (JsonException)
         {
@@ -96,7 +115,8 @@ public static class PsCommand
                 ["reason"] = run.Reason,
                 ["exit_code"] = run.ExitCode,
                 ["backend"] = BackendOf(run),
-                ["hosts"] = HostsOf(run) is { Count: > 0 } hosts ? new JsonArray([.. hosts.Select(h => (JsonNode)h)]) : null,
+                ["region"] = RegionOf(run),
+                ["hosts"] = MachinesOf(PlacementsOf(run)) is { Count: > 0 } hosts ? new JsonArray([.. hosts.Select(h => (JsonNode)h)]) : null,
                 ["configuration"] = run.ConfigurationPath,
                 ["repo"] = run.RepoRoot,
                 ["submitted_at"] = run.SubmittedAt.ToString("O"),

@@ -3,6 +3,7 @@ using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
@@ -58,34 +59,23 @@ public static class RunCommand
         // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
         using var runner = dryRun ? null : StartRunner(cli);
         var opening = Task.Run(() => StateStore.Open(cli.Home));
-        request = request with { GpusInUse = HeldGpus, HostsInUse = HeldHosts };
+        request = request with { InUse = Held };
         var plan = RunPlanner.Plan(request);
         plan = await WaitForCapacityAsync(request, plan, error);
 
-        IReadOnlyDictionary<string, string> HeldHosts()
+        // A store that cannot be opened is reported below; for sharing machines it counts as no run holding any.
+        IReadOnlyList<Runtime.Offers.HeldPlacement> Held()
         {
             try
             {
-                return RunMonitor.HostsInUse(opening.GetAwaiter().GetResult());
+                return RunMonitor.InUse(opening.GetAwaiter().GetResult());
             }
             catch (StateException)
             {
-                return new Dictionary<string, string>();
+                return [];
             }
         }
 
-        // A store that cannot be opened is reported below; for sharing GPUs it counts as no run holding any.
-        IReadOnlyDictionary<int, string> HeldGpus()
-        {
-            try
-            {
-                return RunMonitor.GpusInUse(opening.GetAwaiter().GetResult());
-            }
-            catch (StateException)
-            {
-                return new Dictionary<int, string>();
-            }
-        }
         var renderer = new DiagnosticRenderer(error, color);
         renderer.Render(plan.Diagnostics, plan.Document?.Text);
         if (!plan.CanRun)
@@ -127,21 +117,14 @@ public static class RunCommand
         PortReservation? ports = null;
         try
         {
-            if (plan.Spec!.OnSshHosts)
+            using var host = RunHosts.Planned(cli.Home, plan);
+            if (detach)
             {
-                // The job listens on its host: only the local ports are taken here, and kept until the tunnel opens.
-                ports = detach ? null : PortReservation.ReserveForRemote(plan.Ports, plan.Host);
-            }
-            else if (detach)
-            {
-                foreach (var port in plan.Ports.Where(p => !PortReservation.IsFree("127.0.0.1", p.ContainerPort)))
-                {
-                    throw new PortUnavailableException(port.ContainerPort, port, DiagnosticCodes.PortBusy, $"port {port.ContainerPort} is already in use on this machine, so the job could not listen on it; stop what uses it (ss -ltnp 'sport = :{port.ContainerPort}' shows it), or change the port");
-                }
+                host.CheckJobPorts(plan.Ports);
             }
             else
             {
-                ports = PortReservation.Reserve(plan.Ports, plan.Host);
+                ports = host.ReservePorts(plan.Ports, plan.Host, jobListening: false);
             }
         }
         catch (PortUnavailableException e)
@@ -182,7 +165,8 @@ public static class RunCommand
         }
 
         await error.WriteLineAsync($"{run.Name} submitted; following its logs.");
-        return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, ports, plan.Host, inputClosed);
+        using var master = RunHosts.Master(store, run, plan.Spec!, cli.Environment);
+        return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, master, ports, plan.Host, inputClosed);
     }
 
     /// <summary>Completes when standard input reaches its end (<c>--stop-when-input-closes</c>); what it carries is ignored.</summary>

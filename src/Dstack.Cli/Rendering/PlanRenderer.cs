@@ -1,5 +1,7 @@
 using System.Globalization;
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Offers;
 using Dstack.Runtime.Runs;
 
 namespace Dstack.Cli.Rendering;
@@ -7,18 +9,20 @@ namespace Dstack.Cli.Rendering;
 /// <summary>The plan shown before a run starts: dstack's table (RUN … PRICE), then the settings that decide how it runs.</summary>
 public static class PlanRenderer
 {
+    /// <summary>How many offers the plan lists, as dstack's plan does; <c>dstack offer</c> lists them all.</summary>
+    public const int ListedOffers = 3;
+
     public static void Render(TextWriter output, RunPlan plan, string runName, bool color)
     {
         var spec = plan.Spec!;
-        IReadOnlyList<IReadOnlyList<string>> rows = plan.Offer is { } offer
-            ? [[runName, plan.ConfigurationDisplay, plan.User, plan.Project, offer.Instance, offer.Resources.ToString(), offer.Spot ? "yes" : "no", $"${offer.PricePerHour.ToString("0.####", CultureInfo.InvariantCulture)}"]]
-            : [.. plan.HostOffers.Select((h, rank) => (IReadOnlyList<string>)[rank == 0 ? runName : string.Empty, rank == 0 ? plan.ConfigurationDisplay : string.Empty, rank == 0 ? plan.User : string.Empty, rank == 0 ? plan.Project : string.Empty, h.Instance, h.Resources.ToString(), "no", "$0"])];
+        var machines = spec.Placements.Distinct().ToList();
+        IReadOnlyList<IReadOnlyList<string>> rows = [.. machines.Select((o, i) => (IReadOnlyList<string>)[i == 0 ? runName : string.Empty, i == 0 ? plan.ConfigurationDisplay : string.Empty, i == 0 ? plan.User : string.Empty, i == 0 ? plan.Project : string.Empty, o.ShownAs, o.Resources.ToString(), o.Spot ? "yes" : "no", Price(o.PricePerHour)])];
         TextTable.Write(output, ["RUN", "CONFIGURATION", "USER", "PROJECT", "INSTANCE", "RESOURCES", "SPOT", "PRICE"], rows, color);
         output.WriteLine();
         var settings = new List<(string, string)>
         {
             ("Type", spec.Type),
-            ("Backend", spec.OnSshHosts ? $"ssh ({string.Join(", ", spec.Hosts.Select(h => h.Name))})" : $"{LocalOffer.Backend} (this machine)"),
+            ("Backend", MachinesOf(spec) is { Count: > 0 } named ? $"{spec.Backend} ({string.Join(", ", named)})" : $"{spec.Backend} (this machine)"),
         };
         if (plan.ProfileName is { } profile)
         {
@@ -27,14 +31,14 @@ public static class PlanRenderer
 
         if (spec.Nodes > 1)
         {
-            settings.Add(("Nodes", spec.OnSshHosts
-                ? $"{spec.Nodes} jobs, one per host ({string.Join(", ", spec.Hosts.Select((h, rank) => $"rank {rank} on {h.Name}"))}), master {spec.NodeAddresses[0]}"
-                : $"{spec.Nodes} jobs on this machine, ranks 0..{spec.Nodes - 1}, master 127.0.0.1"));
+            settings.Add(("Nodes", machines.Count == 1
+                ? $"{spec.Nodes} jobs on one machine ({machines[0].ShownAs}), ranks 0..{spec.Nodes - 1}"
+                : $"{spec.Nodes} jobs, one per machine ({string.Join(", ", spec.Placements.Select((o, rank) => $"rank {rank} on {o.Instance}"))})"));
         }
 
-        if (spec.Python is { } python && !spec.OnSshHosts)
+        if (spec.Python is { } python && spec.Placements.Count > 0 && spec.Placements[0].Data.TryGetValue(LocalBackend.PythonKey, out var executable))
         {
-            settings.Add(("Python", $"{python} ({spec.PythonExecutable})"));
+            settings.Add(("Python", $"{python} ({executable})"));
         }
 
         if (spec.Image is { } image)
@@ -42,7 +46,7 @@ public static class PlanRenderer
             settings.Add(("Image", $"{image} (Docker)"));
         }
 
-        settings.Add(("GPUs", spec.OnSshHosts ? (spec.HostGpus.All(g => g.Count == 0) ? "none" : string.Join("; ", spec.Hosts.Select((h, rank) => $"{h.Name}: {string.Join(", ", spec.HostGpus[rank])}"))) : spec.HasMachineGpus ? (spec.Gpus.Count == 0 ? "none (CUDA_VISIBLE_DEVICES is empty)" : string.Join(", ", spec.Gpus)) : "none"));
+        settings.Add(("GPUs", Gpus(machines)));
         settings.Add(("Max duration", spec.MaxDuration is { } max ? new Duration(max).ToString() : "off"));
         settings.Add(("Stop duration", spec.StopDuration is { } stop ? new Duration(stop).ToString() : "off"));
         settings.Add(("Retry", spec.RetryOn.Count == 0 ? "no" : $"on {string.Join(", ", spec.RetryOn.Select(EventName))} for {new Duration(spec.RetryDuration)}"));
@@ -79,7 +83,54 @@ public static class PlanRenderer
         }
 
         output.WriteLine();
+        RenderOffers(output, plan, color);
     }
+
+    /// <summary>The best offers of every configured backend (the one taken first), and what was left out and why.</summary>
+    private static void RenderOffers(TextWriter output, RunPlan plan, bool color)
+    {
+        if (plan.Offers is not { } search)
+        {
+            return;
+        }
+
+        var offers = search.Offers;
+        if (offers.Count > 1 || search.LeftOut.Count > 0)
+        {
+            TextTable.Write(output, ["#", "BACKEND", "REGION", "INSTANCE", "RESOURCES", "SPOT", "PRICE"], [.. offers.Take(ListedOffers).Select((o, i) => (IReadOnlyList<string>)[(i + 1).ToString(CultureInfo.InvariantCulture), o.Backend, o.Region, o.Instance, o.Resources.ToString(), o.Spot ? "yes" : "no", Price(o.PricePerHour)])], color);
+            if (offers.Count > ListedOffers)
+            {
+                output.WriteLine($" ... and {offers.Count - ListedOffers} more (dstack offer lists them all)");
+            }
+
+            foreach (var left in search.LeftOut)
+            {
+                output.WriteLine($" left out: {left.Offer.Instance} ({left.Offer.Backend}): {string.Join("; ", left.Unmet)}");
+            }
+
+            output.WriteLine();
+        }
+    }
+
+    /// <summary>The machines of the jobs, by rank, when the backend has more than one (this machine has none to name).</summary>
+    private static IReadOnlyList<string> MachinesOf(RunSpec spec) => spec.Placements.All(p => p.Instance == p.Backend) ? [] : [.. spec.Placements.Select(p => p.Instance).Distinct()];
+
+    private static string Gpus(IReadOnlyList<Offer> machines)
+    {
+        if (machines.All(m => m.Resources.Gpus.Count == 0))
+        {
+            return "none";
+        }
+
+        if (machines.Count == 1)
+        {
+            return machines[0].Gpus.Count == 0 ? "none (CUDA_VISIBLE_DEVICES is empty)" : string.Join(", ", machines[0].Gpus);
+        }
+
+        return string.Join("; ", machines.Select(m => $"{m.Instance}: {(m.Gpus.Count == 0 ? "none" : string.Join(", ", m.Gpus))}"));
+    }
+
+    private static string Price(decimal perHour) => $"${perHour.ToString("0.####", CultureInfo.InvariantCulture)}";
 
     private static string EventName(RetryEvent e) => e switch
     {

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Dstack.Cli.Rendering;
-using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Logs;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
@@ -26,36 +26,26 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
     private volatile Task _abortCompleted = Task.CompletedTask;
 
     /// <param name="inputClosed">With <c>--stop-when-input-closes</c>: completes when standard input closes, which stops the run.</param>
-    public async Task<int> RunAsync(RunRecord run, RunSpec spec, PortReservation? ports, string host, Task? inputClosed = null)
+    /// <param name="run">The run.</param>
+    /// <param name="spec">Its spec.</param>
+    /// <param name="master">The host of its master job, where its ports are.</param>
+    /// <param name="ports">The local ports reserved for it; null when none are forwarded.</param>
+    /// <param name="host">The address the forwarded ports listen on.</param>
+    public async Task<int> RunAsync(RunRecord run, RunSpec spec, IJobHost master, PortReservation? ports, string host, Task? inputClosed = null)
     {
         _run = run;
         inputClosed?.ContinueWith(_ => OnInputClosed(), TaskScheduler.Default);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        IReadOnlyList<PortForwarder> forwarders = [];
-        RunTunnel? tunnel = null;
+        IAsyncDisposable? forwarding = null;
         try
         {
             UrlRewriter? rewriter = null;
-            if (ports is not null && spec.OnSshHosts)
+            if (ports is not null)
             {
-                // On SSH hosts the ports go through an ssh tunnel, opened once the job runs; it tells what it forwards.
-                tunnel = RunTunnel.Start(store, run, spec, ports, null, line => error.WriteLine(line));
+                // On this machine the forwarders start now; to another machine an SSH tunnel opens once the job runs.
+                forwarding = master.ForwardPorts(store, run, ports, host, line => error.WriteLine(line));
                 rewriter = new UrlRewriter(ports.Ports, host);
-                ports = null;
-            }
-            else if (ports is not null)
-            {
-                forwarders = ports.StartForwarding();
-                rewriter = new UrlRewriter(ports.Ports, host);
-                if (ports.Ports.Count > 0)
-                {
-                    await error.WriteLineAsync("Forwarded ports (local -> job):");
-                    foreach (var port in ports.Ports)
-                    {
-                        await error.WriteLineAsync($"  http://{DisplayHost(host)}:{port.LocalPort} -> {port.ContainerPort}{(port.Forwarded ? string.Empty : " (the job listens on it directly)")}");
-                    }
-                }
             }
 
             var renderer = new LogRenderer(TextWriterStream.For(output, isError: false), TextWriterStream.For(error, isError: true), rewriter, spec.Nodes > 1, color);
@@ -98,21 +88,16 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
         }
         finally
         {
-            foreach (var forwarder in forwarders)
+            if (forwarding is not null)
             {
-                await forwarder.DisposeAsync();
+                await forwarding.DisposeAsync();
             }
-
-            if (tunnel is not null)
+            else
             {
-                await tunnel.DisposeAsync();
+                ports?.Dispose();
             }
-
-            ports?.Dispose();
         }
     }
-
-    private static string DisplayHost(string host) => host is "0.0.0.0" or "::" ? "localhost" : host;
 
     private int ExitCode(RunRecord run) => run.Status switch
     {

@@ -9,33 +9,38 @@ namespace Dstack.Runtime.Runs;
 /// </summary>
 public static class JobEnvironment
 {
-    public static Dictionary<string, string> Build(RunSpec spec, int rank, IReadOnlyDictionary<string, string> runnerEnvironment, string? pythonShimFolder)
+    /// <param name="spec">The run.</param>
+    /// <param name="rank">The job's rank.</param>
+    /// <param name="topology">Where every job of the run is: addresses and GPUs by rank.</param>
+    /// <param name="baseEnvironment">What the job starts from (the runner's environment on this machine).</param>
+    /// <param name="pythonShimFolder">A folder to put first on PATH (the requested Python), or null.</param>
+    public static Dictionary<string, string> Build(RunSpec spec, int rank, JobTopology topology, IReadOnlyDictionary<string, string> baseEnvironment, string? pythonShimFolder)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in runnerEnvironment)
+        foreach (var (name, value) in baseEnvironment)
         {
             environment[name] = value;
         }
 
         var repoId = RepoId(spec.RepoRoot);
-        // Several jobs on this machine reach each other on 127.0.0.1; on SSH hosts, at each host's address.
-        var addresses = spec.NodeAddresses.Count == spec.Nodes ? spec.NodeAddresses : [.. Enumerable.Repeat("127.0.0.1", spec.Nodes)];
-        var ips = string.Join('\n', addresses);
+        // Several jobs on this machine reach each other on 127.0.0.1; on other machines, at each one's address.
+        var addresses = topology.Addresses.Count == spec.Nodes ? topology.Addresses : [.. Enumerable.Repeat("127.0.0.1", spec.Nodes)];
+        var gpus = rank < topology.Gpus.Count ? topology.Gpus[rank] : [];
         environment["DSTACK_RUN_NAME"] = spec.RunName;
         environment["DSTACK_REPO_ID"] = repoId;
         environment["DSTACK_NODES_NUM"] = spec.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["DSTACK_NODE_RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["DSTACK_MASTER_NODE_IP"] = addresses[0];
-        environment["DSTACK_NODES_IPS"] = ips;
-        environment["DSTACK_GPUS_PER_NODE"] = spec.Gpus.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var gpusNum = spec.HostGpus.Count == spec.Nodes ? spec.HostGpus.Sum(g => g.Count) : spec.Gpus.Count * spec.Nodes;
+        environment["DSTACK_NODES_IPS"] = string.Join('\n', addresses);
+        environment["DSTACK_GPUS_PER_NODE"] = gpus.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var gpusNum = topology.Gpus.Count == spec.Nodes ? topology.Gpus.Sum(g => g.Count) : gpus.Count * spec.Nodes;
         environment["DSTACK_GPUS_NUM"] = gpusNum.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["RUN_NAME"] = spec.RunName;
         environment["REPO_ID"] = repoId;
-        if (spec.HasMachineGpus)
+        if (rank < topology.HasGpus.Count && topology.HasGpus[rank])
         {
             // A job sees the GPUs it was given, as a container would; an empty list hides them all.
-            environment["CUDA_VISIBLE_DEVICES"] = string.Join(',', spec.Gpus);
+            environment["CUDA_VISIBLE_DEVICES"] = string.Join(',', gpus);
         }
 
         foreach (var entry in spec.Env)
@@ -60,4 +65,12 @@ public static class JobEnvironment
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..8];
         return slug.Length == 0 ? hash : $"{slug}-{hash}";
     }
+}
+
+/// <summary>Where the jobs of a run are, by rank: each machine's address, the GPUs each job gets, and whether its machine has GPUs at all.</summary>
+public sealed record JobTopology(IReadOnlyList<string> Addresses, IReadOnlyList<IReadOnlyList<int>> Gpus, IReadOnlyList<bool> HasGpus)
+{
+    /// <summary>The topology of a run placed on <paramref name="placements"/> whose machines are at <paramref name="addresses"/>.</summary>
+    public static JobTopology Of(IReadOnlyList<Offers.Offer> placements, IReadOnlyList<string> addresses) =>
+        new(addresses, [.. placements.Select(p => p.Gpus)], [.. placements.Select(p => p.Resources.Gpus.Count > 0)]);
 }

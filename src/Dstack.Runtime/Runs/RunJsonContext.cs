@@ -13,6 +13,7 @@ namespace Dstack.Runtime.Runs;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(RetryEventJsonConverter)])]
 [JsonSerializable(typeof(RunSpec))]
+[JsonSerializable(typeof(Offers.Offer))]
 [JsonSerializable(typeof(RunnerStartMessage))]
 [JsonSerializable(typeof(RunnerSecretsPayload))]
 internal sealed partial class RunJsonContext : JsonSerializerContext;

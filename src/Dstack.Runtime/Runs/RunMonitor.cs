@@ -1,3 +1,7 @@
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Hosts;
+using Dstack.Runtime.Offers;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.State;
 
@@ -96,44 +100,23 @@ public static class RunMonitor
         return store.FindRun(run.Id) ?? current;
     }
 
-    /// <summary>The GPUs that active runs hold (a run whose runner is gone holds nothing), by nvidia-smi index.</summary>
-    public static IReadOnlyDictionary<int, string> GpusInUse(StateStore store)
-    {
-        var held = new Dictionary<int, string>();
-        foreach (var run in store.ListRuns(all: false).Select(r => Reconcile(store, r)).Where(r => !r.Status.IsFinished()))
-        {
-            try
-            {
-                foreach (var gpu in RunSpec.FromJson(run.Spec).Gpus)
-                {
-                    held.TryAdd(gpu, run.Name);
-                }
-            }
-            catch (System.Text.Json.JsonException)
-            {
-            }
-        }
-
-        return held;
-    }
-
-    /// <summary>The SSH hosts that active runs hold (pool name → run name).</summary>
+    /// <summary>
+    /// Where active runs' jobs are (their placements: a GPU of this machine, a pool host), with each run's name; a run
+    /// whose runner is gone holds nothing.
+    /// </summary>
     /// <param name="store">The state store.</param>
     /// <param name="reconcile">
     /// True to mark runs whose runner is gone as failed first (killing what is left of their jobs); false to only read,
     /// as an editor does, where a run whose runner died still counts until a dstack command notices.
     /// </param>
-    public static IReadOnlyDictionary<string, string> HostsInUse(StateStore store, bool reconcile = true)
+    public static IReadOnlyList<HeldPlacement> InUse(StateStore store, bool reconcile = true)
     {
-        var held = new Dictionary<string, string>(StringComparer.Ordinal);
+        var held = new List<HeldPlacement>();
         foreach (var run in store.ListRuns(all: false).Select(r => reconcile ? Reconcile(store, r) : r).Where(r => !r.Status.IsFinished()))
         {
             try
             {
-                foreach (var host in RunSpec.FromJson(run.Spec).Hosts)
-                {
-                    held.TryAdd(host.Name, run.Name);
-                }
+                held.AddRange(RunSpec.FromJson(run.Spec).Placements.Select(p => new HeldPlacement(p, run.Name)));
             }
             catch (System.Text.Json.JsonException)
             {
@@ -159,53 +142,123 @@ public static class RunMonitor
         }
     }
 
+    /// <summary>
+    /// Does a gone (or hung) runner's work: kills what is left of every job on its host (its group, what it detached,
+    /// its container, on another machine too), then terminates the run's instances.
+    /// </summary>
     private static void KillJobs(StateStore store, RunRecord run, int signal)
     {
-        RunSpec? spec = null;
+        RunSpec spec;
         try
         {
             spec = RunSpec.FromJson(run.Spec);
         }
         catch (System.Text.Json.JsonException)
         {
+            // A spec no version of dstack wrote: the jobs ran here, and their tokens still find them.
+            spec = new RunSpec { RunName = run.Name, Type = "task", ConfigurationPath = run.ConfigurationPath, RepoRoot = run.RepoRoot, Script = string.Empty };
         }
 
-        foreach (var job in store.ListJobs(run.Id))
+        var jobs = store.ListJobs(run.Id);
+        var ranks = Math.Max(spec.Nodes, jobs.Select(j => j.JobNum + 1).DefaultIfEmpty(0).Max());
+        var context = HostContext.Outside(store.Home, run, spec);
+        for (var rank = 0; rank < ranks; rank++)
         {
-            if (job.Pid is not { } pid || job.Status.IsFinished())
+            // Every rank, whatever the job records say: the build (which keeps no job record) and what a job that
+            // already finished left detached carry the rank's token too.
+            var job = jobs.FirstOrDefault(j => j.JobNum == rank);
+            var pid = job is { Pid: { } p } && !job.Status.IsFinished() ? p : (int?)null;
+            if (InstanceOf(store, run, spec, rank) is not { } instance || BackendRegistry.ForRun(store.Home, instance.Offer.Backend) is not { } backend)
             {
                 continue;
             }
 
-            if (spec is { OnSshHosts: true })
-            {
-                // The job's process is on its host: the ids of this machine mean nothing there.
-                if (job.JobNum < spec.Hosts.Count)
-                {
-                    using var connection = new Backends.Ssh.SshConnection(store.Home, spec.Hosts[job.JobNum]);
-                    var folder = Backends.Ssh.RemoteJobFolder.For(store.Home, run, job.JobNum);
-                    connection.Run($"({Backends.Ssh.RemoteJobFolder.SignalCommand(pid, signal, JobToken.For(store.Home, run, job.JobNum))}); {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
-                }
-            }
-            else
-            {
-                if (spec?.Image is not null)
-                {
-                    Environment.DockerEngine.RemoveContainer(Environment.DockerEngine.ContainerName(run.Name, job.JobNum), JobToken.For(store.Home, run, job.JobNum));
-                }
-
-                Signals.SignalGroup(pid, signal);
-            }
+            using var host = backend.HostOf(instance, context);
+            host.KillJob(rank, pid, JobToken.For(store.Home, run, rank), signal);
         }
 
-        if (spec is not { OnSshHosts: true })
+        TerminateInstances(store, run);
+    }
+
+    /// <summary>Job <paramref name="rank"/>'s instance: as recorded, else as placed (a runner that died before it recorded one).</summary>
+    private static Instance? InstanceOf(StateStore store, RunRecord run, RunSpec spec, int rank)
+    {
+        if (store.ListInstances(run.Id).LastOrDefault(i => i.JobNum == rank && i.IsActive) is { } record && InstanceOf(record) is { } recorded)
         {
-            // Every rank's token, whatever the job records say: the build (which keeps no job record) and what a job
-            // that already finished left detached carry it too, and the token needs no record to be found.
-            var ranks = Math.Max(spec?.Nodes ?? 1, store.ListJobs(run.Id).Select(j => j.JobNum + 1).DefaultIfEmpty(0).Max());
-            for (var rank = 0; rank < ranks; rank++)
+            return recorded;
+        }
+
+        var offer = rank < spec.Placements.Count ? spec.Placements[rank] : spec.Placements.Count == 0 ? LocalBackend.ThisMachine : null;
+        return offer is null ? null : new Instance(offer, string.Empty, string.Empty);
+    }
+
+    /// <summary>The instance a record describes; null when its offer cannot be read.</summary>
+    public static Instance? InstanceOf(InstanceRecord record)
+    {
+        try
+        {
+            var offer = System.Text.Json.JsonSerializer.Deserialize(record.Offer, RunJsonContext.Default.Offer);
+            return offer is null ? null : new Instance(offer, record.InstanceId ?? record.Token, record.Address ?? string.Empty);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Terminates every instance of <paramref name="run"/> that may still exist; one that fails stays for the next try.</summary>
+    public static void TerminateInstances(StateStore store, RunRecord run)
+    {
+        foreach (var record in store.ListInstances(run.Id).Where(i => i.IsActive))
+        {
+            Terminate(store, record);
+        }
+    }
+
+    /// <summary>
+    /// Terminates one recorded instance through its backend and records it; false (the record left terminating, for
+    /// the next try) when the backend could not.
+    /// </summary>
+    public static bool Terminate(StateStore store, InstanceRecord record, TimeProvider? time = null)
+    {
+        var now = (time ?? TimeProvider.System).GetUtcNow();
+        if (InstanceOf(record) is not { } instance || BackendRegistry.ForRun(store.Home, record.Backend) is not { } backend)
+        {
+            // Nothing can reach it from here: left as it is, and shown by dstack instance list.
+            return false;
+        }
+
+        try
+        {
+            store.SetInstanceStatus(record.Id, InstanceStatus.Terminating, now);
+            backend.TerminateAsync(instance, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+            store.SetInstanceStatus(record.Id, InstanceStatus.Terminated, (time ?? TimeProvider.System).GetUtcNow());
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not StateException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Every instance whose run has ended (its runner gone, or finished without terminating it) is terminated: what a
+    /// crash left behind costs nothing for long. Run at the start of the CLI's commands.
+    /// </summary>
+    public static void ReconcileInstances(StateStore store)
+    {
+        var active = store.ListInstances();
+        foreach (var group in active.GroupBy(i => i.RunId))
+        {
+            var run = store.FindRun(group.Key);
+            if (run is not null && !Reconcile(store, run).Status.IsFinished())
             {
-                MarkedProcesses.Signal(JobProcess.TokenVariable, JobToken.For(store.Home, run, rank), signal);
+                continue;
+            }
+
+            foreach (var record in group)
+            {
+                Terminate(store, record);
             }
         }
     }

@@ -17,11 +17,11 @@ public sealed record RunPlan
 
     public RunSpec? Spec { get; init; }
 
-    /// <summary>The local machine's offer when the run goes there; null when it goes to SSH hosts.</summary>
-    public LocalOffer? Offer { get; init; }
+    /// <summary>Every configured backend's offers for the run (what the plan table lists); null before the configuration is read.</summary>
+    public Offers.OfferSearch? Offers { get; init; }
 
-    /// <summary>The SSH hosts the run goes to, one per node (rank order); empty when it runs locally.</summary>
-    public IReadOnlyList<Backends.Ssh.SshOffer> HostOffers { get; init; } = [];
+    /// <summary>Where the jobs go: the backend and the offer of each job; null when no backend can take them.</summary>
+    public Offers.Placement? Placement { get; init; }
 
     public string? ProfileName { get; init; }
 
@@ -45,5 +45,5 @@ public sealed record RunPlan
     /// <summary>True when the only obstacle is capacity other runs hold (a retry on no-capacity may wait for it).</summary>
     public bool OnlyLacksCapacity => Diagnostics.Any(d => d.Code == DiagnosticCodes.NoCapacity) && Diagnostics.Where(d => d.IsError).All(d => d.Code == DiagnosticCodes.NoCapacity);
 
-    public bool CanRun => Spec is not null && (Offer is not null || HostOffers.Count > 0) && !Diagnostics.Any(d => d.IsError);
+    public bool CanRun => Spec is not null && Placement is not null && !Diagnostics.Any(d => d.IsError);
 }

@@ -6,7 +6,7 @@ using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Runs;
 
-/// <summary>Command-line options applied over the configuration and profile; the local backend's offer filters; the script.</summary>
+/// <summary>Command-line options applied over the configuration and profile; the script.</summary>
 public static partial class RunPlanner
 {
     /// <summary>Container ports 10000 to 10999 belong to dstack's runner on a VM; dstack drops them silently, we say so.</summary>
@@ -175,48 +175,6 @@ public static partial class RunPlanner
     }
 
     private static Diagnostic CommandLineWarning(string code, string message) => new(code, DiagnosticSeverity.Warning, message, SourceSpan.FileStart, null);
-
-    private static void CheckOfferFilters(Profile profile, List<Diagnostic> diagnostics, bool sshHostsToo)
-    {
-        if (profile.Backends is { } wanted && !wanted.Contains(BackendType.Local) && !sshHostsToo && (wanted.Contains(BackendType.Ssh) || wanted.Contains(BackendType.Remote)))
-        {
-            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, "no offers: the backends ask for SSH hosts, and the pool has none; add one with dstack pool add-ssh USER@HOST (see dstack pool list), or pass -b local"));
-        }
-        else if (profile.Backends is { } backends && !backends.Contains(BackendType.Local) && !sshHostsToo)
-        {
-            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: backends [{string.Join(", ", backends.Select(b => ModelBinder.EnumNames(typeof(BackendType)).First(n => Equals(n.Value, b)).Name))}] excludes the local backend, the only one configured here; add local to backends, or pass -b local"));
-        }
-
-        if (profile.Regions is { Count: > 0 } regions && !regions.Contains(LocalOffer.Region, StringComparer.OrdinalIgnoreCase))
-        {
-            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: regions [{string.Join(", ", regions)}] excludes this machine (its region is `local`); remove regions from the configuration or profile, or pass -r local"));
-        }
-
-        if (profile.InstanceTypes is { Count: > 0 } types && !types.Contains("local", StringComparer.OrdinalIgnoreCase))
-        {
-            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, $"no offers: instance_types [{string.Join(", ", types)}] excludes this machine (its instance type is `local`); remove instance_types, or add local"));
-        }
-
-        if (profile.SpotPolicy == SpotPolicy.Spot)
-        {
-            diagnostics.Add(CommandLineError(DiagnosticCodes.NoOffers, "no offers: spot_policy spot asks for spot instances, and this machine is on-demand; use --on-demand or --spot-auto (auto takes on-demand when there is no spot)"));
-        }
-
-        // max_price: the local machine costs $0/hour, so every max_price admits it.
-    }
-
-    private static void CheckLocalSupport(RunConfiguration configuration, ConfigurationDocument document, string display, List<Diagnostic> diagnostics)
-    {
-        if (configuration.Volumes.Count > 0)
-        {
-            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Error, "volumes: the local backend does not mount volumes (network volumes are cloud disks; an instance folder is already on this machine): remove `volumes` and read the data from its folder on this machine, for example through an env variable with its path", SpanOf(document, "volumes"), display));
-        }
-
-        if (configuration is ServiceConfiguration { Replicas.Min: > 1 })
-        {
-            diagnostics.Add(new Diagnostic(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Warning, "replicas: the local backend runs one replica of a service", SpanOf(document, "replicas"), display));
-        }
-    }
 
     private static string ScriptOf(RunConfiguration configuration, IReadOnlyList<string> runArgs, List<Diagnostic> diagnostics, string display)
     {

@@ -1,20 +1,18 @@
-using Dstack.Runtime.Backends.Local;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Backends;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Configuration.Profiles;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Names;
-using Dstack.Runtime.Planning;
-using Dstack.Runtime.Resources;
+using Dstack.Runtime.Offers;
 using Dstack.Runtime.Runs.Environment;
 
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
 /// Configuration + profile + command-line options + environment + run arguments → a resolved <see cref="RunSpec"/>
-/// and the local machine's offer, or every reason it cannot run. Nothing is started and nothing is written.
+/// and the placement of its jobs on the configured backends' offers (<see cref="OfferCatalog"/>), or every reason it cannot run. Nothing is started and nothing is written.
 /// </summary>
 public static partial class RunPlanner
 {
@@ -76,68 +74,13 @@ public static partial class RunPlanner
         var environment = EnvironmentResolver.Resolve(configuration.Env, overrides.Env, request.Environment, dotEnv, display, document.SourceMap);
         diagnostics.AddRange(environment.Diagnostics);
 
-        // The local machine first (nothing to upload); the SSH pool when the local machine cannot run it, or the
-        // backends leave it out. The local machine's problems are only shown when no host takes the run either.
-        var local = new List<Diagnostic>();
-        string? python = null;
-        if (configuration.Python is { } version && configuration.Image is null)
-        {
-            var lookup = PythonInterpreter.Find(version, request.Environment.GetValueOrDefault("PATH"));
-            python = lookup.Executable;
-            if (python is null)
-            {
-                local.Add(new Diagnostic(DiagnosticCodes.NoMatchingPython, DiagnosticSeverity.Error, lookup.ErrorMessage(version), SpanOf(document, "python"), display));
-            }
-        }
+        var requirements = Requirements.Of(configuration, profile, resources, overrides.Reload);
+        var configured = request.Backends?.Invoke() ?? BackendRegistry.Read(request.Home);
+        diagnostics.AddRange(configured.Problems);
+        var search = configured.Catalog.Find(requirements, new OfferContext { Environment = request.Environment, InUse = request.InUse });
+        var placement = search.Place();
+        diagnostics.AddRange(search.ProblemsFor(placement).Select(p => DiagnosticOf(p, document, display)));
 
-        if (configuration.Image is { } image)
-        {
-            var docker = DockerEngine.Probe(TimeSpan.FromSeconds(3));
-            if (!docker.Available)
-            {
-                local.Add(new Diagnostic(DiagnosticCodes.DockerUnavailable, DiagnosticSeverity.Error, docker.ErrorMessage(image), SpanOf(document, "image"), display));
-            }
-        }
-
-        CheckLocalSupport(configuration, document, display, local);
-
-        var machine = LocalMachine.Detect(request.Home.Root);
-        var unmet = ResourceMatcher.Unmet(resources, machine, enforceDefaults: false);
-        if (unmet.Count > 0)
-        {
-            local.Add(new Diagnostic(
-                DiagnosticCodes.ResourcesUnmet,
-                DiagnosticSeverity.Error,
-                $"this machine cannot run the configuration: {string.Join("; ", unmet)}. Lower the requirement (or use --gpu/--disk), or run it on a bigger machine",
-                SpanOf(document, "resources"),
-                display));
-        }
-
-        var gpus = AllocateGpus(resources, machine, machine.Gpus.Count > 0 ? request.GpusInUse() : new Dictionary<int, string>(), unmet.Count == 0, document, display, local);
-        var pool = AdmitsSsh(profile) ? ReadPool(request, diagnostics) : [];
-        CheckOfferFilters(profile, local, sshHostsToo: pool.Count > 0);
-        SshPlacement? placement = null;
-        if (pool.Count > 0 && (local.Any(d => d.IsError) || !AdmitsLocal(profile)))
-        {
-            var sshProblems = new List<Diagnostic>();
-            var sshNotes = new List<Diagnostic>();
-            placement = PlaceOnHosts(request, pool, configuration, resources, profile, overrides, document, display, sshProblems, sshNotes);
-            if (placement is not null)
-            {
-                diagnostics.AddRange(sshNotes);
-            }
-            else
-            {
-                diagnostics.AddRange(AdmitsLocal(profile) ? local : []);
-                diagnostics.AddRange(sshProblems);
-            }
-        }
-        else
-        {
-            diagnostics.AddRange(local);
-        }
-
-        var offer = placement is null ? new LocalOffer($"local ({System.Environment.MachineName})", machine) : null;
         var script = ScriptOf(configuration, overrides.RunArgs, diagnostics, display);
         var spec = new RunSpec
         {
@@ -152,15 +95,9 @@ public static partial class RunPlanner
             Secrets = [.. environment.SecretValues],
             Ports = ports,
             Nodes = configuration is TaskConfiguration task ? task.Nodes : 1,
-            Gpus = placement is null ? gpus : [],
-            HasMachineGpus = placement is null ? machine.Gpus.Count > 0 : placement.Offers.Any(o => o.Resources.Gpus.Count > 0),
-            Backend = placement is null ? LocalOffer.Backend : SshOffer.Backend,
-            Hosts = placement is null ? [] : [.. placement.Offers.Select(o => o.Host)],
-            NodeAddresses = placement?.Addresses ?? [],
-            HostGpus = placement is null ? [] : [.. placement.Offers.Select(o => o.Gpus)],
-            SpareHosts = placement?.Spares ?? [],
+            Placements = placement?.Jobs ?? [],
+            Spares = placement?.Spares ?? [],
             Python = configuration.Python,
-            PythonExecutable = placement is null ? python : null,
             Image = configuration.Image,
             Entrypoint = configuration.Entrypoint,
             Privileged = configuration.Privileged,
@@ -185,8 +122,8 @@ public static partial class RunPlanner
             Document = document,
             ConfigurationDisplay = display,
             Spec = spec,
-            Offer = offer,
-            HostOffers = placement?.Offers ?? [],
+            Offers = search,
+            Placement = placement,
             ProfileName = selection.SourcePath is not null && selection.Profile.Name is { Length: > 0 } name ? name : null,
             Ports = ports,
             Host = host,
@@ -196,35 +133,6 @@ public static partial class RunPlanner
         };
 
         RunPlan Failed(Diagnostic problem) => new() { Diagnostics = [problem], Project = project };
-    }
-
-    /// <summary>
-    /// The GPUs the run gets (nvidia-smi indexes), chosen among those no active run holds. When the machine has
-    /// enough but other runs hold them, that is a no-capacity error naming those runs.
-    /// </summary>
-    private static IReadOnlyList<int> AllocateGpus(ResourcesSpec resources, MachineResources machine, IReadOnlyDictionary<int, string> inUse, bool machineFits, ConfigurationDocument document, string display, List<Diagnostic> diagnostics)
-    {
-        var free = Enumerable.Range(0, machine.Gpus.Count).Where(i => !inUse.ContainsKey(i)).ToList();
-        var freeMachine = machine with { Gpus = [.. free.Select(i => machine.Gpus[i])] };
-        if (machineFits && resources.Gpu is not null && ResourceMatcher.Unmet(resources, freeMachine, enforceDefaults: false).Count > 0)
-        {
-            var holders = inUse.OrderBy(h => h.Key).Select(h => $"GPU {h.Key} by {h.Value}");
-            diagnostics.Add(new Diagnostic(
-                DiagnosticCodes.NoCapacity,
-                DiagnosticSeverity.Error,
-                $"no capacity: the GPUs this run needs ({resources.Gpu}) are held by other runs ({string.Join(", ", holders)}); wait for them to end, stop one (dstack stop RUN), or add `retry: {{on_events: [no-capacity]}}` to wait automatically",
-                SpanOf(document, "resources"),
-                display));
-            return [];
-        }
-
-        var chosen = new List<int>();
-        foreach (var gpu in ResourceMatcher.Allocate(resources.Gpu, freeMachine.Gpus))
-        {
-            chosen.Add(free.First(i => !chosen.Contains(i) && machine.Gpus[i] == gpu));
-        }
-
-        return chosen;
     }
 
     private static (string? Path, string Display) FindConfiguration(RunRequest request, string repoRoot)
@@ -249,6 +157,11 @@ public static partial class RunPlanner
     }
 
     internal static Diagnostic CommandLineError(string code, string message) => new(code, DiagnosticSeverity.Error, message, SourceSpan.FileStart, null);
+
+    /// <summary>A backend's problem as a diagnostic: at its property in the file, else of the command line (or the whole file).</summary>
+    private static Diagnostic DiagnosticOf(OfferProblem problem, ConfigurationDocument document, string display) => problem.Property is { } property
+        ? new Diagnostic(problem.Code, problem.Severity, problem.Message, SpanOf(document, property), display)
+        : new Diagnostic(problem.Code, problem.Severity, problem.Message, SourceSpan.FileStart, null);
 
     private static SourceSpan SpanOf(ConfigurationDocument document, string property)
     {

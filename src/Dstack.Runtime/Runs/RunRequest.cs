@@ -17,12 +17,9 @@ public sealed record RunRequest(
     IReadOnlyDictionary<string, string> Environment,
     DstackHome Home)
 {
-    /// <summary>
-    /// The GPUs (nvidia-smi indexes) that active runs hold, with the run holding each: a new run gets the others.
-    /// Asked only on a machine with GPUs.
-    /// </summary>
-    public Func<IReadOnlyDictionary<int, string>> GpusInUse { get; init; } = () => new Dictionary<int, string>();
+    /// <summary>Where active runs' jobs are (their placements): a GPU or a pool host one holds is not offered again.</summary>
+    public Func<IReadOnlyList<Offers.HeldPlacement>> InUse { get; init; } = () => [];
 
-    /// <summary>The SSH hosts that active runs hold (pool name → run name): a host runs one run at a time.</summary>
-    public Func<IReadOnlyDictionary<string, string>> HostsInUse { get; init; } = () => new Dictionary<string, string>();
+    /// <summary>The configured backends; null reads them from <see cref="Home"/>'s config.yml (<see cref="Backends.BackendRegistry"/>).</summary>
+    public Func<Backends.ConfiguredBackends>? Backends { get; init; }
 }

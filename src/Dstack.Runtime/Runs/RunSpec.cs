@@ -39,32 +39,19 @@ public sealed record RunSpec
 
     public int Nodes { get; init; } = 1;
 
-    /// <summary>Where the jobs run: <c>local</c> (this machine) or <c>ssh</c> (hosts of the SSH pool).</summary>
-    public string Backend { get; init; } = LocalOffer.Backend;
+    /// <summary>
+    /// The offer each job runs on, by rank (the backend, the machine, the GPUs the job gets there): the plan's
+    /// placement. The runner provisions an instance for each.
+    /// </summary>
+    public IReadOnlyList<Offers.Offer> Placements { get; init; } = [];
 
-    /// <summary>With the ssh backend: the host of each job, by rank.</summary>
-    public IReadOnlyList<Backends.Ssh.SshHost> Hosts { get; init; } = [];
+    /// <summary>Offers of the same backend that also fit, in order, for a retry after a job's machine is lost.</summary>
+    public IReadOnlyList<Offers.Offer> Spares { get; init; } = [];
 
-    /// <summary>With the ssh backend: each host's address as the other jobs reach it (DSTACK_NODES_IPS), by rank.</summary>
-    public IReadOnlyList<string> NodeAddresses { get; init; } = [];
-
-    /// <summary>With the ssh backend: the GPUs (nvidia-smi indexes) each job gets on its host, by rank.</summary>
-    public IReadOnlyList<IReadOnlyList<int>> HostGpus { get; init; } = [];
-
-    /// <summary>With the ssh backend: hosts that also fit, in order, for a retry after a host is lost.</summary>
-    public IReadOnlyList<Backends.Ssh.SshHost> SpareHosts { get; init; } = [];
-
-    public bool OnSshHosts => Backend == Backends.Ssh.SshOffer.Backend;
-
-    /// <summary>Indexes (as nvidia-smi numbers them) of the GPUs each job may use.</summary>
-    public IReadOnlyList<int> Gpus { get; init; } = [];
-
-    /// <summary>True when the machine has GPUs at all (then CUDA_VISIBLE_DEVICES tells each job which are its own).</summary>
-    public bool HasMachineGpus { get; init; }
+    /// <summary>The backend the jobs run on (the jobs of a run never span backends).</summary>
+    public string Backend => Placements.Count > 0 ? Placements[0].Backend : Backends.Local.LocalBackend.BackendName;
 
     public string? Python { get; init; }
-
-    public string? PythonExecutable { get; init; }
 
     public string? Image { get; init; }
 

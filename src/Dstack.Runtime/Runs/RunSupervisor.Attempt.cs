@@ -15,17 +15,37 @@ public sealed partial class RunSupervisor
     private async Task<AttemptResult> RunAttemptAsync(int attempt, Func<DateTimeOffset> markStarted, DateTimeOffset? firstStart)
     {
         _store.SetRunStatus(_run.Id, RunStatus.Provisioning, _time.GetUtcNow());
+        using (var provisioning = new CancellationTokenSource())
+        {
+            var provision = ProvisionAsync(provisioning.Token);
+            if (await Task.WhenAny(provision, _stopRequested.Task).ConfigureAwait(false) != provision)
+            {
+                await provisioning.CancelAsync().ConfigureAwait(false);
+                await provision.ConfigureAwait(false);
+                var abort = await _stopRequested.Task.ConfigureAwait(false) == StopRequest.Abort;
+                Event(0, $"dstack: {(abort ? "aborted" : "stopped")} while provisioning; the job was not started");
+                return abort ? new AttemptResult(RunStatus.Aborted, TerminationReason.AbortedByUser, null) : new AttemptResult(RunStatus.Terminated, TerminationReason.StoppedByUser, null);
+            }
+
+            if (!await provision.ConfigureAwait(false))
+            {
+                return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
+            }
+        }
+
         var prepared = await PrepareCodeAsync(attempt).ConfigureAwait(false);
         if (prepared.Stopped is { } stopped)
         {
             return stopped;
         }
 
-        if (prepared.Copies is not { } copies)
+        if (prepared.Codes is not { } codes)
         {
             return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
         }
 
+        // The build and --reload work on working copies here (the planner offers them only where the code is copied).
+        var copies = codes.Select(c => c.LocalFolder).OfType<string>().ToList();
         if (_spec.Build.Count > 0)
         {
             var build = await new BuildCache(Home, _spec, _logs[0], _mask, _time).PrepareAsync(copies, EnvironmentFor, _stopRequested.Task).ConfigureAwait(false);
@@ -46,7 +66,7 @@ public sealed partial class RunSupervisor
         {
             for (var rank = 0; rank < _spec.Nodes; rank++)
             {
-                jobs.Add(_spec.OnSshHosts ? StartHostJob(rank, attempt) : StartJob(rank, attempt, copies[rank]));
+                jobs.Add(StartJob(rank, attempt, codes[rank]));
             }
         }
         catch (Exception e) when (e is JobStartException or IOException or UnauthorizedAccessException)
@@ -73,57 +93,22 @@ public sealed partial class RunSupervisor
         }
     }
 
+    /// <summary>Job <paramref name="rank"/>'s environment on its host: the host's base, dstack's variables, the user's env, its token.</summary>
     private Dictionary<string, string> EnvironmentFor(int rank)
     {
         string? shim = null;
-        if (_spec.PythonExecutable is { } python)
+        var host = HostOf(rank);
+        if (host.IsThisMachine && _spec.Placements[rank].Data.TryGetValue(Backends.Local.LocalBackend.PythonKey, out var python))
         {
             shim = PythonInterpreter.CreateShimFolder(python, Path.Combine(Home.RunFolder(_run.Name), "python"));
         }
 
-        return JobToken.Mark(JobEnvironment.Build(_spec, rank, _runnerEnvironment, shim), Home, _run, rank);
+        return JobToken.Mark(JobEnvironment.Build(_spec, rank, Topology, host.BaseEnvironment, shim), Home, _run, rank);
     }
 
-    private RunningJob StartJob(int rank, int attempt, string copy)
+    private RunningJob StartJob(int rank, int attempt, Hosts.JobCode code)
     {
-        var workingDirectory = _spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
-        if (_spec.Image is null)
-        {
-            Directory.CreateDirectory(workingDirectory);
-        }
-
-        var environment = EnvironmentFor(rank);
-        string program;
-        IReadOnlyList<string> arguments;
-        if (_spec.Image is { } image)
-        {
-            program = "docker";
-            var containerDirectory = _spec.WorkingDir is { Length: > 0 } d ? (d.StartsWith('/') ? d : $"/workflow/{d}") : "/workflow";
-            // Into the container: dstack's system variables and the user's env (the docker command itself keeps the rest).
-            // The job token stays outside: it marks the docker command's processes; the container is stopped through docker.
-            var containerEnvironment = environment.Where(v => v.Key.StartsWith("DSTACK_", StringComparison.Ordinal) && v.Key is not "DSTACK_HOME" and not JobProcess.TokenVariable || v.Key is "RUN_NAME" or "REPO_ID" or "CUDA_VISIBLE_DEVICES")
-                .Concat(_spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty)))
-                .ToList();
-            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, _spec.Script, [.. _spec.Ports.Select(p => p.ContainerPort)], DockerEngine.ContainerName(_run.Name, rank), _spec.Entrypoint, _spec.Privileged, _spec.User, environment[JobProcess.TokenVariable]);
-            workingDirectory = copy;
-        }
-        else
-        {
-            program = _spec.Shell;
-            arguments = ["-c", _spec.Script];
-        }
-
-        Event(rank, _spec.Nodes > 1 ? $"dstack: starting job {rank} of {_spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job");
-        var command = JobProcess.Start(program, arguments, workingDirectory, environment);
-        IJobProcess process = _spec.Image is null ? command : new ContainerJobProcess(command, DockerEngine.ContainerName(_run.Name, rank), environment[JobProcess.TokenVariable]);
-        var now = _time.GetUtcNow();
-        _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, now, null));
-        return new RunningJob(rank, attempt, process, Pump(rank, process));
-    }
-
-    private RunningJob StartHostJob(int rank, int attempt)
-    {
-        var process = StartRemoteJob(rank);
+        var process = HostOf(rank).StartJob(rank, code, EnvironmentFor(rank));
         _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, _time.GetUtcNow(), null));
         return new RunningJob(rank, attempt, process, Pump(rank, process));
     }
@@ -132,7 +117,7 @@ public sealed partial class RunSupervisor
         Task.Run(() => new OutputPump(process.Stdout, LogStream.Stdout, _logs[rank], _mask).RunAsync()),
         Task.Run(() => new OutputPump(process.Stderr, LogStream.Stderr, _logs[rank], _mask).RunAsync()));
 
-    private List<FolderSync> StartReload(List<string> copies)
+    private List<FolderSync> StartReload(IReadOnlyList<string> copies)
     {
         Event(0, $"dstack: --reload: changes in {_spec.RepoRoot} are copied into the running job");
         return [.. copies.Select(copy => FolderSync.Start(_spec.RepoRoot, copy, ReportReloadChange, Home.Root))];
@@ -213,7 +198,7 @@ public sealed partial class RunSupervisor
 
         if (stopReason is null && jobs.Any(j => j.Process.LostReason is not null))
         {
-            _lostHosts = [.. jobs.Where(j => j.Process.LostReason is not null).Select(j => Hosts[j.Rank].Name)];
+            _lostRanks = [.. jobs.Where(j => j.Process.LostReason is not null).Select(j => j.Rank)];
             return new AttemptResult(RunStatus.Failed, TerminationReason.HostLost, null);
         }
 
@@ -315,15 +300,11 @@ public sealed partial class RunSupervisor
             Event(0, "dstack: a process that left the job's process group still holds its output; the rest of its output is not logged");
         }
 
-        CleanUpHosts(jobs.Select(j => j.Process));
-
-        // A container outlives a docker command that was killed from outside; --rm removes it only when it ends.
-        foreach (var container in jobs.Select(j => j.Process).OfType<ContainerJobProcess>())
+        foreach (var job in jobs)
         {
-            container.RemoveContainer();
+            HostOf(job.Rank).CleanUp(job.Process);
+            job.Process.Dispose();
         }
-
-        jobs.ForEach(j => j.Process.Dispose());
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

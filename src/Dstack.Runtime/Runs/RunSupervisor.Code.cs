@@ -1,11 +1,12 @@
+using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Snapshots;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// The code of a run made ready before its jobs start: working copies here, or uploads to the hosts; a stop ends it in
-/// any phase. The log names what was left out of the code folder beyond the file count: special files (FIFOs, sockets,
+/// The code of a run made ready before its jobs start, on each job's host (a working copy here, an upload to another
+/// machine); a stop ends it in any phase. The log names what was left out of the code folder beyond the file count: special files (FIFOs, sockets,
 /// devices: never opened, since opening a FIFO waits for good), each once per run, and <c>$DSTACK_HOME</c> when it is inside.
 /// </summary>
 public sealed partial class RunSupervisor
@@ -16,9 +17,9 @@ public sealed partial class RunSupervisor
     internal Action<CancellationToken>? WhilePreparing { get; set; }
 
     /// <summary>
-    /// Makes the working copies (or uploads the code to the hosts) while watching for a stop: a stop or an abort ends
-    /// the attempt at once, whatever the copy is doing. The copy is cancelled; one blocked in a read or a host that
-    /// does not answer is left behind, and ends with the runner.
+    /// Puts the code on every job's host (a working copy here, an upload to another machine) while watching for a
+    /// stop: a stop or an abort ends the attempt at once, whatever the copy is doing. The copy is cancelled; one blocked
+    /// in a read or a host that does not answer is left behind, and ends with the runner.
     /// </summary>
     private async Task<PreparedCode> PrepareCodeAsync(int attempt)
     {
@@ -26,9 +27,7 @@ public sealed partial class RunSupervisor
         var preparing = Task.Run(async () =>
         {
             WhilePreparing?.Invoke(cancel.Token);
-            return _spec.OnSshHosts
-                ? (await UploadToHostsAsync(attempt, cancel.Token).ConfigureAwait(false) ? [] : null)
-                : PrepareWorkingCopies(attempt, cancel.Token);
+            return await PrepareOnHostsAsync(attempt, cancel.Token).ConfigureAwait(false);
         });
         if (await Task.WhenAny(preparing, _stopRequested.Task).ConfigureAwait(false) == preparing)
         {
@@ -40,41 +39,61 @@ public sealed partial class RunSupervisor
         // A copy that sees the cancellation stops between two files; its folder is removed when the run ends.
         await Task.WhenAny(preparing, Task.Delay(PrepareCancelGrace, _time)).ConfigureAwait(false);
         var abort = request == StopRequest.Abort;
-        Event(0, $"dstack: {(abort ? "aborted" : "stopped")} while {(_spec.OnSshHosts ? "uploading" : "copying")} the code; the job was not started");
+        Event(0, $"dstack: {(abort ? "aborted" : "stopped")} while {(AllHere ? "copying" : "uploading")} the code; the job was not started");
         return new PreparedCode(null, abort
             ? new AttemptResult(RunStatus.Aborted, TerminationReason.AbortedByUser, null)
             : new AttemptResult(RunStatus.Terminated, TerminationReason.StoppedByUser, null));
     }
 
-    private List<string>? PrepareWorkingCopies(int attempt, CancellationToken cancellationToken)
+    /// <summary>The code of every job, by rank; null (with the reasons in the log) when it could not be put on a host.</summary>
+    private async Task<List<JobCode>?> PrepareOnHostsAsync(int attempt, CancellationToken cancellationToken)
     {
+        CodeSnapshot snapshot;
         try
         {
-            var snapshot = ScanCode();
-            Event(0, $"dstack: copying the code of {_spec.RepoRoot}: {CountWords.Of(snapshot.Files.Count, "file")}, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}");
-            var copies = new List<string>();
-            for (var rank = 0; rank < _spec.Nodes; rank++)
-            {
-                var target = Path.Combine(Home.CodeFolder(_run.Name), $"job-{rank}");
-                TryDelete(Home.RunsFolder, target);
-                snapshot.CopyTo(target, cancellationToken);
-                copies.Add(target);
-            }
-
-            return copies;
+            snapshot = ScanCode();
         }
         catch (Exception e) when (e is SnapshotException or IOException or UnauthorizedAccessException)
         {
-            Event(0, $"dstack: attempt {attempt}: the working copy could not be made: {e.Message}");
+            Event(0, $"dstack: attempt {attempt}: the code could not be read: {e.Message}");
             return null;
         }
-        catch (OperationCanceledException)
+
+        var what = $"{CountWords.Of(snapshot.Files.Count, "file")}, {FormatBytes(snapshot.TotalBytes)}{(snapshot.FromGit ? " (tracked and untracked files git does not ignore)" : string.Empty)}";
+        var remote = Enumerable.Range(0, _spec.Nodes).Select(HostOf).Where(h => !h.IsThisMachine).Select(h => h.Name).Distinct().ToList();
+        Event(0, remote.Count == 0 ? $"dstack: copying the code of {_spec.RepoRoot}: {what}" : $"dstack: uploading the code of {_spec.RepoRoot} to {string.Join(", ", remote)}: {what}");
+
+        // Copies on this machine one after the other (the disk is shared); uploads to other machines at once.
+        var codes = new JobCode?[_spec.Nodes];
+        async Task<bool> PrepareAsync(int rank)
         {
-            return null;
+            try
+            {
+                codes[rank] = await HostOf(rank).PrepareCodeAsync(snapshot, rank, null, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (JobCodeException e)
+            {
+                Event(rank, $"dstack: {e.Code}: {e.Message}");
+                return false;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
         }
+
+        var results = new List<bool>();
+        foreach (var rank in Enumerable.Range(0, _spec.Nodes).Where(r => HostOf(r).IsThisMachine))
+        {
+            results.Add(await PrepareAsync(rank).ConfigureAwait(false));
+        }
+
+        results.AddRange(await Task.WhenAll(Enumerable.Range(0, _spec.Nodes).Where(r => !HostOf(r).IsThisMachine).Select(r => Task.Run(() => PrepareAsync(r)))).ConfigureAwait(false));
+        return results.All(ok => ok) ? [.. codes.Select(c => c!)] : null;
     }
 
-    private sealed record PreparedCode(List<string>? Copies, AttemptResult? Stopped);
+    private sealed record PreparedCode(List<JobCode>? Codes, AttemptResult? Stopped);
 
     private readonly HashSet<string> _reportedSpecialFiles = new(StringComparer.Ordinal);
     private bool _reportedLeftOut;

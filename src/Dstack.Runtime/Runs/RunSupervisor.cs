@@ -8,10 +8,12 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// The runner: the process that owns one run on the local machine, as dstack's runner owns a job on a VM. It makes
-/// the working copies, prepares the <c>build</c> environment, starts the jobs together, copies their output into the
-/// logs, records every status, and stops the jobs on request, on <c>max_duration</c>, or when one node fails. It runs
-/// detached from the terminal, so a run goes on after the CLI that submitted it has gone.
+/// The run's supervisor, in the runner process (detached from the terminal, so a run goes on after the CLI that
+/// submitted it has gone): it provisions an instance for each job from the plan's placement, puts the code on each
+/// job's host, prepares the <c>build</c> environment, starts the jobs together, copies their output into the logs,
+/// records every status, stops the jobs on request, on <c>max_duration</c>, or when one node fails, and terminates
+/// the instances at the end. It never asks which backend a job runs on: it goes through
+/// <see cref="Backends.IBackend"/> and <see cref="Hosts.IJobHost"/>.
 /// </summary>
 public sealed partial class RunSupervisor
 {
@@ -26,11 +28,18 @@ public sealed partial class RunSupervisor
     private readonly TaskCompletionSource<StopRequest> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SecretMasker? _mask;
     private readonly List<JobLogWriter> _logs = [];
-    private IReadOnlyList<string> _lostHosts = [];
+    private IReadOnlyList<int> _lostRanks = [];
 
-    public RunSupervisor(StateStore store, RunRecord run, RunSpec spec, IReadOnlyDictionary<string, string> runnerEnvironment, TimeProvider? time = null)
+    /// <param name="store">The state store.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="spec">Its spec, with secrets.</param>
+    /// <param name="runnerEnvironment">The runner's environment (jobs on this machine start from it).</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="backends">The backend of each name (default: <see cref="Backends.BackendRegistry.ForRun"/>); tests pass fakes.</param>
+    public RunSupervisor(StateStore store, RunRecord run, RunSpec spec, IReadOnlyDictionary<string, string> runnerEnvironment, TimeProvider? time = null, Func<string, Backends.IBackend?>? backends = null)
     {
         _store = store;
+        _backendOf = backends ?? (name => Backends.BackendRegistry.ForRun(store.Home, name));
         _run = run;
         _spec = spec;
         _runnerEnvironment = runnerEnvironment;
@@ -76,8 +85,8 @@ public sealed partial class RunSupervisor
                 log.Dispose();
             }
 
+            await ReleaseMachinesAsync().ConfigureAwait(false);
             TryDelete(Home.RunsFolder, Home.CodeFolder(_run.Name));
-            CloseConnections();
         }
 
         return _store.FindRun(_run.Id)!;
@@ -106,18 +115,18 @@ public sealed partial class RunSupervisor
             {
                 if (!_spec.Retries(RetryEvent.Interruption))
                 {
-                    Event(0, $"dstack: the run failed: a host was lost ({string.Join(", ", _lostHosts)}); add `retry: {{on_events: [interruption]}}` to move it to another host of the pool next time");
+                    Event(0, $"dstack: the run failed: a machine was lost ({string.Join(", ", _lostRanks.Select(r => HostOf(r).Name))}); add `retry: {{on_events: [interruption]}}` to move its job to another machine next time");
                     Finish(result.Status, result.Reason, result.ExitCode);
                     return;
                 }
 
-                if (!ReplaceLostHosts(_lostHosts))
+                if (!await ReplaceLostMachinesAsync(_lostRanks).ConfigureAwait(false))
                 {
                     Finish(result.Status, result.Reason, result.ExitCode);
                     return;
                 }
 
-                Event(0, $"dstack: retrying on other hosts (attempt {attempt + 1}), as retry.on_events includes interruption");
+                Event(0, $"dstack: retrying on other machines (attempt {attempt + 1}), as retry.on_events includes interruption");
                 _store.SetRunStatus(_run.Id, RunStatus.Submitted, _time.GetUtcNow(), "retrying after a host was lost");
                 continue;
             }

@@ -83,10 +83,11 @@ public sealed class RunnerProcess : IDisposable
     /// </summary>
     public static void WarmUp(StateStore store)
     {
-        var spec = new RunSpec { RunName = "warm-up", Type = "task", ConfigurationPath = "/", RepoRoot = "/", Script = "true", RetryOn = [Configuration.Model.RetryEvent.Error], Env = [new EnvEntry("A", "B")] };
+        var spec = new RunSpec { RunName = "warm-up", Type = "task", ConfigurationPath = "/", RepoRoot = "/", Script = "true", RetryOn = [Configuration.Model.RetryEvent.Error], Env = [new EnvEntry("A", "B")], Placements = [Backends.Local.LocalBackend.ThisMachine] };
         var stored = RunSpec.FromJson(spec.WithoutSecrets().ToJson());
         RunnerSecrets.FromJson(RunnerSecrets.Of(spec).ToJson()).Apply(stored);
-        JobEnvironment.Build(stored, 0, new Dictionary<string, string>(), null);
+        JobEnvironment.Build(stored, 0, JobTopology.Of(stored.Placements, ["127.0.0.1"]), new Dictionary<string, string>(), null);
+        RunSupervisor.OfferJson(stored.Placements[0]);
         JobScript.Build(["true"], []);
         store.FindRun(-1);
     }

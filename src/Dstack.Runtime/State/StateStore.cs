@@ -9,7 +9,7 @@ namespace Dstack.Runtime.State;
 /// </summary>
 public sealed partial class StateStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private const int SqliteCorrupt = 11;
 
@@ -107,6 +107,9 @@ public sealed partial class StateStore
             );
             CREATE INDEX IF NOT EXISTS status_history_run ON status_history(run_id, id);
             """, transaction);
+        // Version 2: instances. Not tied to runs by a foreign key: a run deleted (replaced by name) must not take the
+        // record of a machine that may still exist with it.
+        Execute(connection, InstancesTable, transaction);
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
     }

@@ -19,7 +19,7 @@ public sealed class RunTunnel : IAsyncDisposable
 
     private readonly StateStore _store;
     private readonly RunRecord _run;
-    private readonly RunSpec _spec;
+    private readonly SshHost _host;
     private readonly PortReservation _reservation;
     private readonly SshClientConfig _config;
     private readonly Action<string> _say;
@@ -27,11 +27,11 @@ public sealed class RunTunnel : IAsyncDisposable
     private readonly Task _work;
     private SshTunnel? _tunnel;
 
-    private RunTunnel(StateStore store, RunRecord run, RunSpec spec, PortReservation reservation, SshClientConfig config, Action<string> say)
+    private RunTunnel(StateStore store, RunRecord run, SshHost host, PortReservation reservation, SshClientConfig config, Action<string> say)
     {
         _store = store;
         _run = run;
-        _spec = spec;
+        _host = host;
         _reservation = reservation;
         _config = config;
         _say = say;
@@ -41,12 +41,12 @@ public sealed class RunTunnel : IAsyncDisposable
     /// <summary>Starts forwarding the reserved ports of <paramref name="run"/> once its jobs run.</summary>
     /// <param name="store">The state store, watched for the run's status.</param>
     /// <param name="run">The run.</param>
-    /// <param name="spec">Its spec (hosts).</param>
+    /// <param name="host">The master host (rank 0), where the ports are.</param>
     /// <param name="reservation">Its local ports, reserved with <see cref="PortReservation.ReserveForRemote"/>; the tunnel owns it from now on.</param>
     /// <param name="environment">This process's environment (HOME, DSTACK_SSH_CONFIG_INCLUDE).</param>
     /// <param name="say">Receives one line per event: ports forwarded, link lost, forwarding again.</param>
-    public static RunTunnel Start(StateStore store, RunRecord run, RunSpec spec, PortReservation reservation, IReadOnlyDictionary<string, string>? environment, Action<string> say) =>
-        new(store, run, spec, reservation, SshClientConfig.FromEnvironment(store.Home, environment), say);
+    public static RunTunnel Start(StateStore store, RunRecord run, SshHost host, PortReservation reservation, IReadOnlyDictionary<string, string>? environment, Action<string> say) =>
+        new(store, run, host, reservation, SshClientConfig.FromEnvironment(store.Home, environment), say);
 
     public async ValueTask DisposeAsync()
     {
@@ -79,7 +79,7 @@ public sealed class RunTunnel : IAsyncDisposable
             return;
         }
 
-        var host = _spec.Hosts[0];
+        var host = _host;
         var ports = _reservation.Release();
         try
         {

@@ -1,0 +1,43 @@
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Runs;
+
+namespace Dstack.Runtime.Backends;
+
+/// <summary>
+/// A place runs go to (this machine, the SSH pool, a cloud), modelled on dstack's <c>Compute</c>: it lists what it can
+/// offer for a run's requirements, provisions an instance for an offer, says whether an instance still exists, and
+/// terminates it. Each backend lives in its own folder under <c>Backends/</c>; code outside it never asks which
+/// backend it is: it goes through this interface and the <see cref="Hosts.IJobHost"/> an instance gives.
+/// </summary>
+public interface IBackend
+{
+    /// <summary>The backend's name as <c>backends:</c> and <c>-b</c> write it (<c>local</c>, <c>ssh</c>, <c>aws</c>).</summary>
+    string Name { get; }
+
+    /// <summary>True when the requirements' backends filter admits this backend (no filter admits every one).</summary>
+    bool IsAdmitted(Requirements requirements);
+
+    /// <summary>
+    /// Every machine this backend could provide for the requirements, each with what it lacks, and the backend's own
+    /// problems; answers from what it knows or can learn quickly (a cached probe), never provisions anything.
+    /// </summary>
+    BackendOffers GetOffers(Requirements requirements, OfferContext context);
+
+    /// <summary>
+    /// Provisions an instance for <paramref name="request"/>'s offer (creates a VM, checks that a pool host answers,
+    /// takes this machine) and reports its steps through <paramref name="progress"/>. The instance is recorded by the
+    /// caller before this is called, under <see cref="ProvisionRequest.Token"/>, so one that a crash leaves behind is
+    /// found again.
+    /// </summary>
+    /// <exception cref="ProvisioningException">The offer cannot be had now (no capacity, unreachable, refused).</exception>
+    Task<Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Whether the instance still exists (null when that cannot be known now, such as an unreachable API).</summary>
+    Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken);
+
+    /// <summary>Terminates (or releases) the instance; an instance that is already gone is no error.</summary>
+    Task TerminateAsync(Instance instance, CancellationToken cancellationToken);
+
+    /// <summary>The machine the instance is, to run jobs on: its code, processes, logs and ports.</summary>
+    Hosts.IJobHost HostOf(Instance instance, Hosts.HostContext context);
+}

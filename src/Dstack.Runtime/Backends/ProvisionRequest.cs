@@ -1,0 +1,18 @@
+using Dstack.Runtime.Offers;
+
+namespace Dstack.Runtime.Backends;
+
+/// <summary>What to provision: an offer, for a job of a run.</summary>
+/// <param name="Offer">The offer to provision.</param>
+/// <param name="RunName">The run, for the instance's name and tags.</param>
+/// <param name="Rank">The job's rank within the run.</param>
+/// <param name="Token">
+/// A token unique to this provisioning, recorded with the instance before the call: a backend whose API takes an
+/// idempotency token (a client token) passes it, so a call repeated after a crash creates nothing twice, and an
+/// instance a crash left behind is found by it.
+/// </param>
+public sealed record ProvisionRequest(Offer Offer, string RunName, int Rank, string Token)
+{
+    /// <summary>True when the instance replaces one that was lost: what the offer said may be old, so check it afresh.</summary>
+    public bool Replacing { get; init; }
+}

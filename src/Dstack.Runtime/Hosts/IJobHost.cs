@@ -1,0 +1,82 @@
+using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Snapshots;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Hosts;
+
+/// <summary>
+/// A machine a job runs on, whatever provided it: this machine (<see cref="LocalHost"/>) or one reached over SSH
+/// (<see cref="RemoteHost"/>: a pool host, and next a cloud VM). It receives the code, starts the job (returning the
+/// <see cref="IJobProcess"/> the run supervises), cleans up after it, kills a job from outside its supervisor, and
+/// forwards the job's ports to this machine.
+/// </summary>
+public interface IJobHost : IDisposable
+{
+    /// <summary>How logs name the machine: <c>this machine</c>, or a pool host's name.</summary>
+    string Name { get; }
+
+    /// <summary>True when the jobs run on this machine: their ports listen here and the code is copied, not uploaded.</summary>
+    bool IsThisMachine { get; }
+
+    /// <summary>Makes the machine ready for the calls below (opens the SSH connection); null when ready, else why not.</summary>
+    Diagnostics.Diagnostic? Connect();
+
+    /// <summary>
+    /// Puts the code of <paramref name="snapshot"/> where job <paramref name="rank"/> runs, reporting the bytes sent.
+    /// </summary>
+    /// <exception cref="JobCodeException">The code could not be put there; the message says why.</exception>
+    /// <exception cref="OperationCanceledException">The run was stopped meanwhile.</exception>
+    Task<JobCode> PrepareCodeAsync(CodeSnapshot snapshot, int rank, IProgress<long>? sent, CancellationToken cancellationToken);
+
+    /// <summary>Starts job <paramref name="rank"/> in <paramref name="code"/> with <paramref name="environment"/>.</summary>
+    /// <exception cref="JobStartException">It could not be started.</exception>
+    IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment);
+
+    /// <summary>
+    /// The variables the job's environment starts from (before dstack's and the user's): the runner's own on this
+    /// machine, none on another (its login shell sets its own).
+    /// </summary>
+    IReadOnlyDictionary<string, string> BaseEnvironment { get; }
+
+    /// <summary>Removes what the ended job left on the machine (its folder, its container); best effort.</summary>
+    void CleanUp(IJobProcess job);
+
+    /// <summary>
+    /// From outside the job's supervisor (which is gone or hangs): signals the processes of job <paramref name="rank"/>
+    /// (its group <paramref name="pid"/> when it is still running, and everything carrying its token) and its
+    /// container, and removes its folder.
+    /// </summary>
+    void KillJob(int rank, int? pid, string token, int signal);
+
+    /// <summary>
+    /// Reserves the local ports of <paramref name="ports"/> on <paramref name="address"/> (a busy one is reported now,
+    /// before anything starts); with <paramref name="jobListening"/>, the job on this machine already listens.
+    /// </summary>
+    /// <exception cref="PortUnavailableException">A port is taken.</exception>
+    PortReservation ReservePorts(IReadOnlyList<Configuration.Model.PortMapping> ports, string address, bool jobListening);
+
+    /// <summary>
+    /// For a run that starts without anyone attached (<c>-d</c>): reports a port the job could not listen on because
+    /// something on its machine already does (checked only where that can be seen now: this machine).
+    /// </summary>
+    /// <exception cref="PortUnavailableException">A port is taken.</exception>
+    void CheckJobPorts(IReadOnlyList<Configuration.Model.PortMapping> ports);
+
+    /// <summary>
+    /// Forwards the reserved ports to the job while the caller is attached (the returned object stops it); says what
+    /// it forwards, and when a link drops and comes back, through <paramref name="say"/>.
+    /// </summary>
+    IAsyncDisposable ForwardPorts(StateStore store, RunRecord run, PortReservation reservation, string address, Action<string> say);
+}
+
+/// <summary>Where a job's code is on its machine: a folder of this machine (what the build cache and --reload need), or on another.</summary>
+/// <param name="LocalFolder">The working copy on this machine; null when the code is on another machine.</param>
+public sealed record JobCode(string? LocalFolder);
+
+/// <summary>The code could not be put on a job's machine; the message names the host, why, and what to do.</summary>
+public sealed class JobCodeException(string code, string message) : Exception(message)
+{
+    /// <summary>The diagnostic code (<see cref="Diagnostics.DiagnosticCodes"/>).</summary>
+    public string Code { get; } = code;
+}

@@ -1,0 +1,145 @@
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.Snapshots;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Hosts;
+
+/// <summary>
+/// This machine as a job's host: the code is copied into a working copy under <c>$DSTACK_HOME/runs/RUN/code/job-N</c>,
+/// the job runs as a process group of its own (in a Docker container with <c>image</c>), its ports listen here and are
+/// forwarded from the address the user chose, and a job whose supervisor is gone is found by its token in /proc.
+/// </summary>
+public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
+{
+    public string Name => "this machine";
+
+    public bool IsThisMachine => true;
+
+    public Instance Instance { get; } = instance;
+
+    public IReadOnlyDictionary<string, string> BaseEnvironment => context.RunnerEnvironment;
+
+    public Diagnostics.Diagnostic? Connect() => null;
+
+    public Task<JobCode> PrepareCodeAsync(CodeSnapshot snapshot, int rank, IProgress<long>? sent, CancellationToken cancellationToken)
+    {
+        var home = context.Home;
+        var target = Path.Combine(home.CodeFolder(context.Run.Name), $"job-{rank}");
+        try
+        {
+            RunSupervisor.TryDelete(home.RunsFolder, target);
+            snapshot.CopyTo(target, cancellationToken);
+        }
+        catch (Exception e) when (e is SnapshotException or IOException or UnauthorizedAccessException)
+        {
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.JobStartFailed, $"the working copy could not be made: {e.Message}");
+        }
+
+        sent?.Report(snapshot.TotalBytes);
+        return Task.FromResult(new JobCode(target));
+    }
+
+    public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
+    {
+        var spec = context.Spec;
+        var copy = code.LocalFolder ?? throw new InvalidOperationException("a job on this machine runs in a working copy here");
+        var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
+        if (spec.Image is null)
+        {
+            Directory.CreateDirectory(workingDirectory);
+        }
+
+        string program;
+        IReadOnlyList<string> arguments;
+        if (spec.Image is { } image)
+        {
+            program = "docker";
+            var containerDirectory = spec.WorkingDir is { Length: > 0 } d ? (d.StartsWith('/') ? d : $"/workflow/{d}") : "/workflow";
+            // Into the container: dstack's system variables and the user's env (the docker command itself keeps the rest).
+            // The job token stays outside: it marks the docker command's processes; the container is stopped through docker.
+            var containerEnvironment = environment.Where(v => v.Key.StartsWith("DSTACK_", StringComparison.Ordinal) && v.Key is not "DSTACK_HOME" and not JobProcess.TokenVariable || v.Key is "RUN_NAME" or "REPO_ID" or "CUDA_VISIBLE_DEVICES")
+                .Concat(spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty)))
+                .ToList();
+            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, spec.Script, [.. spec.Ports.Select(p => p.ContainerPort)], DockerEngine.ContainerName(context.Run.Name, rank), spec.Entrypoint, spec.Privileged, spec.User, environment[JobProcess.TokenVariable]);
+            workingDirectory = copy;
+        }
+        else
+        {
+            program = spec.Shell;
+            arguments = ["-c", spec.Script];
+        }
+
+        context.Event(rank, spec.Nodes > 1 ? $"dstack: starting job {rank} of {spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job");
+        var command = JobProcess.Start(program, arguments, workingDirectory, environment);
+        return spec.Image is null ? command : new ContainerJobProcess(command, DockerEngine.ContainerName(context.Run.Name, rank), environment[JobProcess.TokenVariable]);
+    }
+
+    public void CleanUp(IJobProcess job)
+    {
+        // A container outlives a docker command that was killed from outside; --rm removes it only when it ends.
+        (job as ContainerJobProcess)?.RemoveContainer();
+    }
+
+    public void KillJob(int rank, int? pid, string token, int signal)
+    {
+        if (pid is { } group)
+        {
+            if (context.Spec.Image is not null)
+            {
+                DockerEngine.RemoveContainer(DockerEngine.ContainerName(context.Run.Name, rank), token);
+            }
+
+            Signals.SignalGroup(group, signal);
+        }
+
+        // What the job detached (and the build, which keeps no job record) carries the token.
+        MarkedProcesses.Signal(JobProcess.TokenVariable, token, signal);
+    }
+
+    public PortReservation ReservePorts(IReadOnlyList<PortMapping> ports, string address, bool jobListening) => PortReservation.Reserve(ports, address, jobListening);
+
+    public void CheckJobPorts(IReadOnlyList<PortMapping> ports)
+    {
+        foreach (var port in ports.Where(p => !PortReservation.IsFree("127.0.0.1", p.ContainerPort)))
+        {
+            throw new PortUnavailableException(port.ContainerPort, port, Diagnostics.DiagnosticCodes.PortBusy, $"port {port.ContainerPort} is already in use on this machine, so the job could not listen on it; stop what uses it (ss -ltnp 'sport = :{port.ContainerPort}' shows it), or change the port");
+        }
+    }
+
+    public IAsyncDisposable ForwardPorts(StateStore store, RunRecord run, PortReservation reservation, string address, Action<string> say)
+    {
+        var forwarders = reservation.StartForwarding();
+        if (reservation.Ports.Count > 0)
+        {
+            say("Forwarded ports (local -> job):");
+            foreach (var port in reservation.Ports)
+            {
+                say($"  http://{(address is "0.0.0.0" or "::" ? "localhost" : address)}:{port.LocalPort} -> {port.ContainerPort}{(port.Forwarded ? string.Empty : " (the job listens on it directly)")}");
+            }
+        }
+
+        return new Forwarding(forwarders, reservation);
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Forwarding(IReadOnlyList<PortForwarder> forwarders, PortReservation reservation) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var forwarder in forwarders)
+            {
+                await forwarder.DisposeAsync().ConfigureAwait(false);
+            }
+
+            reservation.Dispose();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.Snapshots;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Hosts;
+
+/// <summary>
+/// A machine reached over SSH as a job's host (a pool host; next, a cloud VM): one connection (an OpenSSH master) for
+/// every command, the code uploaded into <c>~/.dstack-runs/RUN/job-N</c> with progress in the log, the job started
+/// under the host's small supervisor (<see cref="RemoteJob"/>), its folder removed at the end, and its ports forwarded
+/// through an SSH tunnel to the master host.
+/// </summary>
+public sealed class RemoteHost : IJobHost
+{
+    private readonly HostContext _context;
+    private readonly Lock _gate = new();
+    private SshConnection? _connection;
+    private SshReconnect? _reconnect;
+
+    public RemoteHost(SshHost host, Instance instance, HostContext context)
+    {
+        Host = host;
+        Instance = instance;
+        _context = context;
+    }
+
+    /// <summary>How to reach the machine.</summary>
+    public SshHost Host { get; }
+
+    public Instance Instance { get; }
+
+    public string Name => Host.Name;
+
+    public bool IsThisMachine => false;
+
+    /// <summary>None: the job's login shell on the host sets its own.</summary>
+    public IReadOnlyDictionary<string, string> BaseEnvironment { get; } = new Dictionary<string, string>();
+
+    private SshConnection Connection
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connection ??= new SshConnection(_context.Home, Host);
+            }
+        }
+    }
+
+    /// <summary>One reconnect window per host: a host that answers must not keep another's failure clock from running.</summary>
+    private SshReconnect Reconnect
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reconnect ??= SshReconnect.FromEnvironment(_context.RunnerEnvironment);
+            }
+        }
+    }
+
+    public Diagnostics.Diagnostic? Connect() => Connection.EnsureMaster();
+
+    public async Task<JobCode> PrepareCodeAsync(CodeSnapshot snapshot, int rank, IProgress<long>? sent, CancellationToken cancellationToken)
+    {
+        if (Connect() is { } problem)
+        {
+            throw new JobCodeException(problem.Code, problem.Message);
+        }
+
+        var total = snapshot.TotalBytes;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await CodeUpload.SendAsync(Connection, RemoteJobFolder.For(_context.Home, _context.Run, rank), snapshot, bytes =>
+            {
+                sent?.Report(bytes);
+                if (bytes < total)
+                {
+                    _context.Event(rank, $"dstack: uploading to {Name}: {Bytes.Format(bytes)} of {Bytes.Format(total)} ({Bytes.Percent(bytes, total)})");
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CodeUploadException e)
+        {
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.CodeUploadFailed, e.Message);
+        }
+
+        // Hundredths: a local network moves 200 MB in a few tenths of a second (benchmarks/scripts/ssh_bench.sh reads this line).
+        _context.Event(rank, $"dstack: uploaded to {Name}: {Bytes.Format(total)} in {clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+        return new JobCode(null);
+    }
+
+    public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
+    {
+        var spec = _context.Spec;
+        _context.Event(rank, spec.Nodes > 1
+            ? $"dstack: starting job {rank} of {spec.Nodes} on {Name} (rank {rank}, master {environment["DSTACK_MASTER_NODE_IP"]})"
+            : $"dstack: starting the job on {Name}");
+        return RemoteJob.Start(Connection, RemoteJobFolder.For(_context.Home, _context.Run, rank), spec, environment, Reconnect, line => _context.Event(rank, line));
+    }
+
+    /// <summary>Removes the job's folder from the host (not from a lost host).</summary>
+    public void CleanUp(IJobProcess job)
+    {
+        if (job is RemoteJob { LostReason: null } remote)
+        {
+            remote.RemoveFolder();
+        }
+    }
+
+    public void KillJob(int rank, int? pid, string token, int signal)
+    {
+        if (pid is not { } group)
+        {
+            return;
+        }
+
+        // The job's process is on its host: the ids of this machine mean nothing there.
+        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
+        Connection.Run($"({RemoteJobFolder.SignalCommand(group, signal, token)}); {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>Only the local ports are taken here (the job listens on its host), and kept until the tunnel opens.</summary>
+    public PortReservation ReservePorts(IReadOnlyList<PortMapping> ports, string address, bool jobListening) => PortReservation.ReserveForRemote(ports, address);
+
+    /// <summary>Nothing to check from here: the host's ports are seen only once the job starts there.</summary>
+    public void CheckJobPorts(IReadOnlyList<PortMapping> ports)
+    {
+    }
+
+    public IAsyncDisposable ForwardPorts(StateStore store, RunRecord run, PortReservation reservation, string address, Action<string> say) =>
+        RunTunnel.Start(store, run, Host, reservation, null, say);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
+}

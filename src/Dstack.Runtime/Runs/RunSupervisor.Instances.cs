@@ -1,0 +1,169 @@
+using System.Globalization;
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Hosts;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Runs;
+
+/// <summary>
+/// The machines of a run: an instance provisioned for each job from its placement (recorded in the state store before
+/// the backend is asked, so a runner that dies leaves a record), the host each instance gives, a lost machine replaced
+/// by a spare offer when <c>retry</c> covers interruptions, and every instance terminated when the run ends.
+/// </summary>
+public sealed partial class RunSupervisor
+{
+    private readonly Func<string, IBackend?> _backendOf;
+    private readonly List<RunMachine?> _machines = [];
+    private List<Offer>? _spares;
+
+    /// <summary>The host of job <paramref name="rank"/> (provisioned before any job starts).</summary>
+    private IJobHost HostOf(int rank) => _machines[rank]!.Host;
+
+    /// <summary>True when every job runs on this machine (the code is copied, not uploaded).</summary>
+    private bool AllHere => _machines.All(m => m is null || m.Host.IsThisMachine);
+
+    private HostContext Context => new(Home, _run, _spec, _runnerEnvironment, Event);
+
+    /// <summary>Provisions an instance for every job that has none; false (with the reason in the log) when one cannot be had.</summary>
+    private async Task<bool> ProvisionAsync(CancellationToken cancellationToken)
+    {
+        while (_machines.Count < _spec.Nodes)
+        {
+            _machines.Add(null);
+        }
+
+        for (var rank = 0; rank < _spec.Nodes; rank++)
+        {
+            if (_machines[rank] is not null)
+            {
+                continue;
+            }
+
+            if (rank >= _spec.Placements.Count)
+            {
+                Event(0, $"dstack: job {rank} has no placement in the run's spec; plan the run again (dstack run)");
+                return false;
+            }
+
+            _machines[rank] = await ProvisionAsync(rank, _spec.Placements[rank], replacing: false, cancellationToken).ConfigureAwait(false);
+            if (_machines[rank] is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>One instance for job <paramref name="rank"/> from <paramref name="offer"/>; null (with the reason in the log) when it cannot be had.</summary>
+    private async Task<RunMachine?> ProvisionAsync(int rank, Offer offer, bool replacing, CancellationToken cancellationToken)
+    {
+        if (_backendOf(offer.Backend) is not { } backend)
+        {
+            Event(rank, $"dstack: {Diagnostics.DiagnosticCodes.NoOffers}: the backend {offer.Backend} of job {rank} is not configured any more; configure it again, or plan the run again (dstack run)");
+            return null;
+        }
+
+        var token = string.Create(CultureInfo.InvariantCulture, $"{_run.Name}-{rank}-{Guid.NewGuid():N}");
+        var record = _store.AddInstance(_run.Id, _run.Name, rank, offer.Backend, offer.Region, offer.Instance, offer.PricePerHour, token, OfferJson(offer), _time.GetUtcNow());
+        Instance instance;
+        try
+        {
+            instance = await backend.ProvisionAsync(new ProvisionRequest(offer, _run.Name, rank, token) { Replacing = replacing }, Progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProvisioningException e)
+        {
+            _store.SetInstanceStatus(record.Id, InstanceStatus.Failed, _time.GetUtcNow());
+            Event(rank, $"dstack: {e.Message}");
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while provisioning: the backend may have created it; the end of the run terminates what is recorded.
+            _store.SetInstanceStatus(record.Id, InstanceStatus.Terminating, _time.GetUtcNow());
+            await TerminateAsync(record.Id, backend, new Instance(offer, token, string.Empty)).ConfigureAwait(false);
+            return null;
+        }
+
+        _store.SetInstanceRunning(record.Id, instance.InstanceId, instance.Address, OfferJson(instance.Offer));
+        return new RunMachine(record.Id, backend, instance, backend.HostOf(instance, Context));
+    }
+
+    /// <summary>Where progress events go: nowhere yet in the runner (the log keeps its lines); front ends will subscribe.</summary>
+    private IProgress<RunProgress>? Progress => null;
+
+    /// <summary>The jobs' topology as provisioned: each machine's address and the GPUs each job gets.</summary>
+    private JobTopology Topology => JobTopology.Of([.. _machines.Select(m => m!.Instance.Offer)], [.. _machines.Select(m => m!.Instance.Address)]);
+
+    /// <summary>
+    /// Replaces the machines of <paramref name="lost"/> jobs with spare offers that can be had now; false (with the
+    /// reason in the log) when there are not enough. The stored spec follows, so the new machines count as busy.
+    /// </summary>
+    private async Task<bool> ReplaceLostMachinesAsync(IReadOnlyCollection<int> lost)
+    {
+        _spares ??= [.. _spec.Spares];
+        foreach (var rank in lost)
+        {
+            var old = _machines[rank]!;
+            _machines[rank] = null;
+            old.Host.Dispose();
+            await TerminateAsync(old.RecordId, old.Backend, old.Instance).ConfigureAwait(false);
+            RunMachine? replacement = null;
+            while (_spares.Count > 0 && replacement is null)
+            {
+                var candidate = _spares[0];
+                _spares.RemoveAt(0);
+                replacement = await ProvisionAsync(rank, candidate, replacing: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (replacement is null)
+            {
+                Event(0, $"dstack: no spare machine is left to replace {old.Host.Name}; add one (for SSH hosts: dstack pool add-ssh)");
+                return false;
+            }
+
+            Event(0, $"dstack: job {rank} moves from {old.Host.Name} to {replacement.Host.Name}");
+            _machines[rank] = replacement;
+        }
+
+        _spec = _spec with { Placements = [.. _machines.Select(m => m!.Instance.Offer)], Spares = [.. _spares] };
+        _store.SetSpec(_run.Id, _spec.WithoutSecrets().ToJson());
+        return true;
+    }
+
+    /// <summary>Closes every host and terminates every instance of the run (at its end, however it ends).</summary>
+    private async Task ReleaseMachinesAsync()
+    {
+        foreach (var machine in _machines.OfType<RunMachine>())
+        {
+            machine.Host.Dispose();
+            await TerminateAsync(machine.RecordId, machine.Backend, machine.Instance).ConfigureAwait(false);
+        }
+
+        _machines.Clear();
+    }
+
+    private async Task TerminateAsync(long recordId, IBackend backend, Instance instance)
+    {
+        try
+        {
+            _store.SetInstanceStatus(recordId, InstanceStatus.Terminating, _time.GetUtcNow());
+            using var limit = new CancellationTokenSource(TerminateLimit);
+            await backend.TerminateAsync(instance, limit.Token).ConfigureAwait(false);
+            _store.SetInstanceStatus(recordId, InstanceStatus.Terminated, _time.GetUtcNow());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Left "terminating": the next dstack command tries again (RunMonitor reconciles instances).
+            Event(0, $"dstack: the instance {instance.InstanceId} ({instance.Offer.Backend}) could not be terminated yet: {e.Message}; dstack instance list shows it, and the next dstack command tries again");
+        }
+    }
+
+    private static readonly TimeSpan TerminateLimit = TimeSpan.FromMinutes(2);
+
+    internal static string OfferJson(Offer offer) => System.Text.Json.JsonSerializer.Serialize(offer, RunJsonContext.Default.Offer);
+
+    /// <summary>A job's machine: its instance record, the backend that made it, the instance, and its host.</summary>
+    private sealed record RunMachine(long RecordId, IBackend Backend, Instance Instance, IJobHost Host);
+}
