@@ -34,6 +34,7 @@ public static class DstackCommandLine
             root.Subcommands.Add(RunCommand.Create(name, output, error, context, runArgs));
         }
 
+        root.Subcommands.Add(OfferCommand.Create(output, error, context));
         root.Subcommands.Add(PsCommand.Create(output, error, context));
         root.Subcommands.Add(LogsCommand.Create(output, error, context));
         root.Subcommands.Add(StopCommand.Create(output, error, context));

@@ -111,11 +111,25 @@ public sealed class RunOptions
         }
     }
 
-    /// <summary>The typed overrides; option values that cannot be read become usage errors.</summary>
+    /// <summary>The options that decide which offers fit (<c>dstack offer</c>): the configuration, the resources, the offer filters, the profile.</summary>
+    public IEnumerable<Option> ForOffers => [File, Env, Gpu, Disk, Backend, Region, InstanceType, Spot, OnDemand, SpotAuto, SpotPolicy, MaxPrice, Profile];
+
+    /// <summary>Adds <see cref="Folder"/> and <see cref="ForOffers"/> to <paramref name="command"/>.</summary>
+    public void AddOfferOptionsTo(Command command)
+    {
+        command.Arguments.Add(Folder);
+        foreach (var option in ForOffers)
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The typed overrides; option values that cannot be read become usage errors. Options the command does not have are left unset.</summary>
     public RunOverrides ToOverrides(ParseResult parse, IReadOnlyList<string> runArgs, List<string> errors)
     {
-        var spotFlags = new[] { (parse.GetValue(Spot), "spot"), (parse.GetValue(OnDemand), "on-demand"), (parse.GetValue(SpotAuto), "auto") }.Where(f => f.Item1).Select(f => f.Item2).ToList();
-        if (parse.GetValue(SpotPolicy) is { } policy)
+        var own = parse.CommandResult.Command.Options;
+        var spotFlags = new[] { (Value(parse, own, Spot), "spot"), (Value(parse, own, OnDemand), "on-demand"), (Value(parse, own, SpotAuto), "auto") }.Where(f => f.Item1).Select(f => f.Item2).ToList();
+        if (Value(parse, own, SpotPolicy) is { } policy)
         {
             spotFlags.Add(policy);
         }
@@ -125,13 +139,13 @@ public sealed class RunOptions
             errors.Add("--spot, --on-demand, --spot-auto and --spot-policy exclude each other; give one");
         }
 
-        if (new[] { parse.GetValue(Retry), parse.GetValue(NoRetry), parse.GetValue(RetryDuration) is not null }.Count(b => b) > 1)
+        if (new[] { Value(parse, own, Retry), Value(parse, own, NoRetry), Value(parse, own, RetryDuration) is not null }.Count(b => b) > 1)
         {
             errors.Add("--retry, --no-retry and --retry-duration exclude each other; give one");
         }
 
         double? maxPrice = null;
-        if (parse.GetValue(MaxPrice) is { } priceText)
+        if (Value(parse, own, MaxPrice) is { } priceText)
         {
             if (double.TryParse(priceText, NumberStyles.Float, CultureInfo.InvariantCulture, out var price))
             {
@@ -145,24 +159,26 @@ public sealed class RunOptions
 
         return new RunOverrides
         {
-            Name = parse.GetValue(Name),
-            Env = parse.GetValue(Env) ?? [],
-            Ports = parse.GetValue(Port) ?? [],
-            Host = parse.GetValue(Host),
-            Gpu = parse.GetValue(Gpu),
-            Disk = parse.GetValue(Disk),
-            Backends = parse.GetValue(Backend) ?? [],
-            Regions = parse.GetValue(Region) ?? [],
-            InstanceTypes = parse.GetValue(InstanceType) ?? [],
+            Name = Value(parse, own, Name),
+            Env = Value(parse, own, Env) ?? [],
+            Ports = Value(parse, own, Port) ?? [],
+            Host = Value(parse, own, Host),
+            Gpu = Value(parse, own, Gpu),
+            Disk = Value(parse, own, Disk),
+            Backends = Value(parse, own, Backend) ?? [],
+            Regions = Value(parse, own, Region) ?? [],
+            InstanceTypes = Value(parse, own, InstanceType) ?? [],
             SpotPolicy = spotFlags.FirstOrDefault(),
             MaxPrice = maxPrice,
-            MaxDuration = parse.GetValue(MaxDuration),
-            Retry = parse.GetValue(Retry) ? true : parse.GetValue(NoRetry) ? false : null,
-            RetryDuration = parse.GetValue(RetryDuration),
-            Profile = parse.GetValue(Profile),
+            MaxDuration = Value(parse, own, MaxDuration),
+            Retry = Value(parse, own, Retry) ? true : Value(parse, own, NoRetry) ? false : null,
+            RetryDuration = Value(parse, own, RetryDuration),
+            Profile = Value(parse, own, Profile),
             RunArgs = runArgs,
-            ForceBuild = parse.GetValue(ForceBuild),
-            Reload = parse.GetValue(Reload),
+            ForceBuild = Value(parse, own, ForceBuild),
+            Reload = Value(parse, own, Reload),
         };
     }
+
+    private static T? Value<T>(ParseResult parse, IList<Option> own, Option<T> option) => own.Contains(option) ? parse.GetValue(option) : default;
 }

@@ -40,13 +40,9 @@ public sealed partial class RunSupervisor
                 continue;
             }
 
-            if (rank >= _spec.Placements.Count)
-            {
-                Event(0, $"dstack: job {rank} has no placement in the run's spec; plan the run again (dstack run)");
-                return false;
-            }
-
-            _machines[rank] = await ProvisionAsync(rank, _spec.Placements[rank], replacing: false, cancellationToken).ConfigureAwait(false);
+            // A spec without placements (written before backends had offers) ran on this machine, the default backend.
+            var offer = rank < _spec.Placements.Count ? _spec.Placements[rank] : Backends.Local.LocalBackend.ThisMachine;
+            _machines[rank] = await ProvisionAsync(rank, offer, replacing: false, cancellationToken).ConfigureAwait(false);
             if (_machines[rank] is null)
             {
                 return false;

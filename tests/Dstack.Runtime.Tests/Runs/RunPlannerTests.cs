@@ -1,6 +1,12 @@
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Planning;
+using Dstack.Runtime.Resources;
 using Dstack.Runtime.Runs;
+using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Runs;
@@ -33,7 +39,8 @@ public sealed class RunPlannerTests : IDisposable
         Assert.Equal("echo 'two words' && { sleep 1 & }", plan.Spec!.Script);
         Assert.Equal([new EnvEntry("A", "1")], plan.Spec.Env);
         Assert.Equal("/bin/bash", plan.Spec.Shell);
-        Assert.Equal(0m, plan.Offer!.PricePerHour);
+        Assert.Equal(0m, Assert.Single(plan.Placement!.Jobs).PricePerHour);
+        Assert.Equal("local", plan.Spec.Backend);
         Assert.Null(plan.RequestedName);
     }
 
@@ -218,19 +225,39 @@ public sealed class RunPlannerTests : IDisposable
     [Fact]
     public void Plan_GpusHeldByOtherRuns_AreNotGivenAgain()
     {
-        // No GPU on this machine: the holder map is never asked for, and a GPU spec is simply unmet.
-        var asked = false;
-        File.WriteAllText(Path.Combine(_root, "project", ".dstack.yml"), "type: task\ncommands: [echo]\n");
+        File.WriteAllText(Path.Combine(_root, "project", ".dstack.yml"), "type: task\ncommands: [echo]\nresources:\n  gpu: A100:1\n");
+        var held = new HeldPlacement(new Offer("local", "local", "local", TwoGpus.Machine(), false, 0m) { Gpus = [0] }, "first-run");
+
         var plan = RunPlanner.Plan(new RunRequest(Path.Combine(_root, "project"), ".", null, new RunOverrides(), new Dictionary<string, string>(), new DstackHome(Path.Combine(_root, "home")))
         {
-            GpusInUse = () =>
-            {
-                asked = true;
-                return new Dictionary<int, string>();
-            },
+            InUse = () => [held],
+            Backends = () => new ConfiguredBackends(new OfferCatalog([new LocalBackend(TwoGpus)]), []),
         });
 
-        Assert.True(plan.CanRun);
-        Assert.Equal(Dstack.Runtime.Backends.Local.LocalMachine.Detect(_root).Gpus.Count > 0, asked);
+        Assert.True(plan.CanRun, string.Join("\n", plan.Diagnostics));
+        Assert.Equal([1], Assert.Single(plan.Placement!.Jobs).Gpus);
     }
+
+    [Fact]
+    public void Plan_EveryGpuHeldByOtherRuns_IsNoCapacityNamingTheHolder()
+    {
+        File.WriteAllText(Path.Combine(_root, "project", ".dstack.yml"), "type: task\ncommands: [echo]\nresources:\n  gpu: A100:2\n");
+        var held = new HeldPlacement(new Offer("local", "local", "local", TwoGpus.Machine(), false, 0m) { Gpus = [1] }, "first-run");
+
+        var plan = RunPlanner.Plan(new RunRequest(Path.Combine(_root, "project"), ".", null, new RunOverrides(), new Dictionary<string, string>(), new DstackHome(Path.Combine(_root, "home")))
+        {
+            InUse = () => [held],
+            Backends = () => new ConfiguredBackends(new OfferCatalog([new LocalBackend(TwoGpus)]), []),
+        });
+
+        Assert.False(plan.CanRun);
+        Assert.True(plan.OnlyLacksCapacity);
+        Assert.Contains("GPU 1 by first-run", Error(plan, DiagnosticCodes.NoCapacity).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A machine with two A100s, Python 3.11 and no Docker engine.</summary>
+    private static readonly LocalMachineFacts TwoGpus = new(
+        () => new MachineResources(8, new Memory(64), new Memory(500), [new MachineGpu("A100", GpuVendor.Nvidia, new Memory(80)), new MachineGpu("A100", GpuVendor.Nvidia, new Memory(80))]),
+        (version, _) => new PythonLookup("/usr/bin/python3.11", "3.11.2", []),
+        () => new DockerProbe(false, null, "no Docker engine answers (a test machine)"));
 }
