@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Hosts;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Planning;
+using Dstack.Runtime.Resources;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Tests.Runs.Lifecycle;
+
+/// <summary>
+/// A cloud that is not there: it offers the machines a test gives it (matched as every backend matches), records each
+/// provisioning with the instance record the store held at that moment, refuses the instance types a test names,
+/// terminates, and gives a <see cref="FakeHost"/> per instance.
+/// </summary>
+internal sealed class FakeBackend(StateStore? store = null) : IBackend
+{
+    public const string BackendName = "fake";
+
+    private int _instances;
+
+    public string Name => BackendName;
+
+    public List<Offer> Machines { get; } = [];
+
+    /// <summary>Instance types whose provisioning fails with no capacity.</summary>
+    public HashSet<string> NoCapacityFor { get; } = [];
+
+    public List<(ProvisionRequest Request, InstanceRecord? Recorded)> Provisions { get; } = [];
+
+    public List<Instance> Terminated { get; } = [];
+
+    public Dictionary<string, FakeHost> Hosts { get; } = [];
+
+    /// <summary>Every job any host starts, in order.</summary>
+    public Channel<FakeJob> Started { get; } = Channel.CreateUnbounded<FakeJob>();
+
+    /// <summary>Holds every upload until completed (completed at first).</summary>
+    public TaskCompletionSource UploadGate { get; set; } = Completed();
+
+    public string? UploadProblem { get; set; }
+
+    public bool JobsIgnoreTerminate { get; set; }
+
+    public static Offer Machine(string instance, decimal price, int gpus = 0, bool spot = false) =>
+        new(BackendName, "fake-region-1", instance, new MachineResources(16, new Memory(64), new Memory(200), [.. Enumerable.Repeat(new MachineGpu("A100", GpuVendor.Nvidia, new Memory(80)), gpus)]), spot, price)
+        {
+            Gpus = [.. Enumerable.Range(0, gpus)],
+            Capacity = 1,
+        };
+
+    public bool IsAdmitted(Requirements requirements) => requirements.Backends is null;
+
+    public BackendOffers GetOffers(Requirements requirements, OfferContext context) =>
+        new(BackendName, [.. Machines.Select(m => new OfferCandidate(m, Unmet(requirements, m)))], []);
+
+    private static List<string> Unmet(Requirements requirements, Offer offer)
+    {
+        var unmet = ResourceMatcher.Unmet(requirements.Resources, offer.Resources, enforceDefaults: false).ToList();
+        if (requirements.SpotPolicy == SpotPolicy.Spot && !offer.Spot)
+        {
+            unmet.Add("spot_policy: spot, and this offer is on-demand");
+        }
+
+        // On-demand unless the policy says otherwise, as dstack's tasks.
+        if (requirements.SpotPolicy is null or SpotPolicy.OnDemand && offer.Spot)
+        {
+            unmet.Add("spot_policy: on-demand, and this offer is spot");
+        }
+
+        if (requirements.MaxPrice is { } max && (double)offer.PricePerHour > max)
+        {
+            unmet.Add(string.Create(CultureInfo.InvariantCulture, $"max_price: ${max}, and it costs ${offer.PricePerHour}"));
+        }
+
+        return unmet;
+    }
+
+    public Task<Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        var recorded = store?.ListInstances(all: true).FirstOrDefault(i => i.Token == request.Token);
+        lock (Provisions)
+        {
+            Provisions.Add((request, recorded));
+        }
+
+        if (NoCapacityFor.Contains(request.Offer.Instance))
+        {
+            throw new ProvisioningException($"no capacity for {request.Offer.Instance} in fake-region-1 now", noCapacity: true);
+        }
+
+        var number = Interlocked.Increment(ref _instances);
+        return Task.FromResult(new Instance(request.Offer, string.Create(CultureInfo.InvariantCulture, $"i-{number:000}"), string.Create(CultureInfo.InvariantCulture, $"10.0.0.{number}")));
+    }
+
+    public Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken) => Task.FromResult<bool?>(!Terminated.Contains(instance));
+
+    public Task TerminateAsync(Instance instance, CancellationToken cancellationToken)
+    {
+        lock (Terminated)
+        {
+            Terminated.Add(instance);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public IJobHost HostOf(Instance instance, HostContext context)
+    {
+        lock (Hosts)
+        {
+            if (!Hosts.TryGetValue(instance.InstanceId, out var host))
+            {
+                host = new FakeHost(this, instance);
+                Hosts[instance.InstanceId] = host;
+            }
+
+            return host;
+        }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
+    }
+}

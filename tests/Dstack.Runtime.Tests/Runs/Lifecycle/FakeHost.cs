@@ -1,0 +1,101 @@
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Hosts;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Snapshots;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Tests.Runs.Lifecycle;
+
+/// <summary>
+/// A machine that is not there: it takes the code (counting files and bytes), starts <see cref="FakeJob"/>s the test
+/// drives, and records every call, so the run's lifecycle is checked in-process, in milliseconds.
+/// </summary>
+internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHost
+{
+    public Instance Instance { get; } = instance;
+
+    public string Name => Instance.Offer.Instance;
+
+    public bool IsThisMachine => false;
+
+    public IReadOnlyDictionary<string, string> BaseEnvironment { get; } = new Dictionary<string, string> { ["HOME"] = "/home/fake" };
+
+    public List<(int Rank, int Files, long Bytes)> Uploads { get; } = [];
+
+    public List<FakeJob> Jobs { get; } = [];
+
+    public List<IJobProcess> CleanedUp { get; } = [];
+
+    public List<(int Rank, int? Pid, string Token, int Signal)> Kills { get; } = [];
+
+    public bool Disposed { get; private set; }
+
+    public Diagnostic? Connect() => null;
+
+    public async Task<JobCode> PrepareCodeAsync(CodeSnapshot snapshot, int rank, IProgress<long>? sent, CancellationToken cancellationToken)
+    {
+        if (backend.UploadProblem is { } problem)
+        {
+            throw new JobCodeException(DiagnosticCodes.CodeUploadFailed, problem);
+        }
+
+        await backend.UploadGate.Task.WaitAsync(cancellationToken);
+        lock (Uploads)
+        {
+            Uploads.Add((rank, snapshot.Files.Count, snapshot.TotalBytes));
+        }
+
+        sent?.Report(snapshot.TotalBytes);
+        return new JobCode(null);
+    }
+
+    public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
+    {
+        var job = new FakeJob(rank, environment, backend.JobsIgnoreTerminate);
+        lock (Jobs)
+        {
+            Jobs.Add(job);
+        }
+
+        backend.Started.Writer.TryWrite(job);
+        return job;
+    }
+
+    public void CleanUp(IJobProcess job)
+    {
+        lock (CleanedUp)
+        {
+            CleanedUp.Add(job);
+        }
+    }
+
+    public void KillJob(int rank, int? pid, string token, int signal)
+    {
+        lock (Kills)
+        {
+            Kills.Add((rank, pid, token, signal));
+        }
+    }
+
+    public PortReservation ReservePorts(IReadOnlyList<PortMapping> ports, string address, bool jobListening) => PortReservation.ReserveForRemote(ports, address);
+
+    public void CheckJobPorts(IReadOnlyList<PortMapping> ports)
+    {
+    }
+
+    public IAsyncDisposable ForwardPorts(StateStore store, RunRecord run, PortReservation reservation, string address, Action<string> say)
+    {
+        reservation.Release();
+        return new Nothing();
+    }
+
+    public void Dispose() => Disposed = true;
+
+    private sealed class Nothing : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,285 @@
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Planning;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Resources;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Tests.Runs.Lifecycle;
+
+/// <summary>
+/// A run's whole life against a fake backend and fake hosts, in-process: plan, provision (recorded first), upload,
+/// start, stop, abort, a failed provisioning, a lost machine replaced by a spare, a retry after an error, and the
+/// instances terminated however the run ends. No process, no network: each test takes milliseconds.
+/// </summary>
+[Trait("Category", "Fast")]
+public sealed class RunLifecycleTests : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    private readonly string _root = Directory.CreateTempSubdirectory("dstack-lifecycle-").FullName;
+    private readonly StateStore _store;
+    private readonly FakeBackend _backend;
+
+    public RunLifecycleTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "project"));
+        File.WriteAllText(Path.Combine(_root, "project", "train.py"), "print('hi')\n");
+        _store = StateStore.Open(new DstackHome(Path.Combine(_root, "home")));
+        _backend = new FakeBackend(_store);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Plan_TakesTheCheapestOffersThatFit_OnePerJob_AndKeepsTheRestAsSpares()
+    {
+        _backend.Machines.AddRange([FakeBackend.Machine("big", 3.0m, gpus: 8), FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("cpu", 0.1m), FakeBackend.Machine("medium", 2.0m, gpus: 2)]);
+
+        var plan = Plan("type: task\nnodes: 2\ncommands: [python train.py]\nresources:\n  gpu: A100:1..\n");
+
+        Assert.True(plan.CanRun, string.Join("\n", plan.Diagnostics));
+        Assert.Equal(["small", "medium"], plan.Spec!.Placements.Select(p => p.Instance));
+        Assert.Equal(["big"], plan.Spec.Spares.Select(p => p.Instance));
+        Assert.Equal("fake", plan.Spec.Backend);
+        // This machine (no GPU here) is left out with its reason; the CPU-only offer too.
+        Assert.Contains(plan.Offers!.LeftOut, c => c.Offer.Backend == "local" && c.Unmet.Any(u => u.StartsWith("gpu:", StringComparison.Ordinal)));
+        Assert.Contains(plan.Offers.LeftOut, c => c.Offer.Instance == "cpu");
+        Assert.Equal([1.2m, 2.0m, 3.0m], plan.Offers.Offers.Select(o => o.PricePerHour));
+    }
+
+    [Fact]
+    public void Plan_MaxPriceAndSpot_FilterTheOffers_AndNoOfferIsAnErrorNamingEachMachine()
+    {
+        _backend.Machines.AddRange([FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("spotty", 0.4m, gpus: 1, spot: true)]);
+
+        var spot = Plan("type: task\ncommands: [echo]\nresources:\n  gpu: 1\nspot_policy: spot\n");
+        var cheap = Plan("type: task\ncommands: [echo]\nresources:\n  gpu: 1\nspot_policy: on-demand\nmax_price: 1.0\n");
+
+        Assert.Equal("spotty", Assert.Single(spot.Spec!.Placements).Instance);
+        Assert.False(cheap.CanRun);
+        Assert.Contains(cheap.Offers!.LeftOut, c => c.Offer.Instance == "small" && c.Unmet.Any(u => u.StartsWith("max_price", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Run_ProvisionsEachJob_RecordedFirst_UploadsStartsAndTerminatesEveryInstance()
+    {
+        var (run, supervisor) = Submit(Spec(nodes: 2, FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("medium", 2.0m, gpus: 2)));
+
+        var running = supervisor.RunAsync();
+        var jobs = new[] { await NextJobAsync(), await NextJobAsync() }.OrderBy(j => j.Rank).ToList();
+        foreach (var job in jobs)
+        {
+            job.Say($"hello from rank {job.Rank}");
+            job.Exit(0);
+        }
+
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Done, final.Status);
+        // Each instance was in the store, provisioning, before the backend was asked for it.
+        Assert.Equal(2, _backend.Provisions.Count);
+        Assert.All(_backend.Provisions, p => Assert.Equal(InstanceStatus.Provisioning, p.Recorded?.Status));
+        var instances = _store.ListInstances(run.Id);
+        Assert.Equal([0, 1], instances.Select(i => i.JobNum));
+        Assert.All(instances, i => Assert.Equal(InstanceStatus.Terminated, i.Status));
+        Assert.Equal(["i-001", "i-002"], instances.Select(i => i.InstanceId).Order());
+        Assert.Equal(2, _backend.Terminated.Count);
+        // The code reached every host; the jobs know each other's addresses and their own GPUs.
+        Assert.All(_backend.Hosts.Values, h => Assert.Equal(1, Assert.Single(h.Uploads).Files));
+        var addresses = string.Join('\n', instances.Select(i => i.Address));
+        Assert.All(jobs, j => Assert.Equal(addresses, j.Environment["DSTACK_NODES_IPS"]));
+        Assert.Equal("0", jobs[0].Environment["CUDA_VISIBLE_DEVICES"]);
+        Assert.Equal("0,1", jobs[1].Environment["CUDA_VISIBLE_DEVICES"]);
+        Assert.Equal("3", jobs[0].Environment["DSTACK_GPUS_NUM"]);
+        Assert.Equal("/home/fake", jobs[0].Environment["HOME"]);
+        Assert.All(_backend.Hosts.Values, h => Assert.True(h.Disposed));
+        Assert.All(_backend.Hosts.Values, h => Assert.Single(h.CleanedUp));
+        Assert.Contains("hello from rank 1", File.ReadAllText(_store.Home.LogFile(run.Name, 1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stop_SignalsTheJobsGracefully_EndsTerminated_AndTerminatesTheInstances()
+    {
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+        var running = supervisor.RunAsync();
+        var job = await NextJobAsync();
+        await WaitForStatusAsync(run, RunStatus.Running);
+
+        _store.RequestStop(run.Id, StopRequest.Stop);
+        supervisor.OnStopSignal();
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Terminated, final.Status);
+        Assert.Equal(TerminationReason.StoppedByUser, final.Reason);
+        Assert.Equal(Signals.Terminate, job.Signals[0]);
+        Assert.Equal(InstanceStatus.Terminated, Assert.Single(_store.ListInstances(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Abort_KillsAJobThatIgnoresTerminate_AtOnce()
+    {
+        _backend.JobsIgnoreTerminate = true;
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+        var running = supervisor.RunAsync();
+        var job = await NextJobAsync();
+        await WaitForStatusAsync(run, RunStatus.Running);
+
+        _store.RequestStop(run.Id, StopRequest.Abort);
+        supervisor.OnStopSignal();
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Aborted, final.Status);
+        Assert.Equal([Signals.Kill], job.Signals.Distinct());
+        Assert.Single(_backend.Terminated);
+    }
+
+    [Fact]
+    public async Task Stop_WhileUploading_EndsTheRun_WithoutStartingAJob_AndTerminatesTheInstance()
+    {
+        _backend.UploadGate = new TaskCompletionSource();
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+        var running = supervisor.RunAsync();
+        await WaitUntilAsync(() => _backend.Provisions.Count == 1 && _store.ListInstances(run.Id).Any(i => i.Status == InstanceStatus.Running));
+
+        _store.RequestStop(run.Id, StopRequest.Stop);
+        supervisor.OnStopSignal();
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Terminated, final.Status);
+        Assert.Empty(_store.ListJobs(run.Id));
+        Assert.Contains("stopped while uploading the code; the job was not started", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+        Assert.Equal(InstanceStatus.Terminated, Assert.Single(_store.ListInstances(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task ProvisioningFails_TheRunFailsToStart_TheInstanceRecordSaysFailed_NoJobStarts()
+    {
+        _backend.NoCapacityFor.Add("small");
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+
+        var final = await supervisor.RunAsync().WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Failed, final.Status);
+        Assert.Equal(TerminationReason.StartFailed, final.Reason);
+        Assert.Equal(InstanceStatus.Failed, Assert.Single(_store.ListInstances(run.Id)).Status);
+        Assert.Empty(_store.ListJobs(run.Id));
+        Assert.Contains("no capacity for small", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UploadFails_TheRunFailsToStart_WithTheHostsReason_AndTheInstanceIsTerminated()
+    {
+        _backend.UploadProblem = "the disk of small is full (0 bytes free); free some space on it";
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+
+        var final = await supervisor.RunAsync().WaitAsync(Limit);
+
+        Assert.Equal(TerminationReason.StartFailed, final.Reason);
+        Assert.Contains($"{DiagnosticCodes.CodeUploadFailed}: the disk of small is full", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+        Assert.Equal(InstanceStatus.Terminated, Assert.Single(_store.ListInstances(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task LostMachine_WithRetryOnInterruption_MovesTheJobToASpare_ProvisionedAfresh()
+    {
+        var spec = Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)) with { Spares = [FakeBackend.Machine("spare", 1.5m)], RetryOn = [RetryEvent.Interruption] };
+        var (run, supervisor) = Submit(spec);
+        var running = supervisor.RunAsync();
+
+        (await NextJobAsync()).Lose("the host stopped answering for 2 minutes");
+        var second = await NextJobAsync();
+        second.Exit(0);
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Done, final.Status);
+        Assert.Equal(2, final.Attempt);
+        Assert.Equal(["small", "spare"], _backend.Provisions.Select(p => p.Request.Offer.Instance));
+        Assert.True(_backend.Provisions[1].Request.Replacing);
+        Assert.Contains("job 0 moves from small to spare", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+        Assert.All(_store.ListInstances(run.Id), i => Assert.Equal(InstanceStatus.Terminated, i.Status));
+        Assert.Equal("spare", Assert.Single(RunSpec.FromJson(_store.FindRun(run.Id)!.Spec).Placements).Instance);
+    }
+
+    [Fact]
+    public async Task LostMachine_WithoutRetry_FailsTheRun_NamingTheMachine()
+    {
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+        var running = supervisor.RunAsync();
+
+        (await NextJobAsync()).Lose("the host stopped answering for 2 minutes");
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Failed, final.Status);
+        Assert.Equal(TerminationReason.HostLost, final.Reason);
+        Assert.Contains("a machine was lost (small)", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+        Assert.Single(_backend.Terminated);
+    }
+
+    [Fact]
+    public async Task RetryOnError_RunsAgainOnTheSameMachines_WithoutProvisioningAgain()
+    {
+        var spec = Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)) with { RetryOn = [RetryEvent.Error] };
+        var (_, supervisor) = Submit(spec);
+        var running = supervisor.RunAsync();
+
+        (await NextJobAsync()).Exit(3);
+        (await NextJobAsync()).Exit(0);
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Done, final.Status);
+        Assert.Equal(2, final.Attempt);
+        Assert.Single(_backend.Provisions);
+        Assert.Equal(2, Assert.Single(_backend.Hosts.Values).Uploads.Count);
+    }
+
+    private RunPlan Plan(string configuration)
+    {
+        File.WriteAllText(Path.Combine(_root, "project", ".dstack.yml"), configuration);
+        var noGpus = new LocalMachineFacts(
+            () => new MachineResources(4, new Memory(16), new Memory(100), []),
+            (_, _) => new PythonLookup("/usr/bin/python3", "3.11.2", []),
+            () => new DockerProbe(false, null, "no Docker engine (a test machine)"));
+        return RunPlanner.Plan(new RunRequest(Path.Combine(_root, "project"), ".", null, new RunOverrides(), new Dictionary<string, string>(), _store.Home)
+        {
+            Backends = () => new ConfiguredBackends(new OfferCatalog([new LocalBackend(noGpus), _backend]), []),
+        });
+    }
+
+    private RunSpec Spec(int nodes, params Offer[] placements) => new()
+    {
+        RunName = "lifecycle",
+        Type = "task",
+        ConfigurationPath = Path.Combine(_root, "project", ".dstack.yml"),
+        RepoRoot = Path.Combine(_root, "project"),
+        Script = "python train.py",
+        Nodes = nodes,
+        Placements = placements,
+        StopDuration = 5,
+    };
+
+    private (RunRecord Run, RunSupervisor Supervisor) Submit(RunSpec spec)
+    {
+        var (run, _) = _store.CreateRun(spec.RunName, _ => spec.RunName, spec.ConfigurationPath, spec.RepoRoot, _ => spec.WithoutSecrets().ToJson(), DateTimeOffset.UtcNow);
+        return (run, new RunSupervisor(_store, run, spec, new Dictionary<string, string>(), backends: name => name == FakeBackend.BackendName ? _backend : null));
+    }
+
+    private async Task<FakeJob> NextJobAsync() => await _backend.Started.Reader.ReadAsync().AsTask().WaitAsync(Limit);
+
+    private Task WaitForStatusAsync(RunRecord run, RunStatus status) => WaitUntilAsync(() => _store.FindRun(run.Id)!.Status == status);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true in time");
+            await Task.Delay(10);
+        }
+    }
+}
