@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Dstack.Cli.Runs;
-using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Hosts;
@@ -34,20 +33,15 @@ public static class AttachCommand
                 return DstackCommandLine.ProblemsFound;
             }
 
-            var ports = spec.Ports.ToList();
-            foreach (var text in parse.GetValue(port) ?? [])
+            IReadOnlyList<PortMapping> ports;
+            try
             {
-                try
-                {
-                    var mapping = ModelBinder.ParsePortMapping(text);
-                    ports.RemoveAll(p => p.ContainerPort == mapping.ContainerPort);
-                    ports.Add(mapping);
-                }
-                catch (ValueException e)
-                {
-                    await error.WriteLineAsync($"dstack attach: -p {text}: {e.Message}");
-                    return DstackCommandLine.UsageError;
-                }
+                ports = PortOverrides.Apply(spec.Ports, parse.GetValue(port) ?? []);
+            }
+            catch (ValueException e)
+            {
+                await error.WriteLineAsync($"dstack attach: {e.Message}");
+                return DstackCommandLine.UsageError;
             }
 
             var address = parse.GetValue(host) ?? "127.0.0.1";

@@ -18,8 +18,6 @@ public static class RunCommand
 {
     public static readonly string[] Names = ["run", "apply", "build"];
 
-    private static readonly TimeSpan CapacityPoll = TimeSpan.FromSeconds(1);
-
     public static Command Create(string name, TextWriter output, TextWriter error, Func<CliContext> context, IReadOnlyList<string> runArgs)
     {
         var options = new RunOptions();
@@ -60,8 +58,7 @@ public static class RunCommand
         using var runner = dryRun ? null : StartRunner(cli);
         var opening = Task.Run(() => StateStore.Open(cli.Home));
         request = request with { InUse = Held };
-        var plan = RunPlanner.Plan(request);
-        plan = await WaitForCapacityAsync(request, plan, error);
+        var plan = await RunPlanner.PlanWaitingForCapacityAsync(request, new SynchronousProgress(e => error.WriteLine(e is WaitingProgress waiting ? $"Waiting for {waiting.Reason}" : e.Describe())));
 
         // A store that cannot be opened is reported below; for sharing machines it counts as no run holding any.
         IReadOnlyList<Runtime.Offers.HeldPlacement> Held()
@@ -186,28 +183,6 @@ public static class RunCommand
         }
     });
 
-    /// <summary>
-    /// With <c>retry</c> on no-capacity, a run whose GPUs other runs hold waits for them (planning again every few
-    /// seconds) for up to retry.duration, as dstack keeps a no-capacity run pending.
-    /// </summary>
-    private static async Task<RunPlan> WaitForCapacityAsync(RunRequest request, RunPlan plan, TextWriter error)
-    {
-        if (!plan.OnlyLacksCapacity || plan.Spec is not { } spec || !spec.Retries(Runtime.Configuration.Model.RetryEvent.NoCapacity))
-        {
-            return plan;
-        }
-
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(spec.RetryDuration);
-        await error.WriteLineAsync($"Waiting for capacity (retry on no-capacity, up to {new Runtime.Configuration.Model.Duration(spec.RetryDuration)}): {plan.Diagnostics.First(d => d.Code == DiagnosticCodes.NoCapacity).Message}");
-        while (plan.OnlyLacksCapacity && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(CapacityPoll);
-            plan = RunPlanner.Plan(request);
-        }
-
-        return plan;
-    }
-
     private static RunnerProcess? StartRunner(CliContext cli)
     {
         try
@@ -219,5 +194,11 @@ public static class RunCommand
             Console.Error.WriteLine($"dstack: error {DiagnosticCodes.JobStartFailed}: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>Reports on the caller's thread at once (<see cref="Progress{T}"/> would post to a thread-pool later).</summary>
+    private sealed class SynchronousProgress(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
     }
 }

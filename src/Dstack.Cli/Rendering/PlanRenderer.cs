@@ -95,7 +95,7 @@ public static class PlanRenderer
         }
 
         var offers = search.Offers;
-        if (offers.Count > 1 || search.LeftOut.Count > 0)
+        if (offers.Count > 0 || search.LeftOut.Count > 0)
         {
             TextTable.Write(output, ["#", "BACKEND", "REGION", "INSTANCE", "RESOURCES", "SPOT", "PRICE"], [.. offers.Take(ListedOffers).Select((o, i) => (IReadOnlyList<string>)[(i + 1).ToString(CultureInfo.InvariantCulture), o.Backend, o.Region, o.Instance, o.Resources.ToString(), o.Spot ? "yes" : "no", Price(o.PricePerHour)])], color);
             if (offers.Count > ListedOffers)
