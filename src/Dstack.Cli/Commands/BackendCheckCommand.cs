@@ -61,7 +61,7 @@ public static class BackendCheckCommand
             // Every host at once, afresh: a list of unreachable hosts takes one timeout, not one per host.
             return [.. SshProbeCache.ProbeAll(cli.Home, hosts, TimeSpan.Zero).Select(p => p.Succeeded
                 ? new CheckRow(backend.Name, p.Host.Name, true, "reachable", $"{p.Host.Address}: {p.Resources}")
-                : new CheckRow(backend.Name, p.Host.Name, false, "unreachable", $"{p.Host.Address}: {p.Problem!.Code} {p.Problem.Message}"))];
+                : new CheckRow(backend.Name, p.Host.Name, false, "unreachable", $"{p.Problem!.Code} {p.Problem.Message}"))];
         }
 
         if (backend is LocalBackend)
