@@ -40,6 +40,8 @@ public static class DstackCommandLine
         root.Subcommands.Add(StopCommand.Create(output, error, context));
         root.Subcommands.Add(AttachCommand.Create(output, error, context));
         root.Subcommands.Add(PoolCommand.Create(output, error, context));
+        root.Subcommands.Add(InstanceCommand.Create(output, error, context));
+        root.Subcommands.Add(BackendCommand.Create(output, error, context));
         root.Subcommands.Add(SchemaCommand.Create(output));
         root.Subcommands.Add(RunnerCommandLine.Create());
 
@@ -51,7 +53,14 @@ public static class DstackCommandLine
                 await error.WriteLineAsync($"dstack: {problem.Message}");
             }
 
-            var command = string.Join(' ', parse.CommandResult.Command.Name == root.Name ? ["dstack"] : new[] { "dstack", parse.CommandResult.Command.Name });
+            // The whole path of a subcommand: dstack instance terminate, not dstack terminate.
+            var names = new List<string>();
+            for (var result = parse.CommandResult; result is not null && result.Command != root; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, result.Command.Name);
+            }
+
+            var command = string.Join(' ', ["dstack", .. names]);
             await error.WriteLineAsync($"Run '{command} --help' for usage.");
             return UsageError;
         }

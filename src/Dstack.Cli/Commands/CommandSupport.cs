@@ -9,11 +9,12 @@ namespace Dstack.Cli.Commands;
 /// <summary>What the commands that act on an existing run share: opening the store, finding the run by name.</summary>
 public static class CommandSupport
 {
+    /// <summary>Opens the store (<see cref="OpenStore"/>); prints why and returns false when it cannot be opened.</summary>
     public static bool TryOpenStore(CliContext cli, TextWriter error, [NotNullWhen(true)] out StateStore? store)
     {
         try
         {
-            store = StateStore.Open(cli.Home);
+            store = OpenStore(cli.Home);
             return true;
         }
         catch (StateException e)
@@ -22,6 +23,29 @@ public static class CommandSupport
             store = null;
             return false;
         }
+    }
+
+    /// <summary>
+    /// Opens the state store of <paramref name="home"/> for a command about runs, and first terminates the instances
+    /// that runs which have ended left behind (<see cref="RunMonitor.ReconcileInstances"/>): the one place every such
+    /// command (run, offer, ps, logs, stop, attach, instance) goes through, so a crashed runner's machine is released
+    /// by whatever command comes next. That never fails the command: an instance that cannot be terminated now stays
+    /// terminating for the next, and a store that cannot be written to is reported by the command's own use of it.
+    /// </summary>
+    /// <exception cref="StateException">The store cannot be opened.</exception>
+    public static StateStore OpenStore(DstackHome home)
+    {
+        var store = StateStore.Open(home);
+        try
+        {
+            RunMonitor.ReconcileInstances(store);
+        }
+        catch (StateException)
+        {
+            // Busy or read-only: the next command tries again.
+        }
+
+        return store;
     }
 
     public static bool TryFindRun(StateStore store, string name, TextWriter error, [NotNullWhen(true)] out RunRecord? run)

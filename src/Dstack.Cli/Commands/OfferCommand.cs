@@ -84,7 +84,7 @@ public static class OfferCommand
     {
         try
         {
-            return RunMonitor.InUse(StateStore.Open(home));
+            return RunMonitor.InUse(CommandSupport.OpenStore(home));
         }
         catch (StateException)
         {

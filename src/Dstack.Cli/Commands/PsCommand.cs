@@ -129,7 +129,8 @@ public static class PsCommand
         return new JsonObject { ["runs"] = array };
     }
 
-    private static string Ago(TimeSpan age) => age.TotalSeconds switch
+    /// <summary>How long ago, in the tables' words: <c>N sec ago</c>, <c>min</c>, <c>hours</c>, <c>days</c>.</summary>
+    internal static string Ago(TimeSpan age) => age.TotalSeconds switch
     {
         < 60 => $"{Math.Max(0, (int)age.TotalSeconds)} sec ago",
         < 3600 => $"{(int)age.TotalMinutes} min ago",

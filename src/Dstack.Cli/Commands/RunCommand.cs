@@ -56,7 +56,7 @@ public static class RunCommand
     {
         // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
         using var runner = dryRun ? null : StartRunner(cli);
-        var opening = Task.Run(() => StateStore.Open(cli.Home));
+        var opening = Task.Run(() => CommandSupport.OpenStore(cli.Home));
         request = request with { InUse = Held };
         var plan = await RunPlanner.PlanWaitingForCapacityAsync(request, new SynchronousProgress(e => error.WriteLine(e is WaitingProgress waiting ? $"Waiting for {waiting.Reason}" : e.Describe())));
 

@@ -103,6 +103,9 @@ public static class DiagnosticCodes
     public const string UnsupportedOnSsh = "DSTK3026";
     public const string CodeUploadFailed = "DSTK3027";
     public const string HostLost = "DSTK3028";
+    public const string InstanceNotFound = "DSTK3029";
+    public const string InstanceInUse = "DSTK3030";
+    public const string TerminateFailed = "DSTK3031";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -199,6 +202,9 @@ public static class DiagnosticCodes
         (UnsupportedOnSsh, "A property SSH hosts cannot honour yet (image, build, volumes, --reload)"),
         (CodeUploadFailed, "The code could not be uploaded to an SSH host (a full disk, a dropped connection)"),
         (HostLost, "An SSH host stopped answering during a run for longer than the reconnect window"),
+        (InstanceNotFound, "No instance with that id in the state"),
+        (InstanceInUse, "The instance's run is still active: stop the run first (or terminate it with --force)"),
+        (TerminateFailed, "A backend could not terminate an instance now; it stays terminating and the next dstack command tries again"),
         (InternalError, "An internal error: please report it"),
     ];
 }

@@ -207,11 +207,11 @@ public static class RunMonitor
     }
 
     /// <summary>Terminates every instance of <paramref name="run"/> that may still exist; one that fails stays for the next try.</summary>
-    public static void TerminateInstances(StateStore store, RunRecord run)
+    public static void TerminateInstances(StateStore store, RunRecord run, Func<string, IBackend?>? backendOf = null)
     {
         foreach (var record in store.ListInstances(run.Id).Where(i => i.IsActive))
         {
-            Terminate(store, record);
+            Terminate(store, record, backendOf: backendOf);
         }
     }
 
@@ -219,46 +219,111 @@ public static class RunMonitor
     /// Terminates one recorded instance through its backend and records it; false (the record left terminating, for
     /// the next try) when the backend could not.
     /// </summary>
-    public static bool Terminate(StateStore store, InstanceRecord record, TimeProvider? time = null)
+    /// <param name="store">The state store.</param>
+    /// <param name="record">The instance.</param>
+    /// <param name="time">The clock the times recorded come from.</param>
+    /// <param name="backendOf">The backend of a name; <see cref="BackendRegistry.ForRun"/> unless a test gives a fake.</param>
+    public static bool Terminate(StateStore store, InstanceRecord record, TimeProvider? time = null, Func<string, IBackend?>? backendOf = null) =>
+        TryTerminate(store, record, out _, time, backendOf);
+
+    /// <summary>
+    /// <see cref="Terminate"/>, with why it could not when it returns false: the backend is not known here, the offer
+    /// recorded cannot be read, or the backend's own error.
+    /// </summary>
+    public static bool TryTerminate(StateStore store, InstanceRecord record, out string? problem, TimeProvider? time = null, Func<string, IBackend?>? backendOf = null)
     {
-        var now = (time ?? TimeProvider.System).GetUtcNow();
-        if (InstanceOf(record) is not { } instance || BackendRegistry.ForRun(store.Home, record.Backend) is not { } backend)
+        problem = null;
+        if (store.FindInstance(record.Id) is { IsActive: false })
+        {
+            // Terminated meanwhile (by its runner, or another dstack command): nothing left to do.
+            return true;
+        }
+
+        if (InstanceOf(record) is not { } instance)
         {
             // Nothing can reach it from here: left as it is, and shown by dstack instance list.
+            problem = $"the offer recorded for instance {record.Id} cannot be read, so its backend {record.Backend} cannot be asked to terminate it";
+            return false;
+        }
+
+        if ((backendOf ?? (name => BackendRegistry.ForRun(store.Home, name)))(record.Backend) is not { } backend)
+        {
+            problem = $"the backend {record.Backend} of instance {record.Id} is not known to this version of dstack";
             return false;
         }
 
         try
         {
-            store.SetInstanceStatus(record.Id, InstanceStatus.Terminating, now);
-            backend.TerminateAsync(instance, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2)).GetAwaiter().GetResult();
+            store.SetInstanceStatus(record.Id, InstanceStatus.Terminating, (time ?? TimeProvider.System).GetUtcNow());
+            backend.TerminateAsync(instance, CancellationToken.None).WaitAsync(TerminateLimit).GetAwaiter().GetResult();
             store.SetInstanceStatus(record.Id, InstanceStatus.Terminated, (time ?? TimeProvider.System).GetUtcNow());
             return true;
         }
+        catch (TimeoutException)
+        {
+            problem = $"the backend {record.Backend} did not answer within {TerminateLimit.TotalMinutes:0} minutes";
+            return false;
+        }
         catch (Exception e) when (e is not OutOfMemoryException and not StateException)
         {
+            problem = $"the backend {record.Backend} could not terminate it: {e.Message}";
             return false;
         }
     }
 
+    /// <summary>How long a backend may take to terminate an instance before it is left terminating for the next try.</summary>
+    private static readonly TimeSpan TerminateLimit = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Terminates the instance of id <paramref name="id"/> as <c>dstack instance terminate</c> does: an instance whose
+    /// run is still active (its runner alive) is left alone unless <paramref name="force"/>, since the runner would
+    /// lose its job's machine; one already terminated (or never created) is reported as such.
+    /// </summary>
+    public static InstanceTermination TerminateInstance(StateStore store, long id, bool force, TimeProvider? time = null, Func<string, IBackend?>? backendOf = null)
+    {
+        if (store.FindInstance(id) is not { } record)
+        {
+            return new InstanceTermination(InstanceTerminationOutcome.NotFound, null, null, null);
+        }
+
+        var run = store.FindRun(record.RunId) is { } found ? Reconcile(store, found, time) : null;
+        record = store.FindInstance(id) ?? record;
+        if (!record.IsActive)
+        {
+            return new InstanceTermination(InstanceTerminationOutcome.AlreadyEnded, record, run, null);
+        }
+
+        if (run is not null && !run.Status.IsFinished() && !force)
+        {
+            return new InstanceTermination(InstanceTerminationOutcome.RunActive, record, run, null);
+        }
+
+        var terminated = TryTerminate(store, record, out var problem, time, backendOf);
+        return new InstanceTermination(terminated ? InstanceTerminationOutcome.Terminated : InstanceTerminationOutcome.Failed, store.FindInstance(id) ?? record, run, problem);
+    }
+
     /// <summary>
     /// Every instance whose run has ended (its runner gone, or finished without terminating it) is terminated: what a
-    /// crash left behind costs nothing for long. Run at the start of the CLI's commands.
+    /// crash left behind costs nothing for long. Run at the start of the CLI's commands; one that cannot be terminated
+    /// stays for the next.
     /// </summary>
-    public static void ReconcileInstances(StateStore store)
+    /// <param name="store">The state store.</param>
+    /// <param name="backendOf">The backend of a name; <see cref="BackendRegistry.ForRun"/> unless a test gives a fake.</param>
+    /// <param name="time">The clock the times recorded (and a runner's start limit) are read from.</param>
+    public static void ReconcileInstances(StateStore store, Func<string, IBackend?>? backendOf = null, TimeProvider? time = null)
     {
         var active = store.ListInstances();
         foreach (var group in active.GroupBy(i => i.RunId))
         {
             var run = store.FindRun(group.Key);
-            if (run is not null && !Reconcile(store, run).Status.IsFinished())
+            if (run is not null && !Reconcile(store, run, time).Status.IsFinished())
             {
                 continue;
             }
 
             foreach (var record in group)
             {
-                Terminate(store, record);
+                Terminate(store, record, time, backendOf);
             }
         }
     }

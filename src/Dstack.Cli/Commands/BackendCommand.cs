@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Dstack.Cli.Runs;
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Diagnostics;
+
+namespace Dstack.Cli.Commands;
+
+/// <summary>
+/// <c>dstack backend list | check</c>: the backends runs can go to (this machine always; the SSH pool when
+/// <c>$DSTACK_HOME/config.yml</c> has hosts), and whether each works now.
+/// </summary>
+public static class BackendCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
+    {
+        var command = new Command("backend", "See the backends runs can use (this machine, the SSH pool of $DSTACK_HOME/config.yml): list, check.");
+        command.Subcommands.Add(BackendListCommand.Create(output, error, context));
+        command.Subcommands.Add(BackendCheckCommand.Create(output, error, context));
+        return command;
+    }
+
+    /// <summary>How many hosts a backend has: the pool's for ssh, none for a backend that is one machine (local).</summary>
+    internal static IReadOnlyList<SshHost>? HostsOf(IBackend backend) => backend is SshBackend ssh ? ssh.Pool.Hosts : null;
+
+    /// <summary>config.yml's problems as errors: for a run they only leave the pool out, but here they are what is wrong.</summary>
+    internal static IReadOnlyList<Diagnostic> ProblemsOf(ConfiguredBackends configured) =>
+        [.. configured.Problems.Select(p => p with { Severity = DiagnosticSeverity.Error })];
+}

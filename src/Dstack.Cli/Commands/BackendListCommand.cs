@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dstack.Cli.Rendering;
+using Dstack.Cli.Runs;
+using Dstack.Runtime.Backends;
+
+namespace Dstack.Cli.Commands;
+
+/// <summary><c>dstack backend list [--json]</c>: the configured backends, and what is wrong with config.yml.</summary>
+public static class BackendListCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"backends\": [{name, hosts}], \"problems\": [{file, line, column, code, message}]}." };
+        var command = new Command("list", "List the configured backends (local always; ssh when config.yml has hosts) and config.yml's problems. Nothing is probed: dstack backend check does that.") { json };
+        command.SetAction(parse =>
+        {
+            var cli = context();
+            var configured = BackendRegistry.Read(cli.Home);
+            var problems = BackendCommand.ProblemsOf(configured);
+            var backends = configured.Catalog.Backends;
+            if (parse.GetValue(json))
+            {
+                var result = new JsonObject
+                {
+                    ["backends"] = new JsonArray([.. backends.Select(b => (JsonNode)new JsonObject
+                    {
+                        ["name"] = b.Name,
+                        ["hosts"] = BackendCommand.HostsOf(b) is { } hosts ? new JsonArray([.. hosts.Select(h => (JsonNode)h.Name)]) : null,
+                    })]),
+                    ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["file"] = p.Path,
+                        ["line"] = p.Span.StartLine,
+                        ["column"] = p.Span.StartColumn,
+                        ["code"] = p.Code,
+                        ["message"] = p.Message,
+                    })]),
+                };
+                output.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            }
+            else
+            {
+                TextTable.Write(
+                    output,
+                    ["NAME", "MACHINES"],
+                    backends.Select(b => (IReadOnlyList<string>)[b.Name, Machines(b)]),
+                    !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out) && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR")));
+                foreach (var problem in problems)
+                {
+                    error.WriteLine(problem.ToString());
+                }
+            }
+
+            return problems.Count > 0 ? DstackCommandLine.ProblemsFound : DstackCommandLine.Success;
+        });
+        return command;
+    }
+
+    /// <summary>What machines the backend has, in a few words: <c>this machine (NAME)</c>, <c>2 hosts: gpu1, gpu2</c>.</summary>
+    private static string Machines(IBackend backend) => BackendCommand.HostsOf(backend) switch
+    {
+        null => $"this machine ({System.Environment.MachineName})",
+        { Count: 1 } hosts => $"1 host: {hosts[0].Name}",
+        var hosts => string.Create(CultureInfo.InvariantCulture, $"{hosts.Count} hosts: {string.Join(", ", hosts.Select(h => h.Name))}"),
+    };
+}
