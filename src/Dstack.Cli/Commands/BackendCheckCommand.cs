@@ -2,7 +2,6 @@ using System.CommandLine;
 using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Backends;
-using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Diagnostics;
 
@@ -35,7 +34,7 @@ public static class BackendCheckCommand
                 backends = [backend];
             }
 
-            var checks = await Task.WhenAll(backends.Select(b => Task.Run(() => Check(cli, b), cancellationToken)));
+            var checks = await Task.WhenAll(backends.Select(b => Check(b, cancellationToken)));
             var rows = checks.SelectMany(c => c).ToList();
             TextTable.Write(
                 output,
@@ -53,25 +52,9 @@ public static class BackendCheckCommand
         return command;
     }
 
-    /// <summary>One row per machine of the backend: this one for local, each host for ssh (probed at once).</summary>
-    private static IReadOnlyList<CheckRow> Check(CliContext cli, IBackend backend)
-    {
-        if (BackendCommand.HostsOf(backend) is { } hosts)
-        {
-            // Every host at once, afresh: a list of unreachable hosts takes one timeout, not one per host.
-            return [.. SshProbeCache.ProbeAll(cli.Home, hosts, TimeSpan.Zero).Select(p => p.Succeeded
-                ? new CheckRow(backend.Name, p.Host.Name, true, "reachable", $"{p.Host.Address}: {p.Resources}")
-                : new CheckRow(backend.Name, p.Host.Name, false, "unreachable", $"{p.Problem!.Code} {p.Problem.Message}"))];
-        }
-
-        if (backend is LocalBackend)
-        {
-            return [new CheckRow(backend.Name, System.Environment.MachineName, true, "ok", $"this machine: {LocalMachine.Detect(cli.Home.Root)}")];
-        }
-
-        // A backend this command knows no check for yet: listed, not failed.
-        return [new CheckRow(backend.Name, string.Empty, true, "ok", "configured; no check is known for it")];
-    }
+    /// <summary>One row per machine the backend checked (this machine for local, each host for ssh).</summary>
+    private static async Task<IReadOnlyList<CheckRow>> Check(IBackend backend, CancellationToken cancellationToken) =>
+        [.. (await backend.CheckAsync(cancellationToken)).Select(c => new CheckRow(backend.Name, c.Machine, c.Ok, c.Status, c.Details))];
 
     private sealed record CheckRow(string Backend, string Machine, bool Ok, string Status, string Details);
 }

@@ -20,8 +20,8 @@ public static class BackendCommand
         return command;
     }
 
-    /// <summary>How many hosts a backend has: the pool's for ssh, none for a backend that is one machine (local).</summary>
-    internal static IReadOnlyList<SshHost>? HostsOf(IBackend backend) => backend is SshBackend ssh ? ssh.Pool.Hosts : null;
+    /// <summary>The machines a backend is configured with (an SSH pool's hosts); null when it has none to name.</summary>
+    internal static IReadOnlyList<string>? HostsOf(IBackend backend) => backend.Machines is { Count: > 0 } machines ? machines : null;
 
     /// <summary>config.yml's problems as errors: for a run they only leave the pool out, but here they are what is wrong.</summary>
     internal static IReadOnlyList<Diagnostic> ProblemsOf(ConfiguredBackends configured) =>

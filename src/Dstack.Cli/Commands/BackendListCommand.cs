@@ -28,7 +28,7 @@ public static class BackendListCommand
                     ["backends"] = new JsonArray([.. backends.Select(b => (JsonNode)new JsonObject
                     {
                         ["name"] = b.Name,
-                        ["hosts"] = BackendCommand.HostsOf(b) is { } hosts ? new JsonArray([.. hosts.Select(h => (JsonNode)h.Name)]) : null,
+                        ["hosts"] = BackendCommand.HostsOf(b) is { } hosts ? new JsonArray([.. hosts.Select(h => (JsonNode)h)]) : null,
                     })]),
                     ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)new JsonObject
                     {
@@ -59,11 +59,5 @@ public static class BackendListCommand
         return command;
     }
 
-    /// <summary>What machines the backend has, in a few words: <c>this machine (NAME)</c>, <c>2 hosts: gpu1, gpu2</c>.</summary>
-    private static string Machines(IBackend backend) => BackendCommand.HostsOf(backend) switch
-    {
-        null => $"this machine ({System.Environment.MachineName})",
-        { Count: 1 } hosts => $"1 host: {hosts[0].Name}",
-        var hosts => string.Create(CultureInfo.InvariantCulture, $"{hosts.Count} hosts: {string.Join(", ", hosts.Select(h => h.Name))}"),
-    };
+    private static string Machines(IBackend backend) => backend.Summary;
 }

@@ -14,6 +14,18 @@ public interface IBackend
     /// <summary>The backend's name as <c>backends:</c> and <c>-b</c> write it (<c>local</c>, <c>ssh</c>, <c>aws</c>).</summary>
     string Name { get; }
 
+    /// <summary>What it provides, in a few words, for <c>dstack backend list</c>: <c>this machine (NAME)</c>, <c>2 hosts: gpu1, gpu2</c>.</summary>
+    string Summary { get; }
+
+    /// <summary>The machines it is configured with, by name (an SSH pool's hosts); empty for one that creates them or is one machine.</summary>
+    IReadOnlyList<string> Machines { get; }
+
+    /// <summary>
+    /// A cheap check that it works now, for <c>dstack backend check</c>: its credentials, whether its machines answer.
+    /// One result per machine, or one for the backend.
+    /// </summary>
+    Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken);
+
     /// <summary>True when the requirements' backends filter admits this backend (no filter admits every one).</summary>
     bool IsAdmitted(Requirements requirements);
 

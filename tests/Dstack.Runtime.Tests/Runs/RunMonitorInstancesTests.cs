@@ -169,6 +169,12 @@ public sealed class RunMonitorInstancesTests : IDisposable
     {
         public const string BackendName = "fake";
 
+        public string Summary => "a fake cloud";
+
+        public IReadOnlyList<string> Machines => [];
+
+        public Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<BackendCheck>>([new BackendCheck(string.Empty, true, "ok", "fake")]);
+
         public List<string> Terminated { get; } = [];
 
         public Exception? Failure { get; set; }

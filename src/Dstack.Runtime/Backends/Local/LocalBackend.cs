@@ -26,6 +26,14 @@ public sealed class LocalBackend(LocalMachineFacts facts) : IBackend
 
     public string Name => BackendName;
 
+    public string Summary => $"this machine ({System.Environment.MachineName})";
+
+    public IReadOnlyList<string> Machines => [];
+
+    /// <summary>This machine always works; the check says what it has.</summary>
+    public Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BackendCheck>>([new BackendCheck(System.Environment.MachineName, true, "ok", $"this machine: {facts.Machine()}")]);
+
     public bool IsAdmitted(Requirements requirements) => requirements.Admits(BackendType.Local);
 
     public BackendOffers GetOffers(Requirements requirements, OfferContext context)

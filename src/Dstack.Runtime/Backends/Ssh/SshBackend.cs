@@ -27,6 +27,17 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
 
     public ISshPool Pool { get; } = pool;
 
+    public string Summary => Pool.Hosts.Count == 1 ? $"1 host: {Pool.Hosts[0].Name}" : $"{Pool.Hosts.Count} hosts: {string.Join(", ", Pool.Hosts.Select(h => h.Name))}";
+
+    public IReadOnlyList<string> Machines => [.. Pool.Hosts.Select(h => h.Name)];
+
+    /// <summary>Probes every host afresh, all at once (a list of unreachable hosts takes one timeout, not one per host).</summary>
+    public Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken) => Task.Run<IReadOnlyList<BackendCheck>>(
+        () => [.. SshProbeCache.ProbeAll(home, Pool.Hosts, TimeSpan.Zero).Select(p => p.Succeeded
+            ? new BackendCheck(p.Host.Name, true, "reachable", $"{p.Host.Address}: {p.Resources}")
+            : new BackendCheck(p.Host.Name, false, "unreachable", $"{p.Problem!.Code} {p.Problem.Message}"))],
+        cancellationToken);
+
     public bool IsAdmitted(Requirements requirements) => requirements.Admits(BackendType.Ssh, BackendType.Remote);
 
     public BackendOffers GetOffers(Requirements requirements, OfferContext context)

@@ -24,7 +24,14 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public string Name => BackendName;
 
-    public List<Offer> Machines { get; } = [];
+    public string Summary => "a fake cloud";
+
+    public IReadOnlyList<string> Machines => [];
+
+    public Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<BackendCheck>>([new BackendCheck(string.Empty, true, "ok", "fake")]);
+
+    /// <summary>What it offers.</summary>
+    public List<Offer> Catalog { get; } = [];
 
     /// <summary>Instance types whose provisioning fails with no capacity.</summary>
     public HashSet<string> NoCapacityFor { get; } = [];
@@ -55,7 +62,7 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
     public bool IsAdmitted(Requirements requirements) => requirements.Backends is null;
 
     public BackendOffers GetOffers(Requirements requirements, OfferContext context) =>
-        new(BackendName, [.. Machines.Select(m => new OfferCandidate(m, Unmet(requirements, m)))], []);
+        new(BackendName, [.. Catalog.Select(m => new OfferCandidate(m, Unmet(requirements, m)))], []);
 
     private static List<string> Unmet(Requirements requirements, Offer offer)
     {

@@ -39,7 +39,7 @@ public sealed class RunLifecycleTests : IDisposable
     [Fact]
     public void Plan_TakesTheCheapestOffersThatFit_OnePerJob_AndKeepsTheRestAsSpares()
     {
-        _backend.Machines.AddRange([FakeBackend.Machine("big", 3.0m, gpus: 8), FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("cpu", 0.1m), FakeBackend.Machine("medium", 2.0m, gpus: 2)]);
+        _backend.Catalog.AddRange([FakeBackend.Machine("big", 3.0m, gpus: 8), FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("cpu", 0.1m), FakeBackend.Machine("medium", 2.0m, gpus: 2)]);
 
         var plan = Plan("type: task\nnodes: 2\ncommands: [python train.py]\nresources:\n  gpu: A100:1..\n");
 
@@ -56,7 +56,7 @@ public sealed class RunLifecycleTests : IDisposable
     [Fact]
     public void Plan_MaxPriceAndSpot_FilterTheOffers_AndNoOfferIsAnErrorNamingEachMachine()
     {
-        _backend.Machines.AddRange([FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("spotty", 0.4m, gpus: 1, spot: true)]);
+        _backend.Catalog.AddRange([FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("spotty", 0.4m, gpus: 1, spot: true)]);
 
         var spot = Plan("type: task\ncommands: [echo]\nresources:\n  gpu: 1\nspot_policy: spot\n");
         var cheap = Plan("type: task\ncommands: [echo]\nresources:\n  gpu: 1\nspot_policy: on-demand\nmax_price: 1.0\n");
