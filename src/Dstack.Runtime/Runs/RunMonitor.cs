@@ -168,7 +168,7 @@ public static class RunMonitor
             // already finished left detached carry the rank's token too.
             var job = jobs.FirstOrDefault(j => j.JobNum == rank);
             var pid = job is { Pid: { } p } && !job.Status.IsFinished() ? p : (int?)null;
-            if (InstanceOf(store, run, spec, rank) is not { } instance || BackendRegistry.ForRun(store.Home, instance.Offer.Backend) is not { } backend)
+            if (InstanceOf(store, run, spec, rank, job?.InstanceId) is not { } instance || BackendRegistry.ForRun(store.Home, instance.Offer.Backend) is not { } backend)
             {
                 continue;
             }
@@ -180,10 +180,15 @@ public static class RunMonitor
         TerminateInstances(store, run);
     }
 
-    /// <summary>Job <paramref name="rank"/>'s instance: as recorded, else as placed (a runner that died before it recorded one).</summary>
-    private static Instance? InstanceOf(StateStore store, RunRecord run, RunSpec spec, int rank)
+    /// <summary>
+    /// Job <paramref name="rank"/>'s instance: the one its job record names, else its latest recorded one, else as
+    /// placed (a runner that died before it recorded one).
+    /// </summary>
+    private static Instance? InstanceOf(StateStore store, RunRecord run, RunSpec spec, int rank, long? jobInstance)
     {
-        if (store.ListInstances(run.Id).LastOrDefault(i => i.JobNum == rank && i.IsActive) is { } record && InstanceOf(record) is { } recorded)
+        var records = store.ListInstances(run.Id);
+        var record = records.FirstOrDefault(i => i.Id == jobInstance) ?? records.LastOrDefault(i => i.JobNum == rank && i.IsActive);
+        if (record is not null && InstanceOf(record) is { } recorded)
         {
             return recorded;
         }

@@ -1,6 +1,10 @@
 namespace Dstack.Runtime.State;
 
-/// <summary>One job of a run (one per node) in one attempt; a retried run starts its jobs again with the next attempt number.</summary>
+/// <summary>
+/// One job of a run (one per node) in one attempt; a retried run starts its jobs again with the next attempt number.
+/// <see cref="InstanceId"/> names the machine it runs on (the instances table), so a job whose runner died is found
+/// again on its machine, wherever that is.
+/// </summary>
 public sealed record JobRecord(
     long RunId,
     int JobNum,
@@ -9,4 +13,5 @@ public sealed record JobRecord(
     int? Pid,
     int? ExitCode,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    long? InstanceId = null);

@@ -21,11 +21,12 @@ public sealed partial class StateStore
             connection,
             transaction,
             """
-            INSERT INTO jobs (run_id, job_num, attempt, status, pid, exit_code, started_at, finished_at)
-            VALUES ($run, $job, $attempt, $status, $pid, $exit, $started, $finished)
+            INSERT INTO jobs (run_id, job_num, attempt, status, pid, exit_code, started_at, finished_at, instance_id)
+            VALUES ($run, $job, $attempt, $status, $pid, $exit, $started, $finished, $instance)
             ON CONFLICT (run_id, job_num, attempt) DO UPDATE SET
                 status = excluded.status, pid = COALESCE(excluded.pid, pid), exit_code = COALESCE(excluded.exit_code, exit_code),
-                started_at = COALESCE(excluded.started_at, started_at), finished_at = COALESCE(excluded.finished_at, finished_at)
+                started_at = COALESCE(excluded.started_at, started_at), finished_at = COALESCE(excluded.finished_at, finished_at),
+                instance_id = COALESCE(excluded.instance_id, instance_id)
             """,
             ("$run", job.RunId),
             ("$job", job.JobNum),
@@ -34,7 +35,8 @@ public sealed partial class StateStore
             ("$pid", job.Pid),
             ("$exit", job.ExitCode),
             ("$started", job.StartedAt is { } s ? Millis(s) : null),
-            ("$finished", job.FinishedAt is { } f ? Millis(f) : null));
+            ("$finished", job.FinishedAt is { } f ? Millis(f) : null),
+            ("$instance", job.InstanceId));
         upsert.ExecuteNonQuery();
         if (previous != job.Status)
         {
@@ -50,7 +52,7 @@ public sealed partial class StateStore
         using var command = Command(
             connection,
             null,
-            "SELECT run_id, job_num, attempt, status, pid, exit_code, started_at, finished_at FROM jobs WHERE run_id = $run AND attempt = (SELECT MAX(attempt) FROM jobs WHERE run_id = $run) ORDER BY job_num",
+            "SELECT run_id, job_num, attempt, status, pid, exit_code, started_at, finished_at, instance_id FROM jobs WHERE run_id = $run AND attempt = (SELECT MAX(attempt) FROM jobs WHERE run_id = $run) ORDER BY job_num",
             ("$run", runId));
         using var reader = command.ExecuteReader();
         var jobs = new List<JobRecord>();
@@ -70,5 +72,6 @@ public sealed partial class StateStore
         reader.IsDBNull(4) ? null : reader.GetInt32(4),
         reader.IsDBNull(5) ? null : reader.GetInt32(5),
         reader.IsDBNull(6) ? null : FromMillis(reader.GetInt64(6)),
-        reader.IsDBNull(7) ? null : FromMillis(reader.GetInt64(7)));
+        reader.IsDBNull(7) ? null : FromMillis(reader.GetInt64(7)),
+        reader.IsDBNull(8) ? null : reader.GetInt64(8));
 }

@@ -110,6 +110,11 @@ public sealed partial class StateStore
         // Version 2: instances. Not tied to runs by a foreign key: a run deleted (replaced by name) must not take the
         // record of a machine that may still exist with it.
         Execute(connection, InstancesTable, transaction);
+        if (current < 2)
+        {
+            // The machine each job runs on (instances.id).
+            Execute(connection, "ALTER TABLE jobs ADD COLUMN instance_id INTEGER;", transaction);
+        }
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
     }

@@ -31,6 +31,39 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void Open_DatabaseOfTheFirstVersion_KeepsItsRuns_AndAddsInstancesAndTheJobsMachine()
+    {
+        Directory.CreateDirectory(_root);
+        var file = new DstackHome(_root).StateDatabase;
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, status TEXT NOT NULL, configuration TEXT NOT NULL,
+                    repo TEXT NOT NULL, spec TEXT NOT NULL, submitted_at INTEGER NOT NULL, finished_at INTEGER, exit_code INTEGER, reason TEXT,
+                    runner_pid INTEGER, stop_request TEXT NOT NULL DEFAULT 'none', attempt INTEGER NOT NULL DEFAULT 1);
+                CREATE TABLE jobs (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, job_num INTEGER NOT NULL, attempt INTEGER NOT NULL,
+                    status TEXT NOT NULL, pid INTEGER, exit_code INTEGER, started_at INTEGER, finished_at INTEGER, PRIMARY KEY (run_id, job_num, attempt));
+                CREATE TABLE status_history (id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    job_num INTEGER, status TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT);
+                INSERT INTO runs (name, status, configuration, repo, spec, submitted_at) VALUES ('old-run', 'done', '/c.yml', '/repo', '{}', 1);
+                INSERT INTO jobs (run_id, job_num, attempt, status, pid) VALUES (1, 0, 1, 'done', 42);
+                PRAGMA user_version = 1;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        var store = StateStore.Open(new DstackHome(_root));
+        var run = store.FindRun("old-run")!;
+        var instance = store.AddInstance(run.Id, run.Name, 0, "local", "local", "local", 0m, "token-1", "{}", Now);
+        store.SaveJob(new JobRecord(run.Id, 0, 2, RunStatus.Running, 43, null, Now, null, instance.Id));
+
+        Assert.Equal(instance.Id, Assert.Single(store.ListJobs(run.Id)).InstanceId);
+        Assert.Equal(InstanceStatus.Provisioning, Assert.Single(store.ListInstances()).Status);
+    }
+
+    [Fact]
     public void CreateRun_WithoutName_ChoosesOneNotTaken()
     {
         var store = StateStore.Open(new DstackHome(_root));

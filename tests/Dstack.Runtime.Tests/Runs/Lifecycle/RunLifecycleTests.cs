@@ -89,6 +89,8 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Equal([0, 1], instances.Select(i => i.JobNum));
         Assert.All(instances, i => Assert.Equal(InstanceStatus.Terminated, i.Status));
         Assert.Equal(["i-001", "i-002"], instances.Select(i => i.InstanceId).Order());
+        // Each job names its machine, so a job whose runner died is found there again.
+        Assert.Equal(instances.Select(i => (long?)i.Id), _store.ListJobs(run.Id).OrderBy(j => j.JobNum).Select(j => j.InstanceId));
         Assert.Equal(2, _backend.Terminated.Count);
         // The code reached every host; the jobs know each other's addresses and their own GPUs.
         Assert.All(_backend.Hosts.Values, h => Assert.Equal(1, Assert.Single(h.Uploads).Files));
