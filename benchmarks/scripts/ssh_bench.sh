@@ -181,8 +181,13 @@ bench_upload() {
     start=$(now_us)
     dstack_run "$big" "$tag-up-$i" -b ssh
     record upload_dstack_run_s "$(($(now_us) - start))e-6"
-    line="$(grep -o 'dstack: uploaded to bench: .* s$' "$work/$tag-up-$i.err")" || { cat "$work/$tag-up-$i.err" >&2; return 1; }
-    record upload_dstack_line "\"$line\""
+    # The runner's typed "uploaded" event (bytes, seconds), from dstack ps --json: no log line is parsed.
+    uploaded="$("$dstack" ps -a --json | "$python" -c 'import json, sys
+run = next(r for r in json.load(sys.stdin)["runs"] if r["name"] == sys.argv[1])
+event = next(e for e in run["events"] if e["kind"] == "uploaded")
+print(event["bytes"], event["seconds"])' "$tag-up-$i")" || { cat "$work/$tag-up-$i.err" >&2; return 1; }
+    record upload_dstack_event_bytes "${uploaded% *}"
+    record upload_dstack_event_s "${uploaded#* }"
   done
   stop_pid "$tunnel_pid"
   tunnel_pid=""
@@ -342,15 +347,15 @@ rows, result = [], {
 if "upload_tar_ssh_s" in samples:
     size = samples["upload_bytes"][0]
     tar, shared = (size / MB / med(k) for k in ("upload_tar_ssh_s", "upload_tar_ssh_shared_s"))
-    # the runner's line: its own MB (one decimal) over its own seconds (two decimals)
-    logged = [float(l.split(": ")[2].split(" MB")[0]) / float(l.rsplit(" in ", 1)[1][:-2]) for l in samples["upload_dstack_line"]]
-    seconds = [float(l.rsplit(" in ", 1)[1][:-2]) for l in samples["upload_dstack_line"]]
+    # the runner's "uploaded" event: its bytes over its seconds (the connection already open)
+    logged = [b / MB / s for b, s in zip(samples["upload_dstack_event_bytes"], samples["upload_dstack_event_s"])]
+    seconds = samples["upload_dstack_event_s"]
     dstack = statistics.median(logged)
     rows += [
         (f"upload {size / MB:.0f} MB: `tar -c \\| ssh HOST 'tar -x'`", f"{tar:.0f} MB/s ({med('upload_tar_ssh_s'):.2f} s)",
          f"new connection; a login alone (`ssh HOST true`) takes {med('ssh_login_s') * 1000:.0f} ms"),
         ("upload: the same over a shared connection (`-S`)", f"{shared:.0f} MB/s ({med('upload_tar_ssh_shared_s'):.2f} s)", ""),
-        ("upload: `dstack run -b ssh` (the runner's line)", f"{dstack:.0f} MB/s ({statistics.median(seconds):.2f} s)",
+        ("upload: `dstack run -b ssh` (the runner's uploaded event)", f"{dstack:.0f} MB/s ({statistics.median(seconds):.2f} s)",
          f"**{dstack / tar:.0%}** of tar \\| ssh, {dstack / shared:.0%} of the shared one; whole `dstack run` {med('upload_dstack_run_s'):.2f} s"),
     ]
     result["upload"] = {"files": int(samples["upload_files"][0]), "bytes": int(size), "tar_ssh_mb_per_s": tar,

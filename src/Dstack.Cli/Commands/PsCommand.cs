@@ -123,6 +123,13 @@ public static class PsCommand
                 ["finished_at"] = run.FinishedAt?.ToString("O"),
                 ["attempt"] = run.Attempt,
                 ["jobs"] = jobs,
+                // The typed progress events (provisioning, uploading, uploaded with its seconds, running), oldest first.
+                ["events"] = new JsonArray([.. store.ListRunEvents(run.Id).Select(e =>
+                {
+                    var item = RunProgressJson.ToJson(e.Progress);
+                    item["at"] = e.At.ToString("O");
+                    return (JsonNode)item;
+                })]),
             });
         }
 

@@ -163,7 +163,7 @@ public static class RunCommand
 
         await error.WriteLineAsync($"{run.Name} submitted; following its logs.");
         using var master = RunHosts.Master(store, run, plan.Spec!, cli.Environment);
-        return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, master, ports, plan.Host, inputClosed);
+        return await new AttachedRun(cli, store, output, error, color).RunAsync(run, plan.Spec!, master, ports, plan.Host, inputClosed, showProgress: color && cli.Interactive && !Console.IsErrorRedirected);
     }
 
     /// <summary>Completes when standard input reaches its end (<c>--stop-when-input-closes</c>); what it carries is ignored.</summary>

@@ -25,13 +25,14 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
     private readonly TaskCompletionSource _aborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile Task _abortCompleted = Task.CompletedTask;
 
-    /// <param name="inputClosed">With <c>--stop-when-input-closes</c>: completes when standard input closes, which stops the run.</param>
     /// <param name="run">The run.</param>
     /// <param name="spec">Its spec.</param>
     /// <param name="master">The host of its master job, where its ports are.</param>
     /// <param name="ports">The local ports reserved for it; null when none are forwarded.</param>
     /// <param name="host">The address the forwarded ports listen on.</param>
-    public async Task<int> RunAsync(RunRecord run, RunSpec spec, IJobHost master, PortReservation? ports, string host, Task? inputClosed = null)
+    /// <param name="inputClosed">With <c>--stop-when-input-closes</c>: completes when standard input closes, which stops the run.</param>
+    /// <param name="showProgress">True in a terminal: the jobs' way to running is drawn (<see cref="RunProgressView"/>) before the logs follow.</param>
+    public async Task<int> RunAsync(RunRecord run, RunSpec spec, IJobHost master, PortReservation? ports, string host, Task? inputClosed = null, bool showProgress = false)
     {
         _run = run;
         inputClosed?.ContinueWith(_ => OnInputClosed(), TaskScheduler.Default);
@@ -46,6 +47,18 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
                 // On this machine the forwarders start now; to another machine an SSH tunnel opens once the job runs.
                 forwarding = master.ForwardPorts(store, run, ports, host, line => error.WriteLine(line));
                 rewriter = new UrlRewriter(ports.Ports, host);
+            }
+
+            if (showProgress)
+            {
+                try
+                {
+                    await RunProgressView.ShowAsync(store, run, spec.Nodes, _stopFollowing.Token);
+                }
+                catch (Exception e) when (e is StateException or InvalidOperationException or IOException)
+                {
+                    // The view is a help, never a reason to stop following: the logs say the same in words.
+                }
             }
 
             var renderer = new LogRenderer(TextWriterStream.For(output, isError: false), TextWriterStream.For(error, isError: true), rewriter, spec.Nodes > 1, color);

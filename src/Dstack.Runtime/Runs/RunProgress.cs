@@ -22,6 +22,12 @@ public sealed record UploadProgress(int Rank, string Host, long Sent, long Total
     public override string Describe() => $"uploading the code to {Host}: {Sent} of {Total} bytes";
 }
 
+/// <summary>The code reached job <paramref name="Rank"/>'s machine: <paramref name="Bytes"/> in <paramref name="Seconds"/>.</summary>
+public sealed record UploadedProgress(int Rank, string Host, long Bytes, double Seconds) : RunProgress(Rank)
+{
+    public override string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the code reached {Host}: {Bytes} bytes in {Seconds:0.00} s");
+}
+
 /// <summary>The run waits (for capacity, for another run's GPUs).</summary>
 public sealed record WaitingProgress(string Reason) : RunProgress(0)
 {
@@ -38,4 +44,85 @@ public sealed record PullingProgress(int Rank, string Image) : RunProgress(Rank)
 public sealed record RunningProgress(int Rank, string Host) : RunProgress(Rank)
 {
     public override string Describe() => $"job {Rank} is running on {Host}";
+}
+
+/// <summary>A run's progress event as the state store keeps it: its id (for following), when, and the event.</summary>
+public sealed record RunEvent(long Id, DateTimeOffset At, RunProgress Progress);
+
+/// <summary>Events as JSON: <c>{"kind": "uploading", "rank": 0, ...}</c>, the form the state store and <c>dstack ps --json</c> use.</summary>
+public static class RunProgressJson
+{
+    public static System.Text.Json.Nodes.JsonObject ToJson(RunProgress progress)
+    {
+        var json = new System.Text.Json.Nodes.JsonObject { ["kind"] = KindOf(progress), ["rank"] = progress.Rank };
+        switch (progress)
+        {
+            case ProvisioningProgress p:
+                json["backend"] = p.Backend;
+                json["instance"] = p.Instance;
+                break;
+            case UploadProgress u:
+                json["host"] = u.Host;
+                json["sent"] = u.Sent;
+                json["total"] = u.Total;
+                break;
+            case UploadedProgress u:
+                json["host"] = u.Host;
+                json["bytes"] = u.Bytes;
+                json["seconds"] = Math.Round(u.Seconds, 3);
+                break;
+            case WaitingProgress w:
+                json["reason"] = w.Reason;
+                break;
+            case PullingProgress p:
+                json["image"] = p.Image;
+                break;
+            case RunningProgress r:
+                json["host"] = r.Host;
+                break;
+        }
+
+        return json;
+    }
+
+    /// <summary>The event a JSON object describes; null for a kind this version does not know (a newer runner's).</summary>
+    public static RunProgress? FromJson(string text)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(text) is not System.Text.Json.Nodes.JsonObject json)
+            {
+                return null;
+            }
+
+            var rank = (int?)json["rank"] ?? 0;
+            string Text(string key) => (string?)json[key] ?? string.Empty;
+            long Number(string key) => (long?)json[key] ?? 0;
+            return (string?)json["kind"] switch
+            {
+                "provisioning" => new ProvisioningProgress(rank, Text("backend"), Text("instance")),
+                "uploading" => new UploadProgress(rank, Text("host"), Number("sent"), Number("total")),
+                "uploaded" => new UploadedProgress(rank, Text("host"), Number("bytes"), (double?)json["seconds"] ?? 0),
+                "waiting" => new WaitingProgress(Text("reason")),
+                "pulling" => new PullingProgress(rank, Text("image")),
+                "running" => new RunningProgress(rank, Text("host")),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    public static string KindOf(RunProgress progress) => progress switch
+    {
+        ProvisioningProgress => "provisioning",
+        UploadProgress => "uploading",
+        UploadedProgress => "uploaded",
+        WaitingProgress => "waiting",
+        PullingProgress => "pulling",
+        RunningProgress => "running",
+        _ => "unknown",
+    };
 }

@@ -109,6 +109,7 @@ public sealed partial class RunSupervisor
     private RunningJob StartJob(int rank, int attempt, Hosts.JobCode code)
     {
         var process = HostOf(rank).StartJob(rank, code, EnvironmentFor(rank));
+        Progress.Report(new RunningProgress(rank, HostOf(rank).Name));
         _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, _time.GetUtcNow(), null, _machines[rank]!.RecordId));
         return new RunningJob(rank, attempt, process, Pump(rank, process));
     }

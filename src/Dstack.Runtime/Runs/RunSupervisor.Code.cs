@@ -67,9 +67,20 @@ public sealed partial class RunSupervisor
         var codes = new JobCode?[_spec.Nodes];
         async Task<bool> PrepareAsync(int rank)
         {
+            var host = HostOf(rank);
+            if (host.Connect() is { } unreachable)
+            {
+                Event(rank, $"dstack: {unreachable.Code}: {unreachable.Message}");
+                return false;
+            }
+
+            // Timed from here: the connection is open, so the seconds are the code's own (as the host's log line).
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                codes[rank] = await HostOf(rank).PrepareCodeAsync(snapshot, rank, null, cancellationToken).ConfigureAwait(false);
+                var sent = new SentBytes(bytes => Progress.Report(new UploadProgress(rank, host.Name, bytes, snapshot.TotalBytes)));
+                codes[rank] = await host.PrepareCodeAsync(snapshot, rank, sent, cancellationToken).ConfigureAwait(false);
+                Progress.Report(new UploadedProgress(rank, host.Name, snapshot.TotalBytes, clock.Elapsed.TotalSeconds));
                 return true;
             }
             catch (JobCodeException e)
@@ -91,6 +102,12 @@ public sealed partial class RunSupervisor
 
         results.AddRange(await Task.WhenAll(Enumerable.Range(0, _spec.Nodes).Where(r => !HostOf(r).IsThisMachine).Select(r => Task.Run(() => PrepareAsync(r)))).ConfigureAwait(false));
         return results.All(ok => ok) ? [.. codes.Select(c => c!)] : null;
+    }
+
+    /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
+    private sealed class SentBytes(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 
     private sealed record PreparedCode(List<JobCode>? Codes, AttemptResult? Stopped);

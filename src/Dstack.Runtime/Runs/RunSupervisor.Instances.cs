@@ -61,6 +61,7 @@ public sealed partial class RunSupervisor
             return null;
         }
 
+        Progress.Report(new ProvisioningProgress(rank, offer.Backend, offer.Instance));
         var token = string.Create(CultureInfo.InvariantCulture, $"{_run.Name}-{rank}-{Guid.NewGuid():N}");
         var record = _store.AddInstance(_run.Id, _run.Name, rank, offer.Backend, offer.Region, offer.Instance, offer.PricePerHour, token, OfferJson(offer), _time.GetUtcNow());
         Instance instance;
@@ -86,8 +87,10 @@ public sealed partial class RunSupervisor
         return new RunMachine(record.Id, backend, instance, backend.HostOf(instance, Context));
     }
 
-    /// <summary>Where progress events go: nowhere yet in the runner (the log keeps its lines); front ends will subscribe.</summary>
-    private IProgress<RunProgress>? Progress => null;
+    /// <summary>Where progress events go: the state store, where the attached front end follows them.</summary>
+    private IProgress<RunProgress> Progress => _progress ??= new StoredProgress(this);
+
+    private StoredProgress? _progress;
 
     /// <summary>The jobs' topology as provisioned: each machine's address and the GPUs each job gets.</summary>
     private JobTopology Topology => JobTopology.Of([.. _machines.Select(m => m!.Instance.Offer)], [.. _machines.Select(m => m!.Instance.Address)]);
@@ -159,6 +162,42 @@ public sealed partial class RunSupervisor
     private static readonly TimeSpan TerminateLimit = TimeSpan.FromMinutes(2);
 
     internal static string OfferJson(Offer offer) => System.Text.Json.JsonSerializer.Serialize(offer, RunJsonContext.Default.Offer);
+
+    /// <summary>
+    /// Progress events into the state store; a store that is briefly busy loses an event, never the run. Upload
+    /// progress is kept to one event per job every <see cref="UploadEventInterval"/>, and the last one.
+    /// </summary>
+    private sealed class StoredProgress(RunSupervisor supervisor) : IProgress<RunProgress>
+    {
+        private readonly Dictionary<int, DateTimeOffset> _lastUpload = [];
+
+        public void Report(RunProgress value)
+        {
+            var now = supervisor._time.GetUtcNow();
+            if (value is UploadProgress upload && upload.Sent < upload.Total)
+            {
+                lock (_lastUpload)
+                {
+                    if (_lastUpload.TryGetValue(upload.Rank, out var last) && now - last < UploadEventInterval)
+                    {
+                        return;
+                    }
+
+                    _lastUpload[upload.Rank] = now;
+                }
+            }
+
+            try
+            {
+                supervisor._store.AddRunEvent(supervisor._run.Id, value, now);
+            }
+            catch (StateException)
+            {
+            }
+        }
+    }
+
+    private static readonly TimeSpan UploadEventInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>A job's machine: its instance record, the backend that made it, the instance, and its host.</summary>
     private sealed record RunMachine(long RecordId, IBackend Backend, Instance Instance, IJobHost Host);

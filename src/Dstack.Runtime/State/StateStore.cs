@@ -110,6 +110,7 @@ public sealed partial class StateStore
         // Version 2: instances. Not tied to runs by a foreign key: a run deleted (replaced by name) must not take the
         // record of a machine that may still exist with it.
         Execute(connection, InstancesTable, transaction);
+        Execute(connection, RunEventsTable, transaction);
         if (current < 2)
         {
             // The machine each job runs on (instances.id).

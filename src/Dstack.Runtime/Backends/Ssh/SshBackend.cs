@@ -131,7 +131,6 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
     public Task<Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var host = HostOf(request.Offer);
-        progress?.Report(new ProvisioningProgress(request.Rank, BackendName, host.Name));
         if (request.Replacing)
         {
             var probe = SshProbeCache.Probe(home, host, TimeSpan.Zero);

@@ -103,6 +103,16 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.All(_backend.Hosts.Values, h => Assert.True(h.Disposed));
         Assert.All(_backend.Hosts.Values, h => Assert.Single(h.CleanedUp));
         Assert.Contains("hello from rank 1", File.ReadAllText(_store.Home.LogFile(run.Name, 1)), StringComparison.Ordinal);
+        // The way to running, as typed events a front end follows: per job, provisioning, the code sent, running.
+        foreach (var rank in new[] { 0, 1 })
+        {
+            var kinds = _store.ListRunEvents(run.Id).Where(e => e.Progress.Rank == rank).Select(e => RunProgressJson.KindOf(e.Progress)).ToList();
+            Assert.Equal(["provisioning", "uploading", "uploaded", "running"], kinds);
+        }
+
+        var uploaded = _store.ListRunEvents(run.Id).Select(e => e.Progress).OfType<UploadedProgress>().First();
+        Assert.Equal(new FileInfo(Path.Combine(_root, "project", "train.py")).Length, uploaded.Bytes);
+        Assert.StartsWith("small", _store.ListRunEvents(run.Id).Select(e => e.Progress).OfType<RunningProgress>().Single(r => r.Rank == 0).Host, StringComparison.Ordinal);
     }
 
     [Fact]
