@@ -61,15 +61,20 @@ public sealed partial class StateStore
     {
         using var connection = Connect();
         Execute(connection, "PRAGMA journal_mode=WAL;");
-        using var version = connection.CreateCommand();
-        version.CommandText = "PRAGMA user_version;";
-        var current = Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (UserVersion(connection, null) >= SchemaVersion)
+        {
+            return;
+        }
+
+        // Two processes may open a new or older store at once (the CLI and its runner): the version is read again
+        // inside a write transaction, so only the first migrates and the other finds it done.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var current = UserVersion(connection, transaction);
         if (current >= SchemaVersion)
         {
             return;
         }
 
-        using var transaction = connection.BeginTransaction();
         Execute(connection, """
             CREATE TABLE IF NOT EXISTS runs (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -111,13 +116,30 @@ public sealed partial class StateStore
         // record of a machine that may still exist with it.
         Execute(connection, InstancesTable, transaction);
         Execute(connection, RunEventsTable, transaction);
-        if (current < 2)
+        if (!HasColumn(connection, transaction, "jobs", "instance_id"))
         {
-            // The machine each job runs on (instances.id).
+            // Version 2: the machine each job runs on (instances.id).
             Execute(connection, "ALTER TABLE jobs ADD COLUMN instance_id INTEGER;", transaction);
         }
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
+    }
+
+    private static int UserVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        version.Transaction = transaction;
+        return Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool HasColumn(SqliteConnection connection, SqliteTransaction transaction, string table, string column)
+    {
+        using var info = connection.CreateCommand();
+        info.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $column;";
+        info.Transaction = transaction;
+        info.Parameters.AddWithValue("$column", column);
+        return Convert.ToInt64(info.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     private SqliteConnection Connect()

@@ -33,6 +33,20 @@ public sealed class StateStoreTests : IDisposable
     [Fact]
     public void Open_DatabaseOfTheFirstVersion_KeepsItsRuns_AndAddsInstancesAndTheJobsMachine()
     {
+        CreateVersionOneDatabase();
+
+        var store = StateStore.Open(new DstackHome(_root));
+        var run = store.FindRun("old-run")!;
+        var instance = store.AddInstance(run.Id, run.Name, 0, "local", "local", "local", 0m, "token-1", "{}", Now);
+        store.SaveJob(new JobRecord(run.Id, 0, 2, RunStatus.Running, 43, null, Now, null, instance.Id));
+
+        Assert.Equal(instance.Id, Assert.Single(store.ListJobs(run.Id)).InstanceId);
+        Assert.Equal(InstanceStatus.Provisioning, Assert.Single(store.ListInstances()).Status);
+    }
+
+    /// <summary>A state.db as the first version wrote it: runs, jobs without their machine, no instances; one finished run.</summary>
+    private void CreateVersionOneDatabase()
+    {
         Directory.CreateDirectory(_root);
         var file = new DstackHome(_root).StateDatabase;
         using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
@@ -53,14 +67,18 @@ public sealed class StateStoreTests : IDisposable
                 """;
             create.ExecuteNonQuery();
         }
+    }
 
-        var store = StateStore.Open(new DstackHome(_root));
-        var run = store.FindRun("old-run")!;
-        var instance = store.AddInstance(run.Id, run.Name, 0, "local", "local", "local", 0m, "token-1", "{}", Now);
-        store.SaveJob(new JobRecord(run.Id, 0, 2, RunStatus.Running, 43, null, Now, null, instance.Id));
+    [Fact]
+    public async Task Open_ManyProcessesAtOnce_OnAnOlderDatabase_OneMigratesAndNoneFails()
+    {
+        CreateVersionOneDatabase();
 
-        Assert.Equal(instance.Id, Assert.Single(store.ListJobs(run.Id)).InstanceId);
-        Assert.Equal(InstanceStatus.Provisioning, Assert.Single(store.ListInstances()).Status);
+        // The CLI and its runner open the store together; every opener must find it usable.
+        var openers = Enumerable.Range(0, 8).Select(_ => Task.Run(() => StateStore.Open(new DstackHome(_root)).FindRun("old-run")));
+        var runs = await Task.WhenAll(openers);
+
+        Assert.All(runs, r => Assert.Equal("old-run", r!.Name));
     }
 
     [Fact]
