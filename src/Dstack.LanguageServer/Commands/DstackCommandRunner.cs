@@ -5,6 +5,7 @@ using Dstack.LanguageServer.Protocol;
 using Dstack.LanguageServer.Server;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Offers;
 
 namespace Dstack.LanguageServer.Commands;
 
@@ -12,7 +13,7 @@ namespace Dstack.LanguageServer.Commands;
 /// Runs the <see cref="DstackCommands"/>. Nothing here starts a job: <c>dstack.run</c> answers the command line, and
 /// the editor runs it in a terminal, where the user sees the plan, confirms, and follows the output.
 /// </summary>
-public sealed class DstackCommandRunner(OfferCatalog offers)
+public sealed class DstackCommandRunner(EditorOffers offers)
 {
     public async Task<JsonElement> RunAsync(ExecuteCommandParams parameters, ServerContext context)
     {
@@ -85,12 +86,16 @@ public sealed class DstackCommandRunner(OfferCatalog offers)
             return new OffersResult(target.Uri, OfferSummary.FixErrorsFirst(Math.Max(1, errors)), []);
         }
 
-        var summary = offers.Summarize(configuration);
+        var summary = offers.Summarize(configuration, Documents.DocumentUri.FilePath(target.Uri));
         return new OffersResult(
             target.Uri,
             summary.Text,
-            [.. summary.Candidates.Select(c => new OfferCandidateView(c.Backend, c.Instance, c.PricePerHour, c.Resources?.ToString() ?? "unknown", c.Fits, c.Unmet))]);
+            [.. summary.Candidates.Select(c => new OfferCandidateView(c.Offer.Backend, c.Offer.Instance, c.Offer.PricePerHour, Resources(c.Offer), c.Fits, c.Unmet))]);
     }
+
+    /// <summary>What the machine has; "unknown" for one not probed (an SSH host still being probed, unreachable or busy).</summary>
+    private static string Resources(Offer offer) =>
+        offer.Availability == OfferAvailability.Available ? offer.Resources.ToString() : "unknown";
 
     private static void RunnableOnly(CommandArguments arguments, CommandTarget target, ConfigurationDocument document)
     {

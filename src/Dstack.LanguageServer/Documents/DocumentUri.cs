@@ -20,6 +20,13 @@ public static class DocumentUri
     }
 
     /// <summary>
+    /// The file path of a <c>file:</c> uri, or null for another scheme (an unsaved document): what looks for files
+    /// beside the document (its run folder, its profiles) has nowhere to look.
+    /// </summary>
+    public static string? FilePath(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile ? parsed.LocalPath : null;
+
+    /// <summary>
     /// True for the files the CLI checks: <c>*.dstack.yml</c>, <c>*.dstack.yaml</c>, <c>.dstack/profiles.yml</c> and
     /// <c>.dstack/workflows/*.yaml</c> (the same test as <c>dstack validate</c> uses on a folder). Others are ignored.
     /// </summary>

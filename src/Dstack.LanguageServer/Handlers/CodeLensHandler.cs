@@ -11,7 +11,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>textDocument/codeLens</c>: <c>▶ Run</c>, <c>✓ Validate</c> and the offers summary on the <c>type:</c> line of an
 /// open run configuration; none for other documents. Each lens's command takes the document's uri.
 /// </summary>
-public sealed class CodeLensHandler(OfferCatalog offers) : RequestHandler<CodeLensParams, IReadOnlyList<CodeLens>>(Methods.CodeLens, LspJsonContext.Default.CodeLensParams, LspJsonContext.Default.IReadOnlyListCodeLens)
+public sealed class CodeLensHandler(EditorOffers offers) : RequestHandler<CodeLensParams, IReadOnlyList<CodeLens>>(Methods.CodeLens, LspJsonContext.Default.CodeLensParams, LspJsonContext.Default.IReadOnlyListCodeLens)
 {
     protected override Task<IReadOnlyList<CodeLens>> HandleAsync(CodeLensParams parameters, ServerContext context, CancellationToken cancellation)
     {
@@ -22,7 +22,7 @@ public sealed class CodeLensHandler(OfferCatalog offers) : RequestHandler<CodeLe
 
         var document = CheckedDocuments.Of(open);
         var argument = JsonSerializer.SerializeToElement(open.Uri, LspJsonContext.Default.String);
-        IReadOnlyList<CodeLens> lenses = [.. RunLenses.For(document, offers).Select(l => new CodeLens(Range(l.Span), new LspCommand(l.Title, l.Command, [argument])))];
+        IReadOnlyList<CodeLens> lenses = [.. RunLenses.For(document, DocumentUri.FilePath(open.Uri), offers).Select(l => new CodeLens(Range(l.Span), new LspCommand(l.Title, l.Command, [argument])))];
         return Task.FromResult(lenses);
     }
 

@@ -6,10 +6,10 @@ namespace Dstack.LanguageServer.Handlers;
 /// <summary>The dispatch table of the dstack language server: every method it handles.</summary>
 public static class DstackHandlers
 {
-    public static DispatchTable Create() => Create(OfferCatalog.ThisMachine());
+    public static DispatchTable Create() => Create(EditorOffers.ThisMachine());
 
-    /// <summary>The table with offers from <paramref name="offers"/> (one catalog per server: it holds the detected machine).</summary>
-    public static DispatchTable Create(OfferCatalog offers) => new DispatchTable()
+    /// <summary>The table with offers from <paramref name="offers"/> (one per server: it keeps the detected machine and the pool's probes).</summary>
+    public static DispatchTable Create(EditorOffers offers) => new DispatchTable()
         .Add(new InitializeHandler())
         .Add(new InitializedHandler())
         .Add(new ShutdownHandler())

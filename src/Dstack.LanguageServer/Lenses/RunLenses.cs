@@ -17,7 +17,8 @@ public static class RunLenses
     public const string RunTitle = "▶ Run";
     public const string ValidateTitle = "✓ Validate";
 
-    public static IReadOnlyList<RunLens> For(ConfigurationDocument document, OfferCatalog offers)
+    /// <summary>The lenses of <paramref name="document"/>, whose file is at <paramref name="filePath"/> (null when it is not a file: no profile applies).</summary>
+    public static IReadOnlyList<RunLens> For(ConfigurationDocument document, string? filePath, EditorOffers offers)
     {
         if (TypeLine(document) is not { } span)
         {
@@ -27,7 +28,7 @@ public static class RunLenses
         var errors = document.Diagnostics.Count(d => d.IsError);
         var summary = errors > 0 || document.RunConfiguration is not { } configuration
             ? OfferSummary.FixErrorsFirst(Math.Max(1, errors))
-            : offers.Summarize(configuration).Text;
+            : offers.Summarize(configuration, filePath).Text;
         return
         [
             new RunLens(span, RunTitle, DstackCommands.Run),

@@ -68,6 +68,40 @@ public sealed class CodeLensTests
             offers);
     }
 
+    [Fact]
+    public async Task CodeLens_Volumes_NoOffersAsDstackRunRefuses()
+    {
+        await using var client = await TestClient.InitializedAsync(TestMachines.Table());
+        await OpenAsync(client, Uri, "type: task\ncommands: [train]\nvolumes:\n  - /data:/data\n");
+
+        Assert.Equal("no offers: volumes: this machine mounts no volumes", Title((await LensesAsync(client, Uri))[2]));
+    }
+
+    [Fact]
+    public async Task CodeLens_DefaultProfileBesideTheDocument_ItsBackendsApply()
+    {
+        var project = Directory.CreateTempSubdirectory("dstack-ls-lens-");
+        try
+        {
+            var profiles = Path.Combine(project.FullName, ".dstack", "profiles.yml");
+            Directory.CreateDirectory(Path.GetDirectoryName(profiles)!);
+            File.WriteAllText(profiles, "profiles:\n  - name: cloud\n    default: true\n    backends: [aws]\n");
+            var uri = new System.Uri(Path.Combine(project.FullName, "train.dstack.yml")).AbsoluteUri;
+            await using var client = await TestClient.InitializedAsync(TestMachines.Table());
+            await OpenAsync(client, uri, "type: task\ncommands: [train]\n");
+            await OpenAsync(client, Uri, "type: task\ncommands: [train]\n");
+
+            Assert.Equal(
+                "no offers: backends [aws] excludes the local backend, the only one configured here; add local to backends, or pass -b local",
+                Title((await LensesAsync(client, uri))[2]));
+            Assert.Equal("1 offer: local, free", Title((await LensesAsync(client, Uri))[2]));
+        }
+        finally
+        {
+            project.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("type: task\ncommands: [a]\nresources:\n  memory: 80GB..40GB\n", "fix 1 error to see offers")]
     [InlineData("type: task\ncommands: [a]\nnmae: x\nresources:\n  memory: 80GB..40GB\n", "fix 2 errors to see offers")]

@@ -6,6 +6,7 @@ using Dstack.LanguageServer.Tests.Support;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Offers;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
@@ -14,10 +15,11 @@ using Dstack.Runtime.Tests.Ssh;
 namespace Dstack.LanguageServer.Tests.Offers;
 
 /// <summary>
-/// The SSH pool's offers against a real sshd on 127.0.0.1 (the host <c>lo</c>) and a port nobody listens on (the host
-/// <c>down</c>): probed in the background, never on the request path.
+/// The SSH pool's offers in the editor (<see cref="EditorOffers"/> over the runtime's SSH backend, with
+/// <see cref="PoolProbes"/>) against a real sshd on 127.0.0.1 (the host <c>lo</c>) and a port nobody listens on (the
+/// host <c>down</c>): probed in the background, never on the request path.
 /// </summary>
-public sealed class SshOfferSourceTests : IDisposable
+public sealed class SshPoolOffersTests : IDisposable
 {
     private const string TaskFile = "type: task\ncommands: [a]\n";
 
@@ -25,9 +27,9 @@ public sealed class SshOfferSourceTests : IDisposable
     private static readonly TimeSpan ProbeWait = SshHostProbe.DefaultTimeout + TimeSpan.FromSeconds(10);
 
     private readonly LoopbackSshd _sshd = new();
-    private readonly List<SshOfferSource> _sources = [];
+    private readonly List<EditorOffers> _sources = [];
 
-    public SshOfferSourceTests()
+    public SshPoolOffersTests()
     {
         Home = new DstackHome(_sshd.DstackHome);
         Down = _sshd.Host("down") with { Port = LoopbackSshd.FreePort() };
@@ -63,23 +65,25 @@ public sealed class SshOfferSourceTests : IDisposable
         Pool(_sshd.Host(), Down);
         var source = Source();
 
-        var first = source.Candidates(Configuration(TaskFile));
+        var first = Hosts(source, TaskFile);
         await source.Refreshing.WaitAsync(ProbeWait);
-        var later = source.Candidates(Configuration(TaskFile));
+        var later = Hosts(source, TaskFile);
 
-        Assert.Equal([("lo", [SshOfferSource.ProbingText]), ("down", [SshOfferSource.ProbingText])], first.Select(c => (c.Instance, c.Unmet.ToArray())));
-        Assert.All(later, c => Assert.Equal(("ssh", 0m), (c.Backend, c.PricePerHour)));
+        Assert.Equal([("lo", [SshBackend.ProbingText]), ("down", [SshBackend.ProbingText])], first.Select(c => (c.Offer.Instance, c.Unmet.ToArray())));
+        Assert.All(first, c => Assert.Equal(OfferAvailability.Unknown, c.Offer.Availability));
+        Assert.All(later, c => Assert.Equal(("ssh", 0m), (c.Offer.Backend, c.Offer.PricePerHour)));
         var lo = later[0];
-        Assert.Equal("lo", lo.Instance);
+        Assert.Equal("lo", lo.Offer.Instance);
         Assert.True(lo.Fits);
-        Assert.Equal(Environment.ProcessorCount, lo.Resources!.Cpus);
+        Assert.Equal(OfferAvailability.Available, lo.Offer.Availability);
+        Assert.Equal(Environment.ProcessorCount, lo.Offer.Resources.Cpus);
         var down = later[1];
-        Assert.Equal("down", down.Instance);
-        Assert.Null(down.Resources);
+        Assert.Equal("down", down.Offer.Instance);
+        Assert.Equal(OfferAvailability.Unknown, down.Offer.Availability);
         var reason = Assert.Single(down.Unmet);
         Assert.StartsWith($"{DiagnosticCodes.HostUnreachable} down ({LoopbackSshd.User}@127.0.0.1:{Down.Port}) is unreachable: ", reason, StringComparison.Ordinal);
         Assert.Contains("Connection refused", reason, StringComparison.Ordinal);
-        Assert.Equal("1 offer: lo (ssh), free", new OfferSummary(later).Text);
+        Assert.Equal("1 offer: lo (ssh), free", source.Summarize(Configuration(TaskFile + "backends: [ssh]\n"), null).Text);
     }
 
     [Fact]
@@ -88,10 +92,10 @@ public sealed class SshOfferSourceTests : IDisposable
         Pool(_sshd.Host());
         var source = await ProbedAsync();
 
-        var lo = Assert.Single(source.Candidates(Configuration(TaskFile + "resources:\n  gpu: A100\n")));
+        var lo = Assert.Single(Hosts(source, TaskFile + "resources:\n  gpu: A100\n"));
 
         Assert.False(lo.Fits);
-        Assert.NotNull(lo.Resources);
+        Assert.Equal(Environment.ProcessorCount, lo.Offer.Resources.Cpus);
         Assert.Contains(lo.Unmet, u => u.StartsWith("gpu: needs 1xA100", StringComparison.Ordinal));
     }
 
@@ -106,7 +110,7 @@ public sealed class SshOfferSourceTests : IDisposable
         Pool(_sshd.Host(), Down);
         var source = Source();
 
-        var candidates = source.Candidates(Configuration(TaskFile + backends));
+        var candidates = Hosts(source, TaskFile + backends);
 
         Assert.Equal(hosts, candidates.Count);
         if (hosts == 0)
@@ -127,19 +131,19 @@ public sealed class SshOfferSourceTests : IDisposable
         var source = Source();
         var watch = Stopwatch.StartNew();
 
-        var first = Assert.Single(source.Candidates(Configuration(TaskFile)));
+        var first = Assert.Single(Hosts(source, TaskFile));
         var answeredIn = watch.Elapsed;
         var probing = source.Refreshing;
-        var again = Assert.Single(source.Candidates(Configuration(TaskFile)));
+        var again = Assert.Single(Hosts(source, TaskFile));
 
-        Assert.Equal([SshOfferSource.ProbingText], first.Unmet);
-        Assert.Equal([SshOfferSource.ProbingText], again.Unmet);
+        Assert.Equal([SshBackend.ProbingText], first.Unmet);
+        Assert.Equal([SshBackend.ProbingText], again.Unmet);
         Assert.False(probing.IsCompleted, "the probe is still waiting for the silent host");
         Assert.True(answeredIn < SshHostProbe.DefaultTimeout, $"the request took {answeredIn}");
 
         silent.Stop();
         await probing.WaitAsync(ProbeWait);
-        var later = Assert.Single(source.Candidates(Configuration(TaskFile)));
+        var later = Assert.Single(Hosts(source, TaskFile));
 
         Assert.StartsWith($"{DiagnosticCodes.HostUnreachable} silent ({LoopbackSshd.User}@127.0.0.1:{port}) is unreachable: ", Assert.Single(later.Unmet), StringComparison.Ordinal);
     }
@@ -150,10 +154,10 @@ public sealed class SshOfferSourceTests : IDisposable
         Pool(_sshd.Host());
         await ProbedAsync();
 
-        var lo = Assert.Single(Source().Candidates(Configuration(TaskFile)));
+        var lo = Assert.Single(Hosts(Source(), TaskFile));
 
         Assert.True(lo.Fits);
-        Assert.Equal(Environment.ProcessorCount, lo.Resources!.Cpus);
+        Assert.Equal(Environment.ProcessorCount, lo.Offer.Resources.Cpus);
     }
 
     [Fact]
@@ -161,45 +165,55 @@ public sealed class SshOfferSourceTests : IDisposable
     {
         Pool(_sshd.Host());
         var source = await ProbedAsync();
-        Assert.Equal(["lo"], source.Candidates(Configuration(TaskFile)).Select(c => c.Instance));
+        Assert.Equal(["lo"], Hosts(source, TaskFile).Select(c => c.Offer.Instance));
 
         Pool(_sshd.Host(), _sshd.Host("second-name-for-the-same-server"));
-        var both = source.Candidates(Configuration(TaskFile));
+        var both = Hosts(source, TaskFile);
         Pool(_sshd.Host("second-name-for-the-same-server"));
-        var second = source.Candidates(Configuration(TaskFile));
+        var second = Hosts(source, TaskFile);
 
-        Assert.Equal(["lo", "second-name-for-the-same-server"], both.Select(c => c.Instance));
+        Assert.Equal(["lo", "second-name-for-the-same-server"], both.Select(c => c.Offer.Instance));
         Assert.True(both[0].Fits, "the host already probed keeps its result");
-        Assert.Equal([SshOfferSource.ProbingText], both[1].Unmet);
-        Assert.Equal(["second-name-for-the-same-server"], second.Select(c => c.Instance));
+        Assert.Equal([SshBackend.ProbingText], both[1].Unmet);
+        Assert.Equal(["second-name-for-the-same-server"], second.Select(c => c.Offer.Instance));
     }
 
     [Fact]
-    public void Candidates_MalformedConfig_OneCandidateSaysWhatIsWrong()
+    public void Summarize_MalformedConfig_NoHostsAndTheProblemNamedWhenNothingIsOffered()
     {
         Directory.CreateDirectory(Home.Root);
         File.WriteAllText(Home.ConfigFile, "ssh_hosts: 3\n");
+        var source = Source();
 
-        var candidate = Assert.Single(Source().Candidates(Configuration(TaskFile)));
+        var summary = source.Summarize(Configuration(TaskFile + "resources:\n  gpu: H100\n"), null);
 
-        Assert.Equal(("ssh", "config.yml", false), (candidate.Backend, candidate.Instance, candidate.Fits));
-        Assert.Contains($"error {DiagnosticCodes.HostsConfigInvalid}: `ssh_hosts` is", Assert.Single(candidate.Unmet), StringComparison.Ordinal);
+        Assert.Equal(["local"], summary.Candidates.Select(c => c.Offer.Backend));
+        Assert.Contains($"config.yml: {DiagnosticCodes.HostsConfigInvalid} `ssh_hosts` is", Assert.Single(summary.Problems), StringComparison.Ordinal);
+        Assert.EndsWith(Assert.Single(summary.Problems), summary.Text, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Candidates_NoConfig_NoCandidates() => Assert.Empty(Source().Candidates(Configuration(TaskFile)));
+    public void Candidates_NoConfig_NoHosts()
+    {
+        var source = Source();
+
+        Assert.Empty(Hosts(source, TaskFile));
+        Assert.Equal("1 offer: local, free", source.Summarize(Configuration(TaskFile), null).Text);
+    }
 
     [Theory]
     [InlineData("image: python:3.12\n", "image: SSH hosts run the commands on the host, not in a container, for now")]
     [InlineData("spot_policy: spot\n", "spot_policy: spot asks for spot instances, and SSH hosts are on-demand")]
     [InlineData("regions: [eu-west-1]\n", "regions: [eu-west-1] leaves out the SSH hosts (their region is ssh)")]
     [InlineData("instance_types: [gpu9]\n", "instance_types: [gpu9] leaves out lo (an SSH host's instance type is its pool name)")]
+    [InlineData("volumes:\n  - /data:/data\n", "volumes: SSH hosts do not mount volumes")]
+    [InlineData("build: [pip install -r requirements.txt]\n", "build: SSH hosts do not keep a prepared environment between runs yet")]
     public async Task Candidates_WhatSshHostsNeverOffer_IsUnmet(string rest, string unmet)
     {
         Pool(_sshd.Host());
         var source = await ProbedAsync();
 
-        var lo = Assert.Single(source.Candidates(Configuration(TaskFile + rest)));
+        var lo = Assert.Single(Hosts(source, TaskFile + rest));
 
         Assert.Equal([unmet], lo.Unmet);
     }
@@ -209,15 +223,17 @@ public sealed class SshOfferSourceTests : IDisposable
     {
         Pool(_sshd.Host(), Down);
         var store = StateStore.Open(Home);
-        var spec = new RunSpec { RunName = "r", Type = "task", ConfigurationPath = "/c.yml", RepoRoot = "/repo", Script = "a", Hosts = [_sshd.Host()] };
+        var held = new Offer(SshBackend.BackendName, SshBackend.Region, "lo", TestMachines.NoGpu, Spot: false, PricePerHour: 0m);
+        var spec = new RunSpec { RunName = "r", Type = "task", ConfigurationPath = "/c.yml", RepoRoot = "/repo", Script = "a", Placements = [held] };
         store.CreateRun("brave-otter-1", _ => "brave-otter-1", "/c.yml", "/repo", _ => spec.ToJson(), DateTimeOffset.UtcNow);
-        var source = Source(() => SshOfferSource.ActiveRunHosts(Home));
+        var source = Source();
 
-        source.Candidates(Configuration(TaskFile));
+        Hosts(source, TaskFile);
         await source.Refreshing.WaitAsync(ProbeWait);
-        var candidates = source.Candidates(Configuration(TaskFile));
+        var candidates = Hosts(source, TaskFile);
 
         Assert.Equal(["busy with the run brave-otter-1"], candidates[0].Unmet);
+        Assert.Equal(OfferAvailability.Busy, candidates[0].Offer.Availability);
         Assert.DoesNotContain(candidates[1].Unmet, u => u.StartsWith("busy", StringComparison.Ordinal));
     }
 
@@ -229,41 +245,57 @@ public sealed class SshOfferSourceTests : IDisposable
         var changes = 0;
         source.Changed += () => Interlocked.Increment(ref changes);
 
-        source.Candidates(Configuration(TaskFile));
+        Hosts(source, TaskFile);
         await source.Refreshing.WaitAsync(ProbeWait);
-        source.Candidates(Configuration(TaskFile));
+        Hosts(source, TaskFile);
         await source.Refreshing.WaitAsync(ProbeWait);
 
         Assert.Equal(1, changes);
     }
 
     [Fact]
+    public async Task Start_ProbesEveryHostBeforeTheFirstRequest()
+    {
+        Pool(_sshd.Host());
+        var source = Source().Start();
+
+        await Bounded.UntilAsync(() => SshProbeCache.Cached(Home, _sshd.Host()) is not null, "the host probed in the background", ProbeWait);
+        await source.Refreshing.WaitAsync(ProbeWait);
+
+        Assert.True(Assert.Single(Hosts(source, TaskFile)).Fits);
+    }
+
+    [Fact]
     public async Task Summarize_ThisMachineAndAReachableHost_BothOffered()
     {
         Pool(_sshd.Host());
-        var catalog = new OfferCatalog([.. TestMachines.Catalog(TestMachines.NoGpu).Sources, await ProbedAsync()]);
+        var source = await ProbedAsync();
 
-        Assert.Equal("2 offers: local, free · lo (ssh), free", catalog.Summarize(Configuration(TaskFile)).Text);
+        Assert.Equal("2 offers: local, free · lo (ssh), free", source.Summarize(Configuration(TaskFile), null).Text);
         Assert.StartsWith(
             "no offers: local: gpu: needs 1xH100, the machine has no GPU (nvidia-smi found none); lo (ssh): gpu: needs 1xH100, the machine has ",
-            catalog.Summarize(Configuration(TaskFile + "resources:\n  gpu: H100\n")).Text,
+            source.Summarize(Configuration(TaskFile + "resources:\n  gpu: H100\n"), null).Text,
             StringComparison.Ordinal);
     }
 
-    private SshOfferSource Source(Func<IReadOnlyDictionary<string, string>>? hostsInUse = null)
+    private EditorOffers Source()
     {
-        var source = new SshOfferSource(Home, hostsInUse: hostsInUse);
+        var source = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), new Dictionary<string, string>());
         _sources.Add(source);
         return source;
     }
 
+    /// <summary>The SSH hosts' candidates for a configuration: the offers first, then those left out, each in the pool's order.</summary>
+    private static List<OfferCandidate> Hosts(EditorOffers source, string text) =>
+        [.. source.Summarize(Configuration(text), null).Candidates.Where(c => c.Offer.Backend == SshBackend.BackendName)];
+
     private static RunConfiguration Configuration(string text) => ConfigurationLoader.LoadText("t.dstack.yml", text).RunConfiguration!;
 
-    /// <summary>A source whose hosts have all been probed once.</summary>
-    private async Task<SshOfferSource> ProbedAsync()
+    /// <summary>An editor whose hosts have all been probed once.</summary>
+    private async Task<EditorOffers> ProbedAsync()
     {
         var source = Source();
-        source.Candidates(Configuration(TaskFile));
+        Hosts(source, TaskFile);
         await source.Refreshing.WaitAsync(ProbeWait);
         return source;
     }

@@ -1,0 +1,163 @@
+using System.Collections;
+using Dstack.LanguageServer.Commands;
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Configuration.Profiles;
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.State;
+
+namespace Dstack.LanguageServer.Offers;
+
+/// <summary>
+/// The offers lens's view of the runtime's one offer pipeline: the backends of <see cref="BackendRegistry"/> asked
+/// through its <see cref="OfferCatalog"/> for the requirements <c>dstack run</c> would have (the configuration merged
+/// with the profile it would select), so the editor and <c>dstack run</c> cannot disagree. What differs is only how
+/// slow facts are learnt, because a code lens is asked for on every edit and must never wait for <c>ssh</c>: this
+/// machine's facts are kept (<see cref="KeptMachineFacts"/>), the SSH hosts are probed in the background
+/// (<see cref="PoolProbes"/>), and the active runs' placements are read in the background too.
+/// config.yml is read again when its time or size changes.
+/// </summary>
+public sealed class EditorOffers
+{
+    private readonly Lock _gate = new();
+    private readonly DstackHome _home;
+    private readonly KeptMachineFacts _machine;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly PoolProbes _pool;
+    private readonly LatestRead<IReadOnlyList<HeldPlacement>> _inUse;
+    private (ConfiguredBackends Backends, (DateTime Time, long Length) Stamp)? _configured;
+
+    /// <param name="home">Where config.yml, the user's profiles.yml, the probe cache and the runs are.</param>
+    /// <param name="machine">This machine's kept facts.</param>
+    /// <param name="environment">The server's environment: its <c>PATH</c> finds a Python, its <c>DSTACK_PROFILE</c> names the profile.</param>
+    /// <param name="time">The clock for <paramref name="maxAge"/>.</param>
+    /// <param name="maxAge">How old a host's probe or the runs' placements may be before a request reads them again (default <see cref="Runtime.Backends.Ssh.SshProbeCache.DefaultMaxAge"/>).</param>
+    /// <param name="probeTimeout">How long one probe may take (default <see cref="Runtime.Backends.Ssh.SshHostProbe.DefaultTimeout"/>).</param>
+    /// <param name="inUse">The placements active runs hold, read in the background; default <see cref="ActiveRuns"/> of <paramref name="home"/>.</param>
+    public EditorOffers(DstackHome home, KeptMachineFacts machine, IReadOnlyDictionary<string, string> environment, TimeProvider? time = null, TimeSpan? maxAge = null, TimeSpan? probeTimeout = null, Func<IReadOnlyList<HeldPlacement>>? inUse = null)
+    {
+        _home = home;
+        _machine = machine;
+        _environment = environment;
+        time ??= TimeProvider.System;
+        MaxAge = maxAge ?? Runtime.Backends.Ssh.SshProbeCache.DefaultMaxAge;
+        _pool = new PoolProbes(home, time, MaxAge, probeTimeout, RaiseChanged);
+        _inUse = new LatestRead<IReadOnlyList<HeldPlacement>>(inUse ?? (() => ActiveRuns(home)), PlacementsKey, time, MaxAge, RaiseChanged, assumed: []);
+    }
+
+    /// <summary>Raised (on a background thread) when a probe or the runs' placements changed what a request would answer.</summary>
+    public event Action? Changed;
+
+    public TimeSpan MaxAge { get; }
+
+    /// <summary>The background work in progress (this machine's facts, probes, the runs' placements), or a completed task: tests wait on it rather than on time.</summary>
+    public Task Refreshing => Task.WhenAll(_machine.Refreshing, _pool.Refreshing, _inUse.Running);
+
+    /// <summary>
+    /// The offers of a running server: <c>$DSTACK_HOME</c> of its environment, this machine detected in the background,
+    /// and the SSH hosts of config.yml probed in the background from the start (<see cref="Start"/>).
+    /// </summary>
+    public static EditorOffers ThisMachine()
+    {
+        var home = DstackHome.FromEnvironment();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)variable.Key] = variable.Value as string ?? string.Empty;
+        }
+
+        return new EditorOffers(home, KeptMachineFacts.ThisMachine(home.Root), environment).Start();
+    }
+
+    /// <summary>
+    /// The placements that unfinished runs hold, read from <c>state.db</c> without changing it (a run whose runner died
+    /// still counts until a <c>dstack</c> command notices); none when there is no store or it cannot be read.
+    /// </summary>
+    public static IReadOnlyList<HeldPlacement> ActiveRuns(DstackHome home)
+    {
+        if (!File.Exists(home.StateDatabase))
+        {
+            return [];
+        }
+
+        try
+        {
+            return RunMonitor.InUse(StateStore.Open(home), reconcile: false);
+        }
+        catch (StateException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Reads config.yml and starts probing every SSH host, in the background, so their offers are usually known before the first lens; returns at once.</summary>
+    public EditorOffers Start()
+    {
+        _ = Task.Run(() =>
+        {
+            if (Configured().Catalog.Backends.OfType<Runtime.Backends.Ssh.SshBackend>().FirstOrDefault() is { } ssh)
+            {
+                ssh.Pool.Probe(ssh.Pool.Hosts);
+            }
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// What the backends offer for <paramref name="configuration"/>, merged with the profile <c>dstack run</c> would
+    /// select for the file at <paramref name="filePath"/> (the default one, or <c>DSTACK_PROFILE</c>'s, of the run
+    /// folder's <c>.dstack/profiles.yml</c>, then of <c>$DSTACK_HOME/profiles.yml</c>); no profile without a file path.
+    /// Answers at once from what is known.
+    /// </summary>
+    public OfferSummary Summarize(RunConfiguration configuration, string? filePath)
+    {
+        var profile = ProfileOf(filePath);
+        var profileErrors = profile.Diagnostics.Where(d => d.IsError).ToList();
+        if (profileErrors.Count > 0)
+        {
+            // dstack run stops at these before it looks for offers.
+            return new OfferSummary([], [.. profileErrors.Select(d => d.Path is { } path ? $"{Path.GetFileName(path)}: {d.Message}" : d.Message)]);
+        }
+
+        var requirements = Requirements.Of(configuration, ProfileResolver.Merge(configuration, profile.Profile), configuration.Resources);
+        var configured = Configured();
+        var search = configured.Catalog.Find(requirements, new OfferContext { Environment = _environment, InUse = () => _inUse.Get()! });
+        return OfferSummary.Of(search, configured.Problems);
+    }
+
+    private ProfileSelection ProfileOf(string? filePath)
+    {
+        if (filePath is null)
+        {
+            return new ProfileSelection(new Profile(), null, []);
+        }
+
+        var files = ProfileResolver.ProfileFiles(RunFolder.Of(filePath, _home.Root), _home.Root);
+        return ProfileResolver.Select(files, _environment.GetValueOrDefault("DSTACK_PROFILE"));
+    }
+
+    /// <summary>The configured backends as config.yml says now; read again only when the file's time or size changed.</summary>
+    private ConfiguredBackends Configured()
+    {
+        var file = new FileInfo(_home.ConfigFile);
+        var stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : default;
+        lock (_gate)
+        {
+            if (_configured is { } known && known.Stamp == stamp)
+            {
+                return known.Backends;
+            }
+
+            var backends = BackendRegistry.Read(_home, _machine.Facts, _pool.Of);
+            _configured = (backends, stamp);
+            return backends;
+        }
+    }
+
+    private void RaiseChanged() => Changed?.Invoke();
+
+    private static string PlacementsKey(IReadOnlyList<HeldPlacement> placements) =>
+        string.Join('\n', placements.Select(p => $"{p.RunName} {p.Offer.Backend} {p.Offer.Instance} {string.Join(',', p.Offer.Gpus)}").Order(StringComparer.Ordinal));
+}
