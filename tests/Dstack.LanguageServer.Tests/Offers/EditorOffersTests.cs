@@ -105,6 +105,67 @@ public sealed class EditorOffersTests : IDisposable
         Assert.StartsWith("no offers: backends [aws] excludes the local backend", lens, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string?> ExamplesAndProfiles()
+    {
+        var data = new TheoryData<string, string?>();
+        var examples = Path.Combine(RepositoryRoot(), "examples");
+        foreach (var example in Directory.GetFiles(examples, "*.dstack.yml").Order(StringComparer.Ordinal))
+        {
+            data.Add(example, null);
+        }
+
+        foreach (var filter in new[] { "backends: [aws]", "backends: [ssh]", "backends: [local, ssh]", "regions: [ssh]", "regions: [local]", "spot_policy: spot", "spot_policy: auto", "max_price: 0.5", "instance_types: [gpu1]" })
+        {
+            data.Add(Path.Combine(examples, "hello.dstack.yml"), filter);
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// The lens and <c>dstack run</c>'s plan (whose search <c>dstack offer --json</c> prints) list the same offers in the
+    /// same order, with this machine and a pool host, for every example and for default profiles that filter.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ExamplesAndProfiles))]
+    public async Task Summarize_ListsTheSameOffersAsThePlan(string example, string? profileFilter)
+    {
+        var host = PoolHost("gpu1");
+        Pool(host);
+        KeepProbe(host, cpus: 64);
+        if (profileFilter is not null)
+        {
+            Write(Path.Combine(Project, ".dstack", "profiles.yml"), $"profiles:\n  - name: filtered\n    default: true\n    {profileFilter}\n");
+        }
+
+        var text = File.ReadAllText(example);
+        var file = Write(Path.Combine(Project, Path.GetFileName(example)), text);
+        var facts = TestMachines.Facts(TestMachines.NoGpu);
+        var offers = new EditorOffers(Home, facts, Environment(("APP_TOKEN", "x"), ("REGISTRY_PASSWORD", "x")));
+        offers.Summarize(Configuration(text), file);
+        await offers.Refreshing.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var lens = offers.Summarize(Configuration(text), file);
+        var plan = Plan(file, facts);
+
+        Assert.NotNull(plan.Offers);
+        Assert.Equal(
+            plan.Offers.Offers.Select(o => (o.Backend, o.Instance, o.PricePerHour)),
+            lens.Offers.Select(c => (c.Offer.Backend, c.Offer.Instance, c.Offer.PricePerHour)));
+        Assert.Equal(plan.Placement is not null && plan.Offers.Offers.Count > 0, lens.Offers.Count > 0);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = AppContext.BaseDirectory;
+        while (directory is not null && !Directory.Exists(Path.Combine(directory, "examples")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("the repository root (with examples/) was not found above " + AppContext.BaseDirectory);
+    }
+
     [Fact]
     public void Summarize_DocumentInASubfolder_TheRunFoldersProfile()
     {
