@@ -39,6 +39,15 @@ public interface IJobHost : IDisposable
     /// </summary>
     IReadOnlyDictionary<string, string> BaseEnvironment { get; }
 
+    /// <summary>
+    /// Copies <paramref name="path"/> (a file or a folder, relative to job <paramref name="rank"/>'s code folder, or
+    /// absolute) from the job's machine into the folder <paramref name="destination"/> on this machine, keeping its
+    /// relative path: what artifacts and caches are brought back with. Special files (FIFOs, sockets, devices) are
+    /// left out; nothing is written outside <paramref name="destination"/>.
+    /// </summary>
+    /// <exception cref="JobCodeException">The path is missing there, or the copy failed; the message says why.</exception>
+    Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken);
+
     /// <summary>Removes what the ended job left on the machine (its folder, its container); best effort.</summary>
     void CleanUp(IJobProcess job);
 

@@ -79,6 +79,60 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         return spec.Image is null ? command : new ContainerJobProcess(command, DockerEngine.ContainerName(context.Run.Name, rank), environment[JobProcess.TokenVariable]);
     }
 
+    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    {
+        var code = Path.Combine(context.Home.CodeFolder(context.Run.Name), $"job-{rank}");
+        var source = Path.GetFullPath(path, code);
+        var relative = Path.IsPathRooted(path) ? Path.GetFileName(source.TrimEnd('/')) : Path.GetRelativePath(code, source);
+        if (relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.InvalidOption, $"{path}: the path leaves the job's code folder; name a path inside it, or an absolute one");
+        }
+
+        var kind = EntryKinds.Of(source);
+        if (kind == EntryKind.Missing)
+        {
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.FileNotFound, $"{path}: no such file or folder in job {rank}'s code folder on this machine ({source})");
+        }
+
+        try
+        {
+            Copy(source, Path.Combine(Path.GetFullPath(destination), relative), kind, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.FileNotFound, $"{path} could not be copied from job {rank}: {e.Message}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Copies a file, a link (as a link) or a folder (recursively); special files are left out.</summary>
+    private static void Copy(string source, string target, EntryKind kind, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (kind)
+        {
+            case EntryKind.File:
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(source, target, overwrite: true);
+                break;
+            case EntryKind.Link:
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Delete(target);
+                File.CreateSymbolicLink(target, new FileInfo(source).LinkTarget!);
+                break;
+            case EntryKind.Folder:
+                Directory.CreateDirectory(target);
+                foreach (var entry in Directory.EnumerateFileSystemEntries(source))
+                {
+                    Copy(entry, Path.Combine(target, Path.GetFileName(entry)), EntryKinds.Of(entry), cancellationToken);
+                }
+
+                break;
+        }
+    }
+
     public void CleanUp(IJobProcess job)
     {
         // A container outlives a docker command that was killed from outside; --rm removes it only when it ends.

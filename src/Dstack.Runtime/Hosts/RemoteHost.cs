@@ -106,6 +106,44 @@ public sealed class RemoteHost : IJobHost
         return RemoteJob.Start(Connection, RemoteJobFolder.For(_context.Home, _context.Run, rank), spec, environment, Reconnect, line => _context.Event(rank, line));
     }
 
+    public async Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    {
+        if (Connect() is { } problem)
+        {
+            throw new JobCodeException(problem.Code, problem.Message);
+        }
+
+        if (!path.StartsWith('/') && path.Split('/').Contains(".."))
+        {
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.InvalidOption, $"{path}: the path leaves the job's code folder; name a path inside it, or an absolute one");
+        }
+
+        // Relative paths are archived from the job's code folder (so they keep it); an absolute one from its parent.
+        var trimmed = path.TrimEnd('/');
+        var command = path.StartsWith('/')
+            ? $"cd {ShellQuote.Quote(System.IO.Path.GetDirectoryName(trimmed) ?? "/")} && tar -cf - -- {ShellQuote.Quote(System.IO.Path.GetFileName(trimmed))}"
+            : $"cd {RemoteJobFolder.For(_context.Home, _context.Run, rank).Path}/code && tar -cf - -- {ShellQuote.Quote(trimmed)}";
+        using var process = Connection.Start(command);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        IOException? failed = null;
+        try
+        {
+            await TarDownload.ExtractAsync(process.StandardOutput.BaseStream, destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            failed = new IOException(e.Message, e);
+        }
+
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var said = (await errors.ConfigureAwait(false)).Trim();
+        if (process.ExitCode != 0 || failed is not null)
+        {
+            var why = process.ExitCode != 0 && said.Length > 0 ? said.Split('\n')[0] : failed?.Message ?? $"tar exited with code {process.ExitCode}";
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.FileNotFound, $"{path} could not be copied from {Name} (job {rank}): {why}");
+        }
+    }
+
     /// <summary>Removes the job's folder from the host (not from a lost host).</summary>
     public void CleanUp(IJobProcess job)
     {

@@ -16,7 +16,7 @@ public sealed class OfferParityTests : IDisposable
     public OfferParityTests()
     {
         // The examples' required variables, so that only offers decide whether the plan can run.
-        foreach (var name in new[] { "APP_TOKEN", "REGISTRY_PASSWORD", "HF_TOKEN", "WANDB_API_KEY" })
+        foreach (var name in new[] { "APP_TOKEN", "REGISTRY_TOKEN", "REGISTRY_PASSWORD", "HF_TOKEN", "WANDB_API_KEY" })
         {
             _sandbox.Environment[name] = "set-for-the-test";
         }

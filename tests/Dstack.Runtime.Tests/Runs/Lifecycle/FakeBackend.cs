@@ -61,8 +61,22 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public bool IsAdmitted(Requirements requirements) => requirements.Backends is null;
 
-    public BackendOffers GetOffers(Requirements requirements, OfferContext context) =>
-        new(BackendName, [.. Catalog.Select(m => new OfferCandidate(m, Unmet(requirements, m)))], []);
+    /// <summary>
+    /// Every machine of the catalog with what it lacks; one another run holds is busy, and when the only machines that
+    /// fit are busy, that is no capacity (a retry on no-capacity waits for them).
+    /// </summary>
+    public BackendOffers GetOffers(Requirements requirements, OfferContext context)
+    {
+        var held = context.InUse().Where(h => h.Offer.Backend == BackendName).ToDictionary(h => h.Offer.Instance, h => h.RunName);
+        var candidates = Catalog.Select(m => held.TryGetValue(m.Instance, out var run)
+            ? new OfferCandidate(m with { Availability = OfferAvailability.Busy }, [.. Unmet(requirements, m), $"busy with the run {run}"])
+            : new OfferCandidate(m, Unmet(requirements, m))).ToList();
+        var busyButFitting = candidates.Where(c => c.Offer.Availability == OfferAvailability.Busy && c.Unmet.Count == 1).ToList();
+        IReadOnlyList<OfferProblem> problems = !candidates.Any(c => c.Fits) && busyButFitting.Count > 0
+            ? [OfferProblem.Error(Diagnostics.DiagnosticCodes.NoCapacity, $"no capacity: {string.Join(", ", busyButFitting.Select(c => c.Offer.Instance))} held by other runs", "resources")]
+            : [];
+        return new(BackendName, candidates, problems);
+    }
 
     private static List<string> Unmet(Requirements requirements, Offer offer)
     {

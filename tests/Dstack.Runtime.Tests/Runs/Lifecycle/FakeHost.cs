@@ -64,6 +64,18 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
         return job;
     }
 
+    public List<(int Rank, string Path, string Destination)> Downloads { get; } = [];
+
+    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    {
+        lock (Downloads)
+        {
+            Downloads.Add((rank, path, destination));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public void CleanUp(IJobProcess job)
     {
         lock (CleanedUp)

@@ -250,6 +250,48 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Equal(2, Assert.Single(_backend.Hosts.Values).Uploads.Count);
     }
 
+    [Fact]
+    public async Task Plan_NoCapacityWithRetry_WaitsUntilTheHolderLetsGo_ThenPlacesTheRun()
+    {
+        _backend.Catalog.Add(FakeBackend.Machine("only", 1.0m, gpus: 1));
+        File.WriteAllText(Path.Combine(_root, "project", ".dstack.yml"), "type: task\ncommands: [echo]\nresources:\n  gpu: 1\nretry:\n  on_events: [no-capacity]\n  duration: 1m\n");
+        var held = true;
+        var waits = new List<RunProgress>();
+        var request = new RunRequest(Path.Combine(_root, "project"), ".", null, new RunOverrides(), new Dictionary<string, string>(), _store.Home)
+        {
+            // "only" is held by another run until the first wait has been reported.
+            InUse = () => held ? [new HeldPlacement(_backend.Catalog[0], "holder")] : [],
+            Backends = () => new ConfiguredBackends(new OfferCatalog([_backend]), []),
+        };
+
+        var plan = await RunPlanner.PlanWaitingForCapacityAsync(request, new Recorder(p => { waits.Add(p); held = false; })).WaitAsync(Limit);
+
+        Assert.True(plan.CanRun, string.Join("\n", plan.Diagnostics));
+        Assert.Equal("only", Assert.Single(plan.Spec!.Placements).Instance);
+        Assert.Contains("no capacity", Assert.IsType<WaitingProgress>(Assert.Single(waits)).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_NoCapacityWithoutRetry_FailsAtOnce()
+    {
+        _backend.Catalog.Add(FakeBackend.Machine("only", 1.0m, gpus: 1));
+        File.WriteAllText(Path.Combine(_root, "project", ".dstack.yml"), "type: task\ncommands: [echo]\nresources:\n  gpu: 1\n");
+        var request = new RunRequest(Path.Combine(_root, "project"), ".", null, new RunOverrides(), new Dictionary<string, string>(), _store.Home)
+        {
+            InUse = () => [new HeldPlacement(_backend.Catalog[0], "holder")],
+            Backends = () => new ConfiguredBackends(new OfferCatalog([_backend]), []),
+        };
+
+        var plan = await RunPlanner.PlanWaitingForCapacityAsync(request).WaitAsync(Limit);
+
+        Assert.False(plan.CanRun);
+    }
+
+    private sealed class Recorder(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
+    }
+
     private RunPlan Plan(string configuration)
     {
         File.WriteAllText(Path.Combine(_root, "project", ".dstack.yml"), configuration);
