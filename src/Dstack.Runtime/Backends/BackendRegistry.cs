@@ -70,9 +70,6 @@ public static class BackendRegistry
         _ => null,
     };
 
-    /// <summary>The backend types this version can use, in the order their backends are offered.</summary>
-    public static IReadOnlyList<string> SupportedTypes => [.. Registrations(null, null).Select(r => r.Type)];
-
     /// <summary>
     /// Every backend type config.yml may configure; each factory gets a bag of its own, so it can tell whether the
     /// entry it read had a problem. <paramref name="local"/> and <paramref name="sshPool"/> are the
