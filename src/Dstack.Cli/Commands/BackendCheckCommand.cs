@@ -47,7 +47,7 @@ public static class BackendCheckCommand
                 await error.WriteLineAsync(problem.ToString());
             }
 
-            return rows.All(r => r.Ok) && problems.Count == 0 ? DstackCommandLine.Success : DstackCommandLine.ProblemsFound;
+            return rows.All(r => r.Ok) && !problems.Any(p => p.IsError) ? DstackCommandLine.Success : DstackCommandLine.ProblemsFound;
         });
         return command;
     }

@@ -7,8 +7,8 @@ using Dstack.Runtime.Diagnostics;
 namespace Dstack.Cli.Commands;
 
 /// <summary>
-/// <c>dstack backend list | check</c>: the backends runs can go to (this machine always; the SSH pool when
-/// <c>$DSTACK_HOME/config.yml</c> has hosts), and whether each works now.
+/// <c>dstack backend list | check</c>: the backends runs can go to (this machine unless the <c>backends:</c> list of
+/// <c>$DSTACK_HOME/config.yml</c> switches it off; the SSH pool when it has hosts), and whether each works now.
 /// </summary>
 public static class BackendCommand
 {
@@ -23,7 +23,9 @@ public static class BackendCommand
     /// <summary>The machines a backend is configured with (an SSH pool's hosts); null when it has none to name.</summary>
     internal static IReadOnlyList<string>? HostsOf(IBackend backend) => backend.Machines is { Count: > 0 } machines ? machines : null;
 
-    /// <summary>config.yml's problems as errors: for a run they only leave the pool out, but here they are what is wrong.</summary>
-    internal static IReadOnlyList<Diagnostic> ProblemsOf(ConfiguredBackends configured) =>
-        [.. configured.Problems.Select(p => p with { Severity = DiagnosticSeverity.Error })];
+    /// <summary>
+    /// config.yml's problems as read: a run shows them as warnings (they only leave a backend out), but here an error
+    /// is what is wrong and fails the command; a warning (a backend type not supported yet) is only shown.
+    /// </summary>
+    internal static IReadOnlyList<Diagnostic> ProblemsOf(ConfiguredBackends configured) => configured.Problems;
 }

@@ -14,7 +14,7 @@ public static class BackendListCommand
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON: {\"backends\": [{name, hosts}], \"problems\": [{file, line, column, code, message}]}." };
-        var command = new Command("list", "List the configured backends (local always; ssh when config.yml has hosts) and config.yml's problems. Nothing is probed: dstack backend check does that.") { json };
+        var command = new Command("list", "List the configured backends (local unless config.yml switches it off; ssh when it has hosts) and config.yml's problems. Nothing is probed: dstack backend check does that.") { json };
         command.SetAction(parse =>
         {
             var cli = context();
@@ -54,7 +54,7 @@ public static class BackendListCommand
                 }
             }
 
-            return problems.Count > 0 ? DstackCommandLine.ProblemsFound : DstackCommandLine.Success;
+            return problems.Any(p => p.IsError) ? DstackCommandLine.ProblemsFound : DstackCommandLine.Success;
         });
         return command;
     }

@@ -36,13 +36,21 @@ public static class PoolCommand
         return true;
     }
 
-    /// <summary>Writes the hosts; prints the problem and returns false when config.yml cannot be written.</summary>
+    /// <summary>
+    /// Writes the hosts; prints the problem and returns false when config.yml cannot be written. A file that still had
+    /// the old <c>ssh_hosts:</c> now has them under <c>backends:</c>, which is said once.
+    /// </summary>
     internal static bool TryWriteHosts(SshHostsConfig config, IReadOnlyList<SshHost> hosts, TextWriter error)
     {
         if (config.Write(hosts) is { } problem)
         {
             error.WriteLine(problem.ToString());
             return false;
+        }
+
+        if (config.HasOldHostsKey)
+        {
+            error.WriteLine("config.yml: moved ssh_hosts under backends (type: ssh)");
         }
 
         return true;

@@ -1,5 +1,7 @@
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Configuration.Binding;
+using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.State;
@@ -7,30 +9,53 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Backends;
 
 /// <summary>
-/// The backends configured for a state folder: this machine always (the embedded default), then those of
-/// <c>$DSTACK_HOME/config.yml</c> (the SSH pool). The only place that knows every backend: a new one is registered here.
+/// The backends configured for a state folder, from the <c>backends:</c> list of <c>$DSTACK_HOME/config.yml</c>
+/// (<see cref="BackendsConfig"/>): this machine unless <c>- type: local</c> says <c>enabled: false</c>, and the SSH
+/// pool when it has hosts (<c>- type: ssh</c>, or the old top-level <c>ssh_hosts:</c>). The only place that knows every
+/// backend type: a new one is a <see cref="BackendRegistration"/> in <see cref="Registrations"/>.
 /// </summary>
 public static class BackendRegistry
 {
     /// <summary>
-    /// The catalog of <paramref name="home"/>'s backends and what is wrong with config.yml (as warnings: this machine
-    /// may still run the run). <paramref name="local"/> and <paramref name="sshPool"/> replace how this machine and the
-    /// pool's hosts are learnt (the editor keeps answers; tests use fakes).
+    /// The catalog of <paramref name="home"/>'s backends and what is wrong with config.yml: errors for what breaks a
+    /// rule (that backend is left out, the others are still configured), warnings for entries left out on purpose (a
+    /// dstack backend type this version does not support yet). <paramref name="local"/> and <paramref name="sshPool"/> replace how this
+    /// machine and the pool's hosts are learnt (the editor keeps answers; tests use fakes).
     /// </summary>
     public static ConfiguredBackends Read(DstackHome home, LocalMachineFacts? local = null, Func<IReadOnlyList<SshHost>, ISshPool>? sshPool = null)
     {
-        var backends = new List<IBackend> { new LocalBackend(local ?? LocalMachineFacts.Detect(home.Root)) };
-        IReadOnlyList<Diagnostic> problems = [];
-        if (File.Exists(home.ConfigFile))
+        var diagnostics = new DiagnosticBag(home.ConfigFile);
+        var config = BackendsConfig.Read(home.ConfigFile, diagnostics);
+        var registrations = Registrations(local, sshPool);
+        var backends = new List<IBackend>();
+        foreach (var registration in registrations)
         {
-            var config = SshHostsConfig.Read(home.ConfigFile, out problems);
-            if (config.Hosts.Count > 0)
+            var entry = config.Find(registration.Type);
+            if (entry is null && !registration.WithoutEntry)
             {
-                backends.Add(new SshBackend(home, sshPool?.Invoke(config.Hosts) ?? new ProbingSshPool(home, config.Hosts)));
+                continue;
+            }
+
+            // Each factory has its own bag, so it can tell its own problems (a typo in one entry takes no other away).
+            var own = new DiagnosticBag(home.ConfigFile);
+            var backend = registration.Create(entry, config, home, own);
+            foreach (var problem in own.Items)
+            {
+                diagnostics.Add(problem.Code, problem.Severity, problem.Span, problem.Message, problem.Suggestion);
+            }
+
+            if (backend is not null)
+            {
+                backends.Add(backend);
             }
         }
 
-        return new ConfiguredBackends(new OfferCatalog(backends), [.. problems.Select(p => p with { Severity = DiagnosticSeverity.Warning })]);
+        foreach (var entry in config.Entries.Where(e => !registrations.Any(r => r.Type == e.Type)))
+        {
+            ReportUnsupported(entry, registrations, diagnostics);
+        }
+
+        return new ConfiguredBackends(new OfferCatalog(backends), diagnostics.ToSortedList());
     }
 
     /// <summary>
@@ -44,7 +69,56 @@ public static class BackendRegistry
         SshBackend.BackendName => new SshBackend(home, new ProbingSshPool(home, [])),
         _ => null,
     };
+
+    /// <summary>
+    /// Every backend type config.yml may configure; each factory gets a bag of its own, so it can tell whether the
+    /// entry it read had a problem. <paramref name="local"/> and <paramref name="sshPool"/> are the
+    /// test and editor replacements of <see cref="Read"/>.
+    /// </summary>
+    private static IReadOnlyList<BackendRegistration> Registrations(LocalMachineFacts? local, Func<IReadOnlyList<SshHost>, ISshPool>? sshPool) =>
+    [
+        new(
+            LocalBackend.BackendName,
+            (entry, _, home, diagnostics) => LocalBackendSettings.IsEnabled(entry, diagnostics) ? new LocalBackend(local ?? LocalMachineFacts.Detect(home.Root)) : null,
+            WithoutEntry: true),
+        new(
+            SshBackend.BackendName,
+            (_, config, home, diagnostics) => SshHostsConfig.ReadHosts(config, diagnostics) is { Count: > 0 } hosts && !diagnostics.HasErrors
+                ? new SshBackend(home, sshPool?.Invoke(hosts) ?? new ProbingSshPool(home, hosts))
+                : null,
+            WithoutEntry: true),
+    ];
+
+    /// <summary>
+    /// An entry whose type this version has no backend for: one of dstack's other backends is left out with a warning;
+    /// any other name is an error with the nearest type.
+    /// </summary>
+    private static void ReportUnsupported(BackendEntry entry, IReadOnlyList<BackendRegistration> registrations, DiagnosticBag diagnostics)
+    {
+        var supported = registrations.Select(r => r.Type).ToList();
+        var known = ModelBinder.EnumNames(typeof(BackendType)).Select(n => n.Name).Where(n => !supported.Contains(n) && n != "remote").ToList();
+        if (known.Contains(entry.Type))
+        {
+            diagnostics.Warning(
+                DiagnosticCodes.HostsConfigInvalid,
+                entry.Span,
+                $"the {entry.Type} backend is one of dstack's, but not supported by this version yet; the entry is left out: remove it, or use {string.Join(" or ", supported)}");
+            return;
+        }
+
+        // dstack calls SSH fleet hosts `remote`; in config.yml they are the ssh backend.
+        var best = entry.Type == "remote" ? SshBackend.BackendName : DidYouMean.Find(entry.Type, [.. supported, .. known]);
+        var hint = best is not null ? $"did you mean {best}?" : $"the types are {string.Join(", ", supported)} (and dstack's {string.Join(", ", known)}, not supported yet)";
+        diagnostics.Error(
+            DiagnosticCodes.HostsConfigInvalid,
+            entry.Span,
+            $"`{entry.Type}` is not a backend type; {hint}",
+            best is not null ? new Suggestion(entry.Span, best) : null);
+    }
 }
 
-/// <summary>The configured backends as a catalog, and config.yml's problems.</summary>
+/// <summary>
+/// The configured backends as a catalog, and config.yml's problems (errors and warnings, each with file, line and
+/// column). A run shows them all as warnings: the backends that are fine may still run it.
+/// </summary>
 public sealed record ConfiguredBackends(OfferCatalog Catalog, IReadOnlyList<Diagnostic> Problems);

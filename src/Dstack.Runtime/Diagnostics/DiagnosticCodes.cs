@@ -192,7 +192,7 @@ public static class DiagnosticCodes
         (JobStartFailed, "A job's process could not be started"),
         (NoCapacity, "The machine has what the run needs, but other active runs hold it (GPUs)"),
         (RunFailed, "The run ended without finishing its work: a job exited with a non-zero code, or the run was stopped (max_duration, dstack stop)"),
-        (HostsConfigInvalid, "$DSTACK_HOME/config.yml cannot be read or written: malformed YAML or an `ssh_hosts` entry that breaks a rule"),
+        (HostsConfigInvalid, "$DSTACK_HOME/config.yml cannot be read or written: malformed YAML, or a `backends` entry (or a host of the old `ssh_hosts` list) that breaks a rule"),
         (HostUnreachable, "An SSH host does not answer: connection refused, unknown name, no route, or no answer in time"),
         (HostAuthFailed, "An SSH host refused the login: no key it accepts for that user"),
         (HostKeyChanged, "An SSH host's key differs from the one recorded on first contact"),

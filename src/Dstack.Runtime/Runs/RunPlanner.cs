@@ -76,7 +76,7 @@ public static partial class RunPlanner
 
         var requirements = Requirements.Of(configuration, profile, resources, overrides.Reload);
         var configured = request.Backends?.Invoke() ?? BackendRegistry.Read(request.Home);
-        diagnostics.AddRange(configured.Problems);
+        diagnostics.AddRange(configured.Problems.Select(p => p with { Severity = DiagnosticSeverity.Warning }));
         var search = configured.Catalog.Find(requirements, new OfferContext { Environment = request.Environment, InUse = request.InUse });
         var placement = search.Place();
         diagnostics.AddRange(search.ProblemsFor(placement).Select(p => DiagnosticOf(p, document, display)));

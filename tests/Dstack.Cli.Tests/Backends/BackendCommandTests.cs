@@ -75,4 +75,34 @@ public sealed class BackendCommandTests : IDisposable
         Assert.Equal(1, result.Code);
         Assert.Contains("config.yml(5,11): error DSTK3019", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task List_BackendsList_LocalSwitchedOffAndAwsLeftOutWithAWarning()
+    {
+        File.WriteAllText(
+            Path.Combine(_sandbox.Home, "config.yml"),
+            "backends:\n  - type: local\n    enabled: false\n  - type: aws\n    regions: [us-east-1]\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: 10.0.0.5\n");
+
+        var json = await _sandbox.RunAsync("backend", "list", "--json");
+        var table = await _sandbox.RunAsync("backend", "list");
+
+        Assert.True(json.Code == 0, json.ToString());
+        var root = JsonDocument.Parse(json.Output).RootElement;
+        Assert.Equal(["ssh"], root.GetProperty("backends").EnumerateArray().Select(b => b.GetProperty("name").GetString()));
+        var problem = Assert.Single(root.GetProperty("problems").EnumerateArray());
+        Assert.Equal(4, problem.GetProperty("line").GetInt32());
+        Assert.True(table.Code == 0, table.ToString());
+        Assert.Contains("config.yml(4,11): warning DSTK3019: the aws backend is one of dstack's, but not supported by this version yet", table.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_UnknownBackendType_IsAnErrorWithTheNearestType()
+    {
+        File.WriteAllText(Path.Combine(_sandbox.Home, "config.yml"), "backends:\n  - type: shh\n");
+
+        var result = await _sandbox.RunAsync("backend", "list");
+
+        Assert.Equal(1, result.Code);
+        Assert.Contains("config.yml(2,11): error DSTK3019: `shh` is not a backend type; did you mean ssh?", result.Error, StringComparison.Ordinal);
+    }
 }

@@ -83,7 +83,7 @@ public sealed class PoolCommandTests : IDisposable
         var list = await PoolAsync("list");
 
         Assert.True(remove.ExitCode == 0, remove.ToString());
-        Assert.Equal("project: main\nssh_hosts: []\n", File.ReadAllText(ConfigFile));
+        Assert.Equal("project: main\nbackends:\n  - type: ssh\n    hosts: []\n", File.ReadAllText(ConfigFile));
         Assert.Contains("DSTK3024: no SSH host named lo", again.Error, StringComparison.Ordinal);
         Assert.Contains("No SSH hosts in the pool", list.Output, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(probes, "lo-*"));
@@ -99,6 +99,22 @@ public sealed class PoolCommandTests : IDisposable
 
         Assert.Equal(DstackCommandLine.ProblemsFound, list.ExitCode);
         Assert.StartsWith($"{ConfigFile}(5,11): error DSTK3019: port is the string \"many\"", list.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Remove_FromTheOldSshHostsList_MovesTheRestUnderBackendsAndSaysSoOnce()
+    {
+        Directory.CreateDirectory(_sshd.DstackHome);
+        File.WriteAllText(ConfigFile, "# mine\nproject: main\nssh_hosts:\n  - name: a\n    user: u\n    host: h1\n  - name: b\n    user: u\n    host: h2\n\nother: 1  # kept\n");
+
+        var first = await PoolAsync("remove", "a");
+        var second = await PoolAsync("remove", "b");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal("config.yml: moved ssh_hosts under backends (type: ssh)\n", first.Error.ReplaceLineEndings("\n"));
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Empty(second.Error);
+        Assert.Equal("# mine\nproject: main\nbackends:\n  - type: ssh\n    hosts: []\n\nother: 1  # kept\n", File.ReadAllText(ConfigFile));
     }
 
     [Theory]

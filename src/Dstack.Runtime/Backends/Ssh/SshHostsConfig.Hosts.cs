@@ -8,64 +8,77 @@ using Dstack.Runtime.Yaml;
 
 namespace Dstack.Runtime.Backends.Ssh;
 
-/// <summary>The <c>ssh_hosts</c> list: its rules when read, its text when written.</summary>
+/// <summary>The pool's hosts in config.yml: their rules when read, their text when written.</summary>
 public sealed partial record SshHostsConfig
 {
     private static readonly string[] HostKeys = ["name", "user", "host", "port", "identity_file", "proxy_jump"];
 
     private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static List<SshHost> ReadHosts(YamlNode? root, DiagnosticBag diagnostics)
+    /// <summary>Where hosts of the <c>- type: ssh</c> entry are, in messages.</summary>
+    private const string EntryPlace = "`hosts` of the ssh backend";
+
+    /// <summary>Where hosts of the old top-level list are, in messages.</summary>
+    private const string OldPlace = "`" + OldHostsKey + "`";
+
+    /// <summary>
+    /// The hosts of <c>backends: [- type: ssh, hosts: ...]</c>, then those of the old top-level <c>ssh_hosts:</c>.
+    /// A name is unique across both; a second use is an error that names both places.
+    /// </summary>
+    public static IReadOnlyList<SshHost> ReadHosts(BackendsConfig config, DiagnosticBag diagnostics)
     {
         var hosts = new List<SshHost>();
-        if (root is null || root is YamlScalar { IsNull: true })
+        var places = new Dictionary<string, (string Place, SourceSpan Span)>(StringComparer.Ordinal);
+        if (config.Find(SshBackend.BackendName) is { } entry)
         {
-            return hosts;
+            entry.HasOnlyKeys([HostsKey], diagnostics);
+            ReadList(entry.Node[HostsKey], EntryPlace, diagnostics, hosts, places);
         }
 
-        if (root is not YamlMapping settings)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, root.Span, $"config.yml holds {root.Describe()}; it must be a mapping of settings, such as `{HostsKey}:` followed by a list of hosts");
-            return hosts;
-        }
+        ReadList(config.Root?[OldHostsKey], OldPlace, diagnostics, hosts, places);
+        return hosts;
+    }
 
-        var list = settings[HostsKey];
+    private static void ReadList(YamlNode? list, string place, DiagnosticBag diagnostics, List<SshHost> hosts, Dictionary<string, (string Place, SourceSpan Span)> places)
+    {
         if (list is null || list is YamlScalar { IsNull: true })
         {
-            return hosts;
+            return;
         }
 
         if (list is not YamlSequence sequence)
         {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, list.Span, $"`{HostsKey}` is {list.Describe()}; it must be a list of hosts, each `- name: ..., user: ..., host: ...` (dstack pool add-ssh writes them)");
-            return hosts;
+            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, list.Span, $"{place} is {list.Describe()}; it must be a list of hosts, each `- name: ..., user: ..., host: ...` (dstack pool add-ssh writes them)");
+            return;
         }
 
         foreach (var item in sequence.Items)
         {
-            if (ReadHost(item, diagnostics) is not { } host)
+            if (ReadHost(item, place, diagnostics) is not { } host)
             {
                 continue;
             }
 
-            if (hosts.Any(h => h.Name == host.Name))
+            var nameNode = ((YamlMapping)item)["name"]!;
+            if (places.TryGetValue(host.Name, out var first))
             {
-                var nameNode = ((YamlMapping)item)["name"]!;
-                diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, nameNode.Span, $"the host name {host.Name} is used twice in `{HostsKey}`; names must be unique: rename or remove one");
+                var message = first.Place == place
+                    ? $"the host name {host.Name} is used twice in {place} (first on line {first.Span.StartLine}); names must be unique: rename or remove one"
+                    : $"the host name {host.Name} is in both {first.Place} (line {first.Span.StartLine}) and {place} (line {nameNode.Span.StartLine}); names must be unique across both: rename or remove one";
+                diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, nameNode.Span, message);
                 continue;
             }
 
+            places[host.Name] = (place, nameNode.Span);
             hosts.Add(host);
         }
-
-        return hosts;
     }
 
-    private static SshHost? ReadHost(YamlNode item, DiagnosticBag diagnostics)
+    private static SshHost? ReadHost(YamlNode item, string place, DiagnosticBag diagnostics)
     {
         if (item is not YamlMapping entry)
         {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, item.Span, $"an `{HostsKey}` item is {item.Describe()}; each must be a mapping with name, user and host");
+            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, item.Span, $"an item of {place} is {item.Describe()}; each must be a mapping with name, user and host");
             return null;
         }
 
@@ -132,8 +145,17 @@ public sealed partial record SshHostsConfig
         return null;
     }
 
-    /// <summary>The <c>ssh_hosts:</c> block, every string double-quoted (JSON escapes are valid YAML) so no value changes meaning.</summary>
-    private static string Render(IReadOnlyList<SshHost> hosts)
+    /// <summary>
+    /// A new <c>backends:</c> block that holds only the SSH pool, for a file without one.
+    /// </summary>
+    private static string RenderBackends(IReadOnlyList<SshHost> hosts) =>
+        $"{BackendsConfig.Key}:\n  - {BackendsConfig.TypeKey}: {SshBackend.BackendName}\n    {Render(hosts, "    ")}";
+
+    /// <summary>
+    /// The <c>hosts:</c> entry, every string double-quoted (JSON escapes are valid YAML) so no value changes meaning.
+    /// Its first line has no indentation (it goes where the key is); the others are indented by <paramref name="indent"/>.
+    /// </summary>
+    private static string Render(IReadOnlyList<SshHost> hosts, string indent)
     {
         if (hosts.Count == 0)
         {
@@ -143,22 +165,22 @@ public sealed partial record SshHostsConfig
         var text = new StringBuilder($"{HostsKey}:\n");
         foreach (var host in hosts)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  - name: {Quote(host.Name)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"    user: {Quote(host.User)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"    host: {Quote(host.Host)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{indent}  - name: {Quote(host.Name)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{indent}    user: {Quote(host.User)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{indent}    host: {Quote(host.Host)}\n");
             if (host.Port is { } port)
             {
-                text.Append(CultureInfo.InvariantCulture, $"    port: {port}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{indent}    port: {port}\n");
             }
 
             if (host.IdentityFile is { } identity)
             {
-                text.Append(CultureInfo.InvariantCulture, $"    identity_file: {Quote(identity)}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{indent}    identity_file: {Quote(identity)}\n");
             }
 
             if (host.ProxyJump is { } jump)
             {
-                text.Append(CultureInfo.InvariantCulture, $"    proxy_jump: {Quote(jump)}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{indent}    proxy_jump: {Quote(jump)}\n");
             }
         }
 

@@ -4,17 +4,25 @@ using Dstack.Runtime.Yaml;
 namespace Dstack.Runtime.Backends.Ssh;
 
 /// <summary>
-/// The SSH hosts of the pool, kept in <c>$DSTACK_HOME/config.yml</c> under <c>ssh_hosts:</c>. The file may hold other
-/// settings: writing replaces only the <c>ssh_hosts</c> block and keeps every other key, comment and blank line as
-/// written. A malformed file is reported with file, line and column and is never overwritten.
+/// The SSH hosts of the pool, kept in <c>$DSTACK_HOME/config.yml</c> as the <c>hosts:</c> of the <c>- type: ssh</c>
+/// entry of <c>backends:</c>. The old top-level <c>ssh_hosts:</c> list is still read; the first write moves its hosts
+/// into the entry and removes the old key. The file may hold other settings: writing replaces only the pool's hosts
+/// and keeps every other key, comment and blank line as written. A malformed file is reported with file, line and
+/// column and is never overwritten.
 /// </summary>
 /// <param name="Path">The file.</param>
-/// <param name="Hosts">The hosts, in file order.</param>
+/// <param name="Hosts">The hosts, those of <c>backends:</c> first, each list in file order.</param>
 /// <param name="Text">The file's text when it was read (empty when it did not exist).</param>
 public sealed partial record SshHostsConfig(string Path, IReadOnlyList<SshHost> Hosts, string Text)
 {
-    /// <summary>The key of the hosts list in config.yml.</summary>
-    public const string HostsKey = "ssh_hosts";
+    /// <summary>The key of the hosts list in the <c>- type: ssh</c> entry.</summary>
+    public const string HostsKey = "hosts";
+
+    /// <summary>The old top-level key of the hosts list, read for compatibility and removed by the first write.</summary>
+    public const string OldHostsKey = "ssh_hosts";
+
+    /// <summary>True when the file still has the old top-level <c>ssh_hosts:</c> (the next write moves it under <c>backends:</c>).</summary>
+    public bool HasOldHostsKey { get; init; }
 
     public SshHost? Find(string name) => Hosts.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.Ordinal));
 
@@ -22,46 +30,38 @@ public sealed partial record SshHostsConfig(string Path, IReadOnlyList<SshHost> 
     public static SshHostsConfig Read(string path, out IReadOnlyList<Diagnostic> problems)
     {
         var diagnostics = new DiagnosticBag(path);
-        string text;
-        try
-        {
-            text = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, SourceSpan.FileStart, $"{path} cannot be read: {e.Message}; check its permissions");
-            problems = diagnostics.ToSortedList();
-            return new SshHostsConfig(path, [], string.Empty);
-        }
-
-        var root = YamlTreeReader.Read(text, diagnostics);
-        var hosts = diagnostics.HasErrors ? [] : ReadHosts(root, diagnostics);
+        var config = BackendsConfig.Read(path, diagnostics);
+        var hosts = diagnostics.HasErrors ? [] : ReadHosts(config, diagnostics);
         problems = diagnostics.ToSortedList();
-        return new SshHostsConfig(path, diagnostics.HasErrors ? [] : hosts, text);
+        return new SshHostsConfig(path, diagnostics.HasErrors ? [] : hosts, config.Text) { HasOldHostsKey = config.Root?.Find(OldHostsKey) is not null };
     }
 
     /// <summary>
-    /// Writes <paramref name="hosts"/> in place of the file's <c>ssh_hosts</c> block, atomically (a temporary file
-    /// beside it, then a rename), so a reader never sees half a file. Returns the problem when it cannot.
+    /// Writes <paramref name="hosts"/> as the pool's hosts, atomically (a temporary file beside it, then a rename), so a
+    /// reader never sees half a file. The <c>- type: ssh</c> entry's <c>hosts:</c> is replaced (the entry, or the whole
+    /// <c>backends:</c> list, is added when missing) and the old <c>ssh_hosts:</c> is removed. Returns the problem when
+    /// it cannot.
     /// </summary>
     public Diagnostic? Write(IReadOnlyList<SshHost> hosts)
     {
         var diagnostics = new DiagnosticBag(Path);
-        var root = YamlTreeReader.Read(Text, diagnostics);
+        var config = BackendsConfig.Parse(Path, Text, diagnostics);
         if (diagnostics.HasErrors)
         {
-            return diagnostics.ToSortedList()[0];
+            return diagnostics.ToSortedList().First(d => d.IsError);
         }
 
-        if (root is YamlMapping { Span: var span } && span.Start < Text.Length && Text[span.Start] == '{')
+        if (Edits(config, hosts, out var problem) is not { } edits)
         {
-            return new Diagnostic(
-                DiagnosticCodes.HostsConfigInvalid, DiagnosticSeverity.Error,
-                "config.yml is written as one {...} mapping; dstack edits only block-style files (one `key: value` per line): rewrite it that way",
-                span, Path);
+            return problem;
         }
 
-        var updated = Splice(root as YamlMapping, Render(hosts));
+        var updated = Text;
+        foreach (var edit in edits.OrderByDescending(e => e.Start))
+        {
+            updated = string.Concat(updated.AsSpan(0, edit.Start), edit.Text, updated.AsSpan(edit.End));
+        }
+
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
         var temporary = System.IO.Path.Combine(folder, $".config.yml.{Guid.NewGuid():N}.tmp");
         try
@@ -78,25 +78,96 @@ public sealed partial record SshHostsConfig(string Path, IReadOnlyList<SshHost> 
         }
     }
 
-    /// <summary>The text with the <c>ssh_hosts</c> entry replaced by <paramref name="block"/>, or the block appended.</summary>
-    private string Splice(YamlMapping? root, string block)
+    /// <summary>The changes to the text that write <paramref name="hosts"/>; null with the problem when the file's layout cannot be edited.</summary>
+    private List<TextEdit>? Edits(BackendsConfig config, IReadOnlyList<SshHost> hosts, out Diagnostic? problem)
     {
-        var entries = root?.Entries ?? [];
-        var index = entries.ToList().FindIndex(e => e.Key.Value == HostsKey);
-        if (index < 0)
+        problem = null;
+        var root = config.Root;
+        if (root is not null && IsFlow(root, '{'))
         {
-            var separator = Text.Length == 0 || Text.EndsWith('\n') ? string.Empty : "\n";
-            return Text + separator + block;
+            problem = BlockStyleOnly(root.Span, "config.yml is written as one {...} mapping");
+            return null;
         }
 
-        var start = LineStart(entries[index].Key.Span.Start);
-        var end = LineEnd(Math.Max(entries[index].Value.Span.End, entries[index].Key.Span.End));
-        if (index + 1 < entries.Count)
+        var edits = new List<TextEdit>();
+        var old = root?.Find(OldHostsKey);
+        var list = root?.Find(BackendsConfig.Key);
+        if (list is null || list.Value is YamlScalar { IsNull: true } || list.Value is YamlSequence { Items.Count: 0 })
         {
-            end = Math.Min(end, LineStart(entries[index + 1].Key.Span.Start));
+            // No list yet: a new one takes the place of the old key, or of an empty list, or goes at the end.
+            var block = RenderBackends(hosts);
+            if ((list ?? old) is { } replaced)
+            {
+                edits.Add(new TextEdit(replaced.Key.Span.Start, EntryEnd(root!, replaced), block));
+                old = ReferenceEquals(replaced, old) ? null : old;
+            }
+            else
+            {
+                edits.Add(Insert(Text.Length, block));
+            }
+        }
+        else
+        {
+            var sequence = (YamlSequence)list.Value;
+            if (IsFlow(sequence, '['))
+            {
+                problem = BlockStyleOnly(sequence.Span, $"`{BackendsConfig.Key}` is written as one [...] list");
+                return null;
+            }
+
+            if (config.Find(SshBackend.BackendName) is { } entry)
+            {
+                if (IsFlow(entry.Node, '{'))
+                {
+                    problem = BlockStyleOnly(entry.Node.Span, "the ssh entry of `backends` is written as one {...} mapping");
+                    return null;
+                }
+
+                var indent = new string(' ', entry.Node.Span.StartColumn - 1);
+                edits.Add(entry.Node.Find(HostsKey) is { } hostsEntry
+                    ? new TextEdit(hostsEntry.Key.Span.Start, EntryEnd(entry.Node, hostsEntry), Render(hosts, indent))
+                    : Insert(LineEnd(entry.Node.Span.End), indent + Render(hosts, indent)));
+            }
+            else
+            {
+                var dash = new string(' ', DashColumn(sequence.Items[0]));
+                edits.Add(Insert(LineEnd(sequence.Span.End), $"{dash}- {BackendsConfig.TypeKey}: {SshBackend.BackendName}\n{dash}  {Render(hosts, dash + "  ")}"));
+            }
         }
 
-        return string.Concat(Text.AsSpan(0, start), block, Text.AsSpan(end));
+        if (old is not null)
+        {
+            edits.Add(new TextEdit(LineStart(old.Key.Span.Start), EntryEnd(root!, old), string.Empty));
+        }
+
+        return edits;
+    }
+
+    private bool IsFlow(YamlNode node, char opening) => node.Span.Start < Text.Length && Text[node.Span.Start] == opening;
+
+    private Diagnostic BlockStyleOnly(SourceSpan span, string what) => new(
+        DiagnosticCodes.HostsConfigInvalid, DiagnosticSeverity.Error,
+        $"{what}; dstack edits only block-style YAML (one `key: value` per line, one `- item` per line): rewrite it that way",
+        span, Path);
+
+    /// <summary>Text put at <paramref name="offset"/>, on a line of its own.</summary>
+    private TextEdit Insert(int offset, string text) =>
+        new(offset, offset, offset > 0 && Text[offset - 1] != '\n' ? "\n" + text : text);
+
+    /// <summary>Where <paramref name="entry"/> of <paramref name="mapping"/> ends: after its value's last line, before the next key's line.</summary>
+    private int EntryEnd(YamlMapping mapping, YamlEntry entry)
+    {
+        var end = LineEnd(Math.Max(entry.Value.Span.End, entry.Key.Span.End));
+        var next = mapping.Entries.Select(e => e.Key.Span.Start).Where(s => s > entry.Key.Span.Start).DefaultIfEmpty(int.MaxValue).Min();
+        return next == int.MaxValue ? end : Math.Min(end, LineStart(next));
+    }
+
+    /// <summary>The column (0-based) of the <c>-</c> that starts a list item, so a new item lines up with it.</summary>
+    private int DashColumn(YamlNode item)
+    {
+        var start = LineStart(item.Span.Start);
+        var dash = Text.AsSpan(start, item.Span.Start - start).LastIndexOf('-');
+        return dash >= 0 ? dash : Math.Max(0, item.Span.StartColumn - 3);
     }
 
     private int LineStart(int offset)
@@ -116,4 +187,7 @@ public sealed partial record SshHostsConfig(string Path, IReadOnlyList<SshHost> 
         var newline = Text.IndexOf('\n', offset);
         return newline < 0 ? Text.Length : newline + 1;
     }
+
+    /// <summary>A change to the text: <see cref="Text"/> in place of the characters from <see cref="Start"/> to <see cref="End"/>.</summary>
+    private readonly record struct TextEdit(int Start, int End, string Text);
 }
