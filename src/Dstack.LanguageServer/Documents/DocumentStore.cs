@@ -13,6 +13,9 @@ public sealed class DocumentStore
 
     public int Count => _documents.Count;
 
+    /// <summary>Every open document, as one consistent set.</summary>
+    public IReadOnlyCollection<DocumentSnapshot> All => [.. _documents.Values];
+
     public DocumentSnapshot? Find(string uri) => _documents.GetValueOrDefault(uri);
 
     /// <summary>Opens (or reopens) a document.</summary>

@@ -1,4 +1,5 @@
 using Dstack.LanguageServer.Offers;
+using Dstack.LanguageServer.Runs;
 using Dstack.LanguageServer.Server;
 
 namespace Dstack.LanguageServer.Handlers;
@@ -8,10 +9,14 @@ public static class DstackHandlers
 {
     public static DispatchTable Create() => Create(EditorOffers.ThisMachine());
 
-    /// <summary>The table with offers from <paramref name="offers"/> (one per server: it keeps the detected machine and the pool's probes).</summary>
-    public static DispatchTable Create(EditorOffers offers) => new DispatchTable()
+    /// <summary>
+    /// The table with offers from <paramref name="offers"/> (one per server: it keeps the detected machine and the
+    /// pool's probes), and the progress of the runs of the same <c>$DSTACK_HOME</c>, read every
+    /// <paramref name="runPoll"/> (default <see cref="RunProgressWatcher.DefaultInterval"/>).
+    /// </summary>
+    public static DispatchTable Create(EditorOffers offers, TimeSpan? runPoll = null) => new DispatchTable()
         .Add(new InitializeHandler())
-        .Add(new InitializedHandler())
+        .Add(new InitializedHandler(offers.Home, runPoll))
         .Add(new ShutdownHandler())
         .Add(new ExitHandler())
         .Add(new DidOpenHandler())

@@ -52,6 +52,9 @@ public sealed class EditorOffers
 
     public TimeSpan MaxAge { get; }
 
+    /// <summary>The state folder whose config.yml, profiles and runs the offers come from.</summary>
+    public DstackHome Home => _home;
+
     /// <summary>The background work in progress (this machine's facts, probes, the runs' placements), or a completed task: tests wait on it rather than on time.</summary>
     public Task Refreshing => Task.WhenAll(_machine.Refreshing, _pool.Refreshing, _inUse.Running);
 

@@ -6,6 +6,9 @@ namespace Dstack.LanguageServer.Server;
 public sealed class ServerContext(DocumentStore documents, ClientChannel client, ServerLog log, Lifecycle lifecycle) : IDisposable
 {
     private readonly CancellationTokenSource _ending = new();
+    private readonly Lock _servicesGate = new();
+    private readonly List<IAsyncDisposable> _services = [];
+    private bool _servicesStopped;
     private ParentProcessWatch? _editorWatch;
 
     public DocumentStore Documents { get; } = documents;
@@ -51,6 +54,41 @@ public sealed class ServerContext(DocumentStore documents, ClientChannel client,
         _editorWatch?.Dispose();
         _editorWatch = ParentProcessWatch.Start(processId, () => EditorGoneAsync(processId), interval);
         return _editorWatch is not null;
+    }
+
+    /// <summary>
+    /// Keeps work that lasts the whole session (a watcher), to be stopped by <see cref="StopServicesAsync"/> at
+    /// <c>shutdown</c> or at the end of the session; one kept after that is stopped at once.
+    /// </summary>
+    public async Task KeepAsync(IAsyncDisposable service)
+    {
+        lock (_servicesGate)
+        {
+            if (!_servicesStopped)
+            {
+                _services.Add(service);
+                return;
+            }
+        }
+
+        await service.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the work kept with <see cref="KeepAsync"/>; later calls do nothing.</summary>
+    public async Task StopServicesAsync()
+    {
+        List<IAsyncDisposable> services;
+        lock (_servicesGate)
+        {
+            _servicesStopped = true;
+            services = [.. _services];
+            _services.Clear();
+        }
+
+        foreach (var service in services)
+        {
+            await service.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     public void Dispose()

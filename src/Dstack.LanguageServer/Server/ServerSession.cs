@@ -48,10 +48,10 @@ public sealed partial class ServerSession : IDisposable
         var exitCode = await ReadLoopAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         Context.Client.CloseRequests();
-        var drain = Task.WhenAll(_pending.CancelAllAsync(), Context.Background.IdleAsync());
+        var drain = Task.WhenAll(_pending.CancelAllAsync(), Context.Background.IdleAsync(), Context.StopServicesAsync());
         if (await Task.WhenAny(drain, Task.Delay(DrainLimit)).ConfigureAwait(false) != drain)
         {
-            Log.Info($"some requests did not end within {DrainLimit.TotalSeconds} s of the session's end");
+            Log.Info($"some requests or watchers did not end within {DrainLimit.TotalSeconds} s of the session's end");
         }
 
         return exitCode;
