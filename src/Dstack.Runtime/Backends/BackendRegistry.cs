@@ -63,12 +63,8 @@ public static class BackendRegistry
     /// what it needs, so config.yml is not read: a pool host removed since the plan still runs the job it took). Null
     /// for a name no backend has.
     /// </summary>
-    public static IBackend? ForRun(DstackHome home, string name) => name switch
-    {
-        LocalBackend.BackendName => new LocalBackend(LocalMachineFacts.Detect(home.Root)),
-        SshBackend.BackendName => new SshBackend(home, new ProbingSshPool(home, [])),
-        _ => null,
-    };
+    public static IBackend? ForRun(DstackHome home, string name) =>
+        Registrations(null, null).FirstOrDefault(r => r.Type == name)?.Reach(home);
 
     /// <summary>
     /// Every backend type config.yml may configure; each factory gets a bag of its own, so it can tell whether the
@@ -80,12 +76,14 @@ public static class BackendRegistry
         new(
             LocalBackend.BackendName,
             (entry, _, home, diagnostics) => LocalBackendSettings.IsEnabled(entry, diagnostics) ? new LocalBackend(local ?? LocalMachineFacts.Detect(home.Root)) : null,
+            home => new LocalBackend(LocalMachineFacts.Detect(home.Root)),
             WithoutEntry: true),
         new(
             SshBackend.BackendName,
             (_, config, home, diagnostics) => SshHostsConfig.ReadHosts(config, diagnostics) is { Count: > 0 } hosts && !diagnostics.HasErrors
                 ? new SshBackend(home, sshPool?.Invoke(hosts) ?? new ProbingSshPool(home, hosts))
                 : null,
+            home => new SshBackend(home, new ProbingSshPool(home, [])),
             WithoutEntry: true),
     ];
 
