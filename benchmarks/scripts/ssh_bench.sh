@@ -2,7 +2,7 @@
 # Whole-process benchmarks of the SSH backend (docs/performance.md, "SSH hosts"), against a real sshd on 127.0.0.1
 # that this script starts with its own keys, so the "host" is this machine:
 #   upload  the code upload: a project of UPLOAD_MB of random bytes; `tar -c | ssh HOST 'tar -x'` next to
-#           `dstack run -b ssh`, whose runner logs "dstack: uploaded to bench: N MB in T s";
+#           `dstack run -b ssh`, whose controller logs "dstack: uploaded to bench: N MB in T s";
 #   port    a forwarded port: curl of PORT_MB from a server on the host, through `ssh -N -L` and through the tunnel
 #           of an attached `dstack run -b ssh` with `ports:` (and straight to the server, for scale);
 #   first   the time to the first log line: from the start of `dstack run -y` to the job's first line
@@ -68,7 +68,7 @@ cleanup() {
     [ -S "$socket" ] && timeout 10 ssh -S "$socket" -O exit bench >/dev/null 2>&1
   done
   stop_pid "$sshd_pid"
-  rm -rf "$HOME/.dstack-runs/$tag"-* # the runs' folders on the host (the runner removes them; a killed one does not)
+  rm -rf "$HOME/.dstack-runs/$tag"-* # the runs' folders on the host (the controller removes them; a killed one does not)
   rm -rf "$work"
   exit "$status"
 }
@@ -181,7 +181,7 @@ bench_upload() {
     start=$(now_us)
     dstack_run "$big" "$tag-up-$i" -b ssh
     record upload_dstack_run_s "$(($(now_us) - start))e-6"
-    # The runner's typed "uploaded" event (bytes, seconds), from dstack ps --json: no log line is parsed.
+    # The controller's typed "uploaded" event (bytes, seconds), from dstack ps --json: no log line is parsed.
     uploaded="$("$dstack" ps -a --json | "$python" -c 'import json, sys
 run = next(r for r in json.load(sys.stdin)["runs"] if r["name"] == sys.argv[1])
 event = next(e for e in run["events"] if e["kind"] == "uploaded")
@@ -267,7 +267,7 @@ EOF
       sleep 0.1
     done
     grep -q '^serving on' "$work/$name.out" || { echo "$name did not forward its port in 60 s" >&2; cat "$work/$name.err" >&2; return 1; }
-    # A second for the CLI and the runner to settle: right after the job starts they still start its log followers
+    # A second for the CLI and the controller to settle: right after the job starts they still start its log followers
     # and compile code, which on 2 cores took 10-20 % off a download started at once.
     sleep 1
     curl_speed "$job_local_port" port_dstack_Bps
@@ -347,7 +347,7 @@ rows, result = [], {
 if "upload_tar_ssh_s" in samples:
     size = samples["upload_bytes"][0]
     tar, shared = (size / MB / med(k) for k in ("upload_tar_ssh_s", "upload_tar_ssh_shared_s"))
-    # the runner's "uploaded" event: its bytes over its seconds (the connection already open)
+    # the controller's "uploaded" event: its bytes over its seconds (the connection already open)
     logged = [b / MB / s for b, s in zip(samples["upload_dstack_event_bytes"], samples["upload_dstack_event_s"])]
     seconds = samples["upload_dstack_event_s"]
     dstack = statistics.median(logged)
@@ -355,7 +355,7 @@ if "upload_tar_ssh_s" in samples:
         (f"upload {size / MB:.0f} MB: `tar -c \\| ssh HOST 'tar -x'`", f"{tar:.0f} MB/s ({med('upload_tar_ssh_s'):.2f} s)",
          f"new connection; a login alone (`ssh HOST true`) takes {med('ssh_login_s') * 1000:.0f} ms"),
         ("upload: the same over a shared connection (`-S`)", f"{shared:.0f} MB/s ({med('upload_tar_ssh_shared_s'):.2f} s)", ""),
-        ("upload: `dstack run -b ssh` (the runner's uploaded event)", f"{dstack:.0f} MB/s ({statistics.median(seconds):.2f} s)",
+        ("upload: `dstack run -b ssh` (the controller's uploaded event)", f"{dstack:.0f} MB/s ({statistics.median(seconds):.2f} s)",
          f"**{dstack / tar:.0%}** of tar \\| ssh, {dstack / shared:.0%} of the shared one; whole `dstack run` {med('upload_dstack_run_s'):.2f} s"),
     ]
     result["upload"] = {"files": int(samples["upload_files"][0]), "bytes": int(size), "tar_ssh_mb_per_s": tar,

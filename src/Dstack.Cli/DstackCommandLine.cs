@@ -43,7 +43,7 @@ public static class DstackCommandLine
         root.Subcommands.Add(InstanceCommand.Create(output, error, context));
         root.Subcommands.Add(BackendCommand.Create(output, error, context));
         root.Subcommands.Add(SchemaCommand.Create(output));
-        root.Subcommands.Add(RunnerCommandLine.Create());
+        root.Subcommands.Add(ControllerCommandLine.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -86,7 +86,7 @@ public sealed partial class CliDocsTests
 
         Assert.Contains("run", commands);
         Assert.Contains("ps", commands);
-        Assert.DoesNotContain("runner", commands);
+        Assert.DoesNotContain("controller", commands);
         Assert.Equal(["-x", "--abort", "-y", "--yes", "--no-wait", "-?", "-h", "--help"], stop);
         Assert.Contains("--format", OptionAliases(validate));
         Assert.Equal(["PATH"], ArgumentNames(validate));

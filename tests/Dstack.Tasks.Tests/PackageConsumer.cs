@@ -97,11 +97,11 @@ public sealed class PackageConsumer : IDisposable
 
     /// <summary>
     /// Every process whose environment has this project's <c>DSTACK_HOME</c>, as "PID COMMAND LINE": the builds and
-    /// whatever they started (MSBuild nodes, the dstack CLI, its runner, the jobs and their children).
+    /// whatever they started (MSBuild nodes, the dstack CLI, its controller, the jobs and their children).
     /// </summary>
     public IReadOnlyList<string> ProcessesUsingHome() => [.. FindProcesses(dstackOnly: false).Select(p => $"{p.Pid} {p.CommandLine}")];
 
-    /// <summary>The processes of dstack itself for this project: the CLI and its runner (the package's dstack.dll), and the jobs.</summary>
+    /// <summary>The processes of dstack itself for this project: the CLI and its controller (the package's dstack.dll), and the jobs.</summary>
     public IReadOnlyList<string> DstackProcesses() => [.. FindProcesses(dstackOnly: true).Select(p => $"{p.Pid} {p.CommandLine}")];
 
     public void Dispose()

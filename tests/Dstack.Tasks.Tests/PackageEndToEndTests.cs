@@ -143,7 +143,7 @@ public sealed class PackageEndToEndTests(PackedTasksFixture package) : IClassFix
         Assert.Single(run.Lines, l => l.Trim() == "sleeper submitted and running in the background: dstack ps | dstack logs sleeper -f | dstack attach sleeper | dstack stop sleeper");
         var jobPid = await WaitForPidAsync(pidFile);
         Assert.True(Directory.Exists($"/proc/{jobPid}"), "the detached job is not running");
-        // The job starts a moment before the runner records the run as running.
+        // The job starts a moment before the controller records the run as running.
         await WaitForRunsAsync(project, ("sleeper", "running"));
 
         var stop = await project.BuildAsync("-t:DstackStop");
@@ -237,7 +237,7 @@ public sealed class PackageEndToEndTests(PackedTasksFixture package) : IClassFix
     }
 
     /// <summary>
-    /// Waits until no process has this project's DSTACK_HOME: not the CLI, its runner or a job, and no MSBuild node
+    /// Waits until no process has this project's DSTACK_HOME: not the CLI, its controller or a job, and no MSBuild node
     /// either (builds that compile nothing run in the entry process, so node reuse leaves none behind).
     /// </summary>
     private static Task WaitForNoProcessUsingHomeAsync(PackageConsumer project) =>

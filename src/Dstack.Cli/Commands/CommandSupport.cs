@@ -28,7 +28,7 @@ public static class CommandSupport
     /// <summary>
     /// Opens the state store of <paramref name="home"/> for a command about runs, and first terminates the instances
     /// that runs which have ended left behind (<see cref="RunMonitor.ReconcileInstances"/>): the one place every such
-    /// command (run, offer, ps, logs, stop, attach, instance) goes through, so a crashed runner's machine is released
+    /// command (run, offer, ps, logs, stop, attach, instance) goes through, so a crashed controller's machine is released
     /// by whatever command comes next. That never fails the command: an instance that cannot be terminated now stays
     /// terminating for the next, and a store that cannot be written to is reported by the command's own use of it.
     /// </summary>

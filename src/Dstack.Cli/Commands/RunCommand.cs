@@ -54,8 +54,8 @@ public static class RunCommand
 
     private static async Task<int> RunAsync(RunRequest request, CliContext cli, bool detach, bool yes, bool dryRun, Task? inputClosed, TextWriter output, TextWriter error, bool color)
     {
-        // The runner starts now and gets ready while the run is planned; without a run it exits on its own.
-        using var runner = dryRun ? null : StartRunner(cli);
+        // The controller starts now and gets ready while the run is planned; without a run it exits on its own.
+        using var controller = dryRun ? null : StartController(cli);
         var opening = Task.Run(() => CommandSupport.OpenStore(cli.Home));
         request = request with { InUse = Held };
         var plan = await RunPlanner.PlanWaitingForCapacityAsync(request, new SynchronousProgress(e => error.WriteLine(e is WaitingProgress waiting ? $"Waiting for {waiting.Reason}" : e.Describe())));
@@ -145,7 +145,7 @@ public static class RunCommand
         RunRecord run;
         try
         {
-            run = RunLauncher.Submit(store, plan, runner ?? throw new JobStartException("the runner could not be started; see the error above"), preview);
+            run = RunLauncher.Submit(store, plan, controller ?? throw new JobStartException("the controller could not be started; see the error above"), preview);
         }
         catch (Exception e) when (e is RunNameTakenException or JobStartException or StateException)
         {
@@ -183,11 +183,11 @@ public static class RunCommand
         }
     });
 
-    private static RunnerProcess? StartRunner(CliContext cli)
+    private static ControllerProcess? StartController(CliContext cli)
     {
         try
         {
-            return RunnerProcess.Start(cli.Runner, cli.Home);
+            return ControllerProcess.Start(cli.Controller, cli.Home);
         }
         catch (JobStartException e)
         {

@@ -48,10 +48,10 @@ public static class StopCommand
 
             if (aborting)
             {
-                // An abort never asks to be repeated: a runner that does not answer is killed, and the jobs with it.
+                // An abort never asks to be repeated: a controller that does not answer is killed, and the jobs with it.
                 var (aborted, forced) = await RunMonitor.CompleteAbortAsync(store, record, cancellationToken);
                 await output.WriteLineAsync(forced
-                    ? $"{aborted.Name} aborted: its runner did not end it within {RunMonitor.AbortLimit.TotalSeconds:0} s, so the runner and the jobs were killed."
+                    ? $"{aborted.Name} aborted: its controller did not end it within {RunMonitor.AbortLimit.TotalSeconds:0} s, so the controller and the jobs were killed."
                     : $"{aborted.Name} {(aborted.Status == RunStatus.Aborted ? "aborted" : aborted.Status.ToText())}.");
                 return aborted.Status.IsFinished() ? DstackCommandLine.Success : DstackCommandLine.ProblemsFound;
             }

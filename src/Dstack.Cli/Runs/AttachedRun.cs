@@ -81,7 +81,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
                 renderer.Flush();
                 if (current.Status.IsFinished())
                 {
-                    // A forced abort records the run first and then kills the runner and the jobs: let it finish.
+                    // A forced abort records the run first and then kills the controller and the jobs: let it finish.
                     await _abortCompleted;
                     await ReportEndAsync(current);
                     return ExitCode(current);
@@ -172,14 +172,14 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
         RunMonitor.RequestStop(store, run, abort);
         if (abort && _aborted.TrySetResult())
         {
-            // Following goes on until the run ends; a runner that does not answer the abort must not hold it for ever.
+            // Following goes on until the run ends; a controller that does not answer the abort must not hold it for ever.
             _abortCompleted = Task.Run(async () =>
             {
                 try
                 {
                     if ((await RunMonitor.CompleteAbortAsync(store, run)).Forced)
                     {
-                        await error.WriteLineAsync($"dstack: the runner of {run.Name} did not end it within {RunMonitor.AbortLimit.TotalSeconds:0} s; it and the jobs were killed");
+                        await error.WriteLineAsync($"dstack: the controller of {run.Name} did not end it within {RunMonitor.AbortLimit.TotalSeconds:0} s; it and the jobs were killed");
                     }
                 }
                 catch (StateException)

@@ -4,13 +4,13 @@ using Dstack.Runtime.State;
 
 namespace Dstack.Cli.Runs;
 
-/// <summary>What the run commands need from the process: its environment, the state folder, the terminal, and how to start a runner.</summary>
+/// <summary>What the run commands need from the process: its environment, the state folder, the terminal, and how to start a controller.</summary>
 public sealed record CliContext(
     IReadOnlyDictionary<string, string> Environment,
     DstackHome Home,
     string WorkingDirectory,
     bool Interactive,
-    RunnerCommand Runner)
+    ControllerCommand Controller)
 {
     public static CliContext FromProcess()
     {
@@ -20,7 +20,7 @@ public sealed record CliContext(
             DstackHome.FromEnvironment(environment),
             Directory.GetCurrentDirectory(),
             !Console.IsInputRedirected && !Console.IsOutputRedirected,
-            LocateRunner());
+            LocateController());
     }
 
     /// <summary>This process's environment variables.</summary>
@@ -36,20 +36,20 @@ public sealed record CliContext(
     }
 
     /// <summary>
-    /// The runner is this same program (<c>dstack runner ID</c>): the apphost beside dstack.dll when there is one,
+    /// The controller is this same program (<c>dstack controller ID</c>): the apphost beside dstack.dll when there is one,
     /// otherwise <c>dotnet dstack.dll</c>. Found from the assembly, not the process, so it also works in-process (tests, MSBuild).
     /// </summary>
-    public static RunnerCommand LocateRunner()
+    public static ControllerCommand LocateController()
     {
         var dll = typeof(CliContext).Assembly.Location;
         var folder = Path.GetDirectoryName(dll)!;
         var apphost = Path.Combine(folder, "dstack");
         if (File.Exists(apphost))
         {
-            return new RunnerCommand(apphost, []);
+            return new ControllerCommand(apphost, []);
         }
 
         var dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        return new RunnerCommand(dotnet, [dll]);
+        return new ControllerCommand(dotnet, [dll]);
     }
 }

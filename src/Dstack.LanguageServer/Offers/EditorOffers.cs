@@ -75,7 +75,7 @@ public sealed class EditorOffers
     }
 
     /// <summary>
-    /// The placements that unfinished runs hold, read from <c>state.db</c> without changing it (a run whose runner died
+    /// The placements that unfinished runs hold, read from <c>state.db</c> without changing it (a run whose controller died
     /// still counts until a <c>dstack</c> command notices); none when there is no store or it cannot be read.
     /// </summary>
     public static IReadOnlyList<HeldPlacement> ActiveRuns(DstackHome home)

@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Runs;
 /// <c>$DSTACK_HOME</c> and, for each whose configuration is an open document, shows one work-done progress titled
 /// <c>dstack: RUN</c> that follows the run's typed progress events (provisioning, uploading with a percentage,
 /// waiting, pulling, running) until every job runs or the run ends. The runs are started elsewhere (the
-/// <c>▶ Run</c> lens hands <c>dstack run</c> to a terminal); this only reads what their runners record.
+/// <c>▶ Run</c> lens hands <c>dstack run</c> to a terminal); this only reads what their controllers record.
 /// </summary>
 /// <remarks>
 /// Cheap and harmless: nothing is read while no document is open; a <c>state.db</c> that does not exist is not

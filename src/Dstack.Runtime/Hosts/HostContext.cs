@@ -7,11 +7,11 @@ namespace Dstack.Runtime.Hosts;
 /// <param name="Home">The state folder (working copies, known hosts, connections).</param>
 /// <param name="Run">The run.</param>
 /// <param name="Spec">Its spec (image, working dir, script, ports).</param>
-/// <param name="RunnerEnvironment">The environment of the process serving the run (the runner, or the CLI).</param>
+/// <param name="ControllerEnvironment">The environment of the process serving the run (the controller, or the CLI).</param>
 /// <param name="Event">Writes a line into job <c>rank</c>'s log.</param>
-public sealed record HostContext(DstackHome Home, RunRecord Run, RunSpec Spec, IReadOnlyDictionary<string, string> RunnerEnvironment, Action<int, string> Event)
+public sealed record HostContext(DstackHome Home, RunRecord Run, RunSpec Spec, IReadOnlyDictionary<string, string> ControllerEnvironment, Action<int, string> Event)
 {
-    /// <summary>A context for work outside the runner (stopping jobs, forwarding ports), whose lines go nowhere.</summary>
+    /// <summary>A context for work outside the controller (stopping jobs, forwarding ports), whose lines go nowhere.</summary>
     public static HostContext Outside(DstackHome home, RunRecord run, RunSpec spec, IReadOnlyDictionary<string, string>? environment = null) =>
         new(home, run, spec, environment ?? new Dictionary<string, string>(), (_, _) => { });
 }

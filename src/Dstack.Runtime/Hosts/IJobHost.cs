@@ -34,7 +34,7 @@ public interface IJobHost : IDisposable
     IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment);
 
     /// <summary>
-    /// The variables the job's environment starts from (before dstack's and the user's): the runner's own on this
+    /// The variables the job's environment starts from (before dstack's and the user's): the controller's own on this
     /// machine, none on another (its login shell sets its own).
     /// </summary>
     IReadOnlyDictionary<string, string> BaseEnvironment { get; }

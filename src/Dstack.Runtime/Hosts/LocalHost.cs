@@ -22,7 +22,7 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
 
     public Instance Instance { get; } = instance;
 
-    public IReadOnlyDictionary<string, string> BaseEnvironment => context.RunnerEnvironment;
+    public IReadOnlyDictionary<string, string> BaseEnvironment => context.ControllerEnvironment;
 
     public Diagnostics.Diagnostic? Connect() => null;
 
@@ -32,7 +32,7 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         var target = Path.Combine(home.CodeFolder(context.Run.Name), $"job-{rank}");
         try
         {
-            RunSupervisor.TryDelete(home.RunsFolder, target);
+            RunController.TryDelete(home.RunsFolder, target);
             snapshot.CopyTo(target, cancellationToken);
         }
         catch (Exception e) when (e is SnapshotException or IOException or UnauthorizedAccessException)

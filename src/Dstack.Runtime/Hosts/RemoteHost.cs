@@ -60,7 +60,7 @@ public sealed class RemoteHost : IJobHost
         {
             lock (_gate)
             {
-                return _reconnect ??= SshReconnect.FromEnvironment(_context.RunnerEnvironment);
+                return _reconnect ??= SshReconnect.FromEnvironment(_context.ControllerEnvironment);
             }
         }
     }

@@ -1,6 +1,6 @@
 namespace Dstack.Runtime.Logs;
 
-/// <summary>Where a piece of a job's log came from: its standard output, its standard error, or the runner itself.</summary>
+/// <summary>Where a piece of a job's log came from: its standard output, its standard error, or the controller itself.</summary>
 public enum LogStream : byte
 {
     Stdout = 1,

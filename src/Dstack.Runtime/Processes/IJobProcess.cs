@@ -1,7 +1,7 @@
 namespace Dstack.Runtime.Processes;
 
 /// <summary>
-/// A running job as the runner supervises it, wherever it runs: a process of this machine (<see cref="JobProcess"/>)
+/// A running job as the controller supervises it, wherever it runs: a process of this machine (<see cref="JobProcess"/>)
 /// or one on an SSH host (<see cref="Backends.Ssh.RemoteJob"/>).
 /// </summary>
 public interface IJobProcess : IDisposable

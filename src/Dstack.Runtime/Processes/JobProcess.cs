@@ -7,7 +7,7 @@ namespace Dstack.Runtime.Processes;
 /// A job's process, started through <c>setsid</c> as the leader of its own session and process group (a Ctrl+C in
 /// the user's terminal reaches none of it). A signal goes to the group and to every process that carries the job's
 /// <see cref="TokenVariable"/> in its environment, so a stop also reaches what the job detached (<c>setsid</c>, a
-/// double fork, <c>nohup … &amp;</c>). Standard input is empty; standard output and error are pipes the runner reads.
+/// double fork, <c>nohup … &amp;</c>). Standard input is empty; standard output and error are pipes the controller reads.
 /// </summary>
 public sealed class JobProcess : IJobProcess
 {

@@ -27,7 +27,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
     public static string FolderFor(DstackHome home, RunSpec spec) => Path.Combine(home.BuildsFolder, Key(spec));
 
     /// <summary>Builds or reuses the environment, then lays it over every working copy; null on success, the failure otherwise.</summary>
-    internal async Task<RunSupervisor.AttemptResult?> PrepareAsync(IReadOnlyList<string> copies, Func<int, Dictionary<string, string>> environment, Task<StopRequest> stopRequested)
+    internal async Task<RunController.AttemptResult?> PrepareAsync(IReadOnlyList<string> copies, Func<int, Dictionary<string, string>> environment, Task<StopRequest> stopRequested)
     {
         var folder = FolderFor(home, spec);
         var files = Path.Combine(folder, "files");
@@ -54,7 +54,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         return null;
     }
 
-    private async Task<RunSupervisor.AttemptResult?> BuildAsync(string copy, Dictionary<string, string> environment, string folder, string files, string ready, Task<StopRequest> stopRequested)
+    private async Task<RunController.AttemptResult?> BuildAsync(string copy, Dictionary<string, string> environment, string folder, string files, string ready, Task<StopRequest> stopRequested)
     {
         var before = Inventory(copy);
         var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
@@ -78,17 +78,17 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
             if (await stopRequested.ConfigureAwait(false) == StopRequest.Abort)
             {
                 Event("dstack: the build was aborted");
-                return new RunSupervisor.AttemptResult(State.RunStatus.Aborted, TerminationReason.AbortedByUser, null);
+                return new RunController.AttemptResult(State.RunStatus.Aborted, TerminationReason.AbortedByUser, null);
             }
 
             Event("dstack: the build was stopped");
-            return new RunSupervisor.AttemptResult(State.RunStatus.Terminated, TerminationReason.StoppedByUser, null);
+            return new RunController.AttemptResult(State.RunStatus.Terminated, TerminationReason.StoppedByUser, null);
         }
 
         if (code != 0)
         {
             Event($"dstack: the build commands failed with exit code {code}; the environment was not saved");
-            return new RunSupervisor.AttemptResult(State.RunStatus.Failed, TerminationReason.BuildFailed, code);
+            return new RunController.AttemptResult(State.RunStatus.Failed, TerminationReason.BuildFailed, code);
         }
 
         Directory.CreateDirectory(folder);

@@ -18,7 +18,7 @@ public enum InstanceTerminationOutcome
     /// <summary>It was already terminated, or never created (failed): nothing was done.</summary>
     AlreadyEnded,
 
-    /// <summary>Its run is still active (the runner alive): left alone, since the run would lose its machine.</summary>
+    /// <summary>Its run is still active (the controller alive): left alone, since the run would lose its machine.</summary>
     RunActive,
 
     /// <summary>No instance has the id.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// The environment a job's process gets (reference §5): the runner's own environment, then dstack's system
+/// The environment a job's process gets (reference §5): the controller's own environment, then dstack's system
 /// variables, then the user's <c>env</c> (later wins), with the chosen Python first on PATH.
 /// </summary>
 public static class JobEnvironment
@@ -12,7 +12,7 @@ public static class JobEnvironment
     /// <param name="spec">The run.</param>
     /// <param name="rank">The job's rank.</param>
     /// <param name="topology">Where every job of the run is: addresses and GPUs by rank.</param>
-    /// <param name="baseEnvironment">What the job starts from (the runner's environment on this machine).</param>
+    /// <param name="baseEnvironment">What the job starts from (the controller's environment on this machine).</param>
     /// <param name="pythonShimFolder">A folder to put first on PATH (the requested Python), or null.</param>
     public static Dictionary<string, string> Build(RunSpec spec, int rank, JobTopology topology, IReadOnlyDictionary<string, string> baseEnvironment, string? pythonShimFolder)
     {

@@ -8,14 +8,14 @@ namespace Dstack.Runtime.Runs;
 
 /// <summary>
 /// The value of <see cref="JobProcess.TokenVariable"/> for one job: unique to this machine, state folder, run and
-/// rank, and derived from them, so whoever looks after a run (its runner, or <c>dstack stop</c> and <c>dstack ps</c>
-/// when the runner is gone) finds the job's processes without storing anything more.
+/// rank, and derived from them, so whoever looks after a run (its controller, or <c>dstack stop</c> and <c>dstack ps</c>
+/// when the controller is gone) finds the job's processes without storing anything more.
 /// </summary>
 public static class JobToken
 {
     public static string For(DstackHome home, RunRecord run, int rank)
     {
-        // The state folder however it is spelled (a trailing '/', a link to it): the runner and a later `dstack stop`
+        // The state folder however it is spelled (a trailing '/', a link to it): the controller and a later `dstack stop`
         // must compute the same token.
         var root = Snapshots.RealPath.Of(home.Root);
         var text = $"{System.Environment.MachineName}\n{root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}\n{rank.ToString(CultureInfo.InvariantCulture)}";

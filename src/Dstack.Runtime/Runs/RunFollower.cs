@@ -47,7 +47,7 @@ public static class RunFollower
                     }
                 }
 
-                // The status was read before this pass over the logs, so everything the runner wrote before it
+                // The status was read before this pass over the logs, so everything the controller wrote before it
                 // finished has now been delivered.
                 if (finished || cancellationToken.IsCancellationRequested)
                 {

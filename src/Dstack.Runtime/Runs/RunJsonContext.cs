@@ -5,8 +5,8 @@ using Dstack.Runtime.Configuration.Model;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// Compile-time JSON for what the front end and the runner exchange (the stored spec, the start message): no
-/// reflection at run time, which keeps the runner's start short.
+/// Compile-time JSON for what the front end and the controller exchange (the stored spec, the start message): no
+/// reflection at run time, which keeps the controller's start short.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -14,12 +14,12 @@ namespace Dstack.Runtime.Runs;
     Converters = [typeof(RetryEventJsonConverter)])]
 [JsonSerializable(typeof(RunSpec))]
 [JsonSerializable(typeof(Offers.Offer))]
-[JsonSerializable(typeof(RunnerStartMessage))]
-[JsonSerializable(typeof(RunnerSecretsPayload))]
+[JsonSerializable(typeof(ControllerStartMessage))]
+[JsonSerializable(typeof(ControllerSecretsPayload))]
 internal sealed partial class RunJsonContext : JsonSerializerContext;
 
 /// <summary>Retry events as dstack writes them: no-capacity, interruption, error.</summary>
 internal sealed class RetryEventJsonConverter() : JsonStringEnumConverter<RetryEvent>(JsonNamingPolicy.KebabCaseLower);
 
-/// <summary>The environment values and secrets of <see cref="RunnerSecrets"/> as sent.</summary>
-internal sealed record RunnerSecretsPayload(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets);
+/// <summary>The environment values and secrets of <see cref="ControllerSecrets"/> as sent.</summary>
+internal sealed record ControllerSecretsPayload(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets);

@@ -4,17 +4,17 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// Submits a planned run: records it under a unique name and hands it to a runner started beforehand
-/// (<see cref="RunnerProcess"/>), so the run goes on without the submitting process.
+/// Submits a planned run: records it under a unique name and hands it to a controller started beforehand
+/// (<see cref="ControllerProcess"/>), so the run goes on without the submitting process.
 /// </summary>
 public static class RunLauncher
 {
     /// <param name="store">The state store.</param>
     /// <param name="plan">A plan that can run.</param>
-    /// <param name="runner">The runner started for it.</param>
+    /// <param name="controller">The controller started for it.</param>
     /// <param name="preferredName">The generated name the plan showed; used unless another process took it meanwhile.</param>
     /// <param name="time">The clock.</param>
-    public static RunRecord Submit(StateStore store, RunPlan plan, RunnerProcess runner, string? preferredName = null, TimeProvider? time = null)
+    public static RunRecord Submit(StateStore store, RunPlan plan, ControllerProcess controller, string? preferredName = null, TimeProvider? time = null)
     {
         var spec = plan.Spec ?? throw new InvalidOperationException("the plan has problems; only a plan that can run is submitted");
         if (plan.RequestedName is { } requested && NameRule.Run.Problem(requested) is { } problem)
@@ -32,14 +32,14 @@ public static class RunLauncher
             now);
         if (replaced is not null)
         {
-            RunSupervisor.TryDelete(store.Home.RunsFolder, store.Home.RunFolder(replaced.Name));
+            RunController.TryDelete(store.Home.RunsFolder, store.Home.RunFolder(replaced.Name));
         }
 
         Directory.CreateDirectory(store.Home.LogsFolder(run.Name));
-        store.SetRunner(run.Id, runner.Pid);
+        store.SetController(run.Id, controller.Pid);
         try
         {
-            runner.Launch(run, spec);
+            controller.Launch(run, spec);
         }
         catch (Processes.JobStartException)
         {

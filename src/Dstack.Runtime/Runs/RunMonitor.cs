@@ -8,15 +8,15 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// Looks after runs from outside their runner: notices a runner that died (the machine rebooted, it was killed) and
-/// records the run as failed after killing what is left of its jobs; asks a runner to stop or abort.
+/// Looks after runs from outside their controller: notices a controller that died (the machine rebooted, it was killed) and
+/// records the run as failed after killing what is left of its jobs; asks a controller to stop or abort.
 /// </summary>
 public static class RunMonitor
 {
-    /// <summary>How long a submitted run may wait for its runner to start before it counts as lost.</summary>
-    private static readonly TimeSpan RunnerStartLimit = TimeSpan.FromSeconds(60);
+    /// <summary>How long a submitted run may wait for its controller to start before it counts as lost.</summary>
+    private static readonly TimeSpan ControllerStartLimit = TimeSpan.FromSeconds(60);
 
-    /// <summary>The run as it really is: an active run whose runner is gone is marked failed (runner_lost) first.</summary>
+    /// <summary>The run as it really is: an active run whose controller is gone is marked failed (controller_lost) first.</summary>
     public static RunRecord Reconcile(StateStore store, RunRecord run, TimeProvider? time = null)
     {
         if (run.Status.IsFinished())
@@ -25,15 +25,15 @@ public static class RunMonitor
         }
 
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        var alive = run.RunnerPid is { } pid ? IsRunner(pid) : now - run.SubmittedAt < RunnerStartLimit;
+        var alive = run.ControllerPid is { } pid ? IsController(pid) : now - run.SubmittedAt < ControllerStartLimit;
         if (alive)
         {
             return run;
         }
 
         KillJobs(store, run, Signals.Kill);
-        RunSupervisor.TryDeleteCode(store.Home, run.Name);
-        store.SetRunStatus(run.Id, RunStatus.Failed, now, TerminationReason.RunnerLost);
+        RunController.TryDeleteCode(store.Home, run.Name);
+        store.SetRunStatus(run.Id, RunStatus.Failed, now, TerminationReason.ControllerLost);
         return store.FindRun(run.Id) ?? run;
     }
 
@@ -46,13 +46,13 @@ public static class RunMonitor
             return false;
         }
 
-        if (run.RunnerPid is { } pid && IsRunner(pid))
+        if (run.ControllerPid is { } pid && IsController(pid))
         {
             Signals.SignalProcess(pid, Signals.Terminate);
         }
         else
         {
-            // The runner has not started yet, or is gone: do its work here.
+            // The controller has not started yet, or is gone: do its work here.
             KillJobs(store, run, Signals.Kill);
             store.SetRunStatus(run.Id, abort ? RunStatus.Aborted : RunStatus.Terminated, (time ?? TimeProvider.System).GetUtcNow(), abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser);
         }
@@ -60,11 +60,11 @@ public static class RunMonitor
         return true;
     }
 
-    /// <summary>How long an abort waits for the runner to end the run before it does the runner's work itself (<see cref="ForceAbort"/>).</summary>
+    /// <summary>How long an abort waits for the controller to end the run before it does the controller's work itself (<see cref="ForceAbort"/>).</summary>
     public static readonly TimeSpan AbortLimit = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// Follows an abort already asked for (<see cref="RequestStop"/>) to its end: when the runner has not ended the
+    /// Follows an abort already asked for (<see cref="RequestStop"/>) to its end: when the controller has not ended the
     /// run within <see cref="AbortLimit"/> (it hangs, or was stopped), <see cref="ForceAbort"/> ends it. So an abort
     /// always ends the run. Returns the latest record, and whether it had to be forced.
     /// </summary>
@@ -75,8 +75,8 @@ public static class RunMonitor
     }
 
     /// <summary>
-    /// Ends an aborted run whose runner did not end it in time (it hangs, or was stopped with SIGSTOP): kills the
-    /// runner, kills the jobs here (their groups, what they detached, their containers, on SSH hosts too), removes
+    /// Ends an aborted run whose controller did not end it in time (it hangs, or was stopped with SIGSTOP): kills the
+    /// controller, kills the jobs here (their groups, what they detached, their containers, on SSH hosts too), removes
     /// the working copy and records the run as aborted. Returns the run's latest record.
     /// </summary>
     public static RunRecord ForceAbort(StateStore store, RunRecord run, TimeProvider? time = null)
@@ -87,27 +87,27 @@ public static class RunMonitor
             return current;
         }
 
-        // The decision is recorded first: once the runner is killed, anyone following the run (the attached CLI,
-        // `dstack ps`) would otherwise find it gone and record runner_lost before this records the abort.
+        // The decision is recorded first: once the controller is killed, anyone following the run (the attached CLI,
+        // `dstack ps`) would otherwise find it gone and record controller_lost before this records the abort.
         store.SetRunStatus(run.Id, RunStatus.Aborted, (time ?? TimeProvider.System).GetUtcNow(), TerminationReason.AbortedByUser);
-        if (current.RunnerPid is { } pid && IsRunner(pid))
+        if (current.ControllerPid is { } pid && IsController(pid))
         {
             Signals.SignalProcess(pid, Signals.Kill);
         }
 
         KillJobs(store, current, Signals.Kill);
-        RunSupervisor.TryDeleteCode(store.Home, current.Name);
+        RunController.TryDeleteCode(store.Home, current.Name);
         return store.FindRun(run.Id) ?? current;
     }
 
     /// <summary>
     /// Where active runs' jobs are (their placements: a GPU of this machine, a pool host), with each run's name; a run
-    /// whose runner is gone holds nothing.
+    /// whose controller is gone holds nothing.
     /// </summary>
     /// <param name="store">The state store.</param>
     /// <param name="reconcile">
-    /// True to mark runs whose runner is gone as failed first (killing what is left of their jobs); false to only read,
-    /// as an editor does, where a run whose runner died still counts until a dstack command notices.
+    /// True to mark runs whose controller is gone as failed first (killing what is left of their jobs); false to only read,
+    /// as an editor does, where a run whose controller died still counts until a dstack command notices.
     /// </param>
     public static IReadOnlyList<HeldPlacement> InUse(StateStore store, bool reconcile = true)
     {
@@ -143,7 +143,7 @@ public static class RunMonitor
     }
 
     /// <summary>
-    /// Does a gone (or hung) runner's work: kills what is left of every job on its host (its group, what it detached,
+    /// Does a gone (or hung) controller's work: kills what is left of every job on its host (its group, what it detached,
     /// its container, on another machine too), then terminates the run's instances.
     /// </summary>
     private static void KillJobs(StateStore store, RunRecord run, int signal)
@@ -182,7 +182,7 @@ public static class RunMonitor
 
     /// <summary>
     /// Job <paramref name="rank"/>'s instance: the one its job record names, else its latest recorded one, else as
-    /// placed (a runner that died before it recorded one).
+    /// placed (a controller that died before it recorded one).
     /// </summary>
     private static Instance? InstanceOf(StateStore store, RunRecord run, RunSpec spec, int rank, long? jobInstance)
     {
@@ -240,7 +240,7 @@ public static class RunMonitor
         problem = null;
         if (store.FindInstance(record.Id) is { IsActive: false })
         {
-            // Terminated meanwhile (by its runner, or another dstack command): nothing left to do.
+            // Terminated meanwhile (by its controller, or another dstack command): nothing left to do.
             return true;
         }
 
@@ -281,7 +281,7 @@ public static class RunMonitor
 
     /// <summary>
     /// Terminates the instance of id <paramref name="id"/> as <c>dstack instance terminate</c> does: an instance whose
-    /// run is still active (its runner alive) is left alone unless <paramref name="force"/>, since the runner would
+    /// run is still active (its controller alive) is left alone unless <paramref name="force"/>, since the controller would
     /// lose its job's machine; one already terminated (or never created) is reported as such.
     /// </summary>
     public static InstanceTermination TerminateInstance(StateStore store, long id, bool force, TimeProvider? time = null, Func<string, IBackend?>? backendOf = null)
@@ -308,13 +308,13 @@ public static class RunMonitor
     }
 
     /// <summary>
-    /// Every instance whose run has ended (its runner gone, or finished without terminating it) is terminated: what a
+    /// Every instance whose run has ended (its controller gone, or finished without terminating it) is terminated: what a
     /// crash left behind costs nothing for long. Run at the start of the CLI's commands; one that cannot be terminated
     /// stays for the next.
     /// </summary>
     /// <param name="store">The state store.</param>
     /// <param name="backendOf">The backend of a name; <see cref="BackendRegistry.ForRun"/> unless a test gives a fake.</param>
-    /// <param name="time">The clock the times recorded (and a runner's start limit) are read from.</param>
+    /// <param name="time">The clock the times recorded (and a controller's start limit) are read from.</param>
     public static void ReconcileInstances(StateStore store, Func<string, IBackend?>? backendOf = null, TimeProvider? time = null)
     {
         var active = store.ListInstances();
@@ -333,8 +333,8 @@ public static class RunMonitor
         }
     }
 
-    /// <summary>True when the process exists and is a dstack runner (not another program that got the same id later).</summary>
-    private static bool IsRunner(int pid)
+    /// <summary>True when the process exists and is a dstack controller (not another program that got the same id later).</summary>
+    private static bool IsController(int pid)
     {
         if (!Signals.IsAlive(pid))
         {
@@ -344,7 +344,8 @@ public static class RunMonitor
         try
         {
             var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
-            return commandLine.Contains("\0runner\0", StringComparison.Ordinal) || commandLine.Contains("setsid", StringComparison.Ordinal) || commandLine.StartsWith("/bin/sh", StringComparison.Ordinal);
+            // "runner" is what earlier versions named the controller (`dstack runner`): their runs may still be going.
+            return commandLine.Contains("\0controller\0", StringComparison.Ordinal) || commandLine.Contains("\0runner\0", StringComparison.Ordinal) || commandLine.Contains("setsid", StringComparison.Ordinal) || commandLine.StartsWith("/bin/sh", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -85,7 +85,7 @@ public static class RunProgressJson
         return json;
     }
 
-    /// <summary>The event a JSON object describes; null for a kind this version does not know (a newer runner's).</summary>
+    /// <summary>The event a JSON object describes; null for a kind this version does not know (a newer controller's).</summary>
     public static RunProgress? FromJson(string text)
     {
         try

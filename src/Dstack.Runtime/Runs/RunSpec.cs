@@ -4,9 +4,9 @@ using Dstack.Runtime.Configuration.Model;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// Everything the runner needs to run a run, resolved: configuration, profile, command-line options, environment and
+/// Everything the controller needs to run a run, resolved: configuration, profile, command-line options, environment and
 /// run arguments already applied. Stored as JSON in the state store <see cref="WithoutSecrets">without secret
-/// values</see>; the values reach the runner through its environment.
+/// values</see>; the values reach the controller through its environment.
 /// </summary>
 public sealed record RunSpec
 {
@@ -41,7 +41,7 @@ public sealed record RunSpec
 
     /// <summary>
     /// The offer each job runs on, by rank (the backend, the machine, the GPUs the job gets there): the plan's
-    /// placement. The runner provisions an instance for each.
+    /// placement. The controller provisions an instance for each.
     /// </summary>
     public IReadOnlyList<Offers.Offer> Placements { get; init; } = [];
 

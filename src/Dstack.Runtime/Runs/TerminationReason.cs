@@ -10,6 +10,10 @@ public static class TerminationReason
     public const string MaxDurationExceeded = "max_duration_exceeded";
     public const string BuildFailed = "build_failed";
     public const string StartFailed = "start_failed";
+    /// <summary>The run's controller process ended before the run did (it was killed, the machine rebooted).</summary>
+    public const string ControllerLost = "controller_lost";
+
+    /// <summary>What versions before the controller was named so recorded for <see cref="ControllerLost"/>.</summary>
     public const string RunnerLost = "runner_lost";
 
     /// <summary>An SSH host stopped answering (dstack: instance_unreachable).</summary>
@@ -25,7 +29,7 @@ public static class TerminationReason
         MaxDurationExceeded => "stopped: max_duration reached",
         BuildFailed => exitCode is { } code ? $"build failed with code {code}" : "build failed",
         StartFailed => "could not start",
-        RunnerLost => "the runner process ended unexpectedly",
+        ControllerLost or RunnerLost => "the run's controller process ended unexpectedly",
         HostLost => "an SSH host was lost",
         null => string.Empty,
         _ => reason,

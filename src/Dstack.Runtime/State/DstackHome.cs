@@ -30,7 +30,7 @@ public sealed record DstackHome(string Root)
 
     public string LogFile(string runName, int jobNum) => Path.Combine(LogsFolder(runName), $"job-{jobNum}.log");
 
-    public string RunnerLog(string runName) => Path.Combine(RunFolder(runName), "runner.log");
+    public string ControllerLog(string runName) => Path.Combine(RunFolder(runName), "controller.log");
 
     /// <summary>The working copies of a run's jobs; removed when the run ends.</summary>
     public string CodeFolder(string runName) => Path.Combine(RunFolder(runName), "code");

@@ -2,7 +2,7 @@ namespace Dstack.Runtime.State;
 
 /// <summary>
 /// An instance as the state store keeps it: recorded (status <see cref="InstanceStatus.Provisioning"/>) before the
-/// backend is asked to create it, so that a runner that dies at any point leaves a record the next dstack command
+/// backend is asked to create it, so that a controller that dies at any point leaves a record the next dstack command
 /// reconciles: an instance whose run has ended is terminated.
 /// </summary>
 /// <param name="Id">The store's id (what <c>dstack instance terminate ID</c> takes).</param>

@@ -2,7 +2,7 @@ namespace Dstack.Runtime.State;
 
 /// <summary>
 /// One job of a run (one per node) in one attempt; a retried run starts its jobs again with the next attempt number.
-/// <see cref="InstanceId"/> names the machine it runs on (the instances table), so a job whose runner died is found
+/// <see cref="InstanceId"/> names the machine it runs on (the instances table), so a job whose controller died is found
 /// again on its machine, wherever that is.
 /// </summary>
 public sealed record JobRecord(

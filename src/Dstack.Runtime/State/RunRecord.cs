@@ -2,7 +2,7 @@ namespace Dstack.Runtime.State;
 
 /// <summary>
 /// A run as the state store keeps it. <see cref="Spec"/> is the resolved run spec as JSON, without secret values
-/// (environment values reach the runner through its standard input, never through the store).
+/// (environment values reach the controller through its standard input, never through the store).
 /// </summary>
 public sealed record RunRecord(
     long Id,
@@ -15,6 +15,6 @@ public sealed record RunRecord(
     DateTimeOffset? FinishedAt,
     int? ExitCode,
     string? Reason,
-    int? RunnerPid,
+    int? ControllerPid,
     StopRequest StopRequest,
     int Attempt);

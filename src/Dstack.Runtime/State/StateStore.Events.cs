@@ -3,7 +3,7 @@ using Dstack.Runtime.Runs;
 namespace Dstack.Runtime.State;
 
 /// <summary>
-/// A run's progress events (provisioning, uploading, running), written by its runner and followed by a front end that
+/// A run's progress events (provisioning, uploading, running), written by its controller and followed by a front end that
 /// shows them (a status line, an upload bar, MSBuild messages): the typed record of what the log also says in words.
 /// </summary>
 public sealed partial class StateStore

@@ -136,7 +136,7 @@ public sealed partial class StateStore
         return true;
     });
 
-    public void SetRunner(long runId, int pid) => Write((connection, transaction) =>
+    public void SetController(long runId, int pid) => Write((connection, transaction) =>
     {
         using var update = Command(connection, transaction, "UPDATE runs SET runner_pid = $pid WHERE id = $id", ("$pid", pid), ("$id", runId));
         return update.ExecuteNonQuery();

@@ -66,7 +66,7 @@ public sealed partial class StateStore
             return;
         }
 
-        // Two processes may open a new or older store at once (the CLI and its runner): the version is read again
+        // Two processes may open a new or older store at once (the CLI and its controller): the version is read again
         // inside a write transaction, so only the first migrates and the other finds it done.
         using var transaction = connection.BeginTransaction(deferred: false);
         var current = UserVersion(connection, transaction);
@@ -87,7 +87,7 @@ public sealed partial class StateStore
                 finished_at INTEGER,
                 exit_code INTEGER,
                 reason TEXT,
-                runner_pid INTEGER,
+                runner_pid INTEGER, -- the controller process (named "runner" when the column was made)
                 stop_request TEXT NOT NULL DEFAULT 'none',
                 attempt INTEGER NOT NULL DEFAULT 1
             );

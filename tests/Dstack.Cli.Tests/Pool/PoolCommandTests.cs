@@ -138,7 +138,7 @@ public sealed class PoolCommandTests : IDisposable
     private async Task<CliResult> PoolAsync(params string[] args)
     {
         var home = new DstackHome(_sshd.DstackHome);
-        var context = new CliContext(CliContext.ProcessEnvironment(), home, _sshd.Folder, Interactive: false, CliContext.LocateRunner());
+        var context = new CliContext(CliContext.ProcessEnvironment(), home, _sshd.Folder, Interactive: false, CliContext.LocateController());
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await DstackCommandLine.RunAsync(["pool", .. args], output, error, () => context);

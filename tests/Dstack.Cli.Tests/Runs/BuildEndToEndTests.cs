@@ -74,12 +74,12 @@ public sealed class BuildEndToEndTests : IDisposable
             Assert.True(submitted.Code == 0, submitted.ToString());
             await _sandbox.WaitForLogsAsync("frozen-build", "building", TimeSpan.FromSeconds(30));
             Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 3, TimeSpan.FromSeconds(10)));
-            var runner = _sandbox.FindRun("frozen-build")?.RunnerPid;
-            Assert.NotNull(runner);
+            var controller = _sandbox.FindRun("frozen-build")?.ControllerPid;
+            Assert.NotNull(controller);
             const int Freeze = 19;
-            Assert.True(Dstack.Runtime.Processes.Signals.SignalProcess(runner.Value, Freeze));
+            Assert.True(Dstack.Runtime.Processes.Signals.SignalProcess(controller.Value, Freeze));
 
-            // The runner does not answer, and the build keeps no job record: the forced abort finds its processes by token.
+            // The controller does not answer, and the build keeps no job record: the forced abort finds its processes by token.
             var stop = await _sandbox.RunAsync("stop", "frozen-build", "-x", "-y");
 
             Assert.True(stop.Code == 0, stop.ToString());

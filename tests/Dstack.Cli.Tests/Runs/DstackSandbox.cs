@@ -8,7 +8,7 @@ namespace Dstack.Cli.Tests.Runs;
 
 /// <summary>
 /// A project folder and a private $DSTACK_HOME for end-to-end runs of the real <c>dstack</c> program. Disposing
-/// kills whatever a failed test left running (jobs and runners) and deletes both folders.
+/// kills whatever a failed test left running (jobs and controllers) and deletes both folders.
 /// </summary>
 public sealed class DstackSandbox : IDisposable
 {
@@ -110,7 +110,7 @@ public sealed class DstackSandbox : IDisposable
         }
     }
 
-    /// <summary>The run's record as the runner keeps it (with what <c>dstack ps</c> does not show, like the runner's pid).</summary>
+    /// <summary>The run's record as the controller keeps it (with what <c>dstack ps</c> does not show, like the controller's pid).</summary>
     public RunRecord? FindRun(string name) => StateStore.Open(new DstackHome(Home)).FindRun(name);
 
     /// <summary>
@@ -177,9 +177,9 @@ public sealed class DstackSandbox : IDisposable
             var store = StateStore.Open(new DstackHome(Home));
             foreach (var run in store.ListRuns(all: false))
             {
-                if (run.RunnerPid is { } runner)
+                if (run.ControllerPid is { } controller)
                 {
-                    Signals.SignalProcess(runner, Signals.Kill);
+                    Signals.SignalProcess(controller, Signals.Kill);
                 }
 
                 foreach (var job in store.ListJobs(run.Id))

@@ -78,17 +78,17 @@ public sealed class InterruptEndToEndTests : IDisposable
         var submitted = await _sandbox.RunAsync("run", "-y", "-d");
         Assert.True(submitted.Code == 0, submitted.ToString());
         await _sandbox.WaitForLogsAsync("frozen2", "started", Limit);
-        var runner = _sandbox.FindRun("frozen2")?.RunnerPid;
-        Assert.NotNull(runner);
+        var controller = _sandbox.FindRun("frozen2")?.ControllerPid;
+        Assert.NotNull(controller);
         const int Stop = 19;
-        Assert.True(Dstack.Runtime.Processes.Signals.SignalProcess(runner.Value, Stop));
+        Assert.True(Dstack.Runtime.Processes.Signals.SignalProcess(controller.Value, Stop));
 
         var session = PseudoTerminal.Start(_sandbox, [new("started", PseudoTerminal.CtrlC), new("[y/n]", PseudoTerminal.CtrlC)], "attach", "frozen2");
         var result = await session.WaitAsync(Limit);
 
         Assert.True(result.Code == 130, result.ToString());
         Assert.Contains("Aborting frozen2", result.Output, StringComparison.Ordinal);
-        Assert.Contains("the runner of frozen2 did not end it within 15 s; it and the jobs were killed", result.Output, StringComparison.Ordinal);
+        Assert.Contains("the controller of frozen2 did not end it within 15 s; it and the jobs were killed", result.Output, StringComparison.Ordinal);
         Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("frozen2", TimeSpan.FromSeconds(5)));
         Assert.Equal("aborted", (await _sandbox.RunRecordAsync("frozen2")).GetProperty("status").GetString());
     }

@@ -6,7 +6,7 @@ namespace Dstack.Cli.Tests.Runs;
 
 /// <summary>
 /// How runs end from outside: <c>dstack stop</c> and <c>stop -x</c> against jobs that ignore SIGTERM, two stops at
-/// once, a runner that is killed, and a job that leaves a background process behind. Nothing may be left running.
+/// once, a controller that is killed, and a job that leaves a background process behind. Nothing may be left running.
 /// </summary>
 [Collection(RunCollection.Name)]
 public sealed class StopEndToEndTests : IDisposable
@@ -118,10 +118,10 @@ public sealed class StopEndToEndTests : IDisposable
         var submitted = await _sandbox.RunAsync("run", "-y", "-d");
         Assert.True(submitted.Code == 0, submitted.ToString());
         await _sandbox.WaitForLogsAsync("frozen", "ready", Limit);
-        var runner = _sandbox.FindRun("frozen")?.RunnerPid;
-        Assert.NotNull(runner);
+        var controller = _sandbox.FindRun("frozen")?.ControllerPid;
+        Assert.NotNull(controller);
         const int Stop = 19;
-        Assert.True(Signals.SignalProcess(runner.Value, Stop));
+        Assert.True(Signals.SignalProcess(controller.Value, Stop));
 
         var clock = Stopwatch.StartNew();
         var abort = await _sandbox.RunAsync("stop", "frozen", "-x", "-y");
@@ -135,11 +135,11 @@ public sealed class StopEndToEndTests : IDisposable
         Assert.Equal("aborted", record.GetProperty("status").GetString());
         Assert.Equal("aborted_by_user", record.GetProperty("reason").GetString());
         Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("frozen", TimeSpan.FromSeconds(5)));
-        await WaitUntilGoneAsync(runner.Value);
+        await WaitUntilGoneAsync(controller.Value);
     }
 
     [Fact]
-    public async Task Run_SubmittedFromInsideAJob_ItsRunnerDoesNotCarryThatJobsToken()
+    public async Task Run_SubmittedFromInsideAJob_ItsControllerDoesNotCarryThatJobsToken()
     {
         // As if typed in a job's terminal: the CLI has the outer job's token, which a stop of that job signals.
         var outer = "outer-" + Guid.NewGuid().ToString("N")[..12];
@@ -149,8 +149,8 @@ public sealed class StopEndToEndTests : IDisposable
         Assert.True(submitted.Code == 0, submitted.ToString());
         await _sandbox.WaitForLogsAsync("inner", "ready", Limit);
 
-        Assert.False(MarkedProcesses.AnyAlive(JobProcess.TokenVariable, outer), "the inner run's runner or job carries the outer job's token");
-        Assert.True(_sandbox.FindRun("inner")?.RunnerPid is { } runner && Signals.IsAlive(runner));
+        Assert.False(MarkedProcesses.AnyAlive(JobProcess.TokenVariable, outer), "the inner run's controller or job carries the outer job's token");
+        Assert.True(_sandbox.FindRun("inner")?.ControllerPid is { } controller && Signals.IsAlive(controller));
         Assert.True((await _sandbox.RunAsync("stop", "inner", "-x", "-y")).Code == 0);
     }
 
@@ -179,22 +179,22 @@ public sealed class StopEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task Ps_RunnerKilled_RunFailsWithRunnerLostAndItsJobsAreKilled()
+    public async Task Ps_RunnerKilled_RunFailsWithControllerLostAndItsJobsAreKilled()
     {
         _sandbox.Write(".dstack.yml", "type: task\nname: orphan\ncommands:\n  - echo ready\n  - sleep 300\n");
         var submitted = await _sandbox.RunAsync("run", "-y", "-d");
         Assert.True(submitted.Code == 0, submitted.ToString());
         await _sandbox.WaitForLogsAsync("orphan", "ready", Limit);
-        var runner = _sandbox.FindRun("orphan")?.RunnerPid;
-        Assert.NotNull(runner);
+        var controller = _sandbox.FindRun("orphan")?.ControllerPid;
+        Assert.NotNull(controller);
         Assert.NotEmpty(_sandbox.JobProcesses("orphan"));
 
-        Signals.SignalProcess(runner.Value, Signals.Kill);
-        await WaitUntilGoneAsync(runner.Value);
+        Signals.SignalProcess(controller.Value, Signals.Kill);
+        await WaitUntilGoneAsync(controller.Value);
         var record = await _sandbox.RunRecordAsync("orphan");
 
         Assert.Equal("failed", record.GetProperty("status").GetString());
-        Assert.Equal("runner_lost", record.GetProperty("reason").GetString());
+        Assert.Equal("controller_lost", record.GetProperty("reason").GetString());
         Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("orphan", TimeSpan.FromSeconds(5)));
     }
 
@@ -207,13 +207,13 @@ public sealed class StopEndToEndTests : IDisposable
         await _sandbox.WaitForLogsAsync(name, "ready", Limit);
     }
 
-    // Killed is not yet gone: the runner stays a zombie until its parent reaps it, and a zombie's command line is empty.
+    // Killed is not yet gone: the controller stays a zombie until its parent reaps it, and a zombie's command line is empty.
     private static async Task WaitUntilGoneAsync(int pid)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (Signals.IsAlive(pid) && CommandLine(pid).Length > 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the runner {pid} is still there 5 s after SIGKILL");
+            Assert.True(DateTime.UtcNow < deadline, $"the controller {pid} is still there 5 s after SIGKILL");
             await Task.Delay(20);
         }
     }

@@ -10,7 +10,7 @@ namespace Dstack.LanguageServer.Tests.Runs;
 
 /// <summary>
 /// The progress of runs of open files, as work-done progress: a real state store in a temporary <c>$DSTACK_HOME</c>,
-/// written as a run's runner writes it, and a client that declares <c>window.workDoneProgress</c> and keeps every
+/// written as a run's controller writes it, and a client that declares <c>window.workDoneProgress</c> and keeps every
 /// <c>$/progress</c> it is sent.
 /// </summary>
 [Trait("Category", "Fast")]
@@ -152,7 +152,7 @@ public sealed class RunProgressWatcherTests : IDisposable
         Assert.False(Directory.Exists(Home.Root), $"{Home.Root} was created");
         Assert.False(File.Exists(Home.StateDatabase), $"{Home.StateDatabase} was created");
 
-        // The runner creates it later: the watcher, still running, finds it.
+        // The controller creates it later: the watcher, still running, finds it.
         var store = StateStore.Open(Home);
         var run = CreateRun(store, "train.dstack.yml", "late");
         store.AddRunEvent(run.Id, new PullingProgress(0, "python:3.12"), Now);

@@ -52,8 +52,8 @@ public sealed class JobTokenTests : IDisposable
         Directory.CreateDirectory(home.RunsFolder);
         File.WriteAllText(Path.Combine(home.Root, "state.db"), "keep");
 
-        RunSupervisor.TryDeleteCode(home, "..");
-        RunSupervisor.TryDeleteCode(home, "a/b");
+        RunController.TryDeleteCode(home, "..");
+        RunController.TryDeleteCode(home, "a/b");
 
         Assert.Equal("keep", File.ReadAllText(Path.Combine(home.Root, "state.db")));
         Assert.True(Directory.Exists(home.RunsFolder));

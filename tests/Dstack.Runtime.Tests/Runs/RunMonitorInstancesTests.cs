@@ -53,7 +53,7 @@ public sealed class RunMonitorInstancesTests : IDisposable
     [Fact]
     public void ReconcileInstances_RunnerNeverStarted_RunIsLostAndItsInstanceTerminated()
     {
-        // Submitted ten minutes ago and no runner ever recorded: the runner is gone.
+        // Submitted ten minutes ago and no controller ever recorded: the controller is gone.
         var lost = Run("lost", DateTimeOffset.UtcNow.AddMinutes(-10));
         var instance = AddRunningInstance(lost, "vm-lost");
 
@@ -158,7 +158,7 @@ public sealed class RunMonitorInstancesTests : IDisposable
     private InstanceRecord AddRunningInstance(RunRecord run, string instanceId)
     {
         var offer = new Offer(FakeBackend.BackendName, "eu-west", "vm.small", new MachineResources(2, default, default, []), Spot: false, PricePerHour: 0.1m);
-        var json = RunSupervisor.OfferJson(offer);
+        var json = RunController.OfferJson(offer);
         var record = _store.AddInstance(run.Id, run.Name, 0, offer.Backend, offer.Region, offer.Instance, offer.PricePerHour, $"{run.Name}-0-{instanceId}", json, DateTimeOffset.UtcNow);
         _store.SetInstanceRunning(record.Id, instanceId, "10.0.0.9", json);
         return _store.FindInstance(record.Id)!;

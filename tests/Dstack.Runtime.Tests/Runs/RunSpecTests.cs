@@ -45,11 +45,11 @@ public sealed class RunSpecTests
     }
 
     [Fact]
-    public void RunnerSecrets_PutTheValuesBack()
+    public void ControllerSecrets_PutTheValuesBack()
     {
         var stored = RunSpec.FromJson(Spec.WithoutSecrets().ToJson());
 
-        var restored = RunnerSecrets.FromJson(RunnerSecrets.Of(Spec).ToJson()).Apply(stored);
+        var restored = ControllerSecrets.FromJson(ControllerSecrets.Of(Spec).ToJson()).Apply(stored);
 
         Assert.Equal(Spec.Env, restored.Env);
         Assert.Equal(Spec.Secrets, restored.Secrets);

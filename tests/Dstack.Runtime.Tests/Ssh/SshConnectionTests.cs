@@ -4,7 +4,7 @@ using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Ssh;
 
-/// <summary>The runner's connection to a real sshd on 127.0.0.1.</summary>
+/// <summary>The controller's connection to a real sshd on 127.0.0.1.</summary>
 public sealed class SshConnectionTests : IDisposable
 {
     private readonly LoopbackSshd _sshd = new();

@@ -72,7 +72,7 @@ public sealed class StateStoreTests : IDisposable
     [Fact]
     public void Open_ManyProcessesAtOnce_OnAnOlderDatabase_OneMigratesAndNoneFails()
     {
-        // The CLI and its runner open the store together; every opener must find it usable. Threads lined up on a
+        // The CLI and its controller open the store together; every opener must find it usable. Threads lined up on a
         // barrier open it at the same moment, several rounds, each on a fresh database of the first version.
         for (var round = 0; round < 5; round++)
         {

@@ -7,7 +7,7 @@ namespace Dstack.Runtime.Backends.Ssh;
 
 /// <summary>
 /// A job running on an SSH host under the small supervisor of <see cref="RemoteJobFolder"/>: it runs detached from
-/// any SSH session, so a dropped connection does not reach it, and the runner follows it from here: its output
+/// any SSH session, so a dropped connection does not reach it, and the controller follows it from here: its output
 /// through <see cref="ResumingOutputStream"/>s, its end through a wait that also survives reconnects. When the host
 /// stays unreachable past the reconnect window (or its supervisor vanished), the job is lost and says why.
 /// </summary>

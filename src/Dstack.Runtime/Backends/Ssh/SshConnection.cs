@@ -7,7 +7,7 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Backends.Ssh;
 
 /// <summary>
-/// The runner's connection to one SSH host: one control master it owns (a child process, <c>ssh -M -N</c>), and
+/// The controller's connection to one SSH host: one control master it owns (a child process, <c>ssh -M -N</c>), and
 /// every command a client of it. Commands never start a master of their own (<c>ControlMaster=no</c> comes first,
 /// and ssh takes the first value of an option), so no backgrounded master ever holds a command's output pipe open;
 /// when the master is gone (a dropped link), a command connects directly until <see cref="EnsureMaster"/> starts

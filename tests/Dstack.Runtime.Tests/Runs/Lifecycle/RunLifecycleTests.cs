@@ -89,7 +89,7 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Equal([0, 1], instances.Select(i => i.JobNum));
         Assert.All(instances, i => Assert.Equal(InstanceStatus.Terminated, i.Status));
         Assert.Equal(["i-001", "i-002"], instances.Select(i => i.InstanceId).Order());
-        // Each job names its machine, so a job whose runner died is found there again.
+        // Each job names its machine, so a job whose controller died is found there again.
         Assert.Equal(instances.Select(i => (long?)i.Id), _store.ListJobs(run.Id).OrderBy(j => j.JobNum).Select(j => j.InstanceId));
         Assert.Equal(2, _backend.Terminated.Count);
         // The code reached every host; the jobs know each other's addresses and their own GPUs.
@@ -317,10 +317,10 @@ public sealed class RunLifecycleTests : IDisposable
         StopDuration = 5,
     };
 
-    private (RunRecord Run, RunSupervisor Supervisor) Submit(RunSpec spec)
+    private (RunRecord Run, RunController Supervisor) Submit(RunSpec spec)
     {
         var (run, _) = _store.CreateRun(spec.RunName, _ => spec.RunName, spec.ConfigurationPath, spec.RepoRoot, _ => spec.WithoutSecrets().ToJson(), DateTimeOffset.UtcNow);
-        return (run, new RunSupervisor(_store, run, spec, new Dictionary<string, string>(), backends: name => name == FakeBackend.BackendName ? _backend : null));
+        return (run, new RunController(_store, run, spec, new Dictionary<string, string>(), backends: name => name == FakeBackend.BackendName ? _backend : null));
     }
 
     private async Task<FakeJob> NextJobAsync() => await _backend.Started.Reader.ReadAsync().AsTask().WaitAsync(Limit);

@@ -8,10 +8,10 @@ namespace Dstack.Runtime.Runs;
 
 /// <summary>
 /// The machines of a run: an instance provisioned for each job from its placement (recorded in the state store before
-/// the backend is asked, so a runner that dies leaves a record), the host each instance gives, a lost machine replaced
+/// the backend is asked, so a controller that dies leaves a record), the host each instance gives, a lost machine replaced
 /// by a spare offer when <c>retry</c> covers interruptions, and every instance terminated when the run ends.
 /// </summary>
-public sealed partial class RunSupervisor
+public sealed partial class RunController
 {
     private readonly Func<string, IBackend?> _backendOf;
     private readonly List<RunMachine?> _machines = [];
@@ -23,7 +23,7 @@ public sealed partial class RunSupervisor
     /// <summary>True when every job runs on this machine (the code is copied, not uploaded).</summary>
     private bool AllHere => _machines.All(m => m is null || m.Host.IsThisMachine);
 
-    private HostContext Context => new(Home, _run, _spec, _runnerEnvironment, Event);
+    private HostContext Context => new(Home, _run, _spec, _controllerEnvironment, Event);
 
     /// <summary>Provisions an instance for every job that has none; false (with the reason in the log) when one cannot be had.</summary>
     private async Task<bool> ProvisionAsync(CancellationToken cancellationToken)
@@ -167,7 +167,7 @@ public sealed partial class RunSupervisor
     /// Progress events into the state store; a store that is briefly busy loses an event, never the run. Upload
     /// progress is kept to one event per job every <see cref="UploadEventInterval"/>, and the last one.
     /// </summary>
-    private sealed class StoredProgress(RunSupervisor supervisor) : IProgress<RunProgress>
+    private sealed class StoredProgress(RunController supervisor) : IProgress<RunProgress>
     {
         private readonly Dictionary<int, DateTimeOffset> _lastUpload = [];
 

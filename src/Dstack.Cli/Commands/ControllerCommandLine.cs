@@ -7,48 +7,48 @@ using Dstack.Runtime.State;
 namespace Dstack.Cli.Commands;
 
 /// <summary>
-/// <c>dstack runner</c> (hidden): the process that runs one run. <c>dstack run</c> starts it in its own session
+/// <c>dstack controller</c> (hidden): the process that runs one run. <c>dstack run</c> starts it in its own session
 /// before planning, then sends the submitted run through its standard input. Users never call it.
 /// </summary>
-public static class RunnerCommandLine
+public static class ControllerCommandLine
 {
     public static Command Create()
     {
-        var command = new Command("runner", "Run one submitted run (started by dstack run; not for direct use).") { Hidden = true };
+        var command = new Command("controller", "Run one submitted run (started by dstack run; not for direct use).") { Hidden = true };
         command.SetAction((parse, cancellationToken) => RunAsync());
         return command;
     }
 
-    /// <summary>The runner's whole life; <c>Program</c> calls it directly, without building the command tree, to start sooner.</summary>
+    /// <summary>The controller's whole life; <c>Program</c> calls it directly, without building the command tree, to start sooner.</summary>
     public static async Task<int> RunAsync()
     {
         // Open the store while the front end still plans: it loads SQLite and checks the schema off the critical path.
         var store = StateStore.Open(DstackHome.FromEnvironment());
-        var reading = Task.Run(() => RunnerProcess.ReadStartMessage(Console.In));
-        RunnerProcess.WarmUp(store);
+        var reading = Task.Run(() => ControllerProcess.ReadStartMessage(Console.In));
+        ControllerProcess.WarmUp(store);
         var message = await reading;
         if (message is null || store.FindRun(message.RunId) is not { } run)
         {
             return DstackCommandLine.Success;
         }
 
-        using var log = new StreamWriter(new FileStream(store.Home.RunnerLog(run.Name), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        using var log = new StreamWriter(new FileStream(store.Home.ControllerLog(run.Name), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         Console.SetError(log);
         Console.SetOut(log);
         var environment = CliContext.ProcessEnvironment();
-        store.SetRunner(run.Id, System.Environment.ProcessId);
-        var spec = RunnerSecrets.FromJson(message.Secrets).Apply(RunSpec.FromJson(run.Spec));
-        var supervisor = new RunSupervisor(store, run, spec, environment);
+        store.SetController(run.Id, System.Environment.ProcessId);
+        var spec = ControllerSecrets.FromJson(message.Secrets).Apply(RunSpec.FromJson(run.Spec));
+        var supervisor = new RunController(store, run, spec, environment);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             signal.Cancel = true;
             supervisor.OnStopSignal();
         });
-        // The runner has no terminal; a stray SIGINT or SIGHUP must not end it and orphan the jobs.
+        // The controller has no terminal; a stray SIGINT or SIGHUP must not end it and orphan the jobs.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => signal.Cancel = true);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
         var final = await supervisor.RunAsync();
-        await log.WriteLineAsync($"dstack runner: {final.Name} {final.Status.ToText()} ({final.Reason})");
+        await log.WriteLineAsync($"dstack controller: {final.Name} {final.Status.ToText()} ({final.Reason})");
         return DstackCommandLine.Success;
     }
 }

@@ -4,11 +4,11 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Tests.Runs;
 
 /// <summary>
-/// A stop or an abort that arrives while the runner still copies the code: the run ends at once, even when the copy
+/// A stop or an abort that arrives while the controller still copies the code: the run ends at once, even when the copy
 /// is stuck (a read that never returns, a host that never answers) and ignores its cancellation; the job never starts.
 /// </summary>
 [Trait("Category", "Fast")]
-public sealed class RunSupervisorStopTests : IDisposable
+public sealed class RunControllerStopTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
@@ -80,7 +80,7 @@ public sealed class RunSupervisorStopTests : IDisposable
         Assert.False(Directory.Exists(store.Home.CodeFolder(run.Name)));
     }
 
-    private (StateStore Store, RunRecord Run, RunSupervisor Supervisor) Create(string name)
+    private (StateStore Store, RunRecord Run, RunController Supervisor) Create(string name)
     {
         var project = Path.Combine(_root, "project");
         Directory.CreateDirectory(project);
@@ -88,6 +88,6 @@ public sealed class RunSupervisorStopTests : IDisposable
         var store = StateStore.Open(new DstackHome(Path.Combine(_root, "home")));
         var spec = new RunSpec { RunName = name, Type = "task", ConfigurationPath = Path.Combine(project, ".dstack.yml"), RepoRoot = project, Script = $"touch {project}/ran" };
         var (run, _) = store.CreateRun(name, _ => name, spec.ConfigurationPath, project, _ => spec.WithoutSecrets().ToJson(), DateTimeOffset.UtcNow);
-        return (store, run, new RunSupervisor(store, run, spec, new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin" }));
+        return (store, run, new RunController(store, run, spec, new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin" }));
     }
 }

@@ -8,14 +8,14 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// The run's supervisor, in the runner process (detached from the terminal, so a run goes on after the CLI that
+/// The run's supervisor, in the controller process (detached from the terminal, so a run goes on after the CLI that
 /// submitted it has gone): it provisions an instance for each job from the plan's placement, puts the code on each
 /// job's host, prepares the <c>build</c> environment, starts the jobs together, copies their output into the logs,
 /// records every status, stops the jobs on request, on <c>max_duration</c>, or when one node fails, and terminates
 /// the instances at the end. It never asks which backend a job runs on: it goes through
 /// <see cref="Backends.IBackend"/> and <see cref="Hosts.IJobHost"/>.
 /// </summary>
-public sealed partial class RunSupervisor
+public sealed partial class RunController
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromMilliseconds(500);
@@ -23,7 +23,7 @@ public sealed partial class RunSupervisor
     private readonly StateStore _store;
     private readonly RunRecord _run;
     private RunSpec _spec;
-    private readonly IReadOnlyDictionary<string, string> _runnerEnvironment;
+    private readonly IReadOnlyDictionary<string, string> _controllerEnvironment;
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource<StopRequest> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SecretMasker? _mask;
@@ -33,16 +33,16 @@ public sealed partial class RunSupervisor
     /// <param name="store">The state store.</param>
     /// <param name="run">The run.</param>
     /// <param name="spec">Its spec, with secrets.</param>
-    /// <param name="runnerEnvironment">The runner's environment (jobs on this machine start from it).</param>
+    /// <param name="controllerEnvironment">The controller's environment (jobs on this machine start from it).</param>
     /// <param name="time">The clock.</param>
     /// <param name="backends">The backend of each name (default: <see cref="Backends.BackendRegistry.ForRun"/>); tests pass fakes.</param>
-    public RunSupervisor(StateStore store, RunRecord run, RunSpec spec, IReadOnlyDictionary<string, string> runnerEnvironment, TimeProvider? time = null, Func<string, Backends.IBackend?>? backends = null)
+    public RunController(StateStore store, RunRecord run, RunSpec spec, IReadOnlyDictionary<string, string> controllerEnvironment, TimeProvider? time = null, Func<string, Backends.IBackend?>? backends = null)
     {
         _store = store;
         _backendOf = backends ?? (name => Backends.BackendRegistry.ForRun(store.Home, name));
         _run = run;
         _spec = spec;
-        _runnerEnvironment = runnerEnvironment;
+        _controllerEnvironment = controllerEnvironment;
         _time = time ?? TimeProvider.System;
         var masker = new SecretMasker(spec.Secrets);
         _mask = masker.IsEmpty ? null : masker;
@@ -50,7 +50,7 @@ public sealed partial class RunSupervisor
 
     private DstackHome Home => _store.Home;
 
-    /// <summary>Called when the runner receives SIGTERM: looks up what was asked (a stop or an abort) and acts on it.</summary>
+    /// <summary>Called when the controller receives SIGTERM: looks up what was asked (a stop or an abort) and acts on it.</summary>
     public void OnStopSignal()
     {
         var request = _store.FindRun(_run.Id)?.StopRequest ?? StopRequest.Stop;
@@ -73,8 +73,8 @@ public sealed partial class RunSupervisor
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Event(0, $"dstack: the runner failed: {e.Message}");
-            _store.SetRunStatus(_run.Id, RunStatus.Failed, _time.GetUtcNow(), TerminationReason.RunnerLost);
+            Event(0, $"dstack: the controller failed: {e.Message}");
+            _store.SetRunStatus(_run.Id, RunStatus.Failed, _time.GetUtcNow(), TerminationReason.ControllerLost);
         }
         finally
         {
@@ -167,7 +167,7 @@ public sealed partial class RunSupervisor
 
     private async Task PollStopRequestsAsync(CancellationToken cancellationToken)
     {
-        // A backstop for the SIGTERM that `dstack stop` sends: a request written just before this runner started
+        // A backstop for the SIGTERM that `dstack stop` sends: a request written just before this controller started
         // listening for signals is still seen.
         while (!cancellationToken.IsCancellationRequested && !_stopRequested.Task.IsCompleted)
         {

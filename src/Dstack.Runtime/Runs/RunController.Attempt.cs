@@ -7,7 +7,7 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>One attempt of a run: working copies, build, start all jobs, wait, stop, clean up.</summary>
-public sealed partial class RunSupervisor
+public sealed partial class RunController
 {
     private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PipeDrainLimit = TimeSpan.FromSeconds(5);

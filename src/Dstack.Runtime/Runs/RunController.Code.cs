@@ -9,7 +9,7 @@ namespace Dstack.Runtime.Runs;
 /// machine); a stop ends it in any phase. The log names what was left out of the code folder beyond the file count: special files (FIFOs, sockets,
 /// devices: never opened, since opening a FIFO waits for good), each once per run, and <c>$DSTACK_HOME</c> when it is inside.
 /// </summary>
-public sealed partial class RunSupervisor
+public sealed partial class RunController
 {
     private static readonly TimeSpan PrepareCancelGrace = TimeSpan.FromSeconds(2);
 
@@ -19,7 +19,7 @@ public sealed partial class RunSupervisor
     /// <summary>
     /// Puts the code on every job's host (a working copy here, an upload to another machine) while watching for a
     /// stop: a stop or an abort ends the attempt at once, whatever the copy is doing. The copy is cancelled; one blocked
-    /// in a read or a host that does not answer is left behind, and ends with the runner.
+    /// in a read or a host that does not answer is left behind, and ends with the controller.
     /// </summary>
     private async Task<PreparedCode> PrepareCodeAsync(int attempt)
     {
