@@ -1,5 +1,4 @@
 using Dstack.Runtime.Backends.Local;
-using Dstack.Runtime.Runs.Environment;
 
 namespace Dstack.LanguageServer.Offers;
 

@@ -1,9 +1,9 @@
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs;
-using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.Snapshots;
 using Dstack.Runtime.State;
 

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.Backends.Local;
 
 namespace Dstack.Runtime.Processes;
 

@@ -1,6 +1,6 @@
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Logs;
 using Dstack.Runtime.Processes;
-using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.Snapshots;
 using Dstack.Runtime.State;
 

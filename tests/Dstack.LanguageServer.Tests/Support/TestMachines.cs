@@ -1,9 +1,9 @@
 using Dstack.LanguageServer.Handlers;
 using Dstack.LanguageServer.Offers;
 using Dstack.LanguageServer.Server;
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;
-using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.State;
 
 namespace Dstack.LanguageServer.Tests.Support;

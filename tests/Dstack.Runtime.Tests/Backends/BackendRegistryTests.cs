@@ -3,7 +3,6 @@ using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;
-using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Backends;

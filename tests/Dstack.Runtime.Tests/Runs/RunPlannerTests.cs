@@ -6,7 +6,6 @@ using Dstack.Runtime.Offers;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Runs;
-using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Runs;

@@ -4,7 +4,6 @@ using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Runs;
-using Dstack.Runtime.Runs.Environment;
 
 namespace Dstack.Runtime.Backends.Local;
 

@@ -1,5 +1,4 @@
 using Dstack.Runtime.Planning;
-using Dstack.Runtime.Runs.Environment;
 
 namespace Dstack.Runtime.Backends.Local;
 

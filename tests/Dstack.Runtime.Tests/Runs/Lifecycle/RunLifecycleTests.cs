@@ -7,7 +7,6 @@ using Dstack.Runtime.Planning;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Runs;
-using Dstack.Runtime.Runs.Environment;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Runs.Lifecycle;

@@ -1,4 +1,6 @@
-namespace Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.Runs.Environment;
+
+namespace Dstack.Runtime.Backends.Local;
 
 public static partial class DockerEngine
 {
@@ -29,7 +31,7 @@ public static partial class DockerEngine
     /// <param name="workingCopy">The run's copy of the repository on this machine.</param>
     /// <param name="containerWorkingDir">The job's working directory in the container, <see cref="WorkflowFolder"/> or a folder under it.</param>
     /// <param name="env">The job's environment, from <see cref="EnvironmentResolver"/> plus the system variables.</param>
-    /// <param name="shellScript">The job script (<see cref="JobScript.Build(IReadOnlyList{string}, IReadOnlyList{string})"/>); empty for the image's own command.</param>
+    /// <param name="shellScript">The job script (<see cref="Runs.JobScript.Build(IReadOnlyList{string}, IReadOnlyList{string})"/>); empty for the image's own command.</param>
     /// <param name="ports">The container ports the job listens on.</param>
     /// <param name="containerName">The container's name, unique among running containers.</param>
     /// <param name="entrypoint">The configuration's <c>entrypoint</c>, or null.</param>

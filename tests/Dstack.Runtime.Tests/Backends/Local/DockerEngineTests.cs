@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Diagnostics;
-using Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.Tests.Runs.Environment;
 
-namespace Dstack.Runtime.Tests.Runs.Environment;
+namespace Dstack.Runtime.Tests.Backends.Local;
 
 public sealed class DockerEngineTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Dstack.Runtime.Runs.Environment;
+namespace Dstack.Runtime.Backends.Local;
 
 /// <summary>Looks programs up in the directories of a <c>PATH</c> value, as a shell would.</summary>
 internal static class SearchPath

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Dstack.Runtime.Runs.Environment;
+namespace Dstack.Runtime.Backends.Local;
 
 /// <summary>
 /// Docker on the local machine: whether an engine answers (<see cref="Probe(TimeSpan)"/>), and the <c>docker run</c>

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Dstack.Runtime.Processes;
+using Dstack.Runtime.Runs;
 
-namespace Dstack.Runtime.Runs.Environment;
+namespace Dstack.Runtime.Backends.Local;
 
 /// <summary>
 /// Finds the interpreter for <c>python: "3.11"</c> on the local machine, and makes <c>python</c> mean it in the job.

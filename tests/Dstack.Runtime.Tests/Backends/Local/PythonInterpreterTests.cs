@@ -1,7 +1,8 @@
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Processes;
-using Dstack.Runtime.Runs.Environment;
+using Dstack.Runtime.Tests.Runs.Environment;
 
-namespace Dstack.Runtime.Tests.Runs.Environment;
+namespace Dstack.Runtime.Tests.Backends.Local;
 
 public sealed class PythonInterpreterTests : IDisposable
 {

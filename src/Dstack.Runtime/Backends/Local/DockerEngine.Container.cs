@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dstack.Runtime.Processes;
 
-namespace Dstack.Runtime.Runs.Environment;
+namespace Dstack.Runtime.Backends.Local;
 
 public static partial class DockerEngine
 {
