@@ -112,11 +112,17 @@ public static class OfferCommand
             output.WriteLine($" left out: {left.Offer.Instance} ({left.Offer.Backend}): {string.Join("; ", left.Unmet)}");
         }
 
-        foreach (var problem in search.Problems.Concat(search.Offers.Count == 0 ? search.Backends.SelectMany(b => b.Problems).Where(p => p.IsError) : []))
+        foreach (var (_, problem) in ProblemsOf(search))
         {
             output.WriteLine($" {problem.Code}: {problem.Message}");
         }
     }
+
+    /// <summary>The search's own problems, and when nothing is offered, every backend's errors (why it offers nothing).</summary>
+    private static IEnumerable<(string? Backend, OfferProblem Problem)> ProblemsOf(OfferSearch search) =>
+        search.Problems.Select(p => ((string?)null, p)).Concat(search.Offers.Count == 0
+            ? search.Backends.SelectMany(b => b.Problems.Where(p => p.IsError).Select(p => ((string?)b.Backend, p)))
+            : []);
 
     private static string GpuOf(MachineResources resources) =>
         resources.Gpus.Count == 0 ? "-" : string.Join(", ", resources.Gpus.GroupBy(g => (g.Name, g.Memory)).Select(g => $"{g.Count()}x{g.Key.Name} ({g.Key.Memory})"));
@@ -153,7 +159,8 @@ public static class OfferCommand
                 ["instance"] = c.Offer.Instance,
                 ["reasons"] = new JsonArray([.. c.Unmet.Select(u => (JsonNode)u)]),
             })]),
-            ["problems"] = new JsonArray([.. search.Problems.Select(p => (JsonNode)new JsonObject { ["code"] = p.Code, ["message"] = p.Message })]),
+            // As the text output: the search's own problems, and with no offer, each backend's reason in full words.
+            ["problems"] = new JsonArray([.. ProblemsOf(search).Select(p => (JsonNode)new JsonObject { ["backend"] = p.Backend, ["code"] = p.Problem.Code, ["message"] = p.Problem.Message })]),
             ["total"] = search.Offers.Count,
         };
     }

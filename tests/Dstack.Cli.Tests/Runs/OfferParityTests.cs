@@ -67,8 +67,12 @@ public sealed class OfferParityTests : IDisposable
         var plan = await _sandbox.RunAsync(["run", "--dry-run", "-y", .. configuration]);
         if (offers.Count == 0)
         {
+            // Why nothing is offered, in full words, as the plan says it.
+            var problems = json.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("code").GetString()!).ToList();
+            Assert.NotEmpty(problems);
             Assert.True(plan.Code != 0, $"dstack offer found no offer, and the plan went ahead:\n{plan}\n{offer}");
             Assert.Contains("The run was not started.", plan.Error, StringComparison.Ordinal);
+            Assert.All(problems, code => Assert.Contains(code, plan.Error, StringComparison.Ordinal));
             return offers;
         }
 
