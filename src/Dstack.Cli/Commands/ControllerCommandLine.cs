@@ -38,16 +38,16 @@ public static class ControllerCommandLine
         var environment = CliContext.ProcessEnvironment();
         store.SetController(run.Id, System.Environment.ProcessId);
         var spec = ControllerSecrets.FromJson(message.Secrets).Apply(RunSpec.FromJson(run.Spec));
-        var supervisor = new RunController(store, run, spec, environment);
+        var controller = new RunController(store, run, spec, environment);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             signal.Cancel = true;
-            supervisor.OnStopSignal();
+            controller.OnStopSignal();
         });
         // The controller has no terminal; a stray SIGINT or SIGHUP must not end it and orphan the jobs.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => signal.Cancel = true);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal => signal.Cancel = true);
-        var final = await supervisor.RunAsync();
+        var final = await controller.RunAsync();
         await log.WriteLineAsync($"dstack controller: {final.Name} {final.Status.ToText()} ({final.Reason})");
         return DstackCommandLine.Success;
     }

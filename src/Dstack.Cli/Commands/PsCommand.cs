@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
-using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Backends;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
@@ -65,14 +65,14 @@ public static class PsCommand
         var placements = PlacementsOf(run);
         if (placements.Count == 0)
         {
-            return LocalBackend.BackendName;
+            return BackendRegistry.DefaultPlacement.Backend;
         }
 
         var machines = MachinesOf(placements);
         return machines.Count > 0 ? $"{placements[0].Backend} ({string.Join(", ", machines)})" : placements[0].Backend;
     }
 
-    private static string RegionOf(RunRecord run) => PlacementsOf(run) is { Count: > 0 } placements ? string.Join(", ", placements.Select(p => p.Region).Distinct()) : LocalBackend.Region;
+    private static string RegionOf(RunRecord run) => PlacementsOf(run) is { Count: > 0 } placements ? string.Join(", ", placements.Select(p => p.Region).Distinct()) : BackendRegistry.DefaultPlacement.Region;
 
     /// <summary>The machines (instance types, pool hosts) of the jobs, by rank, unless the backend has one machine (this one).</summary>
     private static IReadOnlyList<string> MachinesOf(IReadOnlyList<Offer> placements) =>

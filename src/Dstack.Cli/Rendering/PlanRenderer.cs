@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Runs;
@@ -36,7 +35,7 @@ public static class PlanRenderer
                 : $"{spec.Nodes} jobs, one per machine ({string.Join(", ", spec.Placements.Select((o, rank) => $"rank {rank} on {o.Instance}"))})"));
         }
 
-        if (spec.Python is { } python && spec.Placements.Count > 0 && spec.Placements[0].Data.TryGetValue(LocalBackend.PythonKey, out var executable))
+        if (spec.Python is { } python && spec.Placements.Count > 0 && spec.Placements[0].Data.TryGetValue(Offer.PythonKey, out var executable))
         {
             settings.Add(("Python", $"{python} ({executable})"));
         }

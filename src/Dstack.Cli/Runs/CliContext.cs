@@ -36,7 +36,7 @@ public sealed record CliContext(
     }
 
     /// <summary>
-    /// The controller is this same program (<c>dstack controller ID</c>): the apphost beside dstack.dll when there is one,
+    /// The controller is this same program (<c>dstack controller</c>): the apphost beside dstack.dll when there is one,
     /// otherwise <c>dotnet dstack.dll</c>. Found from the assembly, not the process, so it also works in-process (tests, MSBuild).
     /// </summary>
     public static ControllerCommand LocateController()

@@ -95,15 +95,14 @@ public sealed class EditorOffers
         }
     }
 
-    /// <summary>Reads config.yml and starts probing every SSH host, in the background, so their offers are usually known before the first lens; returns at once.</summary>
+    /// <summary>Reads config.yml and asks every backend once, in the background (the SSH hosts start being probed), so their offers are usually known before the first lens; returns at once.</summary>
     public EditorOffers Start()
     {
         _ = Task.Run(() =>
         {
-            if (Configured().Catalog.Backends.OfType<Runtime.Backends.Ssh.SshBackend>().FirstOrDefault() is { } ssh)
-            {
-                ssh.Pool.Probe(ssh.Pool.Hosts);
-            }
+            // Asking every backend once for the least a run can ask starts what they learn in the background (the pool's
+            // probes, this machine's detection), without knowing which backend does what.
+            Configured().Catalog.Find(new Requirements());
         });
         return this;
     }

@@ -59,6 +59,12 @@ public static class BackendRegistry
     }
 
     /// <summary>
+    /// Where a job ran when its run's spec names no placement (a spec written before backends had offers): this
+    /// machine, the embedded default backend.
+    /// </summary>
+    public static Offer DefaultPlacement => LocalBackend.ThisMachine;
+
+    /// <summary>
     /// The backend named <paramref name="name"/>, to provision, reach and terminate instances it made (its offers carry
     /// what it needs, so config.yml is not read: a pool host removed since the plan still runs the job it took). Null
     /// for a name no backend has.

@@ -40,6 +40,12 @@ public interface IJobHost : IDisposable
     IReadOnlyDictionary<string, string> BaseEnvironment { get; }
 
     /// <summary>
+    /// A folder to put first on the job's PATH, after the user's env is applied (the requested Python, found on this
+    /// machine when the run was planned); null when there is none.
+    /// </summary>
+    string? PathPrefix { get; }
+
+    /// <summary>
     /// Copies <paramref name="path"/> (a file or a folder, relative to job <paramref name="rank"/>'s code folder, or
     /// absolute) from the job's machine into the folder <paramref name="destination"/> on this machine, keeping its
     /// relative path: what artifacts and caches are brought back with. Special files (FIFOs, sockets, devices) are

@@ -12,7 +12,7 @@ namespace Dstack.Runtime.Hosts;
 /// <summary>
 /// This machine as a job's host: the code is copied into a working copy under <c>$DSTACK_HOME/runs/RUN/code/job-N</c>,
 /// the job runs as a process group of its own (in a Docker container with <c>image</c>), its ports listen here and are
-/// forwarded from the address the user chose, and a job whose supervisor is gone is found by its token in /proc.
+/// forwarded from the address the user chose, and a job whose controller is gone is found by its token in /proc.
 /// </summary>
 public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
 {
@@ -23,6 +23,22 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
     public Instance Instance { get; } = instance;
 
     public IReadOnlyDictionary<string, string> BaseEnvironment => context.ControllerEnvironment;
+
+    /// <summary>A folder with <c>python</c> and <c>python3</c> for the interpreter the plan found, made once.</summary>
+    public string? PathPrefix
+    {
+        get
+        {
+            if (_pathPrefix is null && Instance.Offer.Data.TryGetValue(LocalBackend.PythonKey, out var python))
+            {
+                _pathPrefix = PythonInterpreter.CreateShimFolder(python, Path.Combine(context.Home.RunFolder(context.Run.Name), "python"));
+            }
+
+            return _pathPrefix;
+        }
+    }
+
+    private string? _pathPrefix;
 
     public Diagnostics.Diagnostic? Connect() => null;
 

@@ -65,6 +65,9 @@ public sealed class RemoteHost : IJobHost
         }
     }
 
+    /// <summary>None: the host's own python3 is the job's (docs/backends.md says why).</summary>
+    public string? PathPrefix => null;
+
     public Diagnostics.Diagnostic? Connect() => Connection.EnsureMaster();
 
     public async Task<JobCode> PrepareCodeAsync(CodeSnapshot snapshot, int rank, IProgress<long>? sent, CancellationToken cancellationToken)

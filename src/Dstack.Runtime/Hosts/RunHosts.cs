@@ -14,7 +14,7 @@ public static class RunHosts
     public static IJobHost Planned(DstackHome home, RunPlan plan)
     {
         var spec = plan.Spec ?? throw new InvalidOperationException("only a plan that can run has hosts");
-        var offer = spec.Placements.Count > 0 ? spec.Placements[0] : Backends.Local.LocalBackend.ThisMachine;
+        var offer = spec.Placements.Count > 0 ? spec.Placements[0] : BackendRegistry.DefaultPlacement;
         var run = new RunRecord(0, spec.RunName, RunStatus.Submitted, spec.ConfigurationPath, spec.RepoRoot, string.Empty, DateTimeOffset.UtcNow, null, null, null, null, StopRequest.None, 1);
         return HostOf(home, new Instance(offer, string.Empty, string.Empty), run, spec);
     }
@@ -24,7 +24,7 @@ public static class RunHosts
     {
         var instance = store.ListInstances(run.Id).LastOrDefault(i => i.JobNum == 0 && i.IsActive) is { } record && RunMonitor.InstanceOf(record) is { } recorded
             ? recorded
-            : new Instance(spec.Placements.Count > 0 ? spec.Placements[0] : Backends.Local.LocalBackend.ThisMachine, string.Empty, string.Empty);
+            : new Instance(spec.Placements.Count > 0 ? spec.Placements[0] : BackendRegistry.DefaultPlacement, string.Empty, string.Empty);
         return HostOf(store.Home, instance, run, spec, environment);
     }
 

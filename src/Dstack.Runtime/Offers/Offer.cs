@@ -29,6 +29,9 @@ public sealed record Offer(string Backend, string Region, string Instance, Machi
     /// <summary>How the offer shows its machine in a plan (an SSH host: <c>gpu1 (ubuntu@10.0.0.5)</c>).</summary>
     public string Display { get; init; } = string.Empty;
 
+    /// <summary>The one <see cref="Data"/> entry every backend may set and the plan shows: the Python interpreter a job runs with.</summary>
+    public const string PythonKey = "python";
+
     /// <summary>The backend's own details needed to provision it (an SSH host's address and key); other code never reads them.</summary>
     public IReadOnlyDictionary<string, string> Data { get; init; } = new Dictionary<string, string>();
 

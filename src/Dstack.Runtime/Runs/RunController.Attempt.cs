@@ -1,4 +1,3 @@
-using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Logs;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Snapshots;
@@ -96,14 +95,8 @@ public sealed partial class RunController
     /// <summary>Job <paramref name="rank"/>'s environment on its host: the host's base, dstack's variables, the user's env, its token.</summary>
     private Dictionary<string, string> EnvironmentFor(int rank)
     {
-        string? shim = null;
         var host = HostOf(rank);
-        if (host.IsThisMachine && _spec.Placements[rank].Data.TryGetValue(Backends.Local.LocalBackend.PythonKey, out var python))
-        {
-            shim = PythonInterpreter.CreateShimFolder(python, Path.Combine(Home.RunFolder(_run.Name), "python"));
-        }
-
-        return JobToken.Mark(JobEnvironment.Build(_spec, rank, Topology, host.BaseEnvironment, shim), Home, _run, rank);
+        return JobToken.Mark(JobEnvironment.Build(_spec, rank, Topology, host.BaseEnvironment, host.PathPrefix), Home, _run, rank);
     }
 
     private RunningJob StartJob(int rank, int attempt, Hosts.JobCode code)

@@ -41,7 +41,7 @@ public sealed partial class RunController
             }
 
             // A spec without placements (written before backends had offers) ran on this machine, the default backend.
-            var offer = rank < _spec.Placements.Count ? _spec.Placements[rank] : Backends.Local.LocalBackend.ThisMachine;
+            var offer = rank < _spec.Placements.Count ? _spec.Placements[rank] : BackendRegistry.DefaultPlacement;
             _machines[rank] = await ProvisionAsync(rank, offer, replacing: false, cancellationToken).ConfigureAwait(false);
             if (_machines[rank] is null)
             {
@@ -167,13 +167,13 @@ public sealed partial class RunController
     /// Progress events into the state store; a store that is briefly busy loses an event, never the run. Upload
     /// progress is kept to one event per job every <see cref="UploadEventInterval"/>, and the last one.
     /// </summary>
-    private sealed class StoredProgress(RunController supervisor) : IProgress<RunProgress>
+    private sealed class StoredProgress(RunController controller) : IProgress<RunProgress>
     {
         private readonly Dictionary<int, DateTimeOffset> _lastUpload = [];
 
         public void Report(RunProgress value)
         {
-            var now = supervisor._time.GetUtcNow();
+            var now = controller._time.GetUtcNow();
             if (value is UploadProgress upload && upload.Sent < upload.Total)
             {
                 lock (_lastUpload)
@@ -189,7 +189,7 @@ public sealed partial class RunController
 
             try
             {
-                supervisor._store.AddRunEvent(supervisor._run.Id, value, now);
+                controller._store.AddRunEvent(controller._run.Id, value, now);
             }
             catch (StateException)
             {

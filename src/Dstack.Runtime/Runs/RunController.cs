@@ -8,7 +8,7 @@ using Dstack.Runtime.State;
 namespace Dstack.Runtime.Runs;
 
 /// <summary>
-/// The run's supervisor, in the controller process (detached from the terminal, so a run goes on after the CLI that
+/// The run's controller: the process that owns one run (detached from the terminal, so a run goes on after the CLI that
 /// submitted it has gone): it provisions an instance for each job from the plan's placement, puts the code on each
 /// job's host, prepares the <c>build</c> environment, starts the jobs together, copies their output into the logs,
 /// records every status, stops the jobs on request, on <c>max_duration</c>, or when one node fails, and terminates
@@ -80,12 +80,14 @@ public sealed partial class RunController
         {
             await pollStop.CancelAsync().ConfigureAwait(false);
             await poller.ConfigureAwait(false);
+
+            // Before the logs close: an instance that cannot be terminated yet is said in the run's log.
+            await ReleaseMachinesAsync().ConfigureAwait(false);
             foreach (var log in _logs)
             {
                 log.Dispose();
             }
 
-            await ReleaseMachinesAsync().ConfigureAwait(false);
             TryDelete(Home.RunsFolder, Home.CodeFolder(_run.Name));
         }
 

@@ -1,5 +1,4 @@
 using Dstack.Runtime.Backends;
-using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Processes;
@@ -193,7 +192,7 @@ public static class RunMonitor
             return recorded;
         }
 
-        var offer = rank < spec.Placements.Count ? spec.Placements[rank] : spec.Placements.Count == 0 ? LocalBackend.ThisMachine : null;
+        var offer = rank < spec.Placements.Count ? spec.Placements[rank] : spec.Placements.Count == 0 ? BackendRegistry.DefaultPlacement : null;
         return offer is null ? null : new Instance(offer, string.Empty, string.Empty);
     }
 

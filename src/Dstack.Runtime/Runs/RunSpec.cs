@@ -49,7 +49,7 @@ public sealed record RunSpec
     public IReadOnlyList<Offers.Offer> Spares { get; init; } = [];
 
     /// <summary>The backend the jobs run on (the jobs of a run never span backends).</summary>
-    public string Backend => Placements.Count > 0 ? Placements[0].Backend : Backends.Local.LocalBackend.BackendName;
+    public string Backend => (Placements.Count > 0 ? Placements[0] : Backends.BackendRegistry.DefaultPlacement).Backend;
 
     public string? Python { get; init; }
 

@@ -64,7 +64,7 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task StopAbort_RunnerFrozenDuringTheBuild_KillsWhatTheBuildDetached()
+    public async Task StopAbort_ControllerFrozenDuringTheBuild_KillsWhatTheBuildDetached()
     {
         var marker = "frozenbuild-" + Guid.NewGuid().ToString("N")[..8];
         try

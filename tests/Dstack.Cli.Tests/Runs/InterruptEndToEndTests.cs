@@ -72,7 +72,7 @@ public sealed class InterruptEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task CtrlC_SecondCtrlC_RunnerDoesNotAnswer_TheAbortStillEndsTheRun()
+    public async Task CtrlC_SecondCtrlC_ControllerDoesNotAnswer_TheAbortStillEndsTheRun()
     {
         WriteLongTask("frozen2");
         var submitted = await _sandbox.RunAsync("run", "-y", "-d");

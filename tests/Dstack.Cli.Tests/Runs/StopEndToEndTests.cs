@@ -112,7 +112,7 @@ public sealed class StopEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task StopAbort_RunnerDoesNotAnswer_EndsTheRunAnyway_AndNeverSuggestsStopAbort()
+    public async Task StopAbort_ControllerDoesNotAnswer_EndsTheRunAnyway_AndNeverSuggestsStopAbort()
     {
         _sandbox.Write(".dstack.yml", "type: task\nname: frozen\ncommands:\n  - echo ready\n  - sleep 300\n");
         var submitted = await _sandbox.RunAsync("run", "-y", "-d");
@@ -179,7 +179,7 @@ public sealed class StopEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task Ps_RunnerKilled_RunFailsWithControllerLostAndItsJobsAreKilled()
+    public async Task Ps_ControllerKilled_RunFailsWithControllerLostAndItsJobsAreKilled()
     {
         _sandbox.Write(".dstack.yml", "type: task\nname: orphan\ncommands:\n  - echo ready\n  - sleep 300\n");
         var submitted = await _sandbox.RunAsync("run", "-y", "-d");

@@ -51,7 +51,7 @@ public sealed class RunMonitorInstancesTests : IDisposable
     }
 
     [Fact]
-    public void ReconcileInstances_RunnerNeverStarted_RunIsLostAndItsInstanceTerminated()
+    public void ReconcileInstances_ControllerNeverStarted_RunIsLostAndItsInstanceTerminated()
     {
         // Submitted ten minutes ago and no controller ever recorded: the controller is gone.
         var lost = Run("lost", DateTimeOffset.UtcNow.AddMinutes(-10));

@@ -101,7 +101,7 @@ public sealed class LocalBackend(LocalMachineFacts facts) : IBackend
     }
 
     /// <summary>The offer's entry with the Python interpreter the jobs run with.</summary>
-    public const string PythonKey = "python";
+    public const string PythonKey = Offer.PythonKey;
 
     public Task<Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
         Task.FromResult(new Instance(request.Offer, $"local-{request.RunName}-{request.Rank}", "127.0.0.1"));

@@ -33,6 +33,8 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
 
     public bool Disposed { get; private set; }
 
+    public string? PathPrefix => null;
+
     public Diagnostic? Connect() => null;
 
     public async Task<JobCode> PrepareCodeAsync(CodeSnapshot snapshot, int rank, IProgress<long>? sent, CancellationToken cancellationToken)
