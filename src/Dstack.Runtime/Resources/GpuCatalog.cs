@@ -4,7 +4,7 @@ namespace Dstack.Runtime.Resources;
 
 /// <summary>
 /// The GPU models this project knows (every name dstack 0.18's gpuhunt knows, and a few newer ones), with their
-/// memory sizes. It drives vendor inference, "did you mean" for unknown names, and the warning for a spec
+/// memory sizes (and the Radeon Pro V520 of AWS's g4ad instances, as <c>V520</c>). It drives vendor inference, "did you mean" for unknown names, and the warning for a spec
 /// that no known GPU can satisfy.
 /// </summary>
 public static partial class GpuCatalog
@@ -26,7 +26,7 @@ public static partial class GpuCatalog
             Nvidia("V100", 7.0, 16, 32),
             Other("MI100", GpuVendor.Amd, 32), Other("MI210", GpuVendor.Amd, 64), Other("MI250", GpuVendor.Amd, 128),
             Other("MI250X", GpuVendor.Amd, 128), Other("MI300A", GpuVendor.Amd, 128), Other("MI300X", GpuVendor.Amd, 192),
-            Other("MI308X", GpuVendor.Amd, 192), Other("MI325X", GpuVendor.Amd, 256),
+            Other("MI308X", GpuVendor.Amd, 192), Other("MI325X", GpuVendor.Amd, 256), Other("V520", GpuVendor.Amd, 8),
             Other("v2", GpuVendor.Google, 16), Other("v3", GpuVendor.Google, 32), Other("v4", GpuVendor.Google, 32),
             Other("v5p", GpuVendor.Google, 95), Other("v5litepod", GpuVendor.Google, 16), Other("v6e", GpuVendor.Google, 32),
             Other("Gaudi", GpuVendor.Intel, 32), Other("Gaudi2", GpuVendor.Intel, 96), Other("Gaudi3", GpuVendor.Intel, 128),
