@@ -243,7 +243,7 @@ public sealed partial class NetnsHosts
         return result.Output;
     }
 
-    private static string NewKey(string folder, string name)
+    internal static string NewKey(string folder, string name)
     {
         var path = Path.Combine(folder, name);
         var made = Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", path], TimeSpan.FromSeconds(30));
@@ -261,7 +261,7 @@ public sealed partial class NetnsHosts
     /// output short; a background child that keeps them open is waited for until the timeout (at least
     /// <see cref="OutputGrace"/> after the exit), and then what came is returned.
     /// </summary>
-    private static (int ExitCode, string Output) Run(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
+    internal static (int ExitCode, string Output) Run(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file, arguments)
         {

@@ -112,6 +112,16 @@ public sealed partial class NetnsHosts : IDisposable
     private string AuthorizedKeys => Path.Combine(Folder, "authorized_keys");
 
     /// <summary>
+    /// Lets <paramref name="publicKeyLine"/> (an OpenSSH public key line) log in to host <paramref name="i"/> only, as
+    /// <see cref="User"/>, besides <see cref="ClientKey"/>: sshd reads the host's own authorized_keys at each login.
+    /// </summary>
+    public void AuthorizeKey(int i, string publicKeyLine)
+    {
+        CheckIndex(i);
+        File.AppendAllText(HostAuthorizedKeys(i), publicKeyLine.Trim() + "\n");
+    }
+
+    /// <summary>
     /// Sets host <paramref name="i"/>'s root-side link down: its packets are dropped, so open TCP connections hang
     /// and new ones time out (neighbours are permanent: no "No route to host" after 3 seconds of ARP), while
     /// everything on the host keeps running.
@@ -238,6 +248,9 @@ public sealed partial class NetnsHosts : IDisposable
         _hosts.Add(new NetnsHost(address, name, SshPort));
     }
 
+    /// <summary>Host <paramref name="i"/>'s own authorized_keys, absent until <see cref="AuthorizeKey"/> writes it.</summary>
+    private string HostAuthorizedKeys(int i) => Path.Combine(Folder, "host" + i, "authorized_keys");
+
     private Server StartSshd(int i)
     {
         var host = _hosts[i];
@@ -252,7 +265,7 @@ public sealed partial class NetnsHosts : IDisposable
             "ListenAddress 127.0.0.1",
             $"HostKey {hostKey}",
             $"PidFile {Path.Combine(folder, "sshd.pid")}",
-            $"AuthorizedKeysFile {AuthorizedKeys}",
+            $"AuthorizedKeysFile {AuthorizedKeys} {HostAuthorizedKeys(i)}",
             "StrictModes no",
             "UsePAM no",
             "PasswordAuthentication no",
