@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Hosts;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Backends.Aws;
+
+/// <summary>
+/// AWS as a backend: offers from the shipped EC2 catalog (<see cref="AwsCatalog"/>, no credentials needed), an EC2
+/// instance provisioned for an offer (the project's key pair and security group, the image, a launch with the
+/// provisioning's token as client token, then running, an address and SSH), reached as a <see cref="RemoteHost"/>,
+/// and terminated when the run ends.
+/// </summary>
+/// <param name="home">The state folder (the project's SSH key).</param>
+/// <param name="settings">The <c>- type: aws</c> entry of config.yml.</param>
+/// <param name="compute">The EC2 calls (tests pass one over a fake endpoint).</param>
+public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute? compute = null) : IBackend
+{
+    public const string BackendName = AwsOffers.BackendName;
+
+    /// <summary>The offer's entries this backend adds when it provisions: how to reach the instance.</summary>
+    public const string HostKey = "host";
+
+    public const string UserKey = "user";
+
+    public const string IdentityKey = "identity_file";
+
+    private readonly AwsCompute _compute = compute ?? new AwsCompute(settings);
+
+    /// <summary>How long an instance may take to run and to answer SSH.</summary>
+    public TimeSpan ReadyLimit { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the instance's state is asked for while it starts.</summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Whether the address answers SSH now (tests of instances that are not machines replace it).</summary>
+    public Func<string, CancellationToken, Task<bool>> SshAnswers { get; init; } = AnswersOnPort22Async;
+
+    public string Name => BackendName;
+
+    public string Summary => settings.Regions is { } regions ? $"EC2 in {string.Join(", ", regions)}" : "EC2 in every region of the catalog";
+
+    public IReadOnlyList<string> Machines => [];
+
+    public bool IsAdmitted(Requirements requirements) => requirements.Admits(BackendType.Aws);
+
+    public BackendOffers GetOffers(Requirements requirements, OfferContext context) =>
+        new(BackendName, AwsOffers.For(AwsCatalog.Shipped.Rows, requirements, settings.Regions), []);
+
+    public async Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken)
+    {
+        var region = settings.Regions?.FirstOrDefault() ?? "us-east-1";
+        var problem = await _compute.CheckCredentialsAsync(region, cancellationToken).ConfigureAwait(false);
+        return [problem is null
+            ? new BackendCheck(region, true, "ok", $"the credentials work ({settings.AccessKey?.ToString() ?? "the AWS SDK's own chain"})")
+            : new BackendCheck(region, false, "refused", problem)];
+    }
+
+    public async Task<Backends.Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        var offer = request.Offer;
+        var region = offer.Region;
+        var type = offer.Data.GetValueOrDefault(AwsOffers.InstanceTypeKey, offer.Instance);
+        var spot = offer.Spot;
+        var gpus = offer.Resources.Gpus.Count > 0;
+        var image = (gpus ? settings.NvidiaImage : settings.CpuImage) ?? (gpus ? DefaultGpuImage : DefaultCpuImage);
+        var key = ProjectKey.Of(home);
+        var project = ProjectName(home);
+        await _compute.EnsureKeyPairAsync(region, key, cancellationToken).ConfigureAwait(false);
+        var vpc = await _compute.VpcAsync(region, cancellationToken).ConfigureAwait(false);
+        var subnet = await _compute.SubnetAsync(region, vpc, cancellationToken).ConfigureAwait(false);
+        var group = await _compute.SecurityGroupAsync(region, vpc, project, cancellationToken).ConfigureAwait(false);
+        var imageId = await _compute.ImageAsync(region, image, cancellationToken).ConfigureAwait(false);
+        var disk = int.TryParse(offer.Data.GetValueOrDefault(AwsOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AwsOffers.DefaultDiskGb;
+        var tags = new Dictionary<string, string>(settings.Tags, StringComparer.Ordinal)
+        {
+            ["Name"] = $"{request.RunName}-{request.Rank}",
+            ["dstack:run"] = request.RunName,
+            ["dstack:project"] = project,
+        };
+        var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User));
+        var instanceId = await _compute.RunAsync(launch, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var address = await WaitUntilReadyAsync(region, instanceId, cancellationToken).ConfigureAwait(false);
+            var data = new Dictionary<string, string>(offer.Data, StringComparer.Ordinal)
+            {
+                [HostKey] = address,
+                [UserKey] = image.User,
+                [IdentityKey] = key.PrivateKeyFile,
+            };
+            return new Backends.Instance(offer with { Data = data }, instanceId, address);
+        }
+        catch
+        {
+            // Launched but never ready: it must not be left behind.
+            await _compute.TerminateAsync(region, instanceId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<bool?> ExistsAsync(Backends.Instance instance, CancellationToken cancellationToken)
+    {
+        var found = await _compute.DescribeAsync(instance.Offer.Region, instance.InstanceId, cancellationToken).ConfigureAwait(false);
+        return found is not null && found.State.Name != Amazon.EC2.InstanceStateName.Terminated && found.State.Name != Amazon.EC2.InstanceStateName.ShuttingDown;
+    }
+
+    /// <summary>
+    /// Terminates the instance; one recorded before EC2 answered (its id is still the provisioning token) is found by
+    /// its client token first, so a crash between the launch and its record leaks nothing.
+    /// </summary>
+    public async Task TerminateAsync(Backends.Instance instance, CancellationToken cancellationToken)
+    {
+        var region = instance.Offer.Region;
+        var id = instance.InstanceId.StartsWith("i-", StringComparison.Ordinal)
+            ? instance.InstanceId
+            : await _compute.FindByTokenAsync(region, AwsCompute.ClientToken(instance.InstanceId), cancellationToken).ConfigureAwait(false);
+        if (id is not null)
+        {
+            await _compute.TerminateAsync(region, id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public IJobHost HostOf(Backends.Instance instance, HostContext context)
+    {
+        var data = instance.Offer.Data;
+        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultCpuImage.User), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
+        return new RemoteHost(host, instance, context);
+    }
+
+    /// <summary>Ubuntu 24.04 by Canonical, for instances without GPUs.</summary>
+    public static readonly AwsOsImage DefaultCpuImage = new("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*", "099720109477", "ubuntu");
+
+    /// <summary>AWS's deep-learning base image (NVIDIA driver and CUDA), for instances with NVIDIA GPUs.</summary>
+    public static readonly AwsOsImage DefaultGpuImage = new("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)*", "amazon", "ubuntu");
+
+    private async Task<string> WaitUntilReadyAsync(string region, string instanceId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + ReadyLimit;
+        string? address = null;
+        while (true)
+        {
+            if (address is null)
+            {
+                var found = await _compute.DescribeAsync(region, instanceId, cancellationToken).ConfigureAwait(false);
+                if (found is null || found.State.Name == Amazon.EC2.InstanceStateName.Terminated || found.State.Name == Amazon.EC2.InstanceStateName.ShuttingDown)
+                {
+                    throw new ProvisioningException($"{instanceId} in {region} ended before it ran ({found?.State.Name.Value ?? "gone"}; a spot instance may have been taken back); trying another offer", noCapacity: true);
+                }
+
+                if (found.State.Name == Amazon.EC2.InstanceStateName.Running)
+                {
+                    address = settings.PublicIps ? found.PublicIpAddress : found.PrivateIpAddress;
+                }
+            }
+
+            if (address is not null && await SshAnswers(address, cancellationToken).ConfigureAwait(false))
+            {
+                return address;
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new ProvisioningException(address is null
+                    ? $"{instanceId} in {region} did not run within {ReadyLimit.TotalMinutes:0} minutes; it was terminated"
+                    : $"{instanceId} in {region} runs at {address} but did not answer SSH (port 22) within {ReadyLimit.TotalMinutes:0} minutes; it was terminated (check the security group and public_ips)");
+            }
+
+            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> AnswersOnPort22Async(string address, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(TimeSpan.FromSeconds(5));
+            await client.ConnectAsync(address, 22, attempt.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What cloud-init does first: Python for the jobs, and the job folders' parent owned by the login user.</summary>
+    private static string UserData(string user) =>
+        $"#cloud-config\npackages: [python3]\nruncmd:\n  - [mkdir, -p, /home/{user}/.dstack-runs]\n  - [chown, {user}, /home/{user}/.dstack-runs]\n";
+
+    /// <summary>The project's name in the account (security group, tags): a short hash of the state folder.</summary>
+    public static string ProjectName(DstackHome home) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(home.Root)))[..10];
+}

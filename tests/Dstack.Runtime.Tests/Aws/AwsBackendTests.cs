@@ -1,0 +1,108 @@
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Aws;
+using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Resources;
+using Dstack.Runtime.State;
+using Dstack.Runtime.Tests.Aws.Fake;
+
+namespace Dstack.Runtime.Tests.Aws;
+
+/// <summary>
+/// The AWS backend against the fake EC2 endpoint, in-process: offers from the shipped catalog without credentials,
+/// an instance provisioned (tagged, by client token) and terminated, and no instance left when one never gets ready.
+/// </summary>
+public sealed class AwsBackendTests : IAsyncLifetime
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private readonly DstackHome _home = new(Path.Combine(Path.GetTempPath(), "dstack-awsb-" + Guid.NewGuid().ToString("N")[..8]));
+    private readonly LoopbackMachines _machines = new();
+    private FakeEc2 _fake = null!;
+
+    public async Task InitializeAsync() => _fake = await FakeEc2.StartAsync(_machines);
+
+    public async Task DisposeAsync()
+    {
+        await _fake.DisposeAsync();
+        if (Directory.Exists(_home.Root))
+        {
+            Directory.Delete(_home.Root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Offers_FromTheShippedCatalog_WithoutCredentials_OnlyTheConfiguredRegions()
+    {
+        var backend = new AwsBackend(_home, new AwsSettings { Regions = ["us-east-1", "eu-west-1"] }, new AwsCompute(new AwsSettings(), _ => throw new InvalidOperationException("offers must not call EC2")));
+
+        var offers = backend.GetOffers(new Requirements { Resources = new ResourcesSpec { Gpu = GpuSpecParser.Parse("A100:80GB") } }, OfferContext.Empty);
+
+        var fitting = offers.Candidates.Where(c => c.Fits).Select(c => c.Offer).ToList();
+        Assert.NotEmpty(fitting);
+        Assert.All(fitting, o => Assert.Contains(o.Region, new[] { "us-east-1", "eu-west-1" }));
+        Assert.All(fitting, o => Assert.StartsWith("p4de.", o.Instance, StringComparison.Ordinal));
+        Assert.Empty(_fake.Calls);
+    }
+
+    [Fact]
+    public async Task Provision_LaunchesTaggedByToken_WaitsForRunningAndSsh_ThenTerminates()
+    {
+        var backend = Backend(sshAnswers: true);
+        var offer = Offer("t3.medium");
+
+        var instance = await backend.ProvisionAsync(new ProvisionRequest(offer, "fast-cat-1", 0, "fast-cat-1-0-token"), null, None);
+
+        var launched = Assert.Single(_fake.Instances);
+        Assert.Equal(launched.Id, instance.InstanceId);
+        Assert.Equal(LoopbackMachines.Address, instance.Address);
+        Assert.Equal(AwsCompute.ClientToken("fast-cat-1-0-token"), launched.ClientToken);
+        Assert.Equal(("fast-cat-1", "fast-cat-1-0"), (launched.Tags["dstack:run"], launched.Tags["Name"]));
+        Assert.Equal(ProjectKey.Of(_home).Name, launched.KeyName);
+        Assert.Equal("ubuntu", instance.Offer.Data[AwsBackend.UserKey]);
+        Assert.True(await backend.ExistsAsync(instance, None));
+        Assert.IsType<Dstack.Runtime.Hosts.RemoteHost>(backend.HostOf(instance, Dstack.Runtime.Hosts.HostContext.Outside(_home, new RunRecord(1, "fast-cat-1", RunStatus.Running, "/c", "/r", "{}", DateTimeOffset.UtcNow, null, null, null, null, StopRequest.None, 1), new Dstack.Runtime.Runs.RunSpec { RunName = "fast-cat-1", Type = "task", ConfigurationPath = "/c", RepoRoot = "/r", Script = "true" })));
+
+        await backend.TerminateAsync(instance, None);
+
+        Assert.Empty(_fake.LiveInstances);
+        Assert.False(await backend.ExistsAsync(instance, None));
+    }
+
+    [Fact]
+    public async Task Provision_NeverAnswersSsh_FailsInWords_AndLeavesNoInstance()
+    {
+        var backend = Backend(sshAnswers: false);
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => backend.ProvisionAsync(new ProvisionRequest(Offer("t3.medium"), "slow", 0, "slow-0-token"), null, None));
+
+        Assert.Contains("did not answer SSH (port 22)", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_fake.LiveInstances);
+    }
+
+    [Fact]
+    public async Task Terminate_RecordedBeforeEc2Answered_FindsTheInstanceByItsToken()
+    {
+        var backend = Backend(sshAnswers: true);
+        var offer = Offer("t3.medium");
+        await backend.ProvisionAsync(new ProvisionRequest(offer, "crashy", 0, "crashy-0-token"), null, None);
+
+        // What a controller that died before recording EC2's answer knows: the offer and the token.
+        await backend.TerminateAsync(new Dstack.Runtime.Backends.Instance(offer, "crashy-0-token", string.Empty), None);
+
+        Assert.Empty(_fake.LiveInstances);
+    }
+
+    private AwsBackend Backend(bool sshAnswers) => new(_home, new AwsSettings(), new AwsCompute(new AwsSettings(), region => _fake.NewClient(region)))
+    {
+        Poll = TimeSpan.FromMilliseconds(10),
+        ReadyLimit = TimeSpan.FromMilliseconds(sshAnswers ? 5000 : 300),
+        SshAnswers = (_, _) => Task.FromResult(sshAnswers),
+    };
+
+    private static Offer Offer(string type) =>
+        new(AwsBackend.BackendName, "us-east-1", type, new Dstack.Runtime.Planning.MachineResources(2, new Memory(4), new Memory(100), []), false, 0.0416m)
+        {
+            Data = new Dictionary<string, string> { [AwsOffers.InstanceTypeKey] = type, [AwsOffers.MarketKey] = "on-demand", [AwsOffers.DiskKey] = "100" },
+        };
+}
