@@ -1,3 +1,4 @@
+using Dstack.Runtime.Backends.Aws;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration.Binding;
@@ -91,7 +92,22 @@ public static class BackendRegistry
                 : null,
             home => new SshBackend(home, new ProbingSshPool(home, [])),
             WithoutEntry: true),
+        new(
+            AwsBackend.BackendName,
+            (entry, _, home, diagnostics) => entry is not null && AwsSettings.Read(entry, diagnostics) is { } settings ? new AwsBackend(home, settings) : null,
+            home => new AwsBackend(home, AwsSettingsOf(home))),
     ];
+
+    /// <summary>
+    /// The aws entry's settings for reaching instances already made (its credentials are read from config.yml, never
+    /// from the state store); the SDK's own chain when config.yml has none that reads.
+    /// </summary>
+    private static AwsSettings AwsSettingsOf(DstackHome home)
+    {
+        var diagnostics = new DiagnosticBag(home.ConfigFile);
+        var entry = BackendsConfig.Read(home.ConfigFile, diagnostics).Find(AwsBackend.BackendName);
+        return entry is not null && AwsSettings.Read(entry, new DiagnosticBag(home.ConfigFile)) is { } settings ? settings : new AwsSettings();
+    }
 
     /// <summary>
     /// An entry whose type this version has no backend for: one of dstack's other backends is left out with a warning;

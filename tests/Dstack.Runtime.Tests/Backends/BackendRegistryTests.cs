@@ -123,20 +123,30 @@ public sealed class BackendRegistryTests : IDisposable
     {
         var problem = Assert.Single(Read("backends:\n  - type: mainframe\n").Problems);
 
-        Assert.StartsWith("`mainframe` is not a backend type; the types are local, ssh (and dstack's aws,", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("`mainframe` is not a backend type; the types are local, ssh, aws (and dstack's azure,", problem.Message, StringComparison.Ordinal);
         Assert.Null(problem.Suggestion);
     }
 
     [Fact]
-    public void Read_AwsEntry_IsAWarningAndNoBackend()
+    public void Read_GcpEntry_IsAWarningAndNoBackend()
     {
-        var configured = Read("backends:\n  - type: aws\n    creds:\n      type: default\n    regions: [us-east-1]\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: h1\n");
+        var configured = Read("backends:\n  - type: gcp\n    creds:\n      type: default\n    regions: [us-east1]\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: h1\n");
 
         var problem = Assert.Single(configured.Problems);
         Assert.Equal(DiagnosticSeverity.Warning, problem.Severity);
         Assert.Equal((2, 11), (problem.Span.StartLine, problem.Span.StartColumn));
-        Assert.Contains("the aws backend is one of dstack's, but not supported by this version yet", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("the gcp backend is one of dstack's, but not supported by this version yet", problem.Message, StringComparison.Ordinal);
         Assert.Equal(["local", "ssh"], configured.Catalog.Backends.Select(b => b.Name));
+    }
+
+    [Fact]
+    public void Read_AwsEntry_IsTheAwsBackend_AfterTheOthers()
+    {
+        var configured = Read("backends:\n  - type: aws\n    creds:\n      type: default\n    regions: [us-east-1]\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: h1\n");
+
+        Assert.Empty(configured.Problems);
+        Assert.Equal(["local", "ssh", "aws"], configured.Catalog.Backends.Select(b => b.Name));
+        Assert.Equal("EC2 in us-east-1", configured.Catalog.BackendOf("aws")!.Summary);
     }
 
     [Fact]

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.Ssh;
+
+namespace Dstack.Runtime.Tests.Aws;
+
+/// <summary>
+/// <c>dstack run -b aws</c> through the real CLI (and its controller process) against the fake EC2 endpoint, reached
+/// through <c>AWS_ENDPOINT_URL_EC2</c> as a user's CLI would reach EC2: an instance is a network-namespace host with a
+/// real sshd that lets the imported project key in. The plan offers EC2 types, the instance is created, the job runs
+/// there over SSH with its output streamed, and the instance is terminated at the end: none is left in the fake.
+/// </summary>
+public sealed class AwsRunEndToEndTests
+{
+    private static readonly string Cli = RepositoryPaths.Combine("src", "Dstack.Cli", "bin", "Release", "net10.0", "dstack");
+
+    [NetnsFact]
+    public async Task Run_OnAws_CreatesTheInstance_RunsTheJobThere_AndTerminatesIt()
+    {
+        using var hosts = new NetnsHosts(1);
+        await using var fake = await FakeEc2.StartAsync(new NetnsMachines(hosts));
+        fake.PendingDescribes = 0;
+        var root = Directory.CreateTempSubdirectory("dstack-aws-e2e-").FullName;
+        try
+        {
+            var project = Path.Combine(root, "project");
+            var home = Path.Combine(root, "home");
+            Directory.CreateDirectory(project);
+            Directory.CreateDirectory(home);
+            await File.WriteAllTextAsync(Path.Combine(project, ".dstack.yml"), "type: task\nname: on-ec2\ncommands:\n  - echo hello-from-ec2 \"$DSTACK_NODES_IPS\"\n");
+            await File.WriteAllTextAsync(Path.Combine(home, "config.yml"), $"""
+                backends:
+                  - type: aws
+                    creds:
+                      type: access_key
+                      access_key: {fake.AccessKey}
+                      secret_key: {fake.SecretKey}
+                    regions: [us-east-1]
+                    os_images:
+                      cpu:
+                        name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
+                        owner: "{FakeImage.Canonical}"
+                        user: {NetnsMachines.User}
+                """);
+            var environment = new Dictionary<string, string>(fake.Environment()) { ["DSTACK_HOME"] = home, ["DSTACK_SSH_CONFIG_INCLUDE"] = "0" };
+
+            var run = await RunAsync(project, environment, "run", "-y", "-b", "aws", "--instance-type", "m5.xlarge");
+            var ps = await RunAsync(project, environment, "ps", "-a", "--json");
+
+            Assert.True(run.Code == 0, run.ToString() + hosts.SshdErrors(0));
+            Assert.Contains(" aws ", run.Output, StringComparison.Ordinal);
+            Assert.Contains("m5.xlarge", run.Output, StringComparison.Ordinal);
+            var instance = Assert.Single(fake.Instances);
+            Assert.Contains($"hello-from-ec2 {hosts.Hosts[0].Address}", run.Output, StringComparison.Ordinal);
+            Assert.Equal("on-ec2", instance.Tags["dstack:run"]);
+            Assert.Empty(fake.LiveInstances);
+            var record = JsonDocument.Parse(ps.Output).RootElement.GetProperty("runs")[0];
+            Assert.Equal(("aws (m5.xlarge)", "us-east-1", "done"), (record.GetProperty("backend").GetString(), record.GetProperty("region").GetString(), record.GetProperty("status").GetString()));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Offer_OnAws_ComesFromTheShippedCatalog_WithoutCredentialsOrNetwork()
+    {
+        var root = Directory.CreateTempSubdirectory("dstack-aws-offer-").FullName;
+        try
+        {
+            var home = Path.Combine(root, "home");
+            Directory.CreateDirectory(home);
+            await File.WriteAllTextAsync(Path.Combine(root, ".dstack.yml"), "type: task\ncommands: [nvidia-smi]\n");
+            await File.WriteAllTextAsync(Path.Combine(home, "config.yml"), "backends:\n  - type: aws\n    creds:\n      type: default\n");
+            // No credentials and an endpoint nothing listens on: an offer that asked EC2 would fail or wait.
+            var environment = new Dictionary<string, string> { ["DSTACK_HOME"] = home, ["AWS_ENDPOINT_URL_EC2"] = "http://127.0.0.1:9", ["AWS_ACCESS_KEY_ID"] = string.Empty, ["AWS_SECRET_ACCESS_KEY"] = string.Empty };
+
+            var offer = await RunAsync(root, environment, "offer", "-b", "aws", "--gpu", "A100:80GB", "--json");
+
+            Assert.True(offer.Code == 0, offer.ToString());
+            var offers = JsonDocument.Parse(offer.Output).RootElement.GetProperty("offers").EnumerateArray().ToList();
+            Assert.NotEmpty(offers);
+            Assert.All(offers, o => Assert.Equal("aws", o.GetProperty("backend").GetString()));
+            Assert.All(offers, o => Assert.StartsWith("p4de.", o.GetProperty("instance").GetString(), StringComparison.Ordinal));
+            var prices = offers.Select(o => o.GetProperty("price").GetDecimal()).ToList();
+            Assert.Equal(prices.Order(), prices);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(Cli) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment.Remove("NO_COLOR");
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+}
