@@ -26,9 +26,9 @@ public sealed partial class RunController
                 return abort ? new AttemptResult(RunStatus.Aborted, TerminationReason.AbortedByUser, null) : new AttemptResult(RunStatus.Terminated, TerminationReason.StoppedByUser, null);
             }
 
-            if (!await provision.ConfigureAwait(false))
+            if (await provision.ConfigureAwait(false) is { } why)
             {
-                return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
+                return new AttemptResult(RunStatus.Failed, why, null);
             }
         }
 

@@ -25,14 +25,20 @@ public sealed partial class RunController
 
     private HostContext Context => new(Home, _run, _spec, _controllerEnvironment, Event);
 
-    /// <summary>Provisions an instance for every job that has none; false (with the reason in the log) when one cannot be had.</summary>
-    private async Task<bool> ProvisionAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Provisions an instance for every job that has none. An offer the backend has no capacity for now is passed over
+    /// for the next spare one (the backend's other offers, cheapest first), each said in the log. Returns null when
+    /// every job has a machine, else why not: <see cref="TerminationReason.NoCapacity"/> when no offer left had
+    /// capacity, <see cref="TerminationReason.StartFailed"/> for any other refusal.
+    /// </summary>
+    private async Task<string?> ProvisionAsync(CancellationToken cancellationToken)
     {
         while (_machines.Count < _spec.Nodes)
         {
             _machines.Add(null);
         }
 
+        _spares ??= [.. _spec.Spares];
         for (var rank = 0; rank < _spec.Nodes; rank++)
         {
             if (_machines[rank] is not null)
@@ -42,23 +48,54 @@ public sealed partial class RunController
 
             // A spec without placements (written before backends had offers) ran on this machine, the default backend.
             var offer = rank < _spec.Placements.Count ? _spec.Placements[rank] : BackendRegistry.DefaultPlacement;
-            _machines[rank] = await ProvisionAsync(rank, offer, replacing: false, cancellationToken).ConfigureAwait(false);
-            if (_machines[rank] is null)
+            var tried = new List<string>();
+            while (true)
             {
-                return false;
+                var (machine, noCapacity) = await ProvisionAsync(rank, offer, replacing: false, cancellationToken).ConfigureAwait(false);
+                if (machine is not null)
+                {
+                    _machines[rank] = machine;
+                    break;
+                }
+
+                if (!noCapacity || cancellationToken.IsCancellationRequested)
+                {
+                    return TerminationReason.StartFailed;
+                }
+
+                tried.Add($"{offer.Instance} in {offer.Region}{(offer.Spot ? " (spot)" : string.Empty)}");
+                if (_spares.Count == 0)
+                {
+                    Event(rank, $"dstack: {Diagnostics.DiagnosticCodes.NoCapacity}: no offer could be had for job {rank} (tried {string.Join(", ", tried)}); add `retry: {{on_events: [no-capacity]}}` to keep trying, or widen the offers (regions, instance types, max_price)");
+                    return TerminationReason.NoCapacity;
+                }
+
+                offer = _spares[0];
+                _spares.RemoveAt(0);
+                Event(rank, $"dstack: trying the next offer: {offer.Instance} in {offer.Region}{(offer.Spot ? " (spot)" : string.Empty)}, ${offer.PricePerHour.ToString("0.####", CultureInfo.InvariantCulture)}/h");
             }
         }
 
-        return true;
+        // The stored spec follows what was provisioned, so other runs see which machines this one holds.
+        if (_machines.Select(m => m!.Instance.Offer).Zip(_spec.Placements).Any(pair => !pair.First.Instance.Equals(pair.Second.Instance, StringComparison.Ordinal) || pair.First.Region != pair.Second.Region))
+        {
+            _spec = _spec with { Placements = [.. _machines.Select(m => m!.Instance.Offer)], Spares = [.. _spares] };
+            _store.SetSpec(_run.Id, _spec.WithoutSecrets().ToJson());
+        }
+
+        return null;
     }
 
-    /// <summary>One instance for job <paramref name="rank"/> from <paramref name="offer"/>; null (with the reason in the log) when it cannot be had.</summary>
-    private async Task<RunMachine?> ProvisionAsync(int rank, Offer offer, bool replacing, CancellationToken cancellationToken)
+    /// <summary>
+    /// One instance for job <paramref name="rank"/> from <paramref name="offer"/>; no machine (with the reason in the
+    /// log) when it cannot be had, and whether that was for lack of capacity.
+    /// </summary>
+    private async Task<(RunMachine? Machine, bool NoCapacity)> ProvisionAsync(int rank, Offer offer, bool replacing, CancellationToken cancellationToken)
     {
         if (_backendOf(offer.Backend) is not { } backend)
         {
             Event(rank, $"dstack: {Diagnostics.DiagnosticCodes.NoOffers}: the backend {offer.Backend} of job {rank} is not configured any more; configure it again, or plan the run again (dstack run)");
-            return null;
+            return (null, false);
         }
 
         Progress.Report(new ProvisioningProgress(rank, offer.Backend, offer.Instance));
@@ -73,18 +110,18 @@ public sealed partial class RunController
         {
             _store.SetInstanceStatus(record.Id, InstanceStatus.Failed, _time.GetUtcNow());
             Event(rank, $"dstack: {e.Message}");
-            return null;
+            return (null, e.NoCapacity);
         }
         catch (OperationCanceledException)
         {
             // Stopped while provisioning: the backend may have created it; the end of the run terminates what is recorded.
             _store.SetInstanceStatus(record.Id, InstanceStatus.Terminating, _time.GetUtcNow());
             await TerminateAsync(record.Id, backend, new Instance(offer, token, string.Empty)).ConfigureAwait(false);
-            return null;
+            return (null, false);
         }
 
         _store.SetInstanceRunning(record.Id, instance.InstanceId, instance.Address, OfferJson(instance.Offer));
-        return new RunMachine(record.Id, backend, instance, backend.HostOf(instance, Context));
+        return (new RunMachine(record.Id, backend, instance, backend.HostOf(instance, Context)), false);
     }
 
     /// <summary>Where progress events go: the state store, where the attached front end follows them.</summary>
@@ -113,7 +150,7 @@ public sealed partial class RunController
             {
                 var candidate = _spares[0];
                 _spares.RemoveAt(0);
-                replacement = await ProvisionAsync(rank, candidate, replacing: true, CancellationToken.None).ConfigureAwait(false);
+                (replacement, _) = await ProvisionAsync(rank, candidate, replacing: true, CancellationToken.None).ConfigureAwait(false);
             }
 
             if (replacement is null)

@@ -50,6 +50,9 @@ public sealed partial class RunController
 
     private DstackHome Home => _store.Home;
 
+    /// <summary>How long a run that found no capacity waits before it tries every offer again (with retry on no-capacity).</summary>
+    internal TimeSpan NoCapacityDelay { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Called when the controller receives SIGTERM: looks up what was asked (a stop or an abort) and acts on it.</summary>
     public void OnStopSignal()
     {
@@ -98,6 +101,7 @@ public sealed partial class RunController
     {
         DateTimeOffset? firstFailure = null;
         DateTimeOffset? firstStart = null;
+        DateTimeOffset? firstNoCapacity = null;
         for (var attempt = 1; ; attempt++)
         {
             if (_stopRequested.Task.IsCompleted)
@@ -130,6 +134,24 @@ public sealed partial class RunController
 
                 Event(0, $"dstack: retrying on other machines (attempt {attempt + 1}), as retry.on_events includes interruption");
                 _store.SetRunStatus(_run.Id, RunStatus.Submitted, _time.GetUtcNow(), "retrying after a host was lost");
+                continue;
+            }
+
+            if (result.Reason == TerminationReason.NoCapacity && _spec.Retries(RetryEvent.NoCapacity))
+            {
+                var since = firstNoCapacity ??= _time.GetUtcNow();
+                if (_time.GetUtcNow() - since > TimeSpan.FromSeconds(_spec.RetryDuration))
+                {
+                    Event(0, $"dstack: not retrying: no offer has had capacity for longer than retry.duration ({new Duration(_spec.RetryDuration)})");
+                    Finish(result.Status, result.Reason, result.ExitCode);
+                    return;
+                }
+
+                // Every offer is tried again, the cheapest first.
+                _spares = null;
+                Event(0, $"dstack: no capacity now; trying again in {NoCapacityDelay.TotalSeconds:0} s (attempt {attempt + 1}), as retry.on_events includes no-capacity");
+                _store.SetRunStatus(_run.Id, RunStatus.Submitted, _time.GetUtcNow(), "waiting for capacity");
+                await Task.WhenAny(Task.Delay(NoCapacityDelay, _time), _stopRequested.Task).ConfigureAwait(false);
                 continue;
             }
 

@@ -10,6 +10,9 @@ public static class TerminationReason
     public const string MaxDurationExceeded = "max_duration_exceeded";
     public const string BuildFailed = "build_failed";
     public const string StartFailed = "start_failed";
+
+    /// <summary>No offer of the run's backend could be had now (dstack's name).</summary>
+    public const string NoCapacity = "failed_to_start_due_to_no_capacity";
     /// <summary>The run's controller process ended before the run did (it was killed, the machine rebooted).</summary>
     public const string ControllerLost = "controller_lost";
 
@@ -29,6 +32,7 @@ public static class TerminationReason
         MaxDurationExceeded => "stopped: max_duration reached",
         BuildFailed => exitCode is { } code ? $"build failed with code {code}" : "build failed",
         StartFailed => "could not start",
+        NoCapacity => "no capacity",
         ControllerLost or RunnerLost => "the run's controller process ended unexpectedly",
         HostLost => "an SSH host was lost",
         null => string.Empty,

@@ -64,6 +64,64 @@ public sealed class AwsRunEndToEndTests
         }
     }
 
+    [NetnsFact]
+    public async Task Run_OnAws_NoCapacityOnTheTwoCheapest_TheThirdIsUsed_AndNothingIsLeft()
+    {
+        using var hosts = new NetnsHosts(1);
+        await using var fake = await FakeEc2.StartAsync(new NetnsMachines(hosts));
+        fake.PendingDescribes = 0;
+        fake.FailNext("RunInstances", "InsufficientInstanceCapacity", message: "We currently do not have sufficient m5.xlarge capacity in the Availability Zone you requested.", when: r => r["InstanceType"] == "m5.xlarge");
+        fake.FailNext("RunInstances", "InsufficientInstanceCapacity", message: "We currently do not have sufficient g4dn.xlarge capacity in the Availability Zone you requested.", when: r => r["InstanceType"] == "g4dn.xlarge");
+        var root = Directory.CreateTempSubdirectory("dstack-aws-e2e-").FullName;
+        try
+        {
+            var (project, environment) = await SandboxAsync(root, fake);
+
+            var run = await RunAsync(project, environment, "run", "-y", "-b", "aws", "--instance-type", "m5.xlarge", "--instance-type", "g4dn.xlarge", "--instance-type", "g5.xlarge");
+
+            Assert.True(run.Code == 0, run.ToString());
+            Assert.Contains("m5.xlarge (on-demand) in us-east-1: InsufficientInstanceCapacity", run.Error, StringComparison.Ordinal);
+            Assert.Contains("trying the next offer: g4dn.xlarge in us-east-1", run.Error, StringComparison.Ordinal);
+            Assert.Contains("trying the next offer: g5.xlarge in us-east-1", run.Error, StringComparison.Ordinal);
+            Assert.Equal("g5.xlarge", Assert.Single(fake.Instances).InstanceType);
+            Assert.Contains("hello-from-ec2", run.Output, StringComparison.Ordinal);
+            Assert.Empty(fake.LiveInstances);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>A project with a one-line task and a DSTACK_HOME whose config.yml points the aws backend at the fake.</summary>
+    private static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeEc2 fake)
+    {
+        var project = Path.Combine(root, "project");
+        var home = Path.Combine(root, "home");
+        Directory.CreateDirectory(project);
+        Directory.CreateDirectory(home);
+        await File.WriteAllTextAsync(Path.Combine(project, ".dstack.yml"), "type: task\nname: on-ec2\ncommands:\n  - echo hello-from-ec2 \"$DSTACK_NODES_IPS\"\n");
+        await File.WriteAllTextAsync(Path.Combine(home, "config.yml"), $"""
+            backends:
+              - type: aws
+                creds:
+                  type: access_key
+                  access_key: {fake.AccessKey}
+                  secret_key: {fake.SecretKey}
+                regions: [us-east-1]
+                os_images:
+                  cpu:
+                    name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
+                    owner: "{FakeImage.Canonical}"
+                    user: {NetnsMachines.User}
+                  nvidia:
+                    name: "Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)*"
+                    owner: amazon
+                    user: {NetnsMachines.User}
+            """);
+        return (project, new Dictionary<string, string>(fake.Environment()) { ["DSTACK_HOME"] = home, ["DSTACK_SSH_CONFIG_INCLUDE"] = "0" });
+    }
+
     [Fact]
     public async Task Offer_OnAws_ComesFromTheShippedCatalog_WithoutCredentialsOrNetwork()
     {

@@ -189,9 +189,10 @@ public sealed record AwsSettings
         var name = Text(mapping, "name", diagnostics, ref valid);
         var user = Text(mapping, "user", diagnostics, ref valid);
         var owner = Text(mapping, "owner", diagnostics, ref valid) ?? "self";
-        if (owner != "self" && !Regex.IsMatch(owner, @"^\d{12}$", RegexOptions.CultureInvariant))
+        // dstack takes an account id or self; EC2 also knows the aliases amazon and aws-marketplace (AWS's own images).
+        if (owner is not "self" and not "amazon" and not "aws-marketplace" && !Regex.IsMatch(owner, @"^\d{12}$", RegexOptions.CultureInvariant))
         {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, mapping["owner"]!.Span, $"os_images.{kind}.owner is `{owner}`; it must be an AWS account id (12 digits) or self");
+            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, mapping["owner"]!.Span, $"os_images.{kind}.owner is `{owner}`; it must be an AWS account id (12 digits), self, amazon or aws-marketplace");
             valid = false;
         }
 

@@ -64,7 +64,7 @@ public sealed class AwsSettingsTests
     [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    region: [us-east-1]\n", 4, 5, "did you mean regions?")]
     [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    public_ips: maybe\n", 4, 17, "public_ips is")]
     [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    vpc_name: main\n    vpc_ids: {us-east-1: vpc-1}\n", 5, 14, "vpc_name or vpc_ids, not both")]
-    [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    os_images:\n      cpu: {name: img, user: ubuntu, owner: amazon}\n", 5, 45, "must be an AWS account id (12 digits) or self")]
+    [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    os_images:\n      cpu: {name: img, user: ubuntu, owner: canonical}\n", 5, 45, "must be an AWS account id (12 digits), self, amazon or aws-marketplace")]
     public void Read_Problem_IsAtItsPlace_AndLeavesTheBackendOut(string text, int line, int column, string message)
     {
         var (settings, problems) = Read(text);

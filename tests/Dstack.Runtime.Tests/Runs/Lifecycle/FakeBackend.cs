@@ -108,7 +108,13 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
             Provisions.Add((request, recorded));
         }
 
-        if (NoCapacityFor.Contains(request.Offer.Instance))
+        bool full;
+        lock (NoCapacityFor)
+        {
+            full = NoCapacityFor.Contains(request.Offer.Instance);
+        }
+
+        if (full)
         {
             throw new ProvisioningException($"no capacity for {request.Offer.Instance} in fake-region-1 now", noCapacity: true);
         }

@@ -177,10 +177,56 @@ public sealed class RunLifecycleTests : IDisposable
         var final = await supervisor.RunAsync().WaitAsync(Limit);
 
         Assert.Equal(RunStatus.Failed, final.Status);
-        Assert.Equal(TerminationReason.StartFailed, final.Reason);
+        Assert.Equal(TerminationReason.NoCapacity, final.Reason);
         Assert.Equal(InstanceStatus.Failed, Assert.Single(_store.ListInstances(run.Id)).Status);
         Assert.Empty(_store.ListJobs(run.Id));
-        Assert.Contains("no capacity for small", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+        var log = File.ReadAllText(_store.Home.LogFile(run.Name, 0));
+        Assert.Contains("no capacity for small", log, StringComparison.Ordinal);
+        Assert.Contains("DSTK3017: no offer could be had for job 0 (tried small in fake-region-1)", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoCapacity_OnTheTwoCheapestOffers_TheThirdIsUsed_AndTheLogSaysWhy()
+    {
+        _backend.NoCapacityFor.UnionWith(["small", "medium"]);
+        var spec = Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)) with { Spares = [FakeBackend.Machine("medium", 2.0m), FakeBackend.Machine("big", 3.0m)] };
+        var (run, controller) = Submit(spec);
+        var running = controller.RunAsync();
+
+        (await NextJobAsync()).Exit(0);
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Done, final.Status);
+        Assert.Equal(["small", "medium", "big"], _backend.Provisions.Select(p => p.Request.Offer.Instance));
+        var log = File.ReadAllText(_store.Home.LogFile(run.Name, 0));
+        Assert.Contains("no capacity for small", log, StringComparison.Ordinal);
+        Assert.Contains("trying the next offer: medium in fake-region-1, $2/h", log, StringComparison.Ordinal);
+        Assert.Contains("trying the next offer: big in fake-region-1, $3/h", log, StringComparison.Ordinal);
+        Assert.Equal([InstanceStatus.Failed, InstanceStatus.Failed, InstanceStatus.Terminated], _store.ListInstances(run.Id).Select(i => i.Status));
+        Assert.Equal("big", Assert.Single(RunSpec.FromJson(_store.FindRun(run.Id)!.Spec).Placements).Instance);
+    }
+
+    [Fact]
+    public async Task NoCapacity_WithRetryOnNoCapacity_TriesEveryOfferAgain_UntilOneHasCapacity()
+    {
+        _backend.NoCapacityFor.Add("only");
+        var spec = Spec(nodes: 1, FakeBackend.Machine("only", 1.2m)) with { RetryOn = [RetryEvent.NoCapacity] };
+        var (_, controller) = Submit(spec);
+        controller.NoCapacityDelay = TimeSpan.FromMilliseconds(10);
+        var running = controller.RunAsync();
+
+        await WaitUntilAsync(() => _backend.Provisions.Count == 1);
+        lock (_backend.NoCapacityFor)
+        {
+            _backend.NoCapacityFor.Clear();
+        }
+
+        (await NextJobAsync()).Exit(0);
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Done, final.Status);
+        Assert.Equal(2, final.Attempt);
+        Assert.Equal(2, _backend.Provisions.Count);
     }
 
     [Fact]
