@@ -151,7 +151,110 @@ public sealed class AwsRunEndToEndTests
         }
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>
+    /// Leak cases: however the run ends (its job fails, max_duration, a Ctrl+C while the instance is still pending, its
+    /// controller killed and a later dstack command reconciling), no instance is left in the account.
+    /// </summary>
+    [NetnsTheory]
+    [InlineData("job-fails")]
+    [InlineData("max-duration")]
+    [InlineData("ctrl-c-while-pending")]
+    [InlineData("controller-killed")]
+    public async Task Run_OnAws_EveryWayItEnds_LeavesNoInstance(string way)
+    {
+        using var hosts = new NetnsHosts(1);
+        await using var fake = await FakeEc2.StartAsync(new NetnsMachines(hosts));
+        fake.PendingDescribes = way == "ctrl-c-while-pending" ? 100_000 : 0;
+        var root = Directory.CreateTempSubdirectory("dstack-aws-leak-").FullName;
+        try
+        {
+            var (project, environment) = await SandboxAsync(root, fake);
+            var commands = way switch
+            {
+                "job-fails" => "  - exit 3\n",
+                _ => "  - sleep 120\n",
+            };
+            await File.WriteAllTextAsync(Path.Combine(project, ".dstack.yml"), $"type: task\nname: leaky\ncommands:\n{commands}");
+            string[] run = ["run", "-y", "-b", "aws", "--instance-type", "m5.xlarge"];
+            switch (way)
+            {
+                case "job-fails":
+                    Assert.Equal(3, (await RunAsync(project, environment, run)).Code);
+                    break;
+                case "max-duration":
+                    Assert.NotEqual(0, (await RunAsync(project, environment, [.. run, "--max-duration", "3"])).Code);
+                    break;
+                case "ctrl-c-while-pending":
+                    await RunAsync(project, environment, run, afterStart: async process =>
+                    {
+                        await WaitUntilAsync(() => fake.Instances.Count == 1);
+                        Dstack.Runtime.Processes.Signals.SignalProcess(process.Id, Dstack.Runtime.Processes.Signals.Interrupt);
+                    });
+                    await WaitUntilAsync(() => fake.LiveInstances.Count == 0);
+                    break;
+                case "controller-killed":
+                    Assert.Equal(0, (await RunAsync(project, environment, [.. run, "-d"])).Code);
+                    await WaitUntilAsync(() => fake.LiveInstances.Count == 1 && hosts.Hosts.Count > 0);
+                    var controller = ControllerOf(environment["DSTACK_HOME"]);
+                    Assert.NotNull(controller);
+                    await WaitUntilAsync(() => JsonDocument.Parse(RunAsync(project, environment, "ps", "--json").GetAwaiter().GetResult().Output).RootElement.GetProperty("runs").EnumerateArray().Any(r => r.GetProperty("status").GetString() == "running"));
+                    Dstack.Runtime.Processes.Signals.SignalProcess(controller.Value, Dstack.Runtime.Processes.Signals.Kill);
+                    await WaitUntilAsync(() => !Dstack.Runtime.Processes.Signals.IsAlive(controller.Value));
+                    // Any later command reconciles: the run is lost, its job killed on the host, its instance terminated.
+                    var ps = await RunAsync(project, environment, "ps", "-a", "--json");
+                    Assert.Equal("controller_lost", JsonDocument.Parse(ps.Output).RootElement.GetProperty("runs")[0].GetProperty("reason").GetString());
+                    break;
+            }
+
+            Assert.Single(fake.Instances);
+            Assert.Empty(fake.LiveInstances);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>The controller process of the only run of <paramref name="home"/> (found in /proc by its DSTACK_HOME and its command).</summary>
+    private static int? ControllerOf(string home)
+    {
+        foreach (var folder in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var command = File.ReadAllText(Path.Combine(folder, "cmdline"));
+                if (command.EndsWith("\0controller\0", StringComparison.Ordinal) && File.ReadAllText(Path.Combine(folder, "environ")).Contains($"\0DSTACK_HOME={home}\0", StringComparison.Ordinal))
+                {
+                    return pid;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 60 s");
+            await Task.Delay(100);
+        }
+    }
+
+    private static Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(folder, environment, args, afterStart: null);
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, string[] args, Func<Process, Task>? afterStart)
     {
         var start = new ProcessStartInfo(Cli) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -169,6 +272,11 @@ public sealed class AwsRunEndToEndTests
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
+        if (afterStart is not null)
+        {
+            await afterStart(process);
+        }
+
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         try
         {
