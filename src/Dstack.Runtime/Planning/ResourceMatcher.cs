@@ -33,7 +33,7 @@ public static class ResourceMatcher
             unmet.Add($"disk: needs {spec.Disk.Size}, the machine has {Rounded(machine.Disk)} free");
         }
 
-        if (spec.Gpu is { } gpu && GpuProblem(gpu, machine.Gpus) is { } problem)
+        if (spec.Gpu is { } gpu && GpuProblem(gpu, machine.Gpus, probed: !enforceDefaults) is { } problem)
         {
             unmet.Add(problem);
         }
@@ -53,13 +53,14 @@ public static class ResourceMatcher
         return [.. matching.Take(spec.Count.Max ?? matching.Count)];
     }
 
-    private static string? GpuProblem(GpuSpec spec, IReadOnlyList<MachineGpu> gpus)
+    private static string? GpuProblem(GpuSpec spec, IReadOnlyList<MachineGpu> gpus, bool probed)
     {
         var wanted = spec.Count.Min ?? 0;
         var matching = gpus.Where(g => Fits(spec, g)).ToList();
         if (matching.Count < wanted)
         {
-            var has = gpus.Count == 0 ? "the machine has no GPU (nvidia-smi found none)" : $"the machine has {string.Join(", ", gpus.GroupBy(g => $"{g.Name} ({g.Memory})").Select(g => $"{g.Count()}x{g.Key}"))}";
+            // A machine of the user's own (this one, a pool host) was probed with nvidia-smi; a cloud's is its type's.
+            var has = gpus.Count == 0 ? (probed ? "the machine has no GPU (nvidia-smi found none)" : "the machine has no GPU") : $"the machine has {string.Join(", ", gpus.GroupBy(g => $"{g.Name} ({g.Memory})").Select(g => $"{g.Count()}x{g.Key}"))}";
             return $"gpu: needs {spec}, {has}";
         }
 

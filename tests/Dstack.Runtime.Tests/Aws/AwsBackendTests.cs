@@ -43,6 +43,9 @@ public sealed class AwsBackendTests : IAsyncLifetime
         Assert.All(fitting, o => Assert.Contains(o.Region, new[] { "us-east-1", "eu-west-1" }));
         Assert.All(fitting, o => Assert.StartsWith("p4de.", o.Instance, StringComparison.Ordinal));
         Assert.Empty(_fake.Calls);
+        // A cloud instance type is not probed with nvidia-smi: its reason says only what it lacks.
+        var noGpu = offers.Candidates.First(c => c.Offer.Resources.Gpus.Count == 0 && !c.Fits);
+        Assert.Contains("gpu: needs 1xA100 (80GB), the machine has no GPU", noGpu.Unmet, StringComparer.Ordinal);
     }
 
     [Fact]
