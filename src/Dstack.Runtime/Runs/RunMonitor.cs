@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Offers;
@@ -234,9 +235,16 @@ public static class RunMonitor
     /// <see cref="Terminate"/>, with why it could not when it returns false: the backend is not known here, the offer
     /// recorded cannot be read, or the backend's own error.
     /// </summary>
-    public static bool TryTerminate(StateStore store, InstanceRecord record, out string? problem, TimeProvider? time = null, Func<string, IBackend?>? backendOf = null)
+    /// <param name="store">The state store.</param>
+    /// <param name="record">The instance.</param>
+    /// <param name="problem">Why it was not terminated; null when it was.</param>
+    /// <param name="time">The clock the times recorded come from.</param>
+    /// <param name="backendOf">The backend of a name; <see cref="BackendRegistry.ForRun"/> unless a test gives a fake.</param>
+    /// <param name="limit">How long the backend may take (default 2 minutes); the call is cancelled after it.</param>
+    public static bool TryTerminate(StateStore store, InstanceRecord record, out string? problem, TimeProvider? time = null, Func<string, IBackend?>? backendOf = null, TimeSpan? limit = null)
     {
         problem = null;
+        var within = limit ?? TerminateLimit;
         if (store.FindInstance(record.Id) is { IsActive: false })
         {
             // Terminated meanwhile (by its controller, or another dstack command): nothing left to do.
@@ -259,13 +267,24 @@ public static class RunMonitor
         try
         {
             store.SetInstanceStatus(record.Id, InstanceStatus.Terminating, (time ?? TimeProvider.System).GetUtcNow());
-            backend.TerminateAsync(instance, CancellationToken.None).WaitAsync(TerminateLimit).GetAwaiter().GetResult();
+            using var cancel = new CancellationTokenSource();
+            var call = backend.TerminateAsync(instance, cancel.Token);
+            try
+            {
+                call.WaitAsync(within).GetAwaiter().GetResult();
+            }
+            catch (TimeoutException)
+            {
+                // The call is given up: it is told so, rather than left running on.
+                cancel.Cancel();
+                throw;
+            }
             store.SetInstanceStatus(record.Id, InstanceStatus.Terminated, (time ?? TimeProvider.System).GetUtcNow());
             return true;
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            problem = $"the backend {record.Backend} did not answer within {TerminateLimit.TotalMinutes:0} minutes";
+            problem = string.Create(CultureInfo.InvariantCulture, $"the backend {record.Backend} did not answer within {within.TotalSeconds:0.#} s");
             return false;
         }
         catch (Exception e) when (e is not OutOfMemoryException and not StateException)
@@ -277,6 +296,12 @@ public static class RunMonitor
 
     /// <summary>How long a backend may take to terminate an instance before it is left terminating for the next try.</summary>
     private static readonly TimeSpan TerminateLimit = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long each instance may take when a command reconciles at its start: a cloud that does not answer must not
+    /// hold every command; the instance stays terminating, and the next command tries again.
+    /// </summary>
+    public static readonly TimeSpan ReconcileLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Terminates the instance of id <paramref name="id"/> as <c>dstack instance terminate</c> does: an instance whose
@@ -327,7 +352,7 @@ public static class RunMonitor
 
             foreach (var record in group)
             {
-                Terminate(store, record, time, backendOf);
+                TryTerminate(store, record, out _, time, backendOf, ReconcileLimit);
             }
         }
     }

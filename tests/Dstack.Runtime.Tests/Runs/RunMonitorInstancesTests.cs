@@ -86,6 +86,25 @@ public sealed class RunMonitorInstancesTests : IDisposable
     }
 
     [Fact]
+    public void TryTerminate_BackendDoesNotAnswer_GivesUpAtTheLimit_CancelsTheCall_AndLeavesItTerminating()
+    {
+        var finished = Run("finished", DateTimeOffset.UtcNow);
+        _store.SetRunStatus(finished.Id, RunStatus.Terminated, DateTimeOffset.UtcNow, TerminationReason.StoppedByUser);
+        var instance = AddRunningInstance(finished, "vm-silent");
+        _backend.Hangs = true;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var terminated = RunMonitor.TryTerminate(_store, instance, out var problem, backendOf: Backend, limit: TimeSpan.FromMilliseconds(300));
+
+        Assert.False(terminated);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Contains("did not answer within 0.3 s", problem, StringComparison.Ordinal);
+        Assert.Equal(InstanceStatus.Terminating, _store.FindInstance(instance.Id)!.Status);
+        SpinWait.SpinUntil(() => _backend.SawCancellation, TimeSpan.FromSeconds(5));
+        Assert.True(_backend.SawCancellation);
+    }
+
+    [Fact]
     public void TerminateInstance_ActiveRun_IsRefusedAndLeftRunning()
     {
         var active = Run("active", DateTimeOffset.UtcNow);
@@ -179,6 +198,11 @@ public sealed class RunMonitorInstancesTests : IDisposable
 
         public Exception? Failure { get; set; }
 
+        /// <summary>True: TerminateAsync answers only when cancelled (a cloud API that does not answer).</summary>
+        public bool Hangs { get; set; }
+
+        public bool SawCancellation { get; private set; }
+
         public string Name => BackendName;
 
         public bool IsAdmitted(Requirements requirements) => true;
@@ -190,7 +214,24 @@ public sealed class RunMonitorInstancesTests : IDisposable
 
         public Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken) => Task.FromResult<bool?>(!Terminated.Contains(instance.InstanceId));
 
-        public Task TerminateAsync(Instance instance, CancellationToken cancellationToken)
+        public async Task TerminateAsync(Instance instance, CancellationToken cancellationToken)
+        {
+            if (Hangs)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                finally
+                {
+                    SawCancellation = cancellationToken.IsCancellationRequested;
+                }
+            }
+
+            await TerminateNowAsync(instance);
+        }
+
+        private Task TerminateNowAsync(Instance instance)
         {
             if (Failure is { } failure)
             {
