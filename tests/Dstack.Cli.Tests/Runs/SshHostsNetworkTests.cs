@@ -45,7 +45,8 @@ public sealed class SshHostsNetworkTests : IDisposable
 
         await run.WaitForTextAsync($"http://127.0.0.1:{port} -> 8000", Limit);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        var body = await http.GetStringAsync($"http://127.0.0.1:{port}/index.html");
+        // The tunnel opens once the job runs, which may be before its server listens: ask again until it answers.
+        var body = await FetchAsync(http, $"http://127.0.0.1:{port}/index.html");
         await run.WaitForTextAsync($"on {hosts.Hosts[0].Address}/", Limit);
         var stop = await _sandbox.RunAsync("stop", "web");
 
@@ -187,6 +188,23 @@ public sealed class SshHostsNetworkTests : IDisposable
 
             Assert.True(DateTime.UtcNow < deadline, $"{runName} did not end within {Limit.TotalSeconds} s: {status}");
             await Task.Delay(200);
+        }
+    }
+
+    /// <summary>GETs <paramref name="url"/>, asking again for up to 30 s while nothing answers behind the tunnel yet.</summary>
+    private static async Task<string> FetchAsync(HttpClient http, string url)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await http.GetStringAsync(url);
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
         }
     }
 }
