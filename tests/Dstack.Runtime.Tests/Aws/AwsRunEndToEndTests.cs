@@ -24,26 +24,7 @@ public sealed class AwsRunEndToEndTests
         var root = Directory.CreateTempSubdirectory("dstack-aws-e2e-").FullName;
         try
         {
-            var project = Path.Combine(root, "project");
-            var home = Path.Combine(root, "home");
-            Directory.CreateDirectory(project);
-            Directory.CreateDirectory(home);
-            await File.WriteAllTextAsync(Path.Combine(project, ".dstack.yml"), "type: task\nname: on-ec2\ncommands:\n  - echo hello-from-ec2 \"$DSTACK_NODES_IPS\"\n");
-            await File.WriteAllTextAsync(Path.Combine(home, "config.yml"), $"""
-                backends:
-                  - type: aws
-                    creds:
-                      type: access_key
-                      access_key: {fake.AccessKey}
-                      secret_key: {fake.SecretKey}
-                    regions: [us-east-1]
-                    os_images:
-                      cpu:
-                        name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"
-                        owner: "{FakeImage.Canonical}"
-                        user: {NetnsMachines.User}
-                """);
-            var environment = new Dictionary<string, string>(fake.Environment()) { ["DSTACK_HOME"] = home, ["DSTACK_SSH_CONFIG_INCLUDE"] = "0" };
+            var (project, environment) = await SandboxAsync(root, fake);
 
             var run = await RunAsync(project, environment, "run", "-y", "-b", "aws", "--instance-type", "m5.xlarge");
             var ps = await RunAsync(project, environment, "ps", "-a", "--json");
