@@ -114,6 +114,30 @@ public sealed class AwsCredentialsTests
         Assert.DoesNotContain(FakeAwsIdentity.IssuedSecretKey, check.Output + check.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BackendCheck_SsoProfileWithAnExpiredToken_SaysToLogIn_WithoutCrashingOrCallingAws()
+    {
+        await using var identity = await FakeAwsIdentity.StartAsync(SourceKey, "fake-sso-access-token");
+        await using var ec2 = await FakeEc2.StartAsync(accessKey: FakeAwsIdentity.IssuedAccessKey, secretKey: FakeAwsIdentity.IssuedSecretKey);
+        using var sandbox = new Sandbox();
+        sandbox.Write(".aws/config", "[profile sso-dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Developer\nregion = us-east-1\n\n[sso-session corp]\nsso_start_url = https://corp.example.com/start\nsso_region = us-east-1\n");
+        var cacheName = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes("corp"))) + ".json";
+        sandbox.Write($".aws/sso/cache/{cacheName}", $$"""
+            {"startUrl": "https://corp.example.com/start", "region": "us-east-1", "accessToken": "fake-sso-access-token",
+             "expiresAt": "{{DateTime.UtcNow.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}}"}
+            """);
+
+        var check = await sandbox.RunAsync(identity, ec2, "sso-dev", "backend", "check", "aws");
+
+        Assert.True(check.Code == 1, check.ToString());
+        Assert.Contains("refused", check.Output, StringComparison.Ordinal);
+        Assert.Contains("profile sso-dev (AWS_PROFILE)", check.Output, StringComparison.Ordinal);
+        Assert.Contains("aws sso login", check.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", check.Output + check.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("fake-sso-access-token", check.Output + check.Error, StringComparison.Ordinal);
+        Assert.Empty(ec2.Calls);
+    }
+
     /// <summary>A user's home (with ~/.aws) and a DSTACK_HOME whose config.yml has the aws backend with the default chain.</summary>
     private sealed class Sandbox : IDisposable
     {
