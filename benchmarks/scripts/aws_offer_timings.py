@@ -9,8 +9,9 @@ would fail or wait. The offers come from the shipped catalog. Target: under 300 
 Next to it, for scale: `dstack --version` (the runtime's and the command line's start, no command run) and
 `dstack validate` of the same file (start, configuration load, no offers).
 
-Usage: python3 benchmarks/scripts/aws_offer_timings.py [--runs N] [--gpu SPEC] [--cli PATH]
-Builds nothing: run `dotnet build -c Release src/Dstack.Cli` first.
+Usage: python3 benchmarks/scripts/aws_offer_timings.py [--runs N] [--gpu SPEC] [--cli PATH [--cli PATH2 ...]]
+With several --cli (e.g. copies of the build before and after a change), their runs take turns in every round, so a
+change in the machine's load hits all alike. Builds nothing: run `dotnet build -c Release src/Dstack.Cli` first.
 """
 import argparse
 import os
@@ -51,10 +52,12 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warm-up", type=int, default=3)
     parser.add_argument("--gpu", default="A100")
-    parser.add_argument("--cli", default=DSTACK)
+    parser.add_argument("--cli", action="append", help="the dstack program to time (repeatable); default: the Release build")
     args = parser.parse_args()
-    if not os.path.exists(args.cli):
-        raise SystemExit(f"{args.cli} is missing: run dotnet build -c Release src/Dstack.Cli")
+    clis = [os.path.abspath(cli) for cli in args.cli or [DSTACK]]
+    for cli in clis:
+        if not os.path.exists(cli):
+            raise SystemExit(f"{cli} is missing: run dotnet build -c Release src/Dstack.Cli")
 
     work = tempfile.mkdtemp(prefix="dstack-offer-bench-")
     try:
@@ -69,14 +72,15 @@ def main():
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(DSTACK_HOME=home, HOME=user_home, AWS_ENDPOINT_URL_EC2=f"http://127.0.0.1:{closed_port()}", NO_COLOR="1")
 
-        kinds = {
-            "offer": [args.cli, "offer", "-b", "aws", "--gpu", args.gpu],
-            "version": [args.cli, "--version"],
-            "validate": [args.cli, "validate", ".dstack.yml"],
-        }
-        _, sample = timed(kinds["offer"], env, work)
-        if "aws" not in sample:
-            raise SystemExit("dstack offer listed no aws offer:\n" + sample)
+        kinds = {}
+        for cli in clis:
+            label = "" if len(clis) == 1 else f"[{cli}] "
+            kinds[label + "offer"] = [cli, "offer", "-b", "aws", "--gpu", args.gpu]
+            kinds[label + "version"] = [cli, "--version"]
+            kinds[label + "validate"] = [cli, "validate", ".dstack.yml"]
+            _, sample = timed([cli, "offer", "-b", "aws", "--gpu", args.gpu], env, work)
+            if "aws" not in sample:
+                raise SystemExit(f"{cli} offer listed no aws offer:\n" + sample)
         for _ in range(args.warm_up):  # disk cache
             for command in kinds.values():
                 timed(command, env, work)
@@ -89,7 +93,8 @@ def main():
         print(f"{args.runs} runs each, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         for name, command in kinds.items():
             median, low, high = summary(samples[name])
-            print(f"{' '.join(command[1:]):40} median {median:7.1f} ms  min {low:7.1f} ms  max {high:7.1f} ms")
+            label = name[: name.index("]") + 2] if name.startswith("[") else ""
+            print(f"{label}{' '.join(command[1:]):40} median {median:7.1f} ms  min {low:7.1f} ms  max {high:7.1f} ms")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
