@@ -73,7 +73,7 @@ public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? c
         }
         catch (AmazonClientException e)
         {
-            return $"the AWS credentials could not be found or used ({e.Message}); set creds in config.yml, or configure the AWS SDK (AWS_PROFILE, ~/.aws/credentials)";
+            return AwsCredentialsSource.Explain(e, defaultChain: settings.AccessKey is null);
         }
     }
 
