@@ -16,12 +16,20 @@ public sealed partial class RunController
     private static readonly TimeSpan InterruptionQueryLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Handles an attempt that lost machines (<see cref="_lostRanks"/>): true when the run goes on with new machines,
-    /// false when it ended (its status is set).
+    /// Handles an attempt that lost machines (<see cref="_lostRanks"/>, or the <paramref name="interrupted"/> ones
+    /// already asked about): true when the run goes on with new machines, false when it ended (its status is set).
     /// </summary>
-    private async Task<bool> RecoverLostMachinesAsync(AttemptResult result, int attempt)
+    private async Task<bool> RecoverLostMachinesAsync(AttemptResult result, int attempt, HashSet<int>? interrupted)
     {
-        var interrupted = await InterruptedAsync(_lostRanks).ConfigureAwait(false);
+        if (interrupted is { Count: > 0 })
+        {
+            _lostRanks = [.. interrupted.Order()];
+        }
+        else
+        {
+            interrupted = await InterruptedAsync(_lostRanks).ConfigureAwait(false);
+        }
+
         var reason = interrupted.Count > 0 ? TerminationReason.Interrupted : TerminationReason.HostLost;
         if (!_spec.Retries(RetryEvent.Interruption))
         {
@@ -42,6 +50,16 @@ public sealed partial class RunController
         _store.SetRunStatus(_run.Id, RunStatus.Submitted, _time.GetUtcNow(), interrupted.Count > 0 ? "retrying after an interruption" : "retrying after a host was lost");
         return true;
     }
+
+    /// <summary>
+    /// After an attempt that could not start its jobs (an upload or a start command that failed), the ranks whose
+    /// instance was taken back meanwhile: a spot instance interrupted while its job was starting is an interruption
+    /// too. Null when not every job has a machine (provisioning failed).
+    /// </summary>
+    private async Task<HashSet<int>?> InterruptedWhileStartingAsync() =>
+        _machines.Count == _spec.Nodes && _machines.All(m => m is not null)
+            ? await InterruptedAsync([.. Enumerable.Range(0, _spec.Nodes)]).ConfigureAwait(false)
+            : null;
 
     /// <summary>
     /// The ranks among <paramref name="lost"/> whose instance its backend says was interrupted, each said in the job's

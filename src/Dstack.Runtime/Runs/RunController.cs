@@ -117,9 +117,10 @@ public sealed partial class RunController
             }
 
             var result = await RunAttemptAsync(attempt, () => firstStart ??= _time.GetUtcNow(), firstStart).ConfigureAwait(false);
-            if (result.Reason == TerminationReason.HostLost)
+            var interrupted = result.Reason == TerminationReason.StartFailed ? await InterruptedWhileStartingAsync().ConfigureAwait(false) : null;
+            if (result.Reason == TerminationReason.HostLost || interrupted is { Count: > 0 })
             {
-                if (!await RecoverLostMachinesAsync(result, attempt).ConfigureAwait(false))
+                if (!await RecoverLostMachinesAsync(result, attempt, interrupted).ConfigureAwait(false))
                 {
                     return;
                 }

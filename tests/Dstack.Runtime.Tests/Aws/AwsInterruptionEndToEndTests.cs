@@ -35,6 +35,8 @@ public sealed class AwsInterruptionEndToEndTests
                 await WaitUntilAsync(() => File.Exists(marker));
                 fake.Interrupt(Assert.Single(fake.Instances).Id);
             });
+            // The controller terminates the instance after it recorded the end the CLI saw.
+            await WaitUntilAsync(() => fake.LiveInstances.Count == 0 && NoInstanceFolders(environment));
             var ps = await RunAsync(project, environment, "ps", "-a", "--json");
             var table = await RunAsync(project, environment, "ps", "-a");
 
@@ -75,6 +77,7 @@ public sealed class AwsInterruptionEndToEndTests
                 await WaitUntilAsync(() => File.Exists(marker));
                 fake.Interrupt(Assert.Single(fake.Instances).Id);
             });
+            await WaitUntilAsync(() => fake.LiveInstances.Count == 0 && NoInstanceFolders(environment));
             var ps = await RunAsync(project, environment, "ps", "-a", "--json");
 
             Assert.True(run.Code == 0, run.ToString());
@@ -85,7 +88,7 @@ public sealed class AwsInterruptionEndToEndTests
             Assert.Equal("done", record.GetProperty("status").GetString());
             Assert.Empty(fake.LiveInstances);
             Assert.Equal(FakeEc2.SpotTermination, fake.Instances[0].StateReason);
-            Assert.Empty(Directory.Exists(Path.Combine(environment["DSTACK_HOME"], "ssh", "instances")) ? Directory.GetFileSystemEntries(Path.Combine(environment["DSTACK_HOME"], "ssh", "instances")) : []);
+            Assert.True(NoInstanceFolders(environment));
         }
         finally
         {
@@ -109,7 +112,9 @@ public sealed class AwsInterruptionEndToEndTests
             var (project, environment) = await SandboxAsync(root, fake);
 
             var first = await RunAsync(project, environment, "run", "-y", "-b", "aws", "--instance-type", "m5.xlarge");
+            await WaitUntilAsync(() => fake.LiveInstances.Count == 0);
             var second = await RunAsync(project, environment, "run", "-y", "-b", "aws", "--instance-type", "m5.xlarge");
+            await WaitUntilAsync(() => fake.LiveInstances.Count == 0 && NoInstanceFolders(environment));
 
             Assert.True(first.Code == 0, first.ToString());
             Assert.True(second.Code == 0, second.ToString());
@@ -117,12 +122,18 @@ public sealed class AwsInterruptionEndToEndTests
             Assert.Equal(fake.Instances[0].Machine.PublicIpAddress, fake.Instances[1].Machine.PublicIpAddress);
             Assert.Contains("hello-from-ec2", second.Output, StringComparison.Ordinal);
             Assert.Empty(fake.LiveInstances);
-            var instances = Path.Combine(environment["DSTACK_HOME"], "ssh", "instances");
-            Assert.Empty(Directory.Exists(instances) ? Directory.GetFileSystemEntries(instances) : []);
+            Assert.True(NoInstanceFolders(environment));
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>True when no instance has its own known_hosts folder left under <c>$DSTACK_HOME/ssh/instances</c>.</summary>
+    private static bool NoInstanceFolders(Dictionary<string, string> environment)
+    {
+        var instances = Path.Combine(environment["DSTACK_HOME"], "ssh", "instances");
+        return !Directory.Exists(instances) || Directory.GetFileSystemEntries(instances).Length == 0;
     }
 }

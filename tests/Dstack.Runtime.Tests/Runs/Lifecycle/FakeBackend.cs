@@ -131,8 +131,12 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
     /// <summary>When set, asking why an instance is gone fails with it, as an API that does not answer.</summary>
     public Exception? InterruptionProblem { get; set; }
 
+    /// <summary>Called each time the controller asks why an instance is gone, before the answer.</summary>
+    public Action<Instance>? InterruptionAsked { get; set; }
+
     public Task<string?> InterruptionOfAsync(Instance instance, CancellationToken cancellationToken)
     {
+        InterruptionAsked?.Invoke(instance);
         if (InterruptionProblem is { } problem)
         {
             return Task.FromException<string?>(problem);

@@ -102,6 +102,38 @@ public sealed class RunInterruptionTests : IDisposable
     }
 
     [Fact]
+    public async Task InterruptedWhileStarting_TheUploadFails_IsAnInterruption_AndWithRetryRunsOnANewInstance()
+    {
+        _backend.UploadProblem = "ssh: connection closed by 10.0.0.1";
+        lock (_backend.Interruptions)
+        {
+            _backend.Interruptions["i-001"] = "taken back by the fake cloud";
+        }
+
+        // The new instance uploads fine.
+        _backend.InterruptionAsked = _ => _backend.UploadProblem = null;
+        var (run, controller) = Submit(Spec(RetryEvent.Interruption));
+        var running = controller.RunAsync();
+        (await NextJobAsync()).Exit(0);
+        var final = await running.WaitAsync(Limit);
+
+        Assert.Equal((RunStatus.Done, 2), (final.Status, final.Attempt));
+        Assert.Contains("i-001 (spotty spot, fake-region-1) was interrupted", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartFails_OnAnInstanceThatRuns_StaysAStartFailure()
+    {
+        _backend.UploadProblem = "the disk is full";
+        var (_, controller) = Submit(Spec(RetryEvent.Interruption));
+
+        var final = await controller.RunAsync().WaitAsync(Limit);
+
+        Assert.Equal((RunStatus.Failed, TerminationReason.StartFailed), (final.Status, final.Reason));
+        Assert.Single(_backend.Provisions);
+    }
+
+    [Fact]
     public async Task LostHost_TheBackendCannotSayWhy_StaysUnreachable()
     {
         _backend.InterruptionProblem = new HttpRequestException("the API does not answer");
