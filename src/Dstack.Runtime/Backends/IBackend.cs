@@ -47,6 +47,13 @@ public interface IBackend
     /// <summary>Whether the instance still exists (null when that cannot be known now, such as an unreachable API).</summary>
     Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Why the instance is gone when the provider took it back (a spot interruption), in the provider's words, for an
+    /// instance whose host stopped answering during a run; null when it was not taken back or that cannot be known
+    /// (an SSH host that does not answer is just unreachable).
+    /// </summary>
+    Task<string?> InterruptionOfAsync(Instance instance, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>Terminates (or releases) the instance; an instance that is already gone is no error.</summary>
     Task TerminateAsync(Instance instance, CancellationToken cancellationToken);
 

@@ -133,10 +133,12 @@ public sealed partial class RunController
     private JobTopology Topology => JobTopology.Of([.. _machines.Select(m => m!.Instance.Offer)], [.. _machines.Select(m => m!.Instance.Address)]);
 
     /// <summary>
-    /// Replaces the machines of <paramref name="lost"/> jobs with spare offers that can be had now; false (with the
-    /// reason in the log) when there are not enough. The stored spec follows, so the new machines count as busy.
+    /// Replaces the machines of <paramref name="lost"/> jobs with offers that can be had now: an
+    /// <paramref name="interrupted"/> instance's own offer first (the cloud makes a new instance of it), then the spares;
+    /// false (with the reason in the log) when there are not enough. The stored spec follows, so the new machines count
+    /// as busy.
     /// </summary>
-    private async Task<bool> ReplaceLostMachinesAsync(IReadOnlyCollection<int> lost)
+    private async Task<bool> ReplaceLostMachinesAsync(IReadOnlyCollection<int> lost, IReadOnlySet<int> interrupted)
     {
         _spares ??= [.. _spec.Spares];
         foreach (var rank in lost)
@@ -146,6 +148,11 @@ public sealed partial class RunController
             old.Host.Dispose();
             await TerminateAsync(old.RecordId, old.Backend, old.Instance).ConfigureAwait(false);
             RunMachine? replacement = null;
+            if (interrupted.Contains(rank))
+            {
+                (replacement, _) = await ProvisionAsync(rank, old.Instance.Offer, replacing: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
             while (_spares.Count > 0 && replacement is null)
             {
                 var candidate = _spares[0];
@@ -155,7 +162,7 @@ public sealed partial class RunController
 
             if (replacement is null)
             {
-                Event(0, $"dstack: no spare machine is left to replace {old.Host.Name}; add one (for SSH hosts: dstack pool add-ssh)");
+                Event(0, $"dstack: no machine could be had to replace {old.Host.Name} ({(interrupted.Contains(rank) ? "its own offer and every spare were tried" : "every spare was tried")}); add machines to the run's backends or widen its offers (instance types, regions, max_price): dstack offer shows what can be had");
                 return false;
             }
 

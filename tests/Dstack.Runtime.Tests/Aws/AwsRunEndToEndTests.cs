@@ -75,7 +75,7 @@ public sealed class AwsRunEndToEndTests
     }
 
     /// <summary>A project with a one-line task and a DSTACK_HOME whose config.yml points the aws backend at the fake.</summary>
-    private static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeEc2 fake)
+    internal static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeEc2 fake)
     {
         var project = Path.Combine(root, "project");
         var home = Path.Combine(root, "home");
@@ -222,7 +222,7 @@ public sealed class AwsRunEndToEndTests
         return null;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    internal static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!condition())
@@ -232,10 +232,10 @@ public sealed class AwsRunEndToEndTests
         }
     }
 
-    private static Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+    internal static Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunAsync(folder, environment, args, afterStart: null);
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, string[] args, Func<Process, Task>? afterStart)
+    internal static async Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, string[] args, Func<Process, Task>? afterStart)
     {
         var start = new ProcessStartInfo(Cli) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var arg in args)

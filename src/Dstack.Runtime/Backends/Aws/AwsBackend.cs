@@ -110,6 +110,33 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
     }
 
     /// <summary>
+    /// What EC2 says ended the instance when it is shutting down, terminated or stopped without dstack asking (a spot
+    /// interruption: <c>Server.SpotInstanceTermination</c>), or that EC2 no longer knows it; null while it runs.
+    /// </summary>
+    public async Task<string?> InterruptionOfAsync(Backends.Instance instance, CancellationToken cancellationToken)
+    {
+        if (!instance.InstanceId.StartsWith("i-", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var found = await _compute.DescribeAsync(instance.Offer.Region, instance.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return "EC2 no longer knows it";
+        }
+
+        var state = found.State.Name;
+        if (state != Amazon.EC2.InstanceStateName.Terminated && state != Amazon.EC2.InstanceStateName.ShuttingDown
+            && state != Amazon.EC2.InstanceStateName.Stopping && state != Amazon.EC2.InstanceStateName.Stopped)
+        {
+            return null;
+        }
+
+        return found.StateReason?.Message is { Length: > 0 } why ? $"EC2 says {state.Value} ({why})" : $"EC2 says {state.Value}";
+    }
+
+    /// <summary>
     /// Terminates the instance; one recorded before EC2 answered (its id is still the provisioning token) is found by
     /// its client token first, so a crash between the launch and its record leaks nothing.
     /// </summary>
@@ -122,14 +149,54 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         if (id is not null)
         {
             await _compute.TerminateAsync(region, id, cancellationToken).ConfigureAwait(false);
+            ForgetHostKeys(id);
         }
     }
 
+    /// <summary>
+    /// The instance as an SSH host with its own known_hosts (<see cref="DstackHome.InstanceKnownHostsFile"/>): EC2 gives
+    /// a released address to new instances, each with new host keys, which the pool's one known_hosts would refuse.
+    /// </summary>
     public IJobHost HostOf(Backends.Instance instance, HostContext context)
     {
         var data = instance.Offer.Data;
-        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultCpuImage.User), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
+        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultCpuImage.User), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey))
+        {
+            KnownHostsFile = KnownHostsOf(instance.InstanceId),
+        };
         return new RemoteHost(host, instance, context);
+    }
+
+    /// <summary>
+    /// The instance's own known_hosts (its folder is made when ssh first runs, <see cref="SshCommand.EnsureFolder()"/>);
+    /// null for an instance EC2 has not named yet (a planned host, a launch not answered), which has no address either.
+    /// </summary>
+    private string? KnownHostsOf(string instanceId)
+    {
+        try
+        {
+            return instanceId.StartsWith("i-", StringComparison.Ordinal) ? home.InstanceKnownHostsFile(instanceId) : null;
+        }
+        catch (UnsafePathException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes a terminated instance's own known_hosts; one that cannot be deleted now is left (it is never read again).</summary>
+    private void ForgetHostKeys(string instanceId)
+    {
+        try
+        {
+            var folder = home.InstanceSshFolder(instanceId);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>Ubuntu 24.04 by Canonical, for instances without GPUs.</summary>

@@ -125,6 +125,29 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken) => Task.FromResult<bool?>(!Terminated.Contains(instance));
 
+    /// <summary>Why the cloud took each instance back, by instance id (a spot interruption); the others were not.</summary>
+    public Dictionary<string, string> Interruptions { get; } = [];
+
+    /// <summary>When set, asking why an instance is gone fails with it, as an API that does not answer.</summary>
+    public Exception? InterruptionProblem { get; set; }
+
+    /// <summary>Called each time the controller asks why an instance is gone, before the answer.</summary>
+    public Action<Instance>? InterruptionAsked { get; set; }
+
+    public Task<string?> InterruptionOfAsync(Instance instance, CancellationToken cancellationToken)
+    {
+        InterruptionAsked?.Invoke(instance);
+        if (InterruptionProblem is { } problem)
+        {
+            return Task.FromException<string?>(problem);
+        }
+
+        lock (Interruptions)
+        {
+            return Task.FromResult(Interruptions.GetValueOrDefault(instance.InstanceId));
+        }
+    }
+
     public Task TerminateAsync(Instance instance, CancellationToken cancellationToken)
     {
         lock (Terminated)
