@@ -112,6 +112,14 @@ public sealed partial class RunController
             Event(rank, $"dstack: {e.Message}");
             return (null, e.NoCapacity);
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The provider's own exception (a refusal before the launch, a network error): not the controller's failure.
+            // The backend may have made the instance before it threw, so what the token names is terminated.
+            Event(rank, $"dstack: provisioning {offer.Instance} in {offer.Region} for job {rank} failed: {e.Message}");
+            await TerminateAsync(record.Id, backend, new Instance(offer, token, string.Empty)).ConfigureAwait(false);
+            return (null, false);
+        }
         catch (OperationCanceledException)
         {
             // Stopped while provisioning: the backend may have created it; the end of the run terminates what is recorded.

@@ -50,6 +50,9 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public string? UploadProblem { get; set; }
 
+    /// <summary>When set, provisioning fails with it, as a provider's client that throws its own exception (a refusal, a network error).</summary>
+    public Exception? ProvisionProblem { get; set; }
+
     public bool JobsIgnoreTerminate { get; set; }
 
     public static Offer Machine(string instance, decimal price, int gpus = 0, bool spot = false) =>
@@ -106,6 +109,11 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
         lock (Provisions)
         {
             Provisions.Add((request, recorded));
+        }
+
+        if (ProvisionProblem is { } problem)
+        {
+            throw problem;
         }
 
         bool full;

@@ -186,6 +186,25 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task ProvisioningThrowsTheProvidersOwnError_TheRunFailsToStart_WithItsReason_AndWhatItMayHaveMadeIsTerminated()
+    {
+        _backend.ProvisionProblem = new InvalidOperationException("UnauthorizedOperation: You are not authorized to perform this operation.");
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+
+        var final = await supervisor.RunAsync().WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Failed, final.Status);
+        Assert.Equal(TerminationReason.StartFailed, final.Reason);
+        // The provider may have made something before it threw: what the token names is terminated, not only marked failed.
+        var instance = Assert.Single(_store.ListInstances(run.Id));
+        Assert.Equal(InstanceStatus.Terminated, instance.Status);
+        Assert.Equal(instance.Token, Assert.Single(_backend.Terminated).InstanceId);
+        Assert.Empty(_store.ListJobs(run.Id));
+        var log = File.ReadAllText(_store.Home.LogFile(run.Name, 0));
+        Assert.Contains("dstack: provisioning small in fake-region-1 for job 0 failed: UnauthorizedOperation: You are not authorized to perform this operation.", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoCapacity_OnTheTwoCheapestOffers_TheThirdIsUsed_AndTheLogSaysWhy()
     {
         _backend.NoCapacityFor.UnionWith(["small", "medium"]);
