@@ -186,7 +186,8 @@ public static class AwsOffers
 
         return new Offer(BackendName, row.Region, row.Instance, resources, spot, price)
         {
-            Capacity = 1,
+            // One instance per job: the jobs of a run of several nodes take the same offer (type, region, market).
+            Capacity = int.MaxValue,
             Gpus = row.Gpus.Count == 0 ? [] : GpuIndexes(row.Gpus.Count),
             Data = data,
         };
