@@ -55,9 +55,12 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
     {
         var region = settings.Regions?.FirstOrDefault() ?? "us-east-1";
         var problem = await _compute.CheckCredentialsAsync(region, cancellationToken).ConfigureAwait(false);
-        return [problem is null
-            ? new BackendCheck(region, true, "ok", $"the credentials work ({settings.AccessKey?.ToString() ?? "the AWS SDK's own chain"})")
-            : new BackendCheck(region, false, "refused", problem)];
+        if (problem is null)
+        {
+            return [new BackendCheck(region, true, "ok", $"the credentials work ({_compute.CredentialsInWords}); EC2 answered in {region}")];
+        }
+
+        return [new BackendCheck(region, false, problem.Value.Status, problem.Value.Details)];
     }
 
     public async Task<Backends.Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)

@@ -59,24 +59,6 @@ public sealed partial class AwsCompute(AwsSettings settings, Func<string, IAmazo
         }
     }
 
-    /// <summary>One cheap call (DescribeRegions) that proves the credentials; the reason in words when it fails.</summary>
-    public async Task<string?> CheckCredentialsAsync(string region, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var regions = await Client(region).DescribeRegionsAsync(new DescribeRegionsRequest(), cancellationToken).ConfigureAwait(false);
-            return regions.Regions is { Count: > 0 } ? null : "EC2 answered with no region";
-        }
-        catch (AmazonEC2Exception e)
-        {
-            return Explain(e, "ec2:DescribeRegions");
-        }
-        catch (AmazonClientException e)
-        {
-            return $"the AWS credentials could not be found or used ({e.Message}); set creds in config.yml, or configure the AWS SDK (AWS_PROFILE, ~/.aws/credentials)";
-        }
-    }
-
     /// <summary>The project's key pair in <paramref name="region"/>: imported once (a second import of the same name is fine).</summary>
     public async Task EnsureKeyPairAsync(string region, ProjectKey key, CancellationToken cancellationToken)
     {
@@ -271,7 +253,7 @@ public sealed partial class AwsCompute(AwsSettings settings, Func<string, IAmazo
     /// <summary>A refusal in words: a missing permission is named (with the list of what the backend needs).</summary>
     public static string Explain(AmazonEC2Exception e, string permission) => e.ErrorCode switch
     {
-        "UnauthorizedOperation" => $"UnauthorizedOperation: the credentials may not call {permission}; give the IAM user or role the permissions the aws backend needs ({string.Join(", ", Permissions)}; docs/backends.md has the policy)",
+        "UnauthorizedOperation" => $"UnauthorizedOperation: the credentials may not call {permission}; give the IAM user or role the permissions the aws backend needs ({string.Join(", ", Permissions)}; docs/backends.md, section AWS, has the policy)",
         "AuthFailure" => "AuthFailure: AWS refused the credentials; check the access key (or AWS_PROFILE) and that the key is active",
         "RequestLimitExceeded" => "RequestLimitExceeded: EC2 throttled the calls; try again in a minute",
         _ => $"{e.ErrorCode}: {e.Message}",
