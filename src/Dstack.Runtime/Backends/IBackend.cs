@@ -57,6 +57,13 @@ public interface IBackend
     /// <summary>Terminates (or releases) the instance; an instance that is already gone is no error.</summary>
     Task TerminateAsync(Instance instance, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Releases what the backend made for a run's group (<see cref="ProvisionRequest.Group"/>), called once every
+    /// instance provisioned for it (or tried) is terminated; <paramref name="offers"/> are the offers that were asked
+    /// for. Nothing to release is no error; a backend that makes nothing for groups needs not implement it.
+    /// </summary>
+    Task ReleaseGroupAsync(string group, IReadOnlyList<Offer> offers, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The machine the instance is, to run jobs on: its code, processes, logs and ports.</summary>
     Hosts.IJobHost HostOf(Instance instance, Hosts.HostContext context);
 }

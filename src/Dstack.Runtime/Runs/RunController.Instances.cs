@@ -17,6 +17,12 @@ public sealed partial class RunController
     private readonly List<RunMachine?> _machines = [];
     private List<Offer>? _spares;
 
+    /// <summary>The offers asked of each backend for the run's group (a run of several jobs), to release it at the end.</summary>
+    private readonly List<(IBackend Backend, Offer Offer)> _grouped = [];
+
+    /// <summary>The run's group for its backends (its name), when it has several jobs; none for one job.</summary>
+    private string? Group => _spec.Nodes > 1 ? _run.Name : null;
+
     /// <summary>The host of job <paramref name="rank"/> (provisioned before any job starts).</summary>
     private IJobHost HostOf(int rank) => _machines[rank]!.Host;
 
@@ -70,8 +76,10 @@ public sealed partial class RunController
                     return TerminationReason.NoCapacity;
                 }
 
-                offer = _spares[0];
-                _spares.RemoveAt(0);
+                // A later job stays in the first job's region when a spare there can be had (a run's nodes talk to each other).
+                var sameRegion = rank > 0 && _machines[0] is { } first ? _spares.FindIndex(s => s.Region == first.Instance.Offer.Region) : -1;
+                offer = _spares[Math.Max(0, sameRegion)];
+                _spares.RemoveAt(Math.Max(0, sameRegion));
                 Event(rank, $"dstack: trying the next offer: {offer.Instance} in {offer.Region}{(offer.Spot ? " (spot)" : string.Empty)}, ${offer.PricePerHour.ToString("0.####", CultureInfo.InvariantCulture)}/h");
             }
         }
@@ -104,7 +112,12 @@ public sealed partial class RunController
         Instance instance;
         try
         {
-            instance = await backend.ProvisionAsync(new ProvisionRequest(offer, _run.Name, rank, token) { Replacing = replacing }, Progress, cancellationToken).ConfigureAwait(false);
+            if (Group is not null)
+            {
+                _grouped.Add((backend, offer));
+            }
+
+            instance = await backend.ProvisionAsync(new ProvisionRequest(offer, _run.Name, rank, token) { Replacing = replacing, Group = Group }, Progress, cancellationToken).ConfigureAwait(false);
         }
         catch (ProvisioningException e)
         {
@@ -193,6 +206,20 @@ public sealed partial class RunController
         }
 
         _machines.Clear();
+        foreach (var backend in _grouped.GroupBy(g => g.Backend, g => g.Offer))
+        {
+            try
+            {
+                using var limit = new CancellationTokenSource(TerminateLimit);
+                await backend.Key.ReleaseGroupAsync(Group!, [.. backend], limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Event(0, $"dstack: what {backend.Key.Name} made for the run's nodes could not be released yet: {e.Message}");
+            }
+        }
+
+        _grouped.Clear();
     }
 
     private async Task TerminateAsync(long recordId, IBackend backend, Instance instance)

@@ -116,7 +116,7 @@ public sealed class AwsRunEndToEndTests
             // No credentials and an endpoint nothing listens on: an offer that asked EC2 would fail or wait.
             var environment = new Dictionary<string, string> { ["DSTACK_HOME"] = home, ["AWS_ENDPOINT_URL_EC2"] = "http://127.0.0.1:9", ["AWS_ACCESS_KEY_ID"] = string.Empty, ["AWS_SECRET_ACCESS_KEY"] = string.Empty };
 
-            var offer = await RunAsync(root, environment, "offer", "-b", "aws", "--gpu", "A100:80GB", "--json");
+            var offer = await RunAsync(root, environment, "offer", "-b", "aws", "--gpu", "A100:80GB:8", "--json");
 
             Assert.True(offer.Code == 0, offer.ToString());
             var offers = JsonDocument.Parse(offer.Output).RootElement.GetProperty("offers").EnumerateArray().ToList();

@@ -55,9 +55,12 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
     {
         var region = settings.Regions?.FirstOrDefault() ?? "us-east-1";
         var problem = await _compute.CheckCredentialsAsync(region, cancellationToken).ConfigureAwait(false);
-        return [problem is null
-            ? new BackendCheck(region, true, "ok", $"the credentials work ({settings.AccessKey?.ToString() ?? "the AWS SDK's own chain"})")
-            : new BackendCheck(region, false, "refused", problem)];
+        if (problem is null)
+        {
+            return [new BackendCheck(region, true, "ok", $"the credentials work ({_compute.CredentialsInWords}); EC2 answered in {region}")];
+        }
+
+        return [new BackendCheck(region, false, problem.Value.Status, problem.Value.Details)];
     }
 
     public async Task<Backends.Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
@@ -70,23 +73,36 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         var image = (gpus ? settings.NvidiaImage : settings.CpuImage) ?? (gpus ? DefaultGpuImage : DefaultCpuImage);
         var key = ProjectKey.Of(home);
         var project = ProjectName(home);
+        void Step(string step, string detail) => progress?.Report(new ProvisioningStepProgress(request.Rank, BackendName, step, detail));
+        Step("key_pair", $"importing the project's key pair {key.Name} into {region}");
         await _compute.EnsureKeyPairAsync(region, key, cancellationToken).ConfigureAwait(false);
+        Step("security_group", $"finding the VPC, subnet and security group dstack-{project} in {region}");
         var vpc = await _compute.VpcAsync(region, cancellationToken).ConfigureAwait(false);
         var subnet = await _compute.SubnetAsync(region, vpc, cancellationToken).ConfigureAwait(false);
         var group = await _compute.SecurityGroupAsync(region, vpc, project, cancellationToken).ConfigureAwait(false);
+        Step("image", $"finding the image {image.Name} in {region}");
         var imageId = await _compute.ImageAsync(region, image, cancellationToken).ConfigureAwait(false);
         var disk = int.TryParse(offer.Data.GetValueOrDefault(AwsOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AwsOffers.DefaultDiskGb;
         var tags = new Dictionary<string, string>(settings.Tags, StringComparer.Ordinal)
         {
-            ["Name"] = $"{request.RunName}-{request.Rank}",
             ["dstack:run"] = request.RunName,
             ["dstack:project"] = project,
         };
-        var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User));
+        var placementGroup = request.Group is { } runGroup && AwsCompute.SupportsClusterPlacement(type) ? PlacementGroupName(project, runGroup) : null;
+        if (placementGroup is not null)
+        {
+            Step("placement_group", $"making the cluster placement group {placementGroup} in {region}");
+            await _compute.EnsurePlacementGroupAsync(region, placementGroup, tags, cancellationToken).ConfigureAwait(false);
+        }
+
+        tags["Name"] = $"{request.RunName}-{request.Rank}";
+        var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User)) { PlacementGroup = placementGroup };
+        Step("launching", $"launching {type} ({(spot ? "spot" : "on-demand")}) in {region}{(placementGroup is null ? string.Empty : $" in the placement group {placementGroup}")}");
         var instanceId = await _compute.RunAsync(launch, cancellationToken).ConfigureAwait(false);
         try
         {
-            var address = await WaitUntilReadyAsync(region, instanceId, cancellationToken).ConfigureAwait(false);
+            var address = await WaitUntilReadyAsync(region, instanceId, Step, cancellationToken).ConfigureAwait(false);
+            Step("ready", $"{instanceId} is ready at {address}");
             var data = new Dictionary<string, string>(offer.Data, StringComparer.Ordinal)
             {
                 [HostKey] = address,
@@ -153,6 +169,20 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         }
     }
 
+    /// <summary>Deletes the run's cluster placement groups (one per region its nodes were asked in), its instances being gone.</summary>
+    public async Task ReleaseGroupAsync(string group, IReadOnlyList<Offer> offers, CancellationToken cancellationToken)
+    {
+        var name = PlacementGroupName(ProjectName(home), group);
+        var regions = offers.Where(o => AwsCompute.SupportsClusterPlacement(o.Data.GetValueOrDefault(AwsOffers.InstanceTypeKey, o.Instance))).Select(o => o.Region).Distinct(StringComparer.Ordinal);
+        foreach (var region in regions)
+        {
+            await _compute.DeletePlacementGroupAsync(region, name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The cluster placement group of a run's nodes: <c>dstack-PROJECT-RUN</c> (names are unique per account and region).</summary>
+    public static string PlacementGroupName(string project, string group) => $"dstack-{project}-{group}";
+
     /// <summary>
     /// The instance as an SSH host with its own known_hosts (<see cref="DstackHome.InstanceKnownHostsFile"/>): EC2 gives
     /// a released address to new instances, each with new host keys, which the pool's one known_hosts would refuse.
@@ -205,10 +235,11 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
     /// <summary>AWS's deep-learning base image (NVIDIA driver and CUDA), for instances with NVIDIA GPUs.</summary>
     public static readonly AwsOsImage DefaultGpuImage = new("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)*", "amazon", "ubuntu");
 
-    private async Task<string> WaitUntilReadyAsync(string region, string instanceId, CancellationToken cancellationToken)
+    private async Task<string> WaitUntilReadyAsync(string region, string instanceId, Action<string, string> step, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + ReadyLimit;
         string? address = null;
+        step("starting", $"waiting for {instanceId} to run");
         while (true)
         {
             if (address is null)
@@ -222,6 +253,10 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
                 if (found.State.Name == Amazon.EC2.InstanceStateName.Running)
                 {
                     address = settings.PublicIps ? found.PublicIpAddress : found.PrivateIpAddress;
+                    if (address is not null)
+                    {
+                        step("waiting_for_ssh", $"waiting for SSH at {address}");
+                    }
                 }
             }
 

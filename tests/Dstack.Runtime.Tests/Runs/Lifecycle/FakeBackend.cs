@@ -40,6 +40,9 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public List<Instance> Terminated { get; } = [];
 
+    /// <summary>Each release of a run's group: the group, the offers asked for it, and how many instances were terminated by then.</summary>
+    public List<(string Group, IReadOnlyList<Offer> Offers, int TerminatedBefore)> ReleasedGroups { get; } = [];
+
     public Dictionary<string, FakeHost> Hosts { get; } = [];
 
     /// <summary>Every job any host starts, in order.</summary>
@@ -161,6 +164,16 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
         lock (Terminated)
         {
             Terminated.Add(instance);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseGroupAsync(string group, IReadOnlyList<Offer> offers, CancellationToken cancellationToken)
+    {
+        lock (Terminated)
+        {
+            ReleasedGroups.Add((group, offers, Terminated.Count));
         }
 
         return Task.CompletedTask;
