@@ -54,6 +54,28 @@ public sealed class AwsNodesAndProgressTests : IAsyncLifetime
         await backend.TerminateAsync(instance, None);
     }
 
+    [Theory]
+    [InlineData("ImportKeyPair", "ec2:ImportKeyPair")]
+    [InlineData("DescribeVpcs", "ec2:DescribeVpcs")]
+    [InlineData("DescribeImages", "ec2:DescribeImages")]
+    public async Task Provision_ARefusalBeforeTheLaunch_IsAProvisioningFailure_NamingThePermission_AndLaunchesNothing(string action, string permission)
+    {
+        if (action == "ImportKeyPair")
+        {
+            // The key pair is imported only when EC2 does not know it.
+            _fake.FailNext("DescribeKeyPairs", "InvalidKeyPair.NotFound", message: "The key pair does not exist");
+        }
+
+        _fake.FailNext(action, "UnauthorizedOperation", message: "You are not authorized to perform this operation.");
+
+        var refused = await Assert.ThrowsAsync<ProvisioningException>(() => Backend().ProvisionAsync(new ProvisionRequest(Offer("t3.medium"), "refused", 0, "refused-0-token"), null, None));
+
+        Assert.False(refused.NoCapacity);
+        Assert.StartsWith("t3.medium in us-east-1: UnauthorizedOperation: the credentials may not call ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(permission, refused.Message, StringComparison.Ordinal);
+        Assert.Empty(_fake.CallsTo("RunInstances"));
+    }
+
     [Fact]
     public async Task Group_TwoNodes_LaunchInOneClusterPlacementGroup_DeletedOnceTheyAreTerminated()
     {

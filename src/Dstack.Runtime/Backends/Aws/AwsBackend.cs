@@ -74,27 +74,42 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         var key = ProjectKey.Of(home);
         var project = ProjectName(home);
         void Step(string step, string detail) => progress?.Report(new ProvisioningStepProgress(request.Rank, BackendName, step, detail));
-        Step("key_pair", $"importing the project's key pair {key.Name} into {region}");
-        await _compute.EnsureKeyPairAsync(region, key, cancellationToken).ConfigureAwait(false);
-        Step("security_group", $"finding the VPC, subnet and security group dstack-{project} in {region}");
-        var vpc = await _compute.VpcAsync(region, cancellationToken).ConfigureAwait(false);
-        var subnet = await _compute.SubnetAsync(region, vpc, cancellationToken).ConfigureAwait(false);
-        var group = await _compute.SecurityGroupAsync(region, vpc, project, cancellationToken).ConfigureAwait(false);
-        Step("image", $"finding the image {image.Name} in {region}");
-        var imageId = await _compute.ImageAsync(region, image, cancellationToken).ConfigureAwait(false);
-        var disk = int.TryParse(offer.Data.GetValueOrDefault(AwsOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AwsOffers.DefaultDiskGb;
+
+        // EC2's refusals of the calls before the launch, in words that name the call's permission.
+        var permission = "ec2:ImportKeyPair";
+        string vpc, subnet, group, imageId;
+        string? placementGroup = null;
         var tags = new Dictionary<string, string>(settings.Tags, StringComparer.Ordinal)
         {
             ["dstack:run"] = request.RunName,
             ["dstack:project"] = project,
         };
-        var placementGroup = request.Group is { } runGroup && AwsCompute.SupportsClusterPlacement(type) ? PlacementGroupName(project, runGroup) : null;
-        if (placementGroup is not null)
+        try
         {
-            Step("placement_group", $"making the cluster placement group {placementGroup} in {region}");
-            await _compute.EnsurePlacementGroupAsync(region, placementGroup, tags, cancellationToken).ConfigureAwait(false);
+            Step("key_pair", $"importing the project's key pair {key.Name} into {region}");
+            await _compute.EnsureKeyPairAsync(region, key, cancellationToken).ConfigureAwait(false);
+            Step("security_group", $"finding the VPC, subnet and security group dstack-{project} in {region}");
+            permission = "ec2:DescribeVpcs, ec2:DescribeSubnets, ec2:CreateSecurityGroup";
+            vpc = await _compute.VpcAsync(region, cancellationToken).ConfigureAwait(false);
+            subnet = await _compute.SubnetAsync(region, vpc, cancellationToken).ConfigureAwait(false);
+            group = await _compute.SecurityGroupAsync(region, vpc, project, cancellationToken).ConfigureAwait(false);
+            Step("image", $"finding the image {image.Name} in {region}");
+            permission = "ec2:DescribeImages";
+            imageId = await _compute.ImageAsync(region, image, cancellationToken).ConfigureAwait(false);
+            if (request.Group is { } runGroup && AwsCompute.SupportsClusterPlacement(type))
+            {
+                placementGroup = PlacementGroupName(project, runGroup);
+                Step("placement_group", $"making the cluster placement group {placementGroup} in {region}");
+                permission = "ec2:CreatePlacementGroup";
+                await _compute.EnsurePlacementGroupAsync(region, placementGroup, tags, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Amazon.EC2.AmazonEC2Exception e)
+        {
+            throw new ProvisioningException($"{type} in {region}: {AwsCompute.Explain(e, permission)}");
         }
 
+        var disk = int.TryParse(offer.Data.GetValueOrDefault(AwsOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AwsOffers.DefaultDiskGb;
         tags["Name"] = $"{request.RunName}-{request.Rank}";
         var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User)) { PlacementGroup = placementGroup };
         Step("launching", $"launching {type} ({(spot ? "spot" : "on-demand")}) in {region}{(placementGroup is null ? string.Empty : $" in the placement group {placementGroup}")}");
