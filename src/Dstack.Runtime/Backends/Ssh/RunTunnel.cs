@@ -90,7 +90,13 @@ public sealed class RunTunnel : IAsyncDisposable
         }
         catch (SshTunnelException e)
         {
-            _say($"dstack: error {e.Code}: {e.Message}");
+            // A short job may end, and its machine go, while the tunnel opens: that is no error.
+            var ended = cancellationToken.IsCancellationRequested || _store.FindRun(_run.Id) is not { } current || current.Status.IsFinished();
+            if (!ended)
+            {
+                _say($"dstack: error {e.Code}: {e.Message}");
+            }
+
             return;
         }
 
