@@ -83,6 +83,7 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
                 {
                     // A forced abort records the run first and then kills the controller and the jobs: let it finish.
                     await _abortCompleted;
+                    await WaitForInstancesToEndAsync(current);
                     await ReportEndAsync(current);
                     return ExitCode(current);
                 }
@@ -111,6 +112,44 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
             }
         }
     }
+
+    /// <summary>
+    /// The controller terminates a run's instances right after it records the run's end: wait for that (at most
+    /// <see cref="InstanceEndLimit"/>), so that when this command returns nothing of the run is left running in a
+    /// cloud, and a CI job that ends with the build cannot cut a termination short. The instances of a controller that
+    /// is gone are terminated here (as any dstack command would at its start).
+    /// </summary>
+    private async Task WaitForInstancesToEndAsync(RunRecord run)
+    {
+        var deadline = DateTime.UtcNow + InstanceEndLimit;
+        try
+        {
+            while (store.ListInstances(run.Id).Any(i => i.IsActive))
+            {
+                if ((store.FindRun(run.Id) ?? run).ControllerPid is not { } pid || !Dstack.Runtime.Processes.Signals.IsAlive(pid))
+                {
+                    RunMonitor.ReconcileInstances(store);
+                    return;
+                }
+
+                if (DateTime.UtcNow >= deadline)
+                {
+                    await error.WriteLineAsync($"dstack: the instances of {run.Name} are not terminated yet; dstack instance list shows them, and the next dstack command tries again");
+                    return;
+                }
+
+                await Task.Delay(InstancePoll);
+            }
+        }
+        catch (StateException)
+        {
+            // The state store is unreadable now: the next dstack command reconciles what is left.
+        }
+    }
+
+    private static readonly TimeSpan InstanceEndLimit = TimeSpan.FromMinutes(3);
+
+    private static readonly TimeSpan InstancePoll = TimeSpan.FromMilliseconds(200);
 
     private int ExitCode(RunRecord run) => run.Status switch
     {

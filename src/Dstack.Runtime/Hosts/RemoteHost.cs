@@ -177,7 +177,24 @@ public sealed class RemoteHost : IJobHost
     }
 
     public IAsyncDisposable ForwardPorts(StateStore store, RunRecord run, PortReservation reservation, string address, Action<string> say) =>
-        RunTunnel.Start(store, run, Host, reservation, null, say);
+        RunTunnel.Start(store, run, Host, reservation, null, say, () => MasterNow(store, run));
+
+    /// <summary>
+    /// The master host as the run's instance record says once the job runs: a cloud machine's address is known only
+    /// after it was provisioned, while a front end asks for its ports as the run is submitted.
+    /// </summary>
+    private SshHost MasterNow(StateStore store, RunRecord run)
+    {
+        try
+        {
+            using var master = RunHosts.Master(store, run, _context.Spec);
+            return master is RemoteHost remote ? remote.Host : Host;
+        }
+        catch (Exception e) when (e is StateException or InvalidOperationException)
+        {
+            return Host;
+        }
+    }
 
     public void Dispose()
     {

@@ -31,8 +31,11 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
 
     private readonly AwsCompute _compute = compute ?? new AwsCompute(settings);
 
-    /// <summary>How long an instance may take to run and to answer SSH.</summary>
-    public TimeSpan ReadyLimit { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>The environment variable that sets <see cref="ReadyLimit"/> in seconds.</summary>
+    public const string ReadyLimitVariable = "DSTACK_AWS_READY_SECONDS";
+
+    /// <summary>How long an instance may take to run and to answer SSH: 10 minutes, or <c>DSTACK_AWS_READY_SECONDS</c>.</summary>
+    public TimeSpan ReadyLimit { get; init; } = ReadyLimitFrom(System.Environment.GetEnvironmentVariable(ReadyLimitVariable));
 
     /// <summary>How often the instance's state is asked for while it starts.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(3);
@@ -113,7 +116,10 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         tags["Name"] = $"{request.RunName}-{request.Rank}";
         var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User)) { PlacementGroup = placementGroup };
         Step("launching", $"launching {type} ({(spot ? "spot" : "on-demand")}) in {region}{(placementGroup is null ? string.Empty : $" in the placement group {placementGroup}")}");
-        var instanceId = await _compute.RunAsync(launch, cancellationToken).ConfigureAwait(false);
+        // The launch itself is not cancelled: EC2 may carry it out even when its answer is never read, and an instance
+        // whose id never came back could be found only by its client token, racing its creation. A stop during the
+        // launch gets the id, then the wait below ends at once and the instance is terminated.
+        var instanceId = await _compute.RunAsync(launch, CancellationToken.None).ConfigureAwait(false);
         try
         {
             var address = await WaitUntilReadyAsync(region, instanceId, Step, cancellationToken).ConfigureAwait(false);
@@ -283,13 +289,23 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
             if (DateTimeOffset.UtcNow >= deadline)
             {
                 throw new ProvisioningException(address is null
-                    ? $"{instanceId} in {region} did not run within {ReadyLimit.TotalMinutes:0} minutes; it was terminated"
-                    : $"{instanceId} in {region} runs at {address} but did not answer SSH (port 22) within {ReadyLimit.TotalMinutes:0} minutes; it was terminated (check the security group and public_ips)");
+                    ? $"{instanceId} in {region} did not run within {Describe(ReadyLimit)} ({ReadyLimitVariable} changes it); it was terminated"
+                    : $"{instanceId} in {region} runs at {address} but did not answer SSH (port 22) within {Describe(ReadyLimit)} ({ReadyLimitVariable} changes it); it was terminated (check the security group and public_ips)");
             }
 
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The limit that <paramref name="seconds"/> (the variable's text) sets when it is a positive number, else 10 minutes.</summary>
+    public static TimeSpan ReadyLimitFrom(string? seconds) =>
+        double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && double.IsFinite(value) && value < TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromSeconds(value)
+            : TimeSpan.FromMinutes(10);
+
+    private static string Describe(TimeSpan limit) => limit.TotalSeconds < 60 || limit.Seconds != 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{limit.TotalSeconds:0.#} seconds")
+        : string.Create(CultureInfo.InvariantCulture, $"{limit.TotalMinutes:0} minutes");
 
     private static async Task<bool> AnswersOnPort22Async(string address, CancellationToken cancellationToken)
     {

@@ -23,12 +23,14 @@ public sealed class RunTunnel : IAsyncDisposable
     private readonly PortReservation _reservation;
     private readonly SshClientConfig _config;
     private readonly Action<string> _say;
+    private readonly Func<SshHost>? _hostWhenRunning;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _work;
     private SshTunnel? _tunnel;
 
-    private RunTunnel(StateStore store, RunRecord run, SshHost host, PortReservation reservation, SshClientConfig config, Action<string> say)
+    private RunTunnel(StateStore store, RunRecord run, SshHost host, PortReservation reservation, SshClientConfig config, Action<string> say, Func<SshHost>? hostWhenRunning)
     {
+        _hostWhenRunning = hostWhenRunning;
         _store = store;
         _run = run;
         _host = host;
@@ -45,8 +47,9 @@ public sealed class RunTunnel : IAsyncDisposable
     /// <param name="reservation">Its local ports, reserved with <see cref="PortReservation.ReserveForRemote"/>; the tunnel owns it from now on.</param>
     /// <param name="environment">This process's environment (HOME, DSTACK_SSH_CONFIG_INCLUDE).</param>
     /// <param name="say">Receives one line per event: ports forwarded, link lost, forwarding again.</param>
-    public static RunTunnel Start(StateStore store, RunRecord run, SshHost host, PortReservation reservation, IReadOnlyDictionary<string, string>? environment, Action<string> say) =>
-        new(store, run, host, reservation, SshClientConfig.FromEnvironment(store.Home, environment), say);
+    /// <param name="hostWhenRunning">Where the master is once the jobs run, when <paramref name="host"/> was only planned (a cloud instance not yet made).</param>
+    public static RunTunnel Start(StateStore store, RunRecord run, SshHost host, PortReservation reservation, IReadOnlyDictionary<string, string>? environment, Action<string> say, Func<SshHost>? hostWhenRunning = null) =>
+        new(store, run, host, reservation, SshClientConfig.FromEnvironment(store.Home, environment), say, hostWhenRunning);
 
     public async ValueTask DisposeAsync()
     {
@@ -79,7 +82,7 @@ public sealed class RunTunnel : IAsyncDisposable
             return;
         }
 
-        var host = _host;
+        var host = _hostWhenRunning?.Invoke() ?? _host;
         var ports = _reservation.Release();
         try
         {
@@ -87,7 +90,13 @@ public sealed class RunTunnel : IAsyncDisposable
         }
         catch (SshTunnelException e)
         {
-            _say($"dstack: error {e.Code}: {e.Message}");
+            // A short job may end, and its machine go, while the tunnel opens: that is no error.
+            var ended = cancellationToken.IsCancellationRequested || _store.FindRun(_run.Id) is not { } current || current.Status.IsFinished();
+            if (!ended)
+            {
+                _say($"dstack: error {e.Code}: {e.Message}");
+            }
+
             return;
         }
 

@@ -21,7 +21,8 @@ namespace Dstack.Runtime.Tests.Aws.Fake;
 /// <c>http://ec2.amazonaws.com/doc/2016-11-15/</c> namespace), so that the real <c>AmazonEC2Client</c> in-process, or a CLI
 /// process given <see cref="Environment"/>, can be tested without AWS. State is kept in memory, per region of the
 /// request's credential scope. Instances are machines of an <see cref="IFakeMachineProvider"/>. Tests inject faults
-/// (<see cref="FailNext"/>, <see cref="Throttle"/>, <see cref="InterruptNext"/>, <see cref="UnreachableNext"/>) and read
+/// (<see cref="FailNext"/>, <see cref="Throttle"/>, <see cref="InterruptNext"/>, <see cref="UnreachableNext"/>,
+/// <see cref="HoldNext"/>) and read
 /// every call back (<see cref="Calls"/>) and what is left (<see cref="LiveInstances"/>).
 /// </summary>
 public sealed partial class FakeEc2 : IAsyncDisposable
@@ -204,6 +205,7 @@ public sealed partial class FakeEc2 : IAsyncDisposable
     /// <summary>Stops the server and releases every machine still held.</summary>
     public async ValueTask DisposeAsync()
     {
+        ReleaseHolds();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         lock (_gate)
@@ -232,8 +234,15 @@ public sealed partial class FakeEc2 : IAsyncDisposable
             }
         }
 
+        await WaitIfHeldAsync(parameters, context.RequestAborted).ConfigureAwait(false);
         var requestId = Guid.NewGuid().ToString();
         var (status, document) = Answer(parameters, context.Request.Headers.Authorization.ToString(), requestId);
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // Carried out, but the client is gone (a held call it gave up on): there is no one to answer.
+            return;
+        }
+
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/xml;charset=UTF-8";
         context.Response.Headers["x-amzn-RequestId"] = requestId;

@@ -1,0 +1,39 @@
+using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.Ssh;
+
+namespace Dstack.Runtime.Tests.Aws;
+
+/// <summary>One fake EC2 whose instances are the hosts of one <see cref="NetnsHosts"/>, shared by a test class (each instance gets its own host).</summary>
+public sealed class AwsEndToEndFixture : IAsyncLifetime
+{
+    /// <summary>How many instances the class may launch in all.</summary>
+    public const int HostCount = 2;
+
+    private NetnsHosts? _hosts;
+
+    public NetnsHosts Hosts => _hosts ?? throw new InvalidOperationException("the fixture is not started");
+
+    public FakeEc2 Fake { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (NetnsHosts.UnavailableReason() is not null)
+        {
+            return;
+        }
+
+        _hosts = new NetnsHosts(HostCount);
+        Fake = await FakeEc2.StartAsync(new NetnsMachines(_hosts));
+        Fake.PendingDescribes = 0;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Fake is not null)
+        {
+            await Fake.DisposeAsync();
+        }
+
+        _hosts?.Dispose();
+    }
+}
