@@ -45,7 +45,7 @@ public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? c
             : new AmazonEC2Client(config);
     }
 
-    private IAmazonEC2 Client(string region)
+    internal IAmazonEC2 Client(string region)
     {
         lock (_byRegion)
         {
