@@ -66,6 +66,25 @@ public sealed class AwsLiveOffersCliTests : IAsyncLifetime
         Assert.Contains("0.3521", offer.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Offer_WithoutCredentials_AsksNothing_SaysNothing_AndRemembersItForAnHour()
+    {
+        var environment = await SandboxAsync("no-credentials");
+        environment.Remove("AWS_ACCESS_KEY_ID");
+        environment.Remove("AWS_SECRET_ACCESS_KEY");
+        // No profile files either: HOME is an empty folder; instance metadata is the chain's last source.
+        environment["HOME"] = Directory.CreateDirectory(Path.Combine(_root, "no-credentials", "user")).FullName;
+
+        var offer = await RunAsync(environment, "offer", "-b", "aws", "--gpu", "A10G", "--spot");
+
+        Assert.True(offer.Code == 0, offer.ToString());
+        Assert.Equal(string.Empty, offer.Error);
+        Assert.Contains(" prices (aws): EC2 catalog of 2026-12-04 (shipped)", offer.Output, StringComparison.Ordinal);
+        Assert.Empty(_fake.Calls);
+        Assert.True(File.Exists(Path.Combine(environment["DSTACK_HOME"], "cache", "aws-offers.no-credentials")));
+        Assert.False(File.Exists(Path.Combine(environment["DSTACK_HOME"], "cache", "aws-offers.json")));
+    }
+
     private async Task<Dictionary<string, string>> SandboxAsync(string name)
     {
         var folder = Path.Combine(_root, name);
@@ -82,6 +101,11 @@ public sealed class AwsLiveOffersCliTests : IAsyncLifetime
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
         }
 
         foreach (var (name, value) in environment)

@@ -50,7 +50,7 @@ public sealed class AwsLiveOffers(DstackHome home, AwsSettings settings, AwsComp
             return OfferRefresh.NotNeeded;
         }
 
-        if (!clientsGiven && settings.AccessKey is null && !SdkFindsCredentials())
+        if (!clientsGiven && settings.AccessKey is null && !SdkFindsCredentials(now))
         {
             return OfferRefresh.NotNeeded;
         }
@@ -96,16 +96,59 @@ public sealed class AwsLiveOffers(DstackHome home, AwsSettings settings, AwsComp
         return new OfferPrices(OfferPrices.Live, $"live from EC2 at {live.FetchedAt.UtcDateTime:HH:mm} UTC (cached until {until.UtcDateTime:HH:mm} UTC){partial}, catalog of {date:yyyy-MM-dd}", date, live.FetchedAt, until);
     }
 
-    /// <summary>Whether the AWS SDK's own chain (environment, profiles, SSO, instance metadata) finds credentials.</summary>
-    private static bool SdkFindsCredentials()
+    /// <summary>
+    /// Whether the AWS SDK's own chain (environment, profiles, SSO, container and instance metadata) finds credentials.
+    /// Without any variable or file of the chain, only instance metadata is left, and asking it costs a probe of
+    /// 169.254.169.254; so "none there" is remembered for <see cref="AwsOfferCache.FreshFor"/> in
+    /// <c>cache/aws-offers.no-credentials</c> (a variable or file that appears is seen at once).
+    /// </summary>
+    private bool SdkFindsCredentials(DateTimeOffset now)
     {
-        try
-        {
-            return DefaultAWSCredentialsIdentityResolver.GetCredentials(new AmazonEC2Config()) is not null;
-        }
-        catch (AmazonClientException)
+        var cheap = CheapSources.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)))
+            || ProfileFiles().Any(File.Exists);
+        var stamp = Path.Combine(home.CacheFolder, "aws-offers.no-credentials");
+        if (!cheap && File.Exists(stamp) && now - File.GetLastWriteTimeUtc(stamp) is var age && age >= TimeSpan.Zero && age < AwsOfferCache.FreshFor)
         {
             return false;
         }
+
+        bool found;
+        try
+        {
+            found = DefaultAWSCredentialsIdentityResolver.GetCredentials(new AmazonEC2Config()) is not null;
+        }
+        catch (AmazonClientException)
+        {
+            found = false;
+        }
+
+        if (!found && !cheap)
+        {
+            try
+            {
+                Directory.CreateDirectory(home.CacheFolder);
+                File.WriteAllText(stamp, string.Empty);
+                File.SetLastWriteTimeUtc(stamp, now.UtcDateTime);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Only a shortcut: the next command asks the chain again.
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The variables that point the SDK's chain at credentials without a network call.</summary>
+    private static readonly string[] CheapSources =
+    [
+        "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+    ];
+
+    private static IEnumerable<string> ProfileFiles()
+    {
+        var user = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return string.IsNullOrEmpty(user) ? [] : [Path.Combine(user, ".aws", "credentials"), Path.Combine(user, ".aws", "config")];
     }
 }
