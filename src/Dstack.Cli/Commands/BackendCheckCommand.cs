@@ -9,14 +9,15 @@ namespace Dstack.Cli.Commands;
 
 /// <summary>
 /// <c>dstack backend check [NAME]</c>: a cheap check that each configured backend (or the one named) works now: this
-/// machine always does (what it has is shown); every SSH host is probed afresh, all at once.
+/// machine always does (what it has is shown); every SSH host is probed afresh, all at once; AWS is asked one cheap
+/// call (DescribeRegions) with the configured credentials.
 /// </summary>
 public static class BackendCheckCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
-        var name = new Argument<string?>("NAME") { Description = "Check only this backend (local, ssh); without it, every configured one.", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("check", "Check that the configured backends work: this machine's resources; every SSH host probed now (reachable, or why not).") { name };
+        var name = new Argument<string?>("NAME") { Description = "Check only this backend (local, ssh, aws); without it, every configured one.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("check", "Check that the configured backends work: this machine's resources; every SSH host probed now (reachable, or why not); AWS's credentials and permissions (one EC2 call).") { name };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var cli = context();

@@ -74,6 +74,9 @@ public static class RunProgressView
             case ProvisioningProgress p:
                 line.Say($"provisioning {Markup.Escape(p.Instance)} ({Markup.Escape(p.Backend)})");
                 break;
+            case ProvisioningStepProgress s:
+                line.Say(Markup.Escape(s.Detail));
+                break;
             case UploadProgress u:
                 line.Upload($"sending the code to {Markup.Escape(u.Host)}", u.Sent, u.Total);
                 break;

@@ -55,8 +55,22 @@ public interface IBackend
     /// <summary>Whether the instance still exists (null when that cannot be known now, such as an unreachable API).</summary>
     Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Why the instance is gone when the provider took it back (a spot interruption), in the provider's words, for an
+    /// instance whose host stopped answering during a run; null when it was not taken back or that cannot be known
+    /// (an SSH host that does not answer is just unreachable).
+    /// </summary>
+    Task<string?> InterruptionOfAsync(Instance instance, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>Terminates (or releases) the instance; an instance that is already gone is no error.</summary>
     Task TerminateAsync(Instance instance, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Releases what the backend made for a run's group (<see cref="ProvisionRequest.Group"/>), called once every
+    /// instance provisioned for it (or tried) is terminated; <paramref name="offers"/> are the offers that were asked
+    /// for. Nothing to release is no error; a backend that makes nothing for groups needs not implement it.
+    /// </summary>
+    Task ReleaseGroupAsync(string group, IReadOnlyList<Offer> offers, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The machine the instance is, to run jobs on: its code, processes, logs and ports.</summary>
     Hosts.IJobHost HostOf(Instance instance, Hosts.HostContext context);

@@ -15,4 +15,11 @@ public sealed record ProvisionRequest(Offer Offer, string RunName, int Rank, str
 {
     /// <summary>True when the instance replaces one that was lost: what the offer said may be old, so check it afresh.</summary>
     public bool Replacing { get; init; }
+
+    /// <summary>
+    /// The run's group when it has several jobs (<c>nodes: N</c>), else null: instances of one group may be placed
+    /// close together (a cloud's cluster placement group). A backend that makes something for the group releases it in
+    /// <see cref="IBackend.ReleaseGroupAsync"/>, which the caller calls once the group's instances are all gone.
+    /// </summary>
+    public string? Group { get; init; }
 }

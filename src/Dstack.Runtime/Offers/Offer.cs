@@ -18,8 +18,8 @@ public sealed record Offer(string Backend, string Region, string Instance, Machi
     public OfferAvailability Availability { get; init; } = OfferAvailability.Available;
 
     /// <summary>
-    /// How many jobs of one run this offer can take: one machine per job for SSH hosts and cloud instances of a
-    /// kind that is scarce, every job for this machine. Jobs of one run never span backends.
+    /// How many jobs of one run this offer can take: one machine per job for SSH hosts, every job for this
+    /// machine and for a cloud offer (each job gets its own instance of it). Jobs of one run never span backends.
     /// </summary>
     public int Capacity { get; init; } = 1;
 

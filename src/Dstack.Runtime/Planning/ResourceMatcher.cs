@@ -15,7 +15,13 @@ public static class ResourceMatcher
     /// False on the user's own machine: dstack's cloud defaults (2.. CPUs, 8GB.. memory, 100GB.. disk) are not
     /// requirements there, so only values the user wrote (even if equal to a default) are checked.
     /// </param>
-    public static IReadOnlyList<string> Unmet(ResourcesSpec spec, MachineResources machine, bool enforceDefaults = true)
+    /// <param name="wholeMachine">
+    /// True for a cloud instance, whose GPUs all go to the one job it is made for: its GPU count must be within the
+    /// spec's count, as dstack's offer filter checks it (<c>min_gpu_count</c> and <c>max_gpu_count</c>, reference §3),
+    /// so <c>gpu: A100</c> (exactly one) is not an instance with 8; false for a machine whose GPUs jobs share (this
+    /// machine, a pool host), where the count is the least a job needs and it gets that many of them.
+    /// </param>
+    public static IReadOnlyList<string> Unmet(ResourcesSpec spec, MachineResources machine, bool enforceDefaults = true, bool wholeMachine = false)
     {
         var unmet = new List<string>();
         if (!spec.Cpu.Contains(machine.Cpus) && (enforceDefaults || !ReferenceEquals(spec.Cpu, ResourcesSpec.DefaultCpu)))
@@ -36,6 +42,13 @@ public static class ResourceMatcher
         if (spec.Gpu is { } gpu && GpuProblem(gpu, machine.Gpus, probed: !enforceDefaults) is { } problem)
         {
             unmet.Add(problem);
+        }
+        else if (wholeMachine && spec.Gpu is { Count.Max: { } most } counted && machine.Gpus.Count > most)
+        {
+            var has = string.Join(", ", machine.Gpus.GroupBy(g => $"{g.Name} ({g.Memory})").Select(g => $"{g.Count()}x{g.Key}"));
+            unmet.Add(most == 0
+                ? $"gpu: needs {counted}, the machine has {has}"
+                : $"gpu: needs {counted}, the machine has {has}, and all {machine.Gpus.Count} go to the job; ask for {machine.Gpus.Count} (or a range such as {counted.Count.Min ?? 1}..{machine.Gpus.Count})");
         }
 
         return unmet;

@@ -17,6 +17,12 @@ public sealed partial class RunController
     private readonly List<RunMachine?> _machines = [];
     private List<Offer>? _spares;
 
+    /// <summary>The offers asked of each backend for the run's group (a run of several jobs), to release it at the end.</summary>
+    private readonly List<(IBackend Backend, Offer Offer)> _grouped = [];
+
+    /// <summary>The run's group for its backends (its name), when it has several jobs; none for one job.</summary>
+    private string? Group => _spec.Nodes > 1 ? _run.Name : null;
+
     /// <summary>The host of job <paramref name="rank"/> (provisioned before any job starts).</summary>
     private IJobHost HostOf(int rank) => _machines[rank]!.Host;
 
@@ -70,8 +76,10 @@ public sealed partial class RunController
                     return TerminationReason.NoCapacity;
                 }
 
-                offer = _spares[0];
-                _spares.RemoveAt(0);
+                // A later job stays in the first job's region when a spare there can be had (a run's nodes talk to each other).
+                var sameRegion = rank > 0 && _machines[0] is { } first ? _spares.FindIndex(s => s.Region == first.Instance.Offer.Region) : -1;
+                offer = _spares[Math.Max(0, sameRegion)];
+                _spares.RemoveAt(Math.Max(0, sameRegion));
                 Event(rank, $"dstack: trying the next offer: {offer.Instance} in {offer.Region}{(offer.Spot ? " (spot)" : string.Empty)}, ${offer.PricePerHour.ToString("0.####", CultureInfo.InvariantCulture)}/h");
             }
         }
@@ -104,13 +112,26 @@ public sealed partial class RunController
         Instance instance;
         try
         {
-            instance = await backend.ProvisionAsync(new ProvisionRequest(offer, _run.Name, rank, token) { Replacing = replacing }, Progress, cancellationToken).ConfigureAwait(false);
+            if (Group is not null)
+            {
+                _grouped.Add((backend, offer));
+            }
+
+            instance = await backend.ProvisionAsync(new ProvisionRequest(offer, _run.Name, rank, token) { Replacing = replacing, Group = Group }, Progress, cancellationToken).ConfigureAwait(false);
         }
         catch (ProvisioningException e)
         {
             _store.SetInstanceStatus(record.Id, InstanceStatus.Failed, _time.GetUtcNow());
             Event(rank, $"dstack: {e.Message}");
             return (null, e.NoCapacity);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The provider's own exception (a refusal before the launch, a network error): not the controller's failure.
+            // The backend may have made the instance before it threw, so what the token names is terminated.
+            Event(rank, $"dstack: provisioning {offer.Instance} in {offer.Region} for job {rank} failed: {e.Message}");
+            await TerminateAsync(record.Id, backend, new Instance(offer, token, string.Empty)).ConfigureAwait(false);
+            return (null, false);
         }
         catch (OperationCanceledException)
         {
@@ -133,10 +154,12 @@ public sealed partial class RunController
     private JobTopology Topology => JobTopology.Of([.. _machines.Select(m => m!.Instance.Offer)], [.. _machines.Select(m => m!.Instance.Address)]);
 
     /// <summary>
-    /// Replaces the machines of <paramref name="lost"/> jobs with spare offers that can be had now; false (with the
-    /// reason in the log) when there are not enough. The stored spec follows, so the new machines count as busy.
+    /// Replaces the machines of <paramref name="lost"/> jobs with offers that can be had now: an
+    /// <paramref name="interrupted"/> instance's own offer first (the cloud makes a new instance of it), then the spares;
+    /// false (with the reason in the log) when there are not enough. The stored spec follows, so the new machines count
+    /// as busy.
     /// </summary>
-    private async Task<bool> ReplaceLostMachinesAsync(IReadOnlyCollection<int> lost)
+    private async Task<bool> ReplaceLostMachinesAsync(IReadOnlyCollection<int> lost, IReadOnlySet<int> interrupted)
     {
         _spares ??= [.. _spec.Spares];
         foreach (var rank in lost)
@@ -146,6 +169,11 @@ public sealed partial class RunController
             old.Host.Dispose();
             await TerminateAsync(old.RecordId, old.Backend, old.Instance).ConfigureAwait(false);
             RunMachine? replacement = null;
+            if (interrupted.Contains(rank))
+            {
+                (replacement, _) = await ProvisionAsync(rank, old.Instance.Offer, replacing: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
             while (_spares.Count > 0 && replacement is null)
             {
                 var candidate = _spares[0];
@@ -155,7 +183,7 @@ public sealed partial class RunController
 
             if (replacement is null)
             {
-                Event(0, $"dstack: no spare machine is left to replace {old.Host.Name}; add one (for SSH hosts: dstack pool add-ssh)");
+                Event(0, $"dstack: no machine could be had to replace {old.Host.Name} ({(interrupted.Contains(rank) ? "its own offer and every spare were tried" : "every spare was tried")}); add machines to the run's backends or widen its offers (instance types, regions, max_price): dstack offer shows what can be had");
                 return false;
             }
 
@@ -178,6 +206,20 @@ public sealed partial class RunController
         }
 
         _machines.Clear();
+        foreach (var backend in _grouped.GroupBy(g => g.Backend, g => g.Offer))
+        {
+            try
+            {
+                using var limit = new CancellationTokenSource(TerminateLimit);
+                await backend.Key.ReleaseGroupAsync(Group!, [.. backend], limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Event(0, $"dstack: what {backend.Key.Name} made for the run's nodes could not be released yet: {e.Message}");
+            }
+        }
+
+        _grouped.Clear();
     }
 
     private async Task TerminateAsync(long recordId, IBackend backend, Instance instance)

@@ -117,23 +117,14 @@ public sealed partial class RunController
             }
 
             var result = await RunAttemptAsync(attempt, () => firstStart ??= _time.GetUtcNow(), firstStart).ConfigureAwait(false);
-            if (result.Reason == TerminationReason.HostLost)
+            var interrupted = result.Reason == TerminationReason.StartFailed ? await InterruptedWhileStartingAsync().ConfigureAwait(false) : null;
+            if (result.Reason == TerminationReason.HostLost || interrupted is { Count: > 0 })
             {
-                if (!_spec.Retries(RetryEvent.Interruption))
+                if (!await RecoverLostMachinesAsync(result, attempt, interrupted).ConfigureAwait(false))
                 {
-                    Event(0, $"dstack: the run failed: a machine was lost ({string.Join(", ", _lostRanks.Select(r => HostOf(r).Name))}); add `retry: {{on_events: [interruption]}}` to move its job to another machine next time");
-                    Finish(result.Status, result.Reason, result.ExitCode);
                     return;
                 }
 
-                if (!await ReplaceLostMachinesAsync(_lostRanks).ConfigureAwait(false))
-                {
-                    Finish(result.Status, result.Reason, result.ExitCode);
-                    return;
-                }
-
-                Event(0, $"dstack: retrying on other machines (attempt {attempt + 1}), as retry.on_events includes interruption");
-                _store.SetRunStatus(_run.Id, RunStatus.Submitted, _time.GetUtcNow(), "retrying after a host was lost");
                 continue;
             }
 

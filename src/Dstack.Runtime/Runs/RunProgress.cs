@@ -16,6 +16,16 @@ public sealed record ProvisioningProgress(int Rank, string Backend, string Insta
     public override string Describe() => $"provisioning {Instance} ({Backend}) for job {Rank}";
 }
 
+/// <summary>
+/// A step of provisioning job <paramref name="Rank"/>'s instance, as the backend reports it: <paramref name="Step"/> is
+/// one word a program can test (<c>key_pair</c>, <c>security_group</c>, <c>image</c>, <c>launching</c>, <c>starting</c>,
+/// <c>waiting_for_ssh</c>, <c>ready</c>), <paramref name="Detail"/> says it in words (<c>launching g5.xlarge (spot) in us-east-1</c>).
+/// </summary>
+public sealed record ProvisioningStepProgress(int Rank, string Backend, string Step, string Detail) : RunProgress(Rank)
+{
+    public override string Describe() => $"{Detail} ({Backend}, job {Rank})";
+}
+
 /// <summary>The code is on its way to job <paramref name="Rank"/>'s machine: <paramref name="Sent"/> of <paramref name="Total"/> bytes.</summary>
 public sealed record UploadProgress(int Rank, string Host, long Sent, long Total) : RunProgress(Rank)
 {
@@ -61,6 +71,11 @@ public static class RunProgressJson
                 json["backend"] = p.Backend;
                 json["instance"] = p.Instance;
                 break;
+            case ProvisioningStepProgress s:
+                json["backend"] = s.Backend;
+                json["step"] = s.Step;
+                json["detail"] = s.Detail;
+                break;
             case UploadProgress u:
                 json["host"] = u.Host;
                 json["sent"] = u.Sent;
@@ -101,6 +116,7 @@ public static class RunProgressJson
             return (string?)json["kind"] switch
             {
                 "provisioning" => new ProvisioningProgress(rank, Text("backend"), Text("instance")),
+                "provisioning_step" => new ProvisioningStepProgress(rank, Text("backend"), Text("step"), Text("detail")),
                 "uploading" => new UploadProgress(rank, Text("host"), Number("sent"), Number("total")),
                 "uploaded" => new UploadedProgress(rank, Text("host"), Number("bytes"), (double?)json["seconds"] ?? 0),
                 "waiting" => new WaitingProgress(Text("reason")),
@@ -118,6 +134,7 @@ public static class RunProgressJson
     public static string KindOf(RunProgress progress) => progress switch
     {
         ProvisioningProgress => "provisioning",
+        ProvisioningStepProgress => "provisioning_step",
         UploadProgress => "uploading",
         UploadedProgress => "uploaded",
         WaitingProgress => "waiting",

@@ -22,6 +22,9 @@ public static class TerminationReason
     /// <summary>An SSH host stopped answering (dstack: instance_unreachable).</summary>
     public const string HostLost = "instance_unreachable";
 
+    /// <summary>The cloud took the instance back while its job ran: a spot interruption (dstack's name).</summary>
+    public const string Interrupted = "interrupted_by_no_capacity";
+
     /// <summary>The reason in words, for tables and messages.</summary>
     public static string Describe(string? reason, int? exitCode) => reason switch
     {
@@ -35,6 +38,7 @@ public static class TerminationReason
         NoCapacity => "no capacity",
         ControllerLost or RunnerLost => "the run's controller process ended unexpectedly",
         HostLost => "an SSH host was lost",
+        Interrupted => "the spot instance was taken back (interrupted)",
         null => string.Empty,
         _ => reason,
     };

@@ -21,6 +21,15 @@ public sealed record DstackHome(string Root)
     /// <summary>The host keys of the SSH hosts, recorded on first contact; a changed key is refused.</summary>
     public string KnownHostsFile => Path.Combine(SshFolder, "known_hosts");
 
+    /// <summary>
+    /// <c>ssh/instances/&lt;instance-id&gt;</c>: the files of one cloud instance (its own known_hosts), removed when it is
+    /// terminated; an id that is not one plain path segment is an <see cref="UnsafePathException"/>.
+    /// </summary>
+    public string InstanceSshFolder(string instanceId) => ContainedPath.Child(Path.Combine(SshFolder, "instances"), instanceId);
+
+    /// <summary>The host keys of one cloud instance: a new instance at a reused address has new keys, accepted on first contact.</summary>
+    public string InstanceKnownHostsFile(string instanceId) => Path.Combine(InstanceSshFolder(instanceId), "known_hosts");
+
     public string BuildsFolder => Path.Combine(CacheFolder, "builds");
 
     /// <summary><c>runs/&lt;run&gt;</c>; a name that is not one plain path segment is an <see cref="UnsafePathException"/>.</summary>

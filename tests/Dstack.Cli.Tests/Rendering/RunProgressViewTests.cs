@@ -34,6 +34,20 @@ public sealed class RunProgressViewTests
     }
 
     [Fact]
+    public void ProvisioningSteps_AreSaidOnTheJobsLine()
+    {
+        var tasks = new[] { new ProgressTask(0, "job 0: submitted", 1) };
+        var jobs = tasks.Select((t, rank) => new RunProgressView.JobLine(rank, t)).ToList();
+
+        RunProgressView.Apply(new ProvisioningStepProgress(0, "aws", "launching", "launching g5.xlarge (spot) in us-east-1"), jobs);
+        Assert.Equal("job 0: launching g5.xlarge (spot) in us-east-1", jobs[0].Description);
+        Assert.True(tasks[0].IsIndeterminate);
+
+        RunProgressView.Apply(new ProvisioningStepProgress(0, "aws", "waiting_for_ssh", "waiting for SSH at [::1]"), jobs);
+        Assert.Equal("job 0: waiting for SSH at [[::1]]", jobs[0].Description);
+    }
+
+    [Fact]
     public void Waiting_IsShownOnEveryLine_AndMarkupInNamesIsShownAsWritten()
     {
         var tasks = new[] { new ProgressTask(0, "job 0: submitted", 1), new ProgressTask(1, "job 1: submitted", 1) };

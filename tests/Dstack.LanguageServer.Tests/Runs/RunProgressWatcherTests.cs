@@ -59,6 +59,27 @@ public sealed class RunProgressWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task SecondInitialized_StartsNoSecondWatcher_SoEachRunHasOneProgress()
+    {
+        var store = StateStore.Open(Home);
+        var run = CreateRun(store, "train.dstack.yml", "calm-heron-1");
+        store.AddRunEvent(run.Id, new ProvisioningProgress(0, "ssh", "gpu1"), Now);
+        await using var client = await ClientAsync(WithProgress);
+        await client.NotifyAsync("initialized", new { });
+
+        await OpenAsync(client, "train.dstack.yml");
+        await ProgressAsync(client, "begin");
+        store.AddRunEvent(run.Id, new RunningProgress(0, "gpu1"), Now);
+        await ProgressAsync(client, "end");
+
+        // Absence can only be waited for: ten more turns of the loop, in which a second watcher would also have ended.
+        await Task.Delay(Poll * 10);
+        // Both watchers would have begun a progress of their own before the job ran; one did.
+        Assert.Single(client.ServerRequests("window/workDoneProgress/create"));
+        Assert.Single(client.Notifications("$/progress"), p => p.GetProperty("value").GetProperty("kind").GetString() == "begin");
+    }
+
+    [Fact]
     public async Task RunOfSeveralJobs_EndsOnlyWhenEveryJobRuns()
     {
         var store = StateStore.Open(Home);

@@ -36,7 +36,7 @@ public sealed class AwsBackendTests : IAsyncLifetime
     {
         var backend = new AwsBackend(_home, new AwsSettings { Regions = ["us-east-1", "eu-west-1"] }, new AwsCompute(new AwsSettings(), _ => throw new InvalidOperationException("offers must not call EC2")));
 
-        var offers = backend.GetOffers(new Requirements { Resources = new ResourcesSpec { Gpu = GpuSpecParser.Parse("A100:80GB") } }, OfferContext.Empty);
+        var offers = backend.GetOffers(new Requirements { Resources = new ResourcesSpec { Gpu = GpuSpecParser.Parse("A100:80GB:8") } }, OfferContext.Empty);
 
         var fitting = offers.Candidates.Where(c => c.Fits).Select(c => c.Offer).ToList();
         Assert.NotEmpty(fitting);
@@ -45,7 +45,7 @@ public sealed class AwsBackendTests : IAsyncLifetime
         Assert.Empty(_fake.Calls);
         // A cloud instance type is not probed with nvidia-smi: its reason says only what it lacks.
         var noGpu = offers.Candidates.First(c => c.Offer.Resources.Gpus.Count == 0 && !c.Fits);
-        Assert.Contains("gpu: needs 1xA100 (80GB), the machine has no GPU", noGpu.Unmet, StringComparer.Ordinal);
+        Assert.Contains("gpu: needs 8xA100 (80GB), the machine has no GPU", noGpu.Unmet, StringComparer.Ordinal);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class AwsComputeTests : IAsyncLifetime
         var wrong = new AwsCompute(new AwsSettings(), region => _fake.NewClient(region, accessKey: "AKIAWRONGKEY00000000"));
 
         Assert.Null(await _compute.CheckCredentialsAsync("us-east-1", None));
-        Assert.StartsWith("AuthFailure: AWS refused the credentials", await wrong.CheckCredentialsAsync("us-east-1", None), StringComparison.Ordinal);
+        Assert.StartsWith("AuthFailure: AWS refused the credentials", (await wrong.CheckCredentialsAsync("us-east-1", None))?.Details, StringComparison.Ordinal);
     }
 
     private async Task<AwsCompute.Launch> LaunchOfAsync(string type, bool spot, decimal? maxPrice)

@@ -75,7 +75,7 @@ public sealed class AwsRunEndToEndTests
     }
 
     /// <summary>A project with a one-line task and a DSTACK_HOME whose config.yml points the aws backend at the fake.</summary>
-    private static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeEc2 fake)
+    internal static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeEc2 fake)
     {
         var project = Path.Combine(root, "project");
         var home = Path.Combine(root, "home");
@@ -116,7 +116,7 @@ public sealed class AwsRunEndToEndTests
             // No credentials and an endpoint nothing listens on: an offer that asked EC2 would fail or wait.
             var environment = new Dictionary<string, string> { ["DSTACK_HOME"] = home, ["AWS_ENDPOINT_URL_EC2"] = "http://127.0.0.1:9", ["AWS_ACCESS_KEY_ID"] = string.Empty, ["AWS_SECRET_ACCESS_KEY"] = string.Empty };
 
-            var offer = await RunAsync(root, environment, "offer", "-b", "aws", "--gpu", "A100:80GB", "--json");
+            var offer = await RunAsync(root, environment, "offer", "-b", "aws", "--gpu", "A100:80GB:8", "--json");
 
             Assert.True(offer.Code == 0, offer.ToString());
             var offers = JsonDocument.Parse(offer.Output).RootElement.GetProperty("offers").EnumerateArray().ToList();
@@ -222,7 +222,7 @@ public sealed class AwsRunEndToEndTests
         return null;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    internal static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!condition())
@@ -232,10 +232,10 @@ public sealed class AwsRunEndToEndTests
         }
     }
 
-    private static Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+    internal static Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunAsync(folder, environment, args, afterStart: null);
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, string[] args, Func<Process, Task>? afterStart)
+    internal static async Task<(int Code, string Output, string Error)> RunAsync(string folder, IReadOnlyDictionary<string, string> environment, string[] args, Func<Process, Task>? afterStart)
     {
         var start = new ProcessStartInfo(Cli) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var arg in args)

@@ -54,6 +54,18 @@ public sealed class SshClientConfigTests : IDisposable
     }
 
     [Fact]
+    public void AddRun_AHostWithItsOwnKnownHosts_PointsSshThere()
+    {
+        var own = Home.InstanceKnownHostsFile("i-0abc");
+
+        Config.AddRun("r", new SshHost("i-0abc", "ubuntu", "10.0.0.5", 22) { KnownHostsFile = own }, controlSocket: null);
+
+        var text = File.ReadAllText(Config.Path);
+        Assert.Contains($"    UserKnownHostsFile {own}\n    StrictHostKeyChecking accept-new\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Home.KnownHostsFile + "\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddRun_WithoutTunnelOrOptionalSettings_LeavesThemOut()
     {
         Config.AddRun("r", new SshHost("h", "u", "box"), controlSocket: null);

@@ -62,9 +62,12 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
     {
         var region = settings.Regions?.FirstOrDefault() ?? "us-east-1";
         var problem = await _compute.CheckCredentialsAsync(region, cancellationToken).ConfigureAwait(false);
-        return [problem is null
-            ? new BackendCheck(region, true, "ok", $"the credentials work ({settings.AccessKey?.ToString() ?? "the AWS SDK's own chain"})")
-            : new BackendCheck(region, false, "refused", problem)];
+        if (problem is null)
+        {
+            return [new BackendCheck(region, true, "ok", $"the credentials work ({_compute.CredentialsInWords}); EC2 answered in {region}")];
+        }
+
+        return [new BackendCheck(region, false, problem.Value.Status, problem.Value.Details)];
     }
 
     public async Task<Backends.Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
@@ -77,23 +80,51 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         var image = (gpus ? settings.NvidiaImage : settings.CpuImage) ?? (gpus ? DefaultGpuImage : DefaultCpuImage);
         var key = ProjectKey.Of(home);
         var project = ProjectName(home);
-        await _compute.EnsureKeyPairAsync(region, key, cancellationToken).ConfigureAwait(false);
-        var vpc = await _compute.VpcAsync(region, cancellationToken).ConfigureAwait(false);
-        var subnet = await _compute.SubnetAsync(region, vpc, cancellationToken).ConfigureAwait(false);
-        var group = await _compute.SecurityGroupAsync(region, vpc, project, cancellationToken).ConfigureAwait(false);
-        var imageId = await _compute.ImageAsync(region, image, cancellationToken).ConfigureAwait(false);
-        var disk = int.TryParse(offer.Data.GetValueOrDefault(AwsOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AwsOffers.DefaultDiskGb;
+        void Step(string step, string detail) => progress?.Report(new ProvisioningStepProgress(request.Rank, BackendName, step, detail));
+
+        // EC2's refusals of the calls before the launch, in words that name the call's permission.
+        var permission = "ec2:ImportKeyPair";
+        string vpc, subnet, group, imageId;
+        string? placementGroup = null;
         var tags = new Dictionary<string, string>(settings.Tags, StringComparer.Ordinal)
         {
-            ["Name"] = $"{request.RunName}-{request.Rank}",
             ["dstack:run"] = request.RunName,
             ["dstack:project"] = project,
         };
-        var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User));
+        try
+        {
+            Step("key_pair", $"importing the project's key pair {key.Name} into {region}");
+            await _compute.EnsureKeyPairAsync(region, key, cancellationToken).ConfigureAwait(false);
+            Step("security_group", $"finding the VPC, subnet and security group dstack-{project} in {region}");
+            permission = "ec2:DescribeVpcs, ec2:DescribeSubnets, ec2:CreateSecurityGroup";
+            vpc = await _compute.VpcAsync(region, cancellationToken).ConfigureAwait(false);
+            subnet = await _compute.SubnetAsync(region, vpc, cancellationToken).ConfigureAwait(false);
+            group = await _compute.SecurityGroupAsync(region, vpc, project, cancellationToken).ConfigureAwait(false);
+            Step("image", $"finding the image {image.Name} in {region}");
+            permission = "ec2:DescribeImages";
+            imageId = await _compute.ImageAsync(region, image, cancellationToken).ConfigureAwait(false);
+            if (request.Group is { } runGroup && AwsCompute.SupportsClusterPlacement(type))
+            {
+                placementGroup = PlacementGroupName(project, runGroup);
+                Step("placement_group", $"making the cluster placement group {placementGroup} in {region}");
+                permission = "ec2:CreatePlacementGroup";
+                await _compute.EnsurePlacementGroupAsync(region, placementGroup, tags, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Amazon.EC2.AmazonEC2Exception e)
+        {
+            throw new ProvisioningException($"{type} in {region}: {AwsCompute.Explain(e, permission)}");
+        }
+
+        var disk = int.TryParse(offer.Data.GetValueOrDefault(AwsOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AwsOffers.DefaultDiskGb;
+        tags["Name"] = $"{request.RunName}-{request.Rank}";
+        var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User)) { PlacementGroup = placementGroup };
+        Step("launching", $"launching {type} ({(spot ? "spot" : "on-demand")}) in {region}{(placementGroup is null ? string.Empty : $" in the placement group {placementGroup}")}");
         var instanceId = await _compute.RunAsync(launch, cancellationToken).ConfigureAwait(false);
         try
         {
-            var address = await WaitUntilReadyAsync(region, instanceId, cancellationToken).ConfigureAwait(false);
+            var address = await WaitUntilReadyAsync(region, instanceId, Step, cancellationToken).ConfigureAwait(false);
+            Step("ready", $"{instanceId} is ready at {address}");
             var data = new Dictionary<string, string>(offer.Data, StringComparer.Ordinal)
             {
                 [HostKey] = address,
@@ -117,6 +148,33 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
     }
 
     /// <summary>
+    /// What EC2 says ended the instance when it is shutting down, terminated or stopped without dstack asking (a spot
+    /// interruption: <c>Server.SpotInstanceTermination</c>), or that EC2 no longer knows it; null while it runs.
+    /// </summary>
+    public async Task<string?> InterruptionOfAsync(Backends.Instance instance, CancellationToken cancellationToken)
+    {
+        if (!instance.InstanceId.StartsWith("i-", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var found = await _compute.DescribeAsync(instance.Offer.Region, instance.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (found is null)
+        {
+            return "EC2 no longer knows it";
+        }
+
+        var state = found.State.Name;
+        if (state != Amazon.EC2.InstanceStateName.Terminated && state != Amazon.EC2.InstanceStateName.ShuttingDown
+            && state != Amazon.EC2.InstanceStateName.Stopping && state != Amazon.EC2.InstanceStateName.Stopped)
+        {
+            return null;
+        }
+
+        return found.StateReason?.Message is { Length: > 0 } why ? $"EC2 says {state.Value} ({why})" : $"EC2 says {state.Value}";
+    }
+
+    /// <summary>
     /// Terminates the instance; one recorded before EC2 answered (its id is still the provisioning token) is found by
     /// its client token first, so a crash between the launch and its record leaks nothing.
     /// </summary>
@@ -129,14 +187,68 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         if (id is not null)
         {
             await _compute.TerminateAsync(region, id, cancellationToken).ConfigureAwait(false);
+            ForgetHostKeys(id);
         }
     }
 
+    /// <summary>Deletes the run's cluster placement groups (one per region its nodes were asked in), its instances being gone.</summary>
+    public async Task ReleaseGroupAsync(string group, IReadOnlyList<Offer> offers, CancellationToken cancellationToken)
+    {
+        var name = PlacementGroupName(ProjectName(home), group);
+        var regions = offers.Where(o => AwsCompute.SupportsClusterPlacement(o.Data.GetValueOrDefault(AwsOffers.InstanceTypeKey, o.Instance))).Select(o => o.Region).Distinct(StringComparer.Ordinal);
+        foreach (var region in regions)
+        {
+            await _compute.DeletePlacementGroupAsync(region, name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The cluster placement group of a run's nodes: <c>dstack-PROJECT-RUN</c> (names are unique per account and region).</summary>
+    public static string PlacementGroupName(string project, string group) => $"dstack-{project}-{group}";
+
+    /// <summary>
+    /// The instance as an SSH host with its own known_hosts (<see cref="DstackHome.InstanceKnownHostsFile"/>): EC2 gives
+    /// a released address to new instances, each with new host keys, which the pool's one known_hosts would refuse.
+    /// </summary>
     public IJobHost HostOf(Backends.Instance instance, HostContext context)
     {
         var data = instance.Offer.Data;
-        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultCpuImage.User), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
+        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultCpuImage.User), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey))
+        {
+            KnownHostsFile = KnownHostsOf(instance.InstanceId),
+        };
         return new RemoteHost(host, instance, context);
+    }
+
+    /// <summary>
+    /// The instance's own known_hosts (its folder is made when ssh first runs, <see cref="SshCommand.EnsureFolder()"/>);
+    /// null for an instance EC2 has not named yet (a planned host, a launch not answered), which has no address either.
+    /// </summary>
+    private string? KnownHostsOf(string instanceId)
+    {
+        try
+        {
+            return instanceId.StartsWith("i-", StringComparison.Ordinal) ? home.InstanceKnownHostsFile(instanceId) : null;
+        }
+        catch (UnsafePathException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes a terminated instance's own known_hosts; one that cannot be deleted now is left (it is never read again).</summary>
+    private void ForgetHostKeys(string instanceId)
+    {
+        try
+        {
+            var folder = home.InstanceSshFolder(instanceId);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>Ubuntu 24.04 by Canonical, for instances without GPUs.</summary>
@@ -145,10 +257,11 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
     /// <summary>AWS's deep-learning base image (NVIDIA driver and CUDA), for instances with NVIDIA GPUs.</summary>
     public static readonly AwsOsImage DefaultGpuImage = new("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)*", "amazon", "ubuntu");
 
-    private async Task<string> WaitUntilReadyAsync(string region, string instanceId, CancellationToken cancellationToken)
+    private async Task<string> WaitUntilReadyAsync(string region, string instanceId, Action<string, string> step, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + ReadyLimit;
         string? address = null;
+        step("starting", $"waiting for {instanceId} to run");
         while (true)
         {
             if (address is null)
@@ -162,6 +275,10 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
                 if (found.State.Name == Amazon.EC2.InstanceStateName.Running)
                 {
                     address = settings.PublicIps ? found.PublicIpAddress : found.PrivateIpAddress;
+                    if (address is not null)
+                    {
+                        step("waiting_for_ssh", $"waiting for SSH at {address}");
+                    }
                 }
             }
 

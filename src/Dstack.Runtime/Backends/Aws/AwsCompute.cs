@@ -15,7 +15,7 @@ namespace Dstack.Runtime.Backends.Aws;
 /// creates nothing twice), the instance's state, and its termination. EC2's refusals become
 /// <see cref="ProvisioningException"/>s naming the offer, why, and what to do.
 /// </summary>
-public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? clients = null)
+public sealed partial class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? clients = null)
 {
     /// <summary>EC2's answers that mean "not this offer now": the next offer is tried.</summary>
     public static readonly IReadOnlySet<string> CapacityErrors = new HashSet<string>(StringComparer.Ordinal)
@@ -30,7 +30,7 @@ public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? c
         "ec2:DescribeRegions", "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeSpotPriceHistory",
         "ec2:DescribeImages", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:CreateSecurityGroup",
         "ec2:AuthorizeSecurityGroupIngress", "ec2:DescribeKeyPairs", "ec2:ImportKeyPair", "ec2:RunInstances", "ec2:CreateTags",
-        "ec2:DescribeInstances", "ec2:TerminateInstances", "ec2:CreatePlacementGroup",
+        "ec2:DescribeInstances", "ec2:TerminateInstances", "ec2:CreatePlacementGroup", "ec2:DeletePlacementGroup",
     ];
 
     private readonly Func<string, IAmazonEC2> _clients = clients ?? (region => Create(settings, region));
@@ -56,24 +56,6 @@ public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? c
             }
 
             return client;
-        }
-    }
-
-    /// <summary>One cheap call (DescribeRegions) that proves the credentials; the reason in words when it fails.</summary>
-    public async Task<string?> CheckCredentialsAsync(string region, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var regions = await Client(region).DescribeRegionsAsync(new DescribeRegionsRequest(), cancellationToken).ConfigureAwait(false);
-            return regions.Regions is { Count: > 0 } ? null : "EC2 answered with no region";
-        }
-        catch (AmazonEC2Exception e)
-        {
-            return Explain(e, "ec2:DescribeRegions");
-        }
-        catch (AmazonClientException e)
-        {
-            return $"the AWS credentials could not be found or used ({e.Message}); set creds in config.yml, or configure the AWS SDK (AWS_PROFILE, ~/.aws/credentials)";
         }
     }
 
@@ -171,7 +153,11 @@ public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? c
     }
 
     /// <summary>What to launch: one instance of an offer, in a subnet, with the project's key and group.</summary>
-    public sealed record Launch(string Region, string InstanceType, bool Spot, decimal? MaxPrice, string ImageId, string SubnetId, string SecurityGroupId, string KeyName, int DiskGigabytes, string ClientToken, IReadOnlyDictionary<string, string> Tags, string UserData);
+    public sealed record Launch(string Region, string InstanceType, bool Spot, decimal? MaxPrice, string ImageId, string SubnetId, string SecurityGroupId, string KeyName, int DiskGigabytes, string ClientToken, IReadOnlyDictionary<string, string> Tags, string UserData)
+    {
+        /// <summary>The placement group to launch in (<c>Placement.GroupName</c>); null for none.</summary>
+        public string? PlacementGroup { get; init; }
+    }
 
     /// <summary>Launches one instance; returns its id. EC2's capacity answers become a no-capacity <see cref="ProvisioningException"/>.</summary>
     public async Task<string> RunAsync(Launch launch, CancellationToken cancellationToken)
@@ -190,6 +176,11 @@ public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? c
             BlockDeviceMappings = [new BlockDeviceMapping { DeviceName = "/dev/sda1", Ebs = new EbsBlockDevice { VolumeSize = launch.DiskGigabytes, VolumeType = VolumeType.Gp3, DeleteOnTermination = true } }],
             TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = tags }, new TagSpecification { ResourceType = ResourceType.Volume, Tags = tags }],
         };
+        if (launch.PlacementGroup is { } placementGroup)
+        {
+            request.Placement = new Placement { GroupName = placementGroup };
+        }
+
         if (launch.Spot)
         {
             request.InstanceMarketOptions = new InstanceMarketOptionsRequest
@@ -262,7 +253,7 @@ public sealed class AwsCompute(AwsSettings settings, Func<string, IAmazonEC2>? c
     /// <summary>A refusal in words: a missing permission is named (with the list of what the backend needs).</summary>
     public static string Explain(AmazonEC2Exception e, string permission) => e.ErrorCode switch
     {
-        "UnauthorizedOperation" => $"UnauthorizedOperation: the credentials may not call {permission}; give the IAM user or role the permissions the aws backend needs ({string.Join(", ", Permissions)}; docs/backends.md has the policy)",
+        "UnauthorizedOperation" => $"UnauthorizedOperation: the credentials may not call {permission}; give the IAM user or role the permissions the aws backend needs ({string.Join(", ", Permissions)}; docs/backends.md, section AWS, has the policy)",
         "AuthFailure" => "AuthFailure: AWS refused the credentials; check the access key (or AWS_PROFILE) and that the key is active",
         "RequestLimitExceeded" => "RequestLimitExceeded: EC2 throttled the calls; try again in a minute",
         _ => $"{e.ErrorCode}: {e.Message}",

@@ -88,7 +88,9 @@ public static class AwsOffers
             }
 
             var resources = new MachineResources(row.Cpus, new Memory(row.MemoryGb), new Memory(diskGb), row.Gpus);
-            unmet.AddRange(ResourceMatcher.Unmet(spec, resources, enforceDefaults: true));
+            unmet.AddRange(row.AwsAccelerators && spec.Gpu is not null
+                ? [.. ResourceMatcher.Unmet(spec with { Gpu = null }, resources, enforceDefaults: true), .. AwsChipProblems(spec.Gpu, row)]
+                : ResourceMatcher.Unmet(spec, resources, enforceDefaults: true, wholeMachine: true));
             var shared = unmet.Count;
             foreach (var spot in (ReadOnlySpan<bool>)[false, true])
             {
@@ -128,6 +130,39 @@ public static class AwsOffers
 
         var kept = NearestMisses(misses);
         return [.. fits.OrderBy(f => f.Offer.PricePerHour), .. kept];
+    }
+
+    /// <summary>
+    /// What keeps AWS's own chips (Inferentia2, Trainium) from a GPU spec. They are named, never vendored: the reference
+    /// knows no vendor for them (nvidia, amd, google, intel), and a spec without names means NVIDIA (its §4), so only a
+    /// spec that names the chip (<c>gpu: Inferentia2</c>, <c>gpu: trainium:16</c>) matches them, with its count (exact
+    /// unless a range: an instance's chips all go to the job), memory per chip and total memory.
+    /// </summary>
+    private static IEnumerable<string> AwsChipProblems(GpuSpec gpu, AwsCatalogRow row)
+    {
+        var has = $"the machine has {row.GpuCount}x{row.GpuName} ({new Memory(row.GpuMemoryGb)}), AWS's own chips";
+        if (gpu.Name is not { Count: > 0 } names || !names.Any(n => string.Equals(n, row.GpuName, StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return $"gpu: needs {gpu}, {has}, which only a spec naming them matches (gpu: {row.GpuName})";
+            yield break;
+        }
+
+        if (gpu.Vendor is not null || gpu.ComputeCapability is not null)
+        {
+            yield return $"gpu: needs {gpu}, {has}, of no GPU vendor and without a compute capability; leave vendor and compute_capability out";
+        }
+        else if (!gpu.Count.Contains(row.GpuCount))
+        {
+            yield return $"gpu: needs {gpu}, {has}, and all {row.GpuCount} go to the job; ask for {row.GpuName}:{row.GpuCount}";
+        }
+        else if (gpu.Memory is { } memory && !memory.Contains(new Memory(row.GpuMemoryGb)))
+        {
+            yield return $"gpu: needs {gpu}, {has}";
+        }
+        else if (gpu.TotalMemory is { } total && !total.Contains(new Memory(row.GpuMemoryGb * row.GpuCount)))
+        {
+            yield return $"gpu: needs {total} of GPU memory in total, {has}: {new Memory(row.GpuMemoryGb * row.GpuCount)}";
+        }
     }
 
     /// <summary>
@@ -192,7 +227,8 @@ public static class AwsOffers
 
         return new Offer(BackendName, row.Region, row.Instance, resources, spot, price)
         {
-            Capacity = 1,
+            // One instance per job: the jobs of a run of several nodes take the same offer (type, region, market).
+            Capacity = int.MaxValue,
             Gpus = row.Gpus.Count == 0 ? [] : GpuIndexes(row.Gpus.Count),
             Data = data,
         };

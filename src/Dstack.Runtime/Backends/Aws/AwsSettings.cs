@@ -109,6 +109,15 @@ public sealed record AwsSettings
             case "default":
                 foreach (var extra in mapping.Entries.Where(e => e.Key.Value != "type"))
                 {
+                    // dstack's AWSDefaultCreds has only `type`: the AWS CLI's way of choosing a profile is the one that works.
+                    if (extra.Key.Value == "profile")
+                    {
+                        var named = extra.Value is YamlScalar { IsNull: false, Value.Length: > 0 } profile ? profile.Value : "NAME";
+                        diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"dstack's AWS config has no profile setting; choose the profile with the environment variable AWS_PROFILE={named} (e.g. export AWS_PROFILE={named} before dstack), and remove `profile` here");
+                        valid = false;
+                        continue;
+                    }
+
                     diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"`{extra.Key.Value}` is not a setting of `creds: {{type: default}}`, which reads the AWS SDK's own chain; remove it, or write `type: access_key`");
                     valid = false;
                 }

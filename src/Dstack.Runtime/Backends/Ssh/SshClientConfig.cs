@@ -128,7 +128,7 @@ public sealed partial class SshClientConfig
             Line("ProxyJump", Value(jump, tokens: false));
         }
 
-        Line("UserKnownHostsFile", Value(System.IO.Path.GetFullPath(Home.KnownHostsFile), tokens: true));
+        Line("UserKnownHostsFile", Value(System.IO.Path.GetFullPath(host.KnownHosts(Home)), tokens: true));
         Line("StrictHostKeyChecking", "accept-new");
         Line("HashKnownHosts", "no");
         if (controlSocket is not null)

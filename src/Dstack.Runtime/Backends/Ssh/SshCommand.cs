@@ -6,7 +6,8 @@ namespace Dstack.Runtime.Backends.Ssh;
 /// <summary>
 /// The OpenSSH client's command line for one host. Only the options dstack needs are set on the command line,
 /// so everything else comes from <c>~/.ssh/config</c> (user aliases, agents, ProxyJump, ciphers). Host keys go to
-/// dstack's own <c>known_hosts</c>: recorded on first contact (<c>accept-new</c>), a changed key is refused.
+/// dstack's own <c>known_hosts</c> (or the host's, <see cref="SshHost.KnownHostsFile"/>): recorded on first contact
+/// (<c>accept-new</c>), a changed key is refused.
 /// Connections are shared (<c>ControlMaster</c>) so a probe followed by a run logs in once.
 /// </summary>
 public sealed record SshCommand(DstackHome Home, SshHost Host)
@@ -52,8 +53,22 @@ public sealed record SshCommand(DstackHome Home, SshHost Host)
         return arguments;
     }
 
-    /// <summary>Creates <c>$DSTACK_HOME/ssh</c> (private to the user: ssh refuses a control socket others can reach).</summary>
-    public void EnsureFolder() => EnsureFolder(Home);
+    /// <summary>
+    /// Creates <c>$DSTACK_HOME/ssh</c> (private to the user: ssh refuses a control socket others can reach), and the
+    /// folder of the host's own known_hosts when it has one (ssh records the key there on first contact).
+    /// </summary>
+    public void EnsureFolder()
+    {
+        EnsureFolder(Home);
+        if (Host.KnownHostsFile is { } knownHosts && Path.GetDirectoryName(Path.GetFullPath(knownHosts)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+    }
 
     /// <summary>Creates <c>$DSTACK_HOME/ssh</c> of <paramref name="home"/>, private to the user.</summary>
     public static void EnsureFolder(DstackHome home)
@@ -78,7 +93,7 @@ public sealed record SshCommand(DstackHome Home, SshHost Host)
             "-o", "BatchMode=yes",
             "-o", $"ConnectTimeout={ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture)}",
             "-o", "StrictHostKeyChecking=accept-new",
-            "-o", $"UserKnownHostsFile={Home.KnownHostsFile}",
+            "-o", $"UserKnownHostsFile={Host.KnownHosts(Home)}",
 
             // The hosts are named in config.yml anyway; plain names let a user read and edit the file (ssh-keygen -R).
             "-o", "HashKnownHosts=no",

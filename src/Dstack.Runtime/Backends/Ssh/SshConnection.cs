@@ -75,7 +75,7 @@ public sealed class SshConnection : IDisposable
             }
             catch (Win32Exception e)
             {
-                return SshFailure.Describe(Host, new ProgramRun(-1, string.Empty, string.Empty, false, e.Message), MasterStartSlack, Home.KnownHostsFile);
+                return SshFailure.Describe(Host, new ProgramRun(-1, string.Empty, string.Empty, false, e.Message), MasterStartSlack, Host.KnownHosts(Home));
             }
 
             var errors = master.StandardError.ReadToEndAsync();
@@ -90,7 +90,7 @@ public sealed class SshConnection : IDisposable
                     var said = errors.IsCompleted ? errors.Result : string.Empty;
                     var code = master.ExitCode;
                     master.Dispose();
-                    return SshFailure.Describe(Host, new ProgramRun(code, string.Empty, said, false), limit, Home.KnownHostsFile);
+                    return SshFailure.Describe(Host, new ProgramRun(code, string.Empty, said, false), limit, Host.KnownHosts(Home));
                 }
 
                 if (IsMasterRunning())
@@ -104,7 +104,7 @@ public sealed class SshConnection : IDisposable
 
             Stop(master);
             master.Dispose();
-            return SshFailure.Describe(Host, new ProgramRun(-1, string.Empty, string.Empty, TimedOut: true), limit, Home.KnownHostsFile);
+            return SshFailure.Describe(Host, new ProgramRun(-1, string.Empty, string.Empty, TimedOut: true), limit, Host.KnownHosts(Home));
         }
     }
 
@@ -143,7 +143,7 @@ public sealed class SshConnection : IDisposable
     public IReadOnlyList<string> Arguments(string remoteCommand) => [.. ClientOptions, .. _command.Arguments(remoteCommand)];
 
     /// <summary>Describes a failed command as <c>dstack pool</c> does (unreachable, login refused, key changed).</summary>
-    public Diagnostic Describe(ProgramRun run, TimeSpan timeout) => SshFailure.Describe(Host, run, timeout, Home.KnownHostsFile);
+    public Diagnostic Describe(ProgramRun run, TimeSpan timeout) => SshFailure.Describe(Host, run, timeout, Host.KnownHosts(Home));
 
     /// <summary>Stops the master this connection started (a master it found is left to its own ControlPersist).</summary>
     public void Dispose()

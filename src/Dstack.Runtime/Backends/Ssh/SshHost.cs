@@ -21,6 +21,19 @@ public sealed record SshHost(string Name, string User, string Host, int? Port = 
 
     public const int MaxPort = 65535;
 
+    /// <summary>
+    /// The host's own known_hosts (a cloud instance's: new host keys at a reused address), or null for the pool's
+    /// <see cref="State.DstackHome.KnownHostsFile"/>. Either way a key is recorded on first contact and a changed one refused.
+    /// </summary>
+    public string? KnownHostsFile { get; init; }
+
+    /// <summary>The known_hosts file ssh uses for this host: its own, or the pool's of <paramref name="home"/>.</summary>
+    public string KnownHosts(State.DstackHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        return KnownHostsFile ?? home.KnownHostsFile;
+    }
+
     /// <summary>The destination as ssh takes it: <c>user@host</c>.</summary>
     public string Destination => $"{User}@{Host}";
 

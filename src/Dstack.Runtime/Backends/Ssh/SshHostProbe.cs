@@ -41,7 +41,7 @@ public static class SshHostProbe
         var run = ProgramOutput.Run(SshCommand.Program, command.Arguments("sh -s"), Script.ReplaceLineEndings("\n") + "\n", limit);
         if (run.ExitCode != 0 || run.TimedOut || run.NotStarted is not null)
         {
-            return new SshProbeResult(host, null, SshFailure.Describe(host, run, limit, home.KnownHostsFile));
+            return new SshProbeResult(host, null, SshFailure.Describe(host, run, limit, host.KnownHosts(home)));
         }
 
         if (Parse(run.Output) is { } resources)
@@ -49,7 +49,7 @@ public static class SshHostProbe
             return new SshProbeResult(host, resources, null, run.Output);
         }
 
-        var problem = SshFailure.Describe(host, run with { ExitCode = 1, Error = "its output did not have the cores, memory and disk lines: " + FirstLine(run.Output) }, limit, home.KnownHostsFile);
+        var problem = SshFailure.Describe(host, run with { ExitCode = 1, Error = "its output did not have the cores, memory and disk lines: " + FirstLine(run.Output) }, limit, host.KnownHosts(home));
         return new SshProbeResult(host, null, problem);
     }
 

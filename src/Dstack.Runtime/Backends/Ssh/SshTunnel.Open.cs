@@ -165,7 +165,7 @@ public sealed partial class SshTunnel
                 $"{where} did not open within {timeout.TotalSeconds:0} seconds; check that the host is up and that `ssh {host.Destination}` works");
         }
 
-        var described = SshFailure.Describe(host, run, timeout, target.Home.KnownHostsFile);
+        var described = SshFailure.Describe(host, run, timeout, host.KnownHosts(target.Home));
         return new SshTunnelException(described.Code, null, $"{where} cannot open: {described.Message}");
     }
 

@@ -7,7 +7,8 @@ namespace Dstack.Runtime.Tests.Aws.Fake;
 /// <summary>
 /// Key pairs, security groups and placement groups, per region. Element names are those of the EC2 API reference
 /// (ImportKeyPair, <c>KeyPairInfo</c>, CreateSecurityGroup, <c>SecurityGroup</c>, <c>IpPermission</c>,
-/// AuthorizeSecurityGroupIngress, <c>SecurityGroupRule</c>, CreatePlacementGroup, <c>PlacementGroup</c>).
+/// AuthorizeSecurityGroupIngress, <c>SecurityGroupRule</c>, CreatePlacementGroup, <c>PlacementGroup</c>,
+/// DeletePlacementGroup).
 /// </summary>
 public sealed partial class FakeEc2
 {
@@ -274,5 +275,24 @@ public sealed partial class FakeEc2
         yield return E("return", "true");
         yield return E("placementGroup", E("groupName", name), E("state", "available"), E("strategy", strategy), E("groupId", group.Id),
             E("groupArn", $"arn:aws:ec2:{request.Region}:{AccountId}:placement-group/{name}"), TagSet(group.Tags));
+    }
+
+    // DeletePlacementGroup: <return>true</return> (API reference, DeletePlacementGroup). EC2 refuses a group that still
+    // holds an instance that is not terminated (shutting-down included) with InvalidPlacementGroup.InUse.
+    private IEnumerable<object?> DeletePlacementGroup(Ec2Request request)
+    {
+        var name = Required(request, "GroupName");
+        if (!_placementGroups.ContainsKey((request.Region, name)))
+        {
+            throw new FakeEc2Error("InvalidPlacementGroup.Unknown", $"The Placement Group '{name}' is unknown.");
+        }
+
+        if (_instances.Values.Any(i => i.Region == request.Region && i.PlacementGroup == name && i.State != FakeInstanceState.Terminated))
+        {
+            throw new FakeEc2Error("InvalidPlacementGroup.InUse", $"The placement group '{name}' is in use and may not be deleted.");
+        }
+
+        _placementGroups.Remove((request.Region, name));
+        yield return E("return", "true");
     }
 }

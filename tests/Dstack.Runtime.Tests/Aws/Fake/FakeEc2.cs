@@ -337,6 +337,7 @@ public sealed partial class FakeEc2 : IAsyncDisposable
             "DescribeSecurityGroups" => DescribeSecurityGroups(request),
             "AuthorizeSecurityGroupIngress" => AuthorizeSecurityGroupIngress(request),
             "CreatePlacementGroup" => CreatePlacementGroup(request),
+            "DeletePlacementGroup" => DeletePlacementGroup(request),
             "RunInstances" => RunInstances(request),
             "DescribeInstances" => DescribeInstances(request),
             "TerminateInstances" => TerminateInstances(request),

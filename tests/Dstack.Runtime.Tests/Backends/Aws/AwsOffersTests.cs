@@ -14,7 +14,7 @@ public sealed class AwsOffersTests
     [Fact]
     public void A100With80GB_FindsP4deNotP4d()
     {
-        var offers = Fitting(Of("gpu: A100:80GB"));
+        var offers = Fitting(Of("gpu: A100:80GB:8"));
 
         Assert.NotEmpty(offers);
         Assert.All(offers, o => Assert.Equal("p4de.24xlarge", o.Instance));
@@ -134,7 +134,7 @@ public sealed class AwsOffersTests
     [Fact]
     public void NoOffer_KeepsTheNearestMisses()
     {
-        var candidates = AwsOffers.For(Rows, Of("gpu: H100") with { MaxPrice = 10 }, null);
+        var candidates = AwsOffers.For(Rows, Of("gpu: H100:8") with { MaxPrice = 10 }, null);
 
         Assert.DoesNotContain(candidates, c => c.Fits);
         Assert.Equal(AwsOffers.LeftOutKept, candidates.Count);

@@ -60,6 +60,7 @@ public sealed class AwsSettingsTests
     [InlineData("backends:\n  - type: aws\n", 2, 11, "has no creds")]
     [InlineData("backends:\n  - type: aws\n    creds:\n      type: keys\n", 4, 13, "creds type is `keys`; write `type: default`")]
     [InlineData("backends:\n  - type: aws\n    creds:\n      type: access_key\n      access_key: A\n", 4, 7, "needs access_key and secret_key")]
+    [InlineData("backends:\n  - type: aws\n    creds:\n      type: default\n      profile: dev\n", 5, 7, "dstack's AWS config has no profile setting; choose the profile with the environment variable AWS_PROFILE=dev")]
     [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    regions: [us-east-1, mars-1]\n", 4, 26, "mars-1 is not an AWS region")]
     [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    region: [us-east-1]\n", 4, 5, "did you mean regions?")]
     [InlineData("backends:\n  - type: aws\n    creds: {type: default}\n    public_ips: maybe\n", 4, 17, "public_ips is")]

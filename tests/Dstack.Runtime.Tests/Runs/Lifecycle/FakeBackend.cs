@@ -40,6 +40,9 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public List<Instance> Terminated { get; } = [];
 
+    /// <summary>Each release of a run's group: the group, the offers asked for it, and how many instances were terminated by then.</summary>
+    public List<(string Group, IReadOnlyList<Offer> Offers, int TerminatedBefore)> ReleasedGroups { get; } = [];
+
     public Dictionary<string, FakeHost> Hosts { get; } = [];
 
     /// <summary>Every job any host starts, in order.</summary>
@@ -49,6 +52,9 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
     public TaskCompletionSource UploadGate { get; set; } = Completed();
 
     public string? UploadProblem { get; set; }
+
+    /// <summary>When set, provisioning fails with it, as a provider's client that throws its own exception (a refusal, a network error).</summary>
+    public Exception? ProvisionProblem { get; set; }
 
     public bool JobsIgnoreTerminate { get; set; }
 
@@ -108,6 +114,11 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
             Provisions.Add((request, recorded));
         }
 
+        if (ProvisionProblem is { } problem)
+        {
+            throw problem;
+        }
+
         bool full;
         lock (NoCapacityFor)
         {
@@ -125,11 +136,44 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken) => Task.FromResult<bool?>(!Terminated.Contains(instance));
 
+    /// <summary>Why the cloud took each instance back, by instance id (a spot interruption); the others were not.</summary>
+    public Dictionary<string, string> Interruptions { get; } = [];
+
+    /// <summary>When set, asking why an instance is gone fails with it, as an API that does not answer.</summary>
+    public Exception? InterruptionProblem { get; set; }
+
+    /// <summary>Called each time the controller asks why an instance is gone, before the answer.</summary>
+    public Action<Instance>? InterruptionAsked { get; set; }
+
+    public Task<string?> InterruptionOfAsync(Instance instance, CancellationToken cancellationToken)
+    {
+        InterruptionAsked?.Invoke(instance);
+        if (InterruptionProblem is { } problem)
+        {
+            return Task.FromException<string?>(problem);
+        }
+
+        lock (Interruptions)
+        {
+            return Task.FromResult(Interruptions.GetValueOrDefault(instance.InstanceId));
+        }
+    }
+
     public Task TerminateAsync(Instance instance, CancellationToken cancellationToken)
     {
         lock (Terminated)
         {
             Terminated.Add(instance);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseGroupAsync(string group, IReadOnlyList<Offer> offers, CancellationToken cancellationToken)
+    {
+        lock (Terminated)
+        {
+            ReleasedGroups.Add((group, offers, Terminated.Count));
         }
 
         return Task.CompletedTask;

@@ -115,6 +115,50 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_OfSeveralNodes_AsksForTheRunsGroup_AndReleasesItOnceEveryInstanceIsTerminated()
+    {
+        var (run, supervisor) = Submit(Spec(nodes: 2, FakeBackend.Machine("small", 1.2m, gpus: 1), FakeBackend.Machine("medium", 2.0m, gpus: 2)));
+
+        var running = supervisor.RunAsync();
+        (await NextJobAsync()).Exit(0);
+        (await NextJobAsync()).Exit(0);
+        await running.WaitAsync(Limit);
+
+        Assert.All(_backend.Provisions, p => Assert.Equal(run.Name, p.Request.Group));
+        var released = Assert.Single(_backend.ReleasedGroups);
+        Assert.Equal((run.Name, 2, 2), (released.Group, released.Offers.Count, released.TerminatedBefore));
+    }
+
+    [Fact]
+    public async Task Run_OfSeveralNodes_ALaterJobWithoutCapacity_TakesASpareInTheFirstJobsRegion()
+    {
+        var first = FakeBackend.Machine("a", 1.0m);
+        var spares = new[] { FakeBackend.Machine("b-far", 1.1m) with { Region = "fake-region-2" }, FakeBackend.Machine("c-near", 1.5m) };
+        _backend.NoCapacityFor.Add("a2");
+        var (_, supervisor) = Submit(Spec(nodes: 2, first, FakeBackend.Machine("a2", 1.0m)) with { Spares = spares });
+
+        var running = supervisor.RunAsync();
+        (await NextJobAsync()).Exit(0);
+        (await NextJobAsync()).Exit(0);
+        await running.WaitAsync(Limit);
+
+        Assert.Equal(["a", "a2", "c-near"], _backend.Provisions.Select(p => p.Request.Offer.Instance));
+    }
+
+    [Fact]
+    public async Task Run_OfOneNode_HasNoGroup()
+    {
+        var (_, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+
+        var running = supervisor.RunAsync();
+        (await NextJobAsync()).Exit(0);
+        await running.WaitAsync(Limit);
+
+        Assert.Null(Assert.Single(_backend.Provisions).Request.Group);
+        Assert.Empty(_backend.ReleasedGroups);
+    }
+
+    [Fact]
     public async Task Stop_SignalsTheJobsGracefully_EndsTerminated_AndTerminatesTheInstances()
     {
         var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
@@ -183,6 +227,25 @@ public sealed class RunLifecycleTests : IDisposable
         var log = File.ReadAllText(_store.Home.LogFile(run.Name, 0));
         Assert.Contains("no capacity for small", log, StringComparison.Ordinal);
         Assert.Contains("DSTK3017: no offer could be had for job 0 (tried small in fake-region-1)", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProvisioningThrowsTheProvidersOwnError_TheRunFailsToStart_WithItsReason_AndWhatItMayHaveMadeIsTerminated()
+    {
+        _backend.ProvisionProblem = new InvalidOperationException("UnauthorizedOperation: You are not authorized to perform this operation.");
+        var (run, supervisor) = Submit(Spec(nodes: 1, FakeBackend.Machine("small", 1.2m)));
+
+        var final = await supervisor.RunAsync().WaitAsync(Limit);
+
+        Assert.Equal(RunStatus.Failed, final.Status);
+        Assert.Equal(TerminationReason.StartFailed, final.Reason);
+        // The provider may have made something before it threw: what the token names is terminated, not only marked failed.
+        var instance = Assert.Single(_store.ListInstances(run.Id));
+        Assert.Equal(InstanceStatus.Terminated, instance.Status);
+        Assert.Equal(instance.Token, Assert.Single(_backend.Terminated).InstanceId);
+        Assert.Empty(_store.ListJobs(run.Id));
+        var log = File.ReadAllText(_store.Home.LogFile(run.Name, 0));
+        Assert.Contains("dstack: provisioning small in fake-region-1 for job 0 failed: UnauthorizedOperation: You are not authorized to perform this operation.", log, StringComparison.Ordinal);
     }
 
     [Fact]
