@@ -22,7 +22,7 @@ public static class OfferCommand
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
         var options = new RunOptions();
-        var json = new Option<bool>("--json") { Description = "Print JSON: {\"requirements\", \"offers\": [{backend, region, instance, resources, spot, price, availability}], \"left_out\": [{backend, instance, reasons}], \"total\"}." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"requirements\", \"offers\": [{backend, region, instance, resources, spot, price, availability}], \"left_out\": [{backend, instance, reasons}], \"total\", \"prices\": [{backend, source, description, catalog_date, fetched_at, fresh_until}]}." };
         var maxOffers = new Option<int?>("--max-offers") { Description = "List at most this many offers (default: all).", HelpName = "N" };
         var groupBy = new Option<string?>("--group-by") { Description = "Group the offers by gpu, backend or region: one row per group with its count and price range.", HelpName = "FIELD" };
         var command = new Command("offer", "List what the configured backends offer for a configuration (its resources, the profile, -b/-r/--gpu/--spot/--max-price), cheapest first, and what they left out and why.") { json, maxOffers, groupBy };
@@ -57,7 +57,8 @@ public static class OfferCommand
             {
                 InUse = () => HeldPlacements(cli.Home),
             };
-            var plan = RunPlanner.Plan(request);
+            (request, var planned) = await OfferRefresher.RefreshAsync(request, error, cancellationToken);
+            var plan = planned ?? RunPlanner.Plan(request);
             if (plan.Offers is not { } search)
             {
                 // The configuration itself is wrong: nothing was asked of the backends.
@@ -107,6 +108,11 @@ public static class OfferCommand
         output.WriteLine();
         var shown = listed.Count < search.Offers.Count ? $"{listed.Count} of {search.Offers.Count} offers shown" : search.Offers.Count == 1 ? "1 offer" : $"{search.Offers.Count} offers";
         output.WriteLine(search.Offers.Count == 0 ? " No offers." : $" {shown}, cheapest first (price, then the backends' order: {string.Join(", ", search.Backends.Select(b => b.Backend))}).");
+        foreach (var (backend, prices) in PricesOf(search))
+        {
+            output.WriteLine($" prices ({backend}): {prices.Description}");
+        }
+
         foreach (var left in search.LeftOut)
         {
             output.WriteLine($" left out: {left.Offer.Instance} ({left.Offer.Backend}): {string.Join("; ", left.Unmet)}");
@@ -123,6 +129,10 @@ public static class OfferCommand
         search.Problems.Select(p => ((string?)null, p)).Concat(search.Offers.Count == 0
             ? search.Backends.SelectMany(b => b.Problems.Where(p => p.IsError).Select(p => ((string?)b.Backend, p)))
             : []);
+
+    /// <summary>Where each backend that says so takes its prices from (a cloud's catalog, or its live prices).</summary>
+    private static IEnumerable<(string Backend, OfferPrices Prices)> PricesOf(OfferSearch search) =>
+        search.Backends.Where(b => b.Prices is not null).Select(b => (b.Backend, b.Prices!));
 
     private static string GpuOf(MachineResources resources) =>
         resources.Gpus.Count == 0 ? "-" : string.Join(", ", resources.Gpus.GroupBy(g => (g.Name, g.Memory)).Select(g => $"{g.Count()}x{g.Key.Name} ({g.Key.Memory})"));
@@ -162,6 +172,15 @@ public static class OfferCommand
             // As the text output: the search's own problems, and with no offer, each backend's reason in full words.
             ["problems"] = new JsonArray([.. ProblemsOf(search).Select(p => (JsonNode)new JsonObject { ["backend"] = p.Backend, ["code"] = p.Problem.Code, ["message"] = p.Problem.Message })]),
             ["total"] = search.Offers.Count,
+            ["prices"] = new JsonArray([.. PricesOf(search).Select(p => (JsonNode)new JsonObject
+            {
+                ["backend"] = p.Backend,
+                ["source"] = p.Prices.Source,
+                ["description"] = p.Prices.Description,
+                ["catalog_date"] = p.Prices.CatalogDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["fetched_at"] = p.Prices.FetchedAt?.ToString("O", CultureInfo.InvariantCulture),
+                ["fresh_until"] = p.Prices.FreshUntil?.ToString("O", CultureInfo.InvariantCulture),
+            })]),
         };
     }
 

@@ -58,6 +58,7 @@ public static class RunCommand
         using var controller = dryRun ? null : StartController(cli);
         var opening = Task.Run(() => CommandSupport.OpenStore(cli.Home));
         request = request with { InUse = Held };
+        (request, _) = await OfferRefresher.RefreshAsync(request, error, CancellationToken.None);
         var plan = await RunPlanner.PlanWaitingForCapacityAsync(request, new SynchronousProgress(e => error.WriteLine(e is WaitingProgress waiting ? $"Waiting for {waiting.Reason}" : e.Describe())));
 
         // A store that cannot be opened is reported below; for sharing machines it counts as no run holding any.

@@ -36,6 +36,14 @@ public interface IBackend
     BackendOffers GetOffers(Requirements requirements, OfferContext context);
 
     /// <summary>
+    /// Brings what <see cref="GetOffers"/> reads up to date when it is stale (a cloud's live availability and prices,
+    /// kept in a cache); called by the CLI before it plans, never on an editor's request. It never throws for a
+    /// cloud that cannot be asked: that is a <see cref="OfferRefresh.Warning"/>, and the offers come from what is known.
+    /// Backends whose offers need no refresh keep this default, which does nothing.
+    /// </summary>
+    Task<OfferRefresh> RefreshOffersAsync(CancellationToken cancellationToken) => Task.FromResult(OfferRefresh.NotNeeded);
+
+    /// <summary>
     /// Provisions an instance for <paramref name="request"/>'s offer (creates a VM, checks that a pool host answers,
     /// takes this machine) and reports its steps through <paramref name="progress"/>. The instance is recorded by the
     /// caller before this is called, under <see cref="ProvisionRequest.Token"/>, so one that a crash leaves behind is

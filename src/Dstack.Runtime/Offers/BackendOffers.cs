@@ -9,6 +9,9 @@ namespace Dstack.Runtime.Offers;
 /// <param name="Problems">Errors (it cannot run the configuration) and notes (warnings, infos) for the plan.</param>
 public sealed record BackendOffers(string Backend, IReadOnlyList<OfferCandidate> Candidates, IReadOnlyList<OfferProblem> Problems)
 {
+    /// <summary>Where its prices come from; null for a backend whose prices need no saying (this machine, the pool).</summary>
+    public OfferPrices? Prices { get; init; }
+
     public IEnumerable<Offer> Offers => Candidates.Where(c => c.Fits).Select(c => c.Offer);
 
     /// <summary>True when its offers can take every node of the run and nothing else stands in the way.</summary>

@@ -51,8 +51,15 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
 
     public bool IsAdmitted(Requirements requirements) => requirements.Admits(BackendType.Aws);
 
-    public BackendOffers GetOffers(Requirements requirements, OfferContext context) =>
-        new(BackendName, AwsOffers.For(AwsCatalog.Shipped.Rows, requirements, settings.Regions), []);
+    /// <summary>What "now" is for the freshness of live offers (tests move it).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The shipped catalog with EC2's cached live answers (<see cref="AwsLiveOffers"/>).</summary>
+    public AwsLiveOffers LiveOffers => field ??= new AwsLiveOffers(home, settings, _compute, compute is not null, Clock);
+
+    public BackendOffers GetOffers(Requirements requirements, OfferContext context) => LiveOffers.Offers(requirements);
+
+    public Task<OfferRefresh> RefreshOffersAsync(CancellationToken cancellationToken) => LiveOffers.RefreshAsync(cancellationToken);
 
     public async Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken)
     {

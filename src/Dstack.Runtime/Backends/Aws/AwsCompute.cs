@@ -45,7 +45,7 @@ public sealed partial class AwsCompute(AwsSettings settings, Func<string, IAmazo
             : new AmazonEC2Client(config);
     }
 
-    private IAmazonEC2 Client(string region)
+    internal IAmazonEC2 Client(string region)
     {
         lock (_byRegion)
         {

@@ -95,6 +95,12 @@ public static class AwsOffers
             foreach (var spot in (ReadOnlySpan<bool>)[false, true])
             {
                 var price = spot ? row.SpotPrice : row.Price;
+                if (price <= 0)
+                {
+                    // A type only EC2 knows, with no price for this market (no on-demand price in the catalog).
+                    continue;
+                }
+
                 var reasons = new List<string>(shared + 2);
                 reasons.AddRange(unmet);
                 if (spot && !wantSpot)

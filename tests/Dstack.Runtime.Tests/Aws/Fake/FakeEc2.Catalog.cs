@@ -88,7 +88,7 @@ public sealed partial class FakeEc2
         }
 
         var filters = request.Parameters.Filters();
-        var types = InstanceTypes.Where(t => (names.Count == 0 || names.Contains(t.Name)) && Passes(filters, null, f => f switch
+        var types = InstanceTypes.Where(t => t.OfferedIn(request.Region) && (names.Count == 0 || names.Contains(t.Name)) && Passes(filters, null, f => f switch
         {
             "instance-type" => [t.Name],
             "current-generation" => ["true"],
@@ -98,7 +98,9 @@ public sealed partial class FakeEc2
             "memory-info.size-in-mib" => [t.MemoryMiB.ToString(CultureInfo.InvariantCulture)],
             _ => null,
         }));
-        yield return Set("instanceTypeSet", types.Select(InstanceTypeInfo));
+        var (page, next) = Page(types, request);
+        yield return Set("instanceTypeSet", page.Select(InstanceTypeInfo));
+        yield return Optional("nextToken", next);
     }
 
     private static object?[] InstanceTypeInfo(FakeInstanceType type) =>
@@ -131,7 +133,7 @@ public sealed partial class FakeEc2
         var locationType = request["LocationType"] ?? "region";
         var filters = request.Parameters.Filters();
         var zones = Zones(request.Region).ToList();
-        var offerings = InstanceTypes.SelectMany(t => locationType switch
+        var offerings = InstanceTypes.Where(t => t.OfferedIn(request.Region)).SelectMany(t => locationType switch
         {
             "region" => [(Type: t.Name, Location: request.Region)],
             "availability-zone" => zones.Where(z => t.ZoneLetters.Contains(z.Letter, StringComparison.Ordinal)).Select(z => (Type: t.Name, Location: z.Name)),
@@ -143,10 +145,12 @@ public sealed partial class FakeEc2
             "location" => [o.Location],
             _ => null,
         }));
-        yield return Set("instanceTypeOfferingSet", offerings.Select(o => new object?[]
+        var (page, next) = Page(offerings, request);
+        yield return Set("instanceTypeOfferingSet", page.Select(o => new object?[]
         {
             E("instanceType", o.Type), E("locationType", locationType), E("location", o.Location),
         }));
+        yield return Optional("nextToken", next);
     }
 
     // DescribeSpotPriceHistory: <spotPriceHistorySet><item><availabilityZone/><instanceType/><productDescription/>
@@ -160,7 +164,7 @@ public sealed partial class FakeEc2
         var filters = request.Parameters.Filters();
         var now = DateTime.UtcNow;
         var prices = InstanceTypes
-            .Where(t => types.Count == 0 || types.Contains(t.Name))
+            .Where(t => t.OfferedIn(request.Region) && (types.Count == 0 || types.Contains(t.Name)))
             .SelectMany(t => Zones(request.Region).Where(z => t.ZoneLetters.Contains(z.Letter, StringComparison.Ordinal)).Select(z => (Type: t, Zone: z.Name)))
             .Where(p => (zone is null || p.Zone == zone) && (products.Count == 0 || products.Contains("Linux/UNIX")) && Passes(filters, null, f => f switch
             {
@@ -169,12 +173,39 @@ public sealed partial class FakeEc2
                 "product-description" => ["Linux/UNIX"],
                 _ => null,
             }));
-        yield return Set("spotPriceHistorySet", prices.Select(p => new object?[]
+        var (page, next) = Page(prices, request);
+        yield return Set("spotPriceHistorySet", page.Select(p => new object?[]
         {
             E("availabilityZone", p.Zone), E("instanceType", p.Type.Name), E("productDescription", "Linux/UNIX"),
             E("spotPrice", p.Type.SpotPrice.ToString("0.000000", CultureInfo.InvariantCulture)), E("timestamp", now),
         }));
-        yield return E("nextToken");
+        yield return E("nextToken", next);
+    }
+
+    /// <summary>
+    /// One page of <paramref name="items"/> as EC2 pages them: at most MaxResults (and <see cref="PageSize"/>) from the
+    /// offset the request's NextToken names, and the token of the next page (null after the last). A token EC2 did not
+    /// give is InvalidParameterValue, as EC2 answers an expired or foreign one.
+    /// </summary>
+    private (List<T> Page, string? Next) Page<T>(IEnumerable<T> items, Ec2Request request)
+    {
+        var all = items.ToList();
+        var start = 0;
+        if (request["NextToken"] is { Length: > 0 } token
+            && (!token.StartsWith("page-", StringComparison.Ordinal) || !int.TryParse(token[5..], NumberStyles.None, CultureInfo.InvariantCulture, out start) || start > all.Count))
+        {
+            throw new FakeEc2Error("InvalidParameterValue", $"Invalid value '{token}' for nextToken.");
+        }
+
+        var size = all.Count;
+        if (request["MaxResults"] is { } max && int.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var wanted))
+        {
+            size = wanted;
+        }
+
+        size = Math.Max(1, Math.Min(size, PageSize ?? size));
+        var page = all.Skip(start).Take(size).ToList();
+        return (page, start + page.Count < all.Count ? $"page-{start + page.Count}" : null);
     }
 
     // DescribeImages: <imagesSet><item> with the Image members imageId, imageLocation, imageState, imageOwnerId,

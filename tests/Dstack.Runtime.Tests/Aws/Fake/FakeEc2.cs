@@ -80,6 +80,12 @@ public sealed partial class FakeEc2 : IAsyncDisposable
     /// <summary>The instance types the fake knows; a test may replace them before the first call.</summary>
     public IReadOnlyList<FakeInstanceType> InstanceTypes { get; set; } = FakeInstanceType.Defaults;
 
+    /// <summary>
+    /// The most items one page of DescribeInstanceTypes, DescribeInstanceTypeOfferings and DescribeSpotPriceHistory holds
+    /// (with the request's MaxResults, the smaller); the rest follow with <c>NextToken</c>. Null: no paging but MaxResults.
+    /// </summary>
+    public int? PageSize { get; set; }
+
     /// <summary>The images of DescribeImages (in every region); a test may replace them before the first call.</summary>
     public IReadOnlyList<FakeImage> Images { get; set; } = FakeImage.Defaults;
 

@@ -23,6 +23,12 @@ public sealed record FakeInstanceType(
     decimal SpotPrice,
     string ZoneLetters = "abc")
 {
+    /// <summary>The regions that offer the type; null for every region of the fake.</summary>
+    public IReadOnlyList<string>? OnlyIn { get; init; }
+
+    /// <summary>Whether <paramref name="region"/> offers the type.</summary>
+    public bool OfferedIn(string region) => OnlyIn is null || OnlyIn.Contains(region);
+
     /// <summary>t3.medium, m5.xlarge, g5.xlarge (1x A10G 24 GB), g4dn.xlarge (1x T4 16 GB), p4d.24xlarge (8x A100 40 GB).</summary>
     public static IReadOnlyList<FakeInstanceType> Defaults { get; } =
     [
