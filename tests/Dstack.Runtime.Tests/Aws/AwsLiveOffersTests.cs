@@ -202,6 +202,30 @@ public sealed class AwsLiveOffersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refresh_ThatGotNothing_IsNotTriedAgainForTenMinutes_ThenIs_AndASuccessForgetsIt()
+    {
+        _fake.FailNext("DescribeInstanceTypeOfferings", "RequestLimitExceeded", 503, times: 100);
+        var backend = Backend();
+        await backend.RefreshOffersAsync(None);
+        var asked = _fake.Calls.Count;
+
+        _clock.Now += TimeSpan.FromMinutes(9);
+        var soon = await backend.RefreshOffersAsync(None);
+
+        Assert.False(soon.Refreshed);
+        Assert.Equal(asked, _fake.Calls.Count);
+        Assert.StartsWith($"aws: live offers not read (the last try, at {Start.UtcDateTime:HH:mm} UTC, failed; the next is after {Start.AddMinutes(10).UtcDateTime:HH:mm} UTC, or at once after rm ", soon.Warning, StringComparison.Ordinal);
+
+        _fake.ClearFaults();
+        _clock.Now += TimeSpan.FromMinutes(2);
+        var later = await backend.RefreshOffersAsync(None);
+
+        Assert.True(later.Refreshed);
+        Assert.True(_fake.Calls.Count > asked);
+        Assert.False(File.Exists(backend.LiveOffers.FailedStamp));
+    }
+
+    [Fact]
     public async Task Refresh_OneRegionFails_TheOthersAreKept_AndTheFailedOneIsNamed()
     {
         _fake.FailNext("DescribeInstanceTypeOfferings", "UnauthorizedOperation", 403, when: r => r.Region == "us-west-2", times: 100);

@@ -56,6 +56,11 @@ public sealed class AwsLiveOffers(DstackHome home, AwsSettings settings, AwsComp
         }
 
         var shipped = $"the shipped EC2 catalog of {AwsCatalog.Shipped.Date:yyyy-MM-dd}";
+        if (LastFailure() is { } failedAt && now - failedAt is var since && since >= TimeSpan.Zero && since < RetryFailedAfter)
+        {
+            return new OfferRefresh(false, $"aws: live offers not read (the last try, at {failedAt.UtcDateTime:HH:mm} UTC, failed; the next is after {(failedAt + RetryFailedAfter).UtcDateTime:HH:mm} UTC, or at once after rm {FailedStamp}); prices come from {shipped}");
+        }
+
         AwsLiveCatalog catalog;
         IReadOnlyList<(string Region, string Why)> failures;
         try
@@ -64,12 +69,18 @@ public sealed class AwsLiveOffers(DstackHome home, AwsSettings settings, AwsComp
         }
         catch (OperationCanceledException)
         {
+            Failed(now);
             return new OfferRefresh(false, $"aws: live offers not read (EC2 did not answer in time); prices come from {shipped}");
         }
 
         if (catalog.Regions.Count > 0)
         {
             Cache.Write(catalog);
+            Forget(FailedStamp);
+        }
+        else
+        {
+            Failed(now);
         }
 
         if (failures.Count == 0)
@@ -81,6 +92,54 @@ public sealed class AwsLiveOffers(DstackHome home, AwsSettings settings, AwsComp
         return catalog.Regions.Count == 0
             ? new OfferRefresh(false, $"aws: live offers not read ({why}); prices come from {shipped}")
             : new OfferRefresh(true, $"aws: live offers of {string.Join(", ", failures.Select(f => f.Region))} not read ({why}); their prices come from {shipped}");
+    }
+
+    /// <summary>
+    /// How long a refresh that got nothing (every region refused, unreachable or silent) is not tried again: without it,
+    /// every command of a machine with credentials and no way to EC2 would wait for the refresh's time limit.
+    /// </summary>
+    public static readonly TimeSpan RetryFailedAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>The file whose content is the regions of the last refresh that got nothing, and whose time is when.</summary>
+    public string FailedStamp => Path.Combine(home.CacheFolder, "aws-offers.failed");
+
+    private DateTimeOffset? LastFailure()
+    {
+        try
+        {
+            return File.Exists(FailedStamp) && File.ReadAllText(FailedStamp) == string.Join(',', Regions)
+                ? new DateTimeOffset(File.GetLastWriteTimeUtc(FailedStamp), TimeSpan.Zero)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private void Failed(DateTimeOffset now)
+    {
+        try
+        {
+            Directory.CreateDirectory(home.CacheFolder);
+            File.WriteAllText(FailedStamp, string.Join(',', Regions));
+            File.SetLastWriteTimeUtc(FailedStamp, now.UtcDateTime);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a shortcut: the next command tries again.
+        }
+    }
+
+    private static void Forget(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private OfferPrices PricesOf(AwsLiveCatalog? live)

@@ -164,6 +164,15 @@ public sealed partial class FakeEc2 : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets every fault not yet used up: the calls from now on are answered as EC2 would.</summary>
+    public void ClearFaults()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
     /// <summary>Answers the next <paramref name="times"/> calls to <paramref name="action"/> with 503 <c>RequestLimitExceeded</c>.</summary>
     public void Throttle(string action, int times = 1, Func<Ec2Request, bool>? when = null) =>
         FailNext(action, "RequestLimitExceeded", 503, "Request limit exceeded.", when, times);
