@@ -93,6 +93,9 @@ public static class OfferCommand
         }
     }
 
+    /// <summary>How many lines of what was left out the listing shows (the closest first; --json has every one).</summary>
+    private const int LeftOutShown = 10;
+
     private static void Render(TextWriter output, OfferSearch search, IReadOnlyList<Offer> listed, string? group, bool color)
     {
         if (group is not null)
@@ -113,9 +116,9 @@ public static class OfferCommand
             output.WriteLine($" prices ({backend}): {prices.Description}");
         }
 
-        foreach (var left in search.LeftOut)
+        foreach (var line in LeftOutLines.Of(search, LeftOutShown))
         {
-            output.WriteLine($" left out: {left.Offer.Instance} ({left.Offer.Backend}): {string.Join("; ", left.Unmet)}");
+            output.WriteLine(line);
         }
 
         foreach (var (_, problem) in ProblemsOf(search))

@@ -11,6 +11,9 @@ public static class PlanRenderer
     /// <summary>How many offers the plan lists, as dstack's plan does; <c>dstack offer</c> lists them all.</summary>
     public const int ListedOffers = 3;
 
+    /// <summary>How many lines of what was left out the plan shows (the closest first; dstack offer shows more).</summary>
+    public const int LeftOutShown = 5;
+
     public static void Render(TextWriter output, RunPlan plan, string runName, bool color)
     {
         var spec = plan.Spec!;
@@ -102,9 +105,9 @@ public static class PlanRenderer
                 output.WriteLine($" ... and {offers.Count - ListedOffers} more (dstack offer lists them all)");
             }
 
-            foreach (var left in search.LeftOut)
+            foreach (var line in LeftOutLines.Of(search, LeftOutShown))
             {
-                output.WriteLine($" left out: {left.Offer.Instance} ({left.Offer.Backend}): {string.Join("; ", left.Unmet)}");
+                output.WriteLine(line);
             }
 
             output.WriteLine();

@@ -16,12 +16,19 @@ public static class OfferRefresher
 
     /// <summary>
     /// The request with its backends read once (so both plans share them), after the admitted backends' refresh; and
-    /// the plan made before it, when nothing was refreshed (null when it must be made again).
+    /// the plan made before it, when nothing was refreshed (null when it must be made: again, or for the first time
+    /// when no configured backend refreshes its offers).
     /// </summary>
     public static async Task<(RunRequest Request, RunPlan? Plan)> RefreshAsync(RunRequest request, TextWriter error, CancellationToken cancellationToken)
     {
         var configured = request.Backends?.Invoke() ?? BackendRegistry.Read(request.Home);
         request = request with { Backends = () => configured };
+        if (!configured.Catalog.Backends.Any(b => b.RefreshesOffers))
+        {
+            // Nothing configured learns offers live (this machine, SSH hosts): the one plan is made by the caller.
+            return (request, null);
+        }
+
         var plan = RunPlanner.Plan(request);
         if (plan.Offers is not { } search)
         {

@@ -44,6 +44,12 @@ public interface IBackend
     Task<OfferRefresh> RefreshOffersAsync(CancellationToken cancellationToken) => Task.FromResult(OfferRefresh.NotNeeded);
 
     /// <summary>
+    /// Whether <see cref="RefreshOffersAsync"/> may learn anything (true for one that overrides it): without such a
+    /// backend configured, the CLI plans once, without a first plan to find whom to refresh.
+    /// </summary>
+    bool RefreshesOffers => false;
+
+    /// <summary>
     /// Provisions an instance for <paramref name="request"/>'s offer (creates a VM, checks that a pool host answers,
     /// takes this machine) and reports its steps through <paramref name="progress"/>. The instance is recorded by the
     /// caller before this is called, under <see cref="ProvisionRequest.Token"/>, so one that a crash leaves behind is

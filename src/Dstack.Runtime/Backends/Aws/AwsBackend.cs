@@ -61,6 +61,8 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
 
     public Task<OfferRefresh> RefreshOffersAsync(CancellationToken cancellationToken) => LiveOffers.RefreshAsync(cancellationToken);
 
+    public bool RefreshesOffers => true;
+
     public async Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken)
     {
         var region = settings.Regions?.FirstOrDefault() ?? "us-east-1";

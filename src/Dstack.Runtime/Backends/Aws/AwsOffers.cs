@@ -128,7 +128,7 @@ public static class AwsOffers
             }
         }
 
-        var kept = NearestMisses(misses);
+        var kept = NearestMisses(misses, spec.Gpu?.Name);
         return [.. fits.OrderBy(f => f.Offer.PricePerHour), .. kept];
     }
 
@@ -167,17 +167,27 @@ public static class AwsOffers
 
     /// <summary>
     /// The left-out machines worth showing: grouped by what keeps them out (<c>gpu</c>, <c>max_price</c>,
-    /// <c>gpu + spot_policy</c>), groups with fewer reasons first, and from each group in turn its cheapest, until
-    /// <see cref="LeftOutKept"/> are taken; so a run whose only obstacle is <c>max_price</c> shows that, even when
-    /// hundreds of cheaper machines lack its GPU.
+    /// <c>gpu + spot_policy</c>) and by how near their GPUs come (the GPU asked for by name, other GPUs, none), groups
+    /// with fewer reasons and nearer GPUs first, and from each group in turn its cheapest, until
+    /// <see cref="LeftOutKept"/> are taken; so a run whose only obstacle is <c>max_price</c> shows that, and
+    /// <c>gpu: A100</c> shows the 8xA100 machine ("ask for 8") before hundreds of cheaper machines without a GPU.
     /// </summary>
-    private static List<OfferCandidate> NearestMisses(List<(OfferCandidate Candidate, int Index)> misses)
+    private static List<OfferCandidate> NearestMisses(List<(OfferCandidate Candidate, int Index)> misses, IReadOnlyList<string>? gpuNames)
     {
+        int Nearness(OfferCandidate candidate) => candidate.Offer.Resources.Gpus switch
+        {
+            [] => 2,
+            var gpus when gpuNames is { Count: > 0 } && gpus.Any(g => gpuNames.Contains(g.Name, StringComparer.OrdinalIgnoreCase)) => 0,
+            _ => 1,
+        };
+
         var groups = misses
-            .GroupBy(m => string.Join(" + ", m.Candidate.Unmet.Select(Kind)))
-            .Select(g => g.OrderBy(m => m.Candidate.Offer.PricePerHour).ThenBy(m => m.Index).Select(m => m.Candidate).ToList())
-            .OrderBy(g => g[0].Unmet.Count)
-            .ThenBy(g => g[0].Offer.PricePerHour)
+            .GroupBy(m => (Kinds: string.Join(" + ", m.Candidate.Unmet.Select(Kind)), Near: Nearness(m.Candidate)))
+            .Select(g => (g.Key.Near, Members: g.OrderBy(m => m.Candidate.Offer.PricePerHour).ThenBy(m => m.Index).Select(m => m.Candidate).ToList()))
+            .OrderBy(g => g.Members[0].Unmet.Count)
+            .ThenBy(g => g.Near)
+            .ThenBy(g => g.Members[0].Offer.PricePerHour)
+            .Select(g => g.Members)
             .ToList();
         var kept = new List<OfferCandidate>(LeftOutKept);
         for (var rank = 0; kept.Count < LeftOutKept && groups.Any(g => g.Count > rank); rank++)

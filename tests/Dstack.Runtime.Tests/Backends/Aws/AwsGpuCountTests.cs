@@ -28,6 +28,15 @@ public sealed class AwsGpuCountTests
         Assert.Contains("gpu: needs 1xA100, the machine has 8xA100 (40GB), and all 8 go to the job; ask for 8 (or a range such as 1..8)", p4d.Unmet);
     }
 
+    [Fact]
+    public void A100_TheNearestMissShownFirst_IsTheMachineWithA100s_NotTheCheapestWithoutAGpu()
+    {
+        var leftOut = AwsOffers.For(Rows, Of("gpu: A100"), null).Where(c => !c.Fits).ToList();
+
+        Assert.Equal("p4d.24xlarge", leftOut[0].Offer.Instance);
+        Assert.Contains("ask for 8", Assert.Single(leftOut[0].Unmet), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("gpu: A100:8", new[] { "p4d.24xlarge", "p4de.24xlarge" })]
     [InlineData("gpu: A100:1..8", new[] { "p4d.24xlarge", "p4de.24xlarge" })]
