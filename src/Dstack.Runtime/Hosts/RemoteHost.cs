@@ -33,6 +33,12 @@ public sealed class RemoteHost : IJobHost
     /// <summary>How to reach the machine.</summary>
     public SshHost Host { get; }
 
+    /// <summary>
+    /// Whether the machine's provider says it is gone for good (a cloud instance taken back), asked while it does not
+    /// answer, so its jobs are lost at once rather than after the reconnect window; null when only SSH can tell.
+    /// </summary>
+    public Func<CancellationToken, Task<bool>>? Gone { get; init; }
+
     public Instance Instance { get; }
 
     public string Name => Host.Name;
@@ -60,7 +66,7 @@ public sealed class RemoteHost : IJobHost
         {
             lock (_gate)
             {
-                return _reconnect ??= SshReconnect.FromEnvironment(_context.ControllerEnvironment);
+                return _reconnect ??= new SshReconnect(SshReconnect.FromEnvironment(_context.ControllerEnvironment).Window) { Gone = Gone };
             }
         }
     }

@@ -26,10 +26,13 @@ public sealed class AwsInterruptionEndToEndTests
         try
         {
             var (project, environment) = await SandboxAsync(root, fake);
-            environment["DSTACK_SSH_RECONNECT_SECONDS"] = "2";
+
+            // A window longer than the CLI's time limit here: the interruption must end the run without waiting for it.
+            environment["DSTACK_SSH_RECONNECT_SECONDS"] = "600";
             var marker = Path.Combine(root, "started");
             await File.WriteAllTextAsync(Path.Combine(project, ".dstack.yml"), SleeperTask(marker));
 
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var run = await RunAsync(project, environment, ["run", "-y", "-b", "aws", "--spot", "--instance-type", "m5.xlarge"], afterStart: async _ =>
             {
                 await WaitUntilAsync(() => File.Exists(marker));
@@ -41,6 +44,7 @@ public sealed class AwsInterruptionEndToEndTests
             var table = await RunAsync(project, environment, "ps", "-a");
 
             Assert.NotEqual(0, run.Code);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"the interruption took {clock.Elapsed} to be noticed: it waited for the reconnect window (600 s)");
             var instance = Assert.Single(fake.Instances);
             Assert.True(instance.Spot);
             Assert.Contains($"dstack: {instance.Id} (m5.xlarge spot, us-east-1) was interrupted", run.Error, StringComparison.Ordinal);

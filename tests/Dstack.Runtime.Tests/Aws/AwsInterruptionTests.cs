@@ -93,6 +93,20 @@ public sealed class AwsInterruptionTests : IAsyncLifetime
         Assert.True(Directory.Exists(_home.SshFolder));
     }
 
+    [Fact]
+    public async Task HostOf_ASpotInstance_ItsHostIsGoneOnceEc2TookItBack_SoItIsNotWaitedForTheWholeReconnectWindow()
+    {
+        var instance = await ProvisionAsync("gone", spot: true);
+        var host = Assert.IsType<RemoteHost>(_backend.HostOf(instance, Context()));
+
+        var before = await host.Gone!(None);
+        _fake.Interrupt(instance.InstanceId);
+        var after = await host.Gone!(None);
+
+        Assert.False(before);
+        Assert.True(after);
+    }
+
     private async Task<Instance> ProvisionAsync(string run, bool spot) =>
         await _backend.ProvisionAsync(new ProvisionRequest(Offer(spot), run, 0, $"{run}-0-{Guid.NewGuid():N}"), null, None);
 

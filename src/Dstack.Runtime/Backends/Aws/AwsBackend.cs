@@ -224,7 +224,8 @@ public sealed class AwsBackend(DstackHome home, AwsSettings settings, AwsCompute
         {
             KnownHostsFile = KnownHostsOf(instance.InstanceId),
         };
-        return new RemoteHost(host, instance, context);
+        // A spot instance taken back is given up as soon as EC2 says so, not after SSH's reconnect window.
+        return new RemoteHost(host, instance, context) { Gone = async cancellationToken => await InterruptionOfAsync(instance, cancellationToken).ConfigureAwait(false) is not null };
     }
 
     /// <summary>
