@@ -114,7 +114,10 @@ internal sealed class AwsCliSandbox : IDisposable
     }
 
     /// <summary>The controller process of this home's run, found in /proc by its DSTACK_HOME and its command; null when none runs.</summary>
-    public int? Controller()
+    public int? Controller() => ControllerOf(Home);
+
+    /// <summary>The controller process of the run of <paramref name="home"/>, found in /proc by its DSTACK_HOME and its command; null when none runs.</summary>
+    public static int? ControllerOf(string home)
     {
         foreach (var folder in Directory.GetDirectories("/proc"))
         {
@@ -126,7 +129,7 @@ internal sealed class AwsCliSandbox : IDisposable
             try
             {
                 var command = File.ReadAllText(Path.Combine(folder, "cmdline"));
-                if (command.EndsWith("\0controller\0", StringComparison.Ordinal) && File.ReadAllText(Path.Combine(folder, "environ")).Contains($"\0DSTACK_HOME={Home}\0", StringComparison.Ordinal))
+                if (command.EndsWith("\0controller\0", StringComparison.Ordinal) && File.ReadAllText(Path.Combine(folder, "environ")).Contains($"\0DSTACK_HOME={home}\0", StringComparison.Ordinal))
                 {
                     return pid;
                 }

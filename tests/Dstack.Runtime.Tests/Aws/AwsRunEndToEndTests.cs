@@ -176,7 +176,7 @@ public sealed class AwsRunEndToEndTests
                 case "controller-killed":
                     Assert.Equal(0, (await RunAsync(project, environment, [.. run, "-d"])).Code);
                     await WaitUntilAsync(() => fake.LiveInstances.Count == 1 && hosts.Hosts.Count > 0);
-                    var controller = ControllerOf(environment["DSTACK_HOME"]);
+                    var controller = AwsCliSandbox.ControllerOf(environment["DSTACK_HOME"]);
                     Assert.NotNull(controller);
                     await WaitUntilAsync(() => JsonDocument.Parse(RunAsync(project, environment, "ps", "--json").GetAwaiter().GetResult().Output).RootElement.GetProperty("runs").EnumerateArray().Any(r => r.GetProperty("status").GetString() == "running"));
                     Dstack.Runtime.Processes.Signals.SignalProcess(controller.Value, Dstack.Runtime.Processes.Signals.Kill);
@@ -194,32 +194,6 @@ public sealed class AwsRunEndToEndTests
         {
             Directory.Delete(root, recursive: true);
         }
-    }
-
-    /// <summary>The controller process of the only run of <paramref name="home"/> (found in /proc by its DSTACK_HOME and its command).</summary>
-    private static int? ControllerOf(string home)
-    {
-        foreach (var folder in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(folder), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var command = File.ReadAllText(Path.Combine(folder, "cmdline"));
-                if (command.EndsWith("\0controller\0", StringComparison.Ordinal) && File.ReadAllText(Path.Combine(folder, "environ")).Contains($"\0DSTACK_HOME={home}\0", StringComparison.Ordinal))
-                {
-                    return pid;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return null;
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition)
