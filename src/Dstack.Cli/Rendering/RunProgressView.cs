@@ -83,6 +83,9 @@ public static class RunProgressView
             case UploadedProgress u:
                 line.Upload($"the code is on {Markup.Escape(u.Host)}", u.Bytes, u.Bytes);
                 break;
+            case PullingProgress { TotalBytes: > 0 } p:
+                line.Upload($"pulling {Markup.Escape(p.Image)} ({p.LayersDone}/{p.Layers} layers)", p.Bytes, p.TotalBytes);
+                break;
             case PullingProgress p:
                 line.Say($"pulling {Markup.Escape(p.Image)}");
                 break;

@@ -106,6 +106,8 @@ public static class DiagnosticCodes
     public const string InstanceNotFound = "DSTK3029";
     public const string InstanceInUse = "DSTK3030";
     public const string TerminateFailed = "DSTK3031";
+    public const string ImageUnavailable = "DSTK3032";
+    public const string ContainerFailed = "DSTK3033";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -205,6 +207,8 @@ public static class DiagnosticCodes
         (InstanceNotFound, "No instance with that id in the state"),
         (InstanceInUse, "The instance's run is still active: stop the run first (or terminate it with --force)"),
         (TerminateFailed, "A backend could not terminate an instance now; it stays terminating and the next dstack command tries again"),
+        (ImageUnavailable, "The job's image could not be pulled (unknown image or tag, credentials refused, no network) or the host's Docker engine does not answer"),
+        (ContainerFailed, "The Docker engine refused to create or start the job's container (a name in use, a user or entrypoint the image lacks, no NVIDIA runtime)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

@@ -29,6 +29,13 @@ public interface IJobHost : IDisposable
     /// <exception cref="OperationCanceledException">The run was stopped meanwhile.</exception>
     Task<JobCode> PrepareCodeAsync(CodeSnapshot snapshot, int rank, IProgress<long>? sent, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gets job <paramref name="rank"/>'s container image ready on the machine (pulled when missing there, with the
+    /// pull's progress); nothing for a job without an image. Called before the job starts.
+    /// </summary>
+    /// <exception cref="JobStartException">The image cannot be had; the message names it, the registry and what to do.</exception>
+    Task PrepareImageAsync(int rank, IProgress<Runs.RunProgress>? progress, CancellationToken cancellationToken);
+
     /// <summary>Starts job <paramref name="rank"/> in <paramref name="code"/> with <paramref name="environment"/>.</summary>
     /// <exception cref="JobStartException">It could not be started.</exception>
     IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment);

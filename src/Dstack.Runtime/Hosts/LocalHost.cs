@@ -1,6 +1,7 @@
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs;
@@ -60,40 +61,49 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         return Task.FromResult(new JobCode(target));
     }
 
+    public async Task PrepareImageAsync(int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (context.Spec.Image is { } image)
+        {
+            await JobImage.PrepareAsync(Engine, context.Spec, image, rank, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
     {
         var spec = context.Spec;
         var copy = code.LocalFolder ?? throw new InvalidOperationException("a job on this machine runs in a working copy here");
-        var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
-        if (spec.Image is null)
-        {
-            Directory.CreateDirectory(workingDirectory);
-        }
-
-        string program;
-        IReadOnlyList<string> arguments;
+        var starting = spec.Nodes > 1 ? $"dstack: starting job {rank} of {spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job";
         if (spec.Image is { } image)
         {
-            program = "docker";
-            var containerDirectory = spec.WorkingDir is { Length: > 0 } d ? (d.StartsWith('/') ? d : $"/workflow/{d}") : "/workflow";
-            // Into the container: dstack's system variables and the user's env (the docker command itself keeps the rest).
-            // The job token stays outside: it marks the docker command's processes; the container is stopped through docker.
-            var containerEnvironment = environment.Where(v => v.Key.StartsWith("DSTACK_", StringComparison.Ordinal) && v.Key is not "DSTACK_HOME" and not JobProcess.TokenVariable || v.Key is "RUN_NAME" or "REPO_ID" or "CUDA_VISIBLE_DEVICES")
-                .Concat(spec.Env.Select(e => new KeyValuePair<string, string>(e.Name, e.Value ?? string.Empty)))
-                .ToList();
-            arguments = DockerEngine.RunArguments(image, copy, containerDirectory, containerEnvironment, spec.Script, [.. spec.Ports.Select(p => p.ContainerPort)], DockerEngine.ContainerName(context.Run.Name, rank), spec.Entrypoint, spec.Privileged, spec.User, environment[JobProcess.TokenVariable]);
-            workingDirectory = copy;
-        }
-        else
-        {
-            program = spec.Shell;
-            arguments = ["-c", spec.Script];
+            context.Event(rank, $"{starting} in a container of {ImageToRun ?? image}");
+            var request = ContainerLaunch.For(spec, rank, ImageToRun ?? image, copy, environment);
+            return ContainerJob.StartAsync(Engine, request, CancellationToken.None).GetAwaiter().GetResult();
         }
 
-        context.Event(rank, spec.Nodes > 1 ? $"dstack: starting job {rank} of {spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job");
-        var command = JobProcess.Start(program, arguments, workingDirectory, environment);
-        return spec.Image is null ? command : new ContainerJobProcess(command, DockerEngine.ContainerName(context.Run.Name, rank), environment[JobProcess.TokenVariable]);
+        var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
+        Directory.CreateDirectory(workingDirectory);
+        context.Event(rank, starting);
+        return JobProcess.Start(spec.Shell, ["-c", spec.Script], workingDirectory, environment);
     }
+
+    /// <summary>The image the jobs run in when it is not the spec's: the one their build made (<see cref="BuildCache"/>).</summary>
+    public string? ImageToRun { get; set; }
+
+    /// <summary>This machine's Docker engine (<c>DOCKER_HOST</c> of the controller's environment), opened once.</summary>
+    public ContainerEngine Engine
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _engine ??= DockerEngine.Connect(context.ControllerEnvironment);
+            }
+        }
+    }
+
+    private readonly Lock _gate = new();
+    private ContainerEngine? _engine;
 
     public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
     {
@@ -151,19 +161,26 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
 
     public void CleanUp(IJobProcess job)
     {
-        // A container outlives a docker command that was killed from outside; --rm removes it only when it ends.
-        (job as ContainerJobProcess)?.RemoveContainer();
+        // The container is kept until its output and exit code are read; nothing of it is left after.
+        (job as ContainerJob)?.Remove();
     }
 
     public void KillJob(int rank, int? pid, string token, int signal)
     {
-        if (pid is { } group)
+        if (context.Spec.Image is not null)
         {
-            if (context.Spec.Image is not null)
+            // The container's processes are the engine's: removing the container ends them (its pid is not ours to signal).
+            try
             {
-                DockerEngine.RemoveContainer(DockerEngine.ContainerName(context.Run.Name, rank), token);
+                ContainerJob.RemoveLeftover(Engine, ContainerLaunch.ContainerName(context.Run.Name, rank), token);
             }
-
+            catch (ContainerStartException)
+            {
+                // DOCKER_HOST names no engine this tool can reach: there is no container of ours either.
+            }
+        }
+        else if (pid is { } group)
+        {
             Signals.SignalGroup(group, signal);
         }
 
@@ -198,6 +215,11 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
 
     public void Dispose()
     {
+        lock (_gate)
+        {
+            _engine?.Dispose();
+            _engine = null;
+        }
     }
 
     private sealed class Forwarding(IReadOnlyList<PortForwarder> forwarders, PortReservation reservation) : IAsyncDisposable

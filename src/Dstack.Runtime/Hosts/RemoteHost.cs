@@ -106,6 +106,9 @@ public sealed class RemoteHost : IJobHost
         return new JobCode(null);
     }
 
+    public Task PrepareImageAsync(int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
+        _context.Spec.Image is null ? Task.CompletedTask : throw new JobStartException($"image: containers on {Name} are not supported yet");
+
     public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
     {
         var spec = _context.Spec;

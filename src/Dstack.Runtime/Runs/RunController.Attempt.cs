@@ -70,7 +70,7 @@ public sealed partial class RunController
         }
         catch (Exception e) when (e is JobStartException or IOException or UnauthorizedAccessException)
         {
-            Event(0, $"dstack: {e.Message}");
+            Event(0, e is Containers.ContainerStartException ? $"dstack: {Diagnostics.DiagnosticCodes.ContainerFailed}: {e.Message}" : $"dstack: {e.Message}");
             await StopJobsAsync(jobs, StopRequest.Abort).ConfigureAwait(false);
             await DrainAsync(jobs).ConfigureAwait(false);
             return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);

@@ -39,7 +39,7 @@ public sealed partial class RunController
         // A copy that sees the cancellation stops between two files; its folder is removed when the run ends.
         await Task.WhenAny(preparing, Task.Delay(PrepareCancelGrace, _time)).ConfigureAwait(false);
         var abort = request == StopRequest.Abort;
-        Event(0, $"dstack: {(abort ? "aborted" : "stopped")} while {(AllHere ? "copying" : "uploading")} the code; the job was not started");
+        Event(0, $"dstack: {(abort ? "aborted" : "stopped")} while {(AllHere ? "copying" : "uploading")} the code{(_spec.Image is null ? string.Empty : " or pulling the image")}; the job was not started");
         return new PreparedCode(null, abort
             ? new AttemptResult(RunStatus.Aborted, TerminationReason.AbortedByUser, null)
             : new AttemptResult(RunStatus.Terminated, TerminationReason.StoppedByUser, null));
@@ -81,11 +81,19 @@ public sealed partial class RunController
                 var sent = new SentBytes(bytes => Progress.Report(new UploadProgress(rank, host.Name, bytes, snapshot.TotalBytes)));
                 codes[rank] = await host.PrepareCodeAsync(snapshot, rank, sent, cancellationToken).ConfigureAwait(false);
                 Progress.Report(new UploadedProgress(rank, host.Name, snapshot.TotalBytes, clock.Elapsed.TotalSeconds));
+
+                // The image is ready (pulled when the host's engine lacks it) before any job starts.
+                await host.PrepareImageAsync(rank, Progress, cancellationToken).ConfigureAwait(false);
                 return true;
             }
             catch (JobCodeException e)
             {
                 Event(rank, $"dstack: {e.Code}: {e.Message}");
+                return false;
+            }
+            catch (Processes.JobStartException e)
+            {
+                Event(rank, $"dstack: {Diagnostics.DiagnosticCodes.ImageUnavailable}: {e.Message}");
                 return false;
             }
             catch (OperationCanceledException)

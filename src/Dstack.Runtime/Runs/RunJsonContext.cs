@@ -22,4 +22,4 @@ internal sealed partial class RunJsonContext : JsonSerializerContext;
 internal sealed class RetryEventJsonConverter() : JsonStringEnumConverter<RetryEvent>(JsonNamingPolicy.KebabCaseLower);
 
 /// <summary>The environment values and secrets of <see cref="ControllerSecrets"/> as sent.</summary>
-internal sealed record ControllerSecretsPayload(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets);
+internal sealed record ControllerSecretsPayload(IReadOnlyDictionary<string, string> Env, IReadOnlyList<string> Secrets, string? RegistryPassword = null);

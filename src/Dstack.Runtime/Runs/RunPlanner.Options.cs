@@ -176,6 +176,42 @@ public static partial class RunPlanner
 
     private static Diagnostic CommandLineWarning(string code, string message) => new(code, DiagnosticSeverity.Warning, message, SourceSpan.FileStart, null);
 
+    /// <summary>
+    /// <c>registry_auth</c> with its <c>${{ env.NAME }}</c> references replaced by the job's variables; null without
+    /// it. A reference to a variable that has no value is an error at the field.
+    /// </summary>
+    private static Containers.RegistryCredentials? RegistryOf(RunConfiguration configuration, IReadOnlyList<KeyValuePair<string, string>> variables, List<Diagnostic> diagnostics, string display, ConfigurationDocument document)
+    {
+        if (configuration.RegistryAuth is not { } auth)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in variables)
+        {
+            values[$"env.{name}"] = value;
+        }
+
+        string? Resolve(string text, string field)
+        {
+            try
+            {
+                return Configuration.Rules.Interpolation.Substitute(text, values);
+            }
+            catch (ValueException e)
+            {
+                var span = document.SourceMap?.ValueSpan(auth, field) ?? SourceSpan.FileStart;
+                diagnostics.Add(new Diagnostic(DiagnosticCodes.InvalidRegistryAuth, DiagnosticSeverity.Error, $"registry_auth.{field}: {e.Message}; pass the value with -e NAME=VALUE or set it in the environment", span, display));
+                return null;
+            }
+        }
+
+        var username = Resolve(auth.Username, "username");
+        var password = Resolve(auth.Password, "password");
+        return username is null || password is null ? null : new Containers.RegistryCredentials(username, password);
+    }
+
     private static string ScriptOf(RunConfiguration configuration, IReadOnlyList<string> runArgs, List<Diagnostic> diagnostics, string display)
     {
         IReadOnlyList<string> commands = configuration switch

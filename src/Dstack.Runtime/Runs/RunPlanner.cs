@@ -82,6 +82,7 @@ public static partial class RunPlanner
         diagnostics.AddRange(search.ProblemsFor(placement).Select(p => DiagnosticOf(p, document, display)));
 
         var script = ScriptOf(configuration, overrides.RunArgs, diagnostics, display);
+        var registry = RegistryOf(configuration, environment.Variables, diagnostics, display, document);
         var spec = new RunSpec
         {
             RunName = overrides.Name ?? configuration.Name ?? string.Empty,
@@ -92,7 +93,7 @@ public static partial class RunPlanner
             Shell = ShellOf(configuration),
             WorkingDir = configuration.WorkingDir,
             Env = [.. environment.Variables.Select(v => new EnvEntry(v.Key, v.Value))],
-            Secrets = [.. environment.SecretValues],
+            Secrets = [.. environment.SecretValues, .. registry is { Password.Length: > 0 } r ? [r.Password] : Array.Empty<string>()],
             Ports = ports,
             Nodes = configuration is TaskConfiguration task ? task.Nodes : 1,
             Placements = placement?.Jobs ?? [],
@@ -102,6 +103,10 @@ public static partial class RunPlanner
             Entrypoint = configuration.Entrypoint,
             Privileged = configuration.Privileged,
             User = configuration.User,
+            ShmSize = resources.ShmSize is { } shm ? (long)(shm.Gigabytes * 1024 * 1024 * 1024) : null,
+            Mounts = [.. configuration.Volumes.OfType<InstanceVolumeMount>().Select(v => new BindMount(v.InstancePath, v.Path))],
+            RegistryUsername = registry?.Username,
+            RegistryPassword = registry?.Password,
             MaxDuration = profile.MaxDuration?.Seconds,
             StopDuration = profile.StopDuration is { } stop ? stop.Seconds : 300,
             RetryOn = profile.Retry is { IsEnabled: true } retry ? retry.OnEvents : [],

@@ -44,10 +44,16 @@ public sealed record WaitingProgress(string Reason) : RunProgress(0)
     public override string Describe() => $"waiting: {Reason}";
 }
 
-/// <summary>Job <paramref name="Rank"/>'s container image is being pulled.</summary>
-public sealed record PullingProgress(int Rank, string Image) : RunProgress(Rank)
+/// <summary>
+/// Job <paramref name="Rank"/>'s container image is being pulled on <paramref name="Host"/>: <paramref name="LayersDone"/>
+/// of <paramref name="Layers"/> layers, <paramref name="Bytes"/> of <paramref name="TotalBytes"/> downloaded (0 of 0
+/// before the engine says).
+/// </summary>
+public sealed record PullingProgress(int Rank, string Image, string Host = "", long Bytes = 0, long TotalBytes = 0, int LayersDone = 0, int Layers = 0) : RunProgress(Rank)
 {
-    public override string Describe() => $"pulling {Image} for job {Rank}";
+    public override string Describe() => Layers == 0
+        ? $"pulling {Image} for job {Rank}"
+        : $"pulling {Image} for job {Rank}: {LayersDone} of {Layers} layers, {Bytes} of {TotalBytes} bytes";
 }
 
 /// <summary>Job <paramref name="Rank"/> runs.</summary>
@@ -91,6 +97,11 @@ public static class RunProgressJson
                 break;
             case PullingProgress p:
                 json["image"] = p.Image;
+                json["host"] = p.Host;
+                json["bytes"] = p.Bytes;
+                json["total"] = p.TotalBytes;
+                json["layers_done"] = p.LayersDone;
+                json["layers"] = p.Layers;
                 break;
             case RunningProgress r:
                 json["host"] = r.Host;
@@ -120,7 +131,7 @@ public static class RunProgressJson
                 "uploading" => new UploadProgress(rank, Text("host"), Number("sent"), Number("total")),
                 "uploaded" => new UploadedProgress(rank, Text("host"), Number("bytes"), (double?)json["seconds"] ?? 0),
                 "waiting" => new WaitingProgress(Text("reason")),
-                "pulling" => new PullingProgress(rank, Text("image")),
+                "pulling" => new PullingProgress(rank, Text("image"), Text("host"), Number("bytes"), Number("total"), (int)Number("layers_done"), (int)Number("layers")),
                 "running" => new RunningProgress(rank, Text("host")),
                 _ => null,
             };

@@ -61,6 +61,18 @@ public sealed record RunSpec
 
     public string? User { get; init; }
 
+    /// <summary>Bytes of the container's <c>/dev/shm</c> (<c>resources.shm_size</c>); null for the engine's default.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary>Instance volumes: folders of the job's host bind-mounted into its container.</summary>
+    public IReadOnlyList<BindMount> Mounts { get; init; } = [];
+
+    /// <summary><c>registry_auth</c>'s user name; null without credentials.</summary>
+    public string? RegistryUsername { get; init; }
+
+    /// <summary><c>registry_auth</c>'s password; null in the stored spec (it reaches the controller as the env values do).</summary>
+    public string? RegistryPassword { get; init; }
+
     /// <summary>Seconds; null = no limit.</summary>
     public long? MaxDuration { get; init; }
 
@@ -89,12 +101,16 @@ public sealed record RunSpec
     {
         Env = [.. Env.Select(e => e with { Value = null })],
         Secrets = [],
+        RegistryPassword = null,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, RunJsonContext.Default.RunSpec);
 
     public static RunSpec FromJson(string json) => JsonSerializer.Deserialize(json, RunJsonContext.Default.RunSpec) ?? throw new JsonException("the run spec is empty");
 }
+
+/// <summary>A folder of the job's host (<paramref name="HostPath"/>) mounted at <paramref name="ContainerPath"/> in its container.</summary>
+public sealed record BindMount(string HostPath, string ContainerPath);
 
 /// <summary>One environment variable of a job; the value is null where the spec is stored.</summary>
 public sealed record EnvEntry(string Name, string? Value);

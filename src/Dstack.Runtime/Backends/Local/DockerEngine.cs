@@ -6,44 +6,34 @@ using System.Text.RegularExpressions;
 namespace Dstack.Runtime.Backends.Local;
 
 /// <summary>
-/// Docker on the local machine: whether an engine answers (<see cref="Probe(TimeSpan)"/>), and the <c>docker run</c>
-/// command line of a job that sets <c>image</c> (<see cref="RunArguments"/>).
+/// Docker on the local machine: whether an engine answers (<see cref="Probe(TimeSpan)"/>), and the engine's API
+/// (<see cref="Connect(IReadOnlyDictionary{string, string})"/>) that jobs with an <c>image</c> run through (<see cref="Containers.ContainerJob"/>).
 /// </summary>
 public static partial class DockerEngine
 {
     /// <summary>The engine's socket when <c>DOCKER_HOST</c> is not set.</summary>
     public const string DefaultSocket = "/var/run/docker.sock";
 
-    /// <summary>Where the job's working copy is mounted in the container, as in dstack.</summary>
-    public const string WorkflowFolder = "/workflow";
-
-    /// <summary>Probes the engine named by this process's <c>DOCKER_HOST</c> (else <see cref="DefaultSocket"/>) and looks for <c>docker</c> on its PATH.</summary>
+    /// <summary>Probes the engine named by this process's <c>DOCKER_HOST</c> (else <see cref="DefaultSocket"/>).</summary>
     public static DockerProbe Probe(TimeSpan timeout) =>
         Probe(System.Environment.GetEnvironmentVariable("DOCKER_HOST"), System.Environment.GetEnvironmentVariable("PATH"), timeout);
 
     /// <summary>
-    /// Probes the engine at <paramref name="dockerHost"/> and looks for <c>docker</c> on <paramref name="pathVariable"/>.
+    /// Probes the engine at <paramref name="dockerHost"/> (and notes where <c>docker</c> is on <paramref name="pathVariable"/>:
+    /// jobs do not need the command, they talk to the engine's API).
     /// <list type="bullet">
     /// <item>A unix socket (<c>unix:///path</c>, a plain <c>/path</c>, or nothing for <see cref="DefaultSocket"/>) gets a
     /// real <c>GET /_ping</c>; the engine must answer <c>200</c> with <c>OK</c>. A file being there proves nothing: a
     /// stopped engine leaves its socket behind.</item>
-    /// <item><c>tcp://host:port</c> only has to accept a connection: it is usually TLS, which needs the client
-    /// certificates that the docker command reads; the command reports any later failure itself.</item>
-    /// <item>Other schemes (<c>ssh://</c>) are not probed; the docker command connects to them.</item>
+    /// <item><c>tcp://host:port</c> only has to accept a connection.</item>
+    /// <item>Other schemes (<c>ssh://</c>) cannot be used (<see cref="Connect(IReadOnlyDictionary{string, string})"/> says what to do instead).</item>
     /// </list>
     /// </summary>
     public static DockerProbe Probe(string? dockerHost, string? pathVariable, TimeSpan timeout)
     {
         var cli = SearchPath.Find("docker", pathVariable);
         var engine = ProbeEngine(string.IsNullOrWhiteSpace(dockerHost) ? DefaultSocket : dockerHost.Trim(), timeout);
-        var noCli = "the docker command is not installed (no docker on PATH)";
-        return (engine.Answers, cli) switch
-        {
-            (true, not null) => new DockerProbe(true, cli, $"{engine.Reason}, and docker is {cli}"),
-            (true, null) => new DockerProbe(false, null, noCli),
-            (false, not null) => new DockerProbe(false, cli, engine.Reason),
-            (false, null) => new DockerProbe(false, null, $"{noCli}, and {engine.Reason}"),
-        };
+        return new DockerProbe(engine.Answers, cli, engine.Reason);
     }
 
     private static (bool Answers, string Reason) ProbeEngine(string host, TimeSpan timeout)
@@ -59,7 +49,7 @@ public static partial class DockerEngine
             return Connect(uri.Host, uri.Port > 0 ? uri.Port : 2375, timeout);
         }
 
-        return (true, $"DOCKER_HOST={host} is not probed here; the docker command connects to it");
+        return (false, $"DOCKER_HOST={host} is not an engine this tool can talk to (only unix:// and tcp://); unset DOCKER_HOST, or forward the engine's socket to a local one");
     }
 
     private static (bool Answers, string Reason) PingUnixSocket(string socketPath, TimeSpan timeout)

@@ -92,24 +92,33 @@ public sealed class DockerEngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Probe_EngineButNoDockerCommand_IsUnavailable()
+    public async Task Probe_EngineButNoDockerCommand_IsAvailable_JobsTalkToTheApi()
     {
         var server = Serve("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
 
         var probe = DockerEngine.Probe(_socketPath, _fakes.Folder("empty"), Timeout);
 
-        Assert.False(probe.Available);
+        Assert.True(probe.Available, probe.Reason);
         Assert.Null(probe.CliPath);
-        Assert.Equal("the docker command is not installed (no docker on PATH)", probe.Reason);
         await server.WaitAsync(Timeout);
     }
 
     [Fact]
-    public void Probe_NeitherEngineNorCommand_SaysBoth()
+    public void Probe_SshDockerHost_IsUnavailable_WithWhatToDo()
+    {
+        var probe = DockerEngine.Probe("ssh://me@gpu-box", null, Timeout);
+
+        Assert.False(probe.Available);
+        Assert.Contains("DOCKER_HOST=ssh://me@gpu-box is not an engine this tool can talk to", probe.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Probe_NoEngine_SaysWhyWhateverTheCommand()
     {
         var probe = DockerEngine.Probe(_socketPath, null, Timeout);
 
-        Assert.Equal($"the docker command is not installed (no docker on PATH), and no Docker engine answers at {_socketPath} (the socket does not exist)", probe.Reason);
+        Assert.False(probe.Available);
+        Assert.Equal($"no Docker engine answers at {_socketPath} (the socket does not exist)", probe.Reason);
     }
 
     [Fact]
@@ -130,82 +139,13 @@ public sealed class DockerEngineTests : IDisposable
     [Fact]
     public void ErrorMessage_Image_NamesTheReasonAndTheWaysOut()
     {
-        var probe = new DockerProbe(false, null, "the docker command is not installed (no docker on PATH)");
+        var probe = new DockerProbe(false, null, "no Docker engine answers at /run/nothing.sock (the socket does not exist)");
 
         Assert.Equal(
-            "image: \"nvcr.io/nvidia/pytorch:24.01-py3\" needs a Docker engine to run on the local backend, but the docker command is not installed (no docker on PATH). " +
+            "image: \"nvcr.io/nvidia/pytorch:24.01-py3\" needs a Docker engine to run on the local backend, but no Docker engine answers at /run/nothing.sock (the socket does not exist). " +
             "Install and start Docker, or remove image: (and use python: instead) to run directly on this machine.",
             probe.ErrorMessage("nvcr.io/nvidia/pytorch:24.01-py3"));
         Assert.Equal(DiagnosticCodes.DockerUnavailable, probe.ToDiagnostic("x", "t.dstack.yml", SourceSpan.FileStart).Code);
-    }
-
-    [Fact]
-    public void RunArguments_Job_IsOneDockerRunWithTheScriptLast()
-    {
-        var arguments = DockerEngine.RunArguments(
-            "python:3.11", "/home/me/.dstack/runs/r1/copy", "/workflow/src", [new("EPOCHS", "3")], "pip install x && python train.py", [8000, 6006], "r1-0", null, false, null);
-
-        Assert.Equal(
-            ["run", "--rm", "--init", "--name", "r1-0", "--network", "host", "--expose", "8000", "--expose", "6006",
-             "-v", "/home/me/.dstack/runs/r1/copy:/workflow", "-w", "/workflow/src", "-e", "EPOCHS",
-             "python:3.11", "/bin/sh", "-c", "pip install x && python train.py"],
-            arguments);
-    }
-
-    [Fact]
-    public void RunArguments_EnvValues_NeverAppearOnTheCommandLine()
-    {
-        KeyValuePair<string, string>[] env = [new("HF_TOKEN", "hf_secret_value"), new("PASSWORD", "hunter22"), new("EMPTY", string.Empty)];
-
-        var arguments = DockerEngine.RunArguments("img", "/copy", "/workflow", env, "run", [], "n", null, false, null);
-
-        Assert.DoesNotContain(arguments, a => a.Contains("hf_secret_value", StringComparison.Ordinal) || a.Contains("hunter22", StringComparison.Ordinal));
-        Assert.Equal(["HF_TOKEN", "PASSWORD", "EMPTY"], arguments.Where((_, i) => i > 0 && arguments[i - 1] == "-e"));
-        Assert.Equal(env.ToDictionary(), DockerEngine.ProcessEnvironment(env));
-    }
-
-    [Fact]
-    public void RunArguments_VariablesDockerNeedsItself_ArePassedWithTheirValue()
-    {
-        KeyValuePair<string, string>[] env = [new("PATH", "/opt/bin:/usr/bin"), new("DOCKER_CONFIG", "/x"), new("TOKEN", "abcd")];
-
-        var arguments = DockerEngine.RunArguments("img", "/copy", "/workflow", env, "run", [], "n", null, false, null);
-
-        Assert.Contains("PATH=/opt/bin:/usr/bin", arguments);
-        Assert.Contains("DOCKER_CONFIG=/x", arguments);
-        Assert.Equal(new Dictionary<string, string> { ["TOKEN"] = "abcd" }, DockerEngine.ProcessEnvironment(env));
-    }
-
-    [Fact]
-    public void RunArguments_EntrypointPrivilegedUser_AreHonoured()
-    {
-        var arguments = DockerEngine.RunArguments("img", "/copy", "/workflow", [], "echo hi", [], "n", "/bin/bash -lc", true, "1000:1000");
-
-        Assert.Equal(
-            ["run", "--rm", "--init", "--name", "n", "--privileged", "--user", "1000:1000", "--network", "host",
-             "-v", "/copy:/workflow", "-w", "/workflow", "--entrypoint", "/bin/bash", "img", "-lc", "echo hi"],
-            arguments);
-    }
-
-    [Theory]
-    [InlineData("python 'my script.py' --flag \"a b\"", new[] { "python", "my script.py", "--flag", "a b" })]
-    [InlineData("  sh   -c  ", new[] { "sh", "-c" })]
-    [InlineData("a\\ b \"q\\\"uote\" ''", new[] { "a b", "q\"uote", "" })]
-    public void RunArguments_Entrypoint_IsSplitLikeAShell(string entrypoint, string[] words)
-    {
-        var arguments = DockerEngine.RunArguments("img", "/copy", "/workflow", [], string.Empty, [], "n", entrypoint, false, null);
-
-        var image = arguments.ToList().IndexOf("img");
-        Assert.Equal(words[0], arguments[image - 1]);
-        Assert.Equal(words[1..], arguments.Skip(image + 1));
-    }
-
-    [Fact]
-    public void RunArguments_NoScriptNoEntrypoint_RunsTheImageCommand()
-    {
-        var arguments = DockerEngine.RunArguments("img", "/copy", "/workflow", [], string.Empty, [], "n", null, false, null);
-
-        Assert.Equal("img", arguments[^1]);
     }
 
     public void Dispose()

@@ -54,6 +54,8 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
         return new JobCode(null);
     }
 
+    public Task PrepareImageAsync(int rank, IProgress<Dstack.Runtime.Runs.RunProgress>? progress, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
     {
         var job = new FakeJob(rank, environment, backend.JobsIgnoreTerminate);
