@@ -54,7 +54,7 @@ public static class PullFailure
     }
 
     /// <summary>
-    /// The message of a failed pull: <c>image: "NAME" could not be pulled from REGISTRY on HOST: ENGINE'S WORDS. WHAT TO DO</c>.
+    /// The message of a failed pull: <c>image: "NAME" could not be pulled from REGISTRY on HOST: ENGINE'S WORDS; WHAT TO DO</c>.
     /// Credentials appear only by user name.
     /// </summary>
     public static string Describe(string image, ImageReference reference, RegistryCredentials? auth, string engineSaid, string hostName)
@@ -85,6 +85,6 @@ public static class PullFailure
             _ => $"try `docker pull {image}` on {hostName} to see more",
         };
 
-        return $"image: \"{image}\" could not be pulled from {registry} on {hostName}: {engineSaid.Trim().TrimEnd('.')}. {char.ToUpperInvariant(hint[0])}{hint[1..]}";
+        return $"image: \"{image}\" could not be pulled from {registry} on {hostName}: {engineSaid.Trim().TrimEnd('.')}; {hint}";
     }
 }

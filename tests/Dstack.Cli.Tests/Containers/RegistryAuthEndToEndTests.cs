@@ -120,7 +120,7 @@ public sealed class RegistryAuthEndToEndTests : IClassFixture<LoopbackRegistry>,
         var run = await _sandbox.RunAsync("run", "-y");
 
         AssertFailedBeforeTheJob(run, image);
-        AssertSays(run, $"The engine on this machine cannot reach {closed}:");
+        AssertSays(run, $"the engine on this machine cannot reach {closed}:");
         AssertSays(run, "connection refused");
     }
 
