@@ -72,6 +72,19 @@ public sealed class RegistryAuthEndToEndTests : IClassFixture<LoopbackRegistry>,
     }
 
     [RegistryFact]
+    public async Task Run_InATerminal_ShowsThePullAsABarWithItsLayers()
+    {
+        WriteTask(_registry.Image, withAuth: true);
+        _sandbox.Environment["REG_PW"] = _registry.Password;
+
+        var run = await PseudoTerminal.Start(_sandbox, [], "run", "-y").WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(run.Code == 0, run.ToString());
+        Assert.Contains($"pulling {_registry.Image} (2/2 layers)", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(_registry.Password, run.Output, StringComparison.Ordinal);
+    }
+
+    [RegistryFact]
     public async Task Run_WrongPassword_FailsBeforeTheJob_NamingTheImageAndTheRegistry()
     {
         WriteTask(_registry.Image, withAuth: true);
@@ -83,6 +96,10 @@ public sealed class RegistryAuthEndToEndTests : IClassFixture<LoopbackRegistry>,
         AssertSays(run, $"could not be pulled from {_registry.Address}");
         AssertSays(run, $"{_registry.Address} refused the credentials of registry_auth (user \"{LoopbackRegistry.Username}\")");
         Assert.DoesNotContain("not-" + _registry.Password, run.ToString(), StringComparison.Ordinal);
+        var logs = await _sandbox.RunAsync("logs", _name);
+        Assert.Contains("refused the credentials of registry_auth", logs.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("not-" + _registry.Password, logs.ToString(), StringComparison.Ordinal);
+        Assert.Empty(HomeFilesWith("not-" + _registry.Password));
     }
 
     [RegistryFact]
