@@ -17,6 +17,7 @@ public sealed class ImageReferenceTests
     [InlineData("registry.example.test/team/app", "registry.example.test", "team/app", "latest", null)]
     [InlineData("ubuntu@sha256:0123abcd", "docker.io", "ubuntu", "", "sha256:0123abcd")]
     [InlineData("localhost:5000/x:1.0@sha256:0123abcd", "localhost:5000", "x", "1.0", "sha256:0123abcd")]
+    [InlineData("MyRegistry/app:1", "MyRegistry", "app", "1", null)]
     [InlineData("  ubuntu:22.04  ", "docker.io", "ubuntu", "22.04", null)]
     public void Parse_SplitsRegistryRepositoryTagAndDigest(string image, string registry, string repository, string tag, string? digest)
     {
