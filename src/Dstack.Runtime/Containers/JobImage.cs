@@ -21,7 +21,8 @@ public static class JobImage
     public static async Task<string> PrepareAsync(ContainerEngine engine, RunSpec spec, string image, int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.MinValue;
+        // The first report with sizes is sent at once (TimeSpan.MinValue here would overflow the subtraction below).
+        var last = -ReportEvery;
         var pulled = false;
         ImagePullProgress? latest = null;
         var reporter = new SyncProgress<ImagePullProgress>(p =>
