@@ -83,7 +83,10 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! { command -v docker-
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry apache2-utils >"$results/registry.log" 2>&1 ||
+  # A fresh machine's package lists may be stale: one apt-get update, then once more.
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry apache2-utils >"$results/registry.log" 2>&1 ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$results/registry.log" 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry apache2-utils >>"$results/registry.log" 2>&1; }; } ||
     { echo "no docker-registry for the registry_auth tests (they are skipped); apt-get said:" >&2; tail -n 5 "$results/registry.log" >&2; }
   if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
