@@ -45,7 +45,12 @@ public static class PlanRenderer
 
         if (spec.Image is { } image)
         {
-            settings.Add(("Image", $"{image} (Docker)"));
+            settings.Add(("Image", plan.DefaultImage is { } fallback ? $"{image} (default image from {fallback.Source})" : $"{image} (Docker)"));
+        }
+
+        if (spec.Mounts.Count > 0)
+        {
+            settings.Add(("Volumes", string.Join(", ", spec.Mounts.Select(m => $"{m.HostPath} -> {m.ContainerPath}"))));
         }
 
         settings.Add(("GPUs", Gpus(machines)));

@@ -158,7 +158,7 @@ public static class DiagnosticCodes
         (ReservedPort, "A port in the reserved range 10000-10999"),
         (InvalidEnvName, "An environment variable name that is not a valid identifier"),
         (DuplicateEnv, "An environment variable defined twice"),
-        (InvalidVolume, "A malformed volume mount"),
+        (InvalidVolume, "A malformed volume mount, or one that cannot be mounted where the run goes (a network volume; an instance volume without a container)"),
         (InvalidName, "A run name that does not match the naming rule"),
         (InvalidPython, "An unsupported Python version"),
         (ImageAndPython, "`image` and `python` are both set"),
