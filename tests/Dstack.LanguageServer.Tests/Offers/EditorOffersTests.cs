@@ -41,7 +41,7 @@ public sealed class EditorOffersTests : IDisposable
     [InlineData("spot_policy: spot\n", "spot_policy: spot asks for spot instances, and this machine is on-demand")]
     [InlineData("resources:\n  memory: 64GB..\n", "memory: needs 64GB.., the machine has 32GB")]
     [InlineData("python: \"3.9\"\n", "python: no Python 3.9 on this machine")]
-    [InlineData("volumes:\n  - /data:/data\n", "volumes: this machine mounts no volumes")]
+    [InlineData("volumes:\n  - /data:/data\n", "volumes: instance volumes need image: (this machine runs the commands itself)")]
     public void Summarize_FiltersOfTheConfiguration_AreUnmet(string rest, string unmet)
     {
         var summary = TestMachines.Offers(TestMachines.NoGpu).Summarize(Configuration(TaskFile + rest), null);
@@ -84,9 +84,9 @@ public sealed class EditorOffersTests : IDisposable
         var lens = new EditorOffers(Home, facts, Environment()).Summarize(Configuration(text), file).Text;
         var plan = Plan(file, facts);
 
-        Assert.Equal("no offers: volumes: this machine mounts no volumes", lens);
+        Assert.Equal("no offers: volumes: instance volumes need image: (this machine runs the commands itself)", lens);
         Assert.False(plan.CanRun);
-        Assert.Contains(plan.Diagnostics, d => d.IsError && d.Code == DiagnosticCodes.UnsupportedLocally && d.Message.StartsWith("volumes:", StringComparison.Ordinal));
+        Assert.Contains(plan.Diagnostics, d => d.IsError && d.Code == DiagnosticCodes.InvalidVolume && d.Message.StartsWith("volumes:", StringComparison.Ordinal));
     }
 
     [Fact]
