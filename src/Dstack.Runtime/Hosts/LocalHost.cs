@@ -190,6 +190,10 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
             try
             {
                 ContainerJob.RemoveLeftover(Engine, ContainerLaunch.ContainerName(context.Run.Name, rank), token);
+                if (rank == 0)
+                {
+                    ContainerJob.RemoveLeftover(Engine, ContainerLaunch.BuildContainerName(context.Run.Name), token);
+                }
             }
             catch (ContainerStartException)
             {
