@@ -113,6 +113,26 @@ public sealed partial class ContainerConfigEndToEndTests : IDisposable
         Assert.Equal(rebuilt, BuildImageOf(forced));
     }
 
+    [DockerFact]
+    public async Task StopAbort_DuringABuildInTheImage_RemovesTheBuildContainer_AndNoImageIsMade()
+    {
+        var name = $"bs-{_id}";
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {name}\nimage: {DockerFactAttribute.Image}\nbuild:\n  - echo building\n  - sleep 300\ncommands:\n  - echo job-ran\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync(name, "building", TimeSpan.FromSeconds(60));
+        Assert.Single(Containers($"dstack-{name}-build"));
+
+        var stop = await _sandbox.RunAsync("stop", name, "-x", "-y");
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.Equal("aborted", (await _sandbox.RunRecordAsync(name)).GetProperty("status").GetString());
+        Assert.Empty(Containers($"dstack-{name}-build"));
+        Assert.DoesNotContain("job-ran", (await _sandbox.RunAsync("logs", name)).Output, StringComparison.Ordinal);
+        var builds = Path.Combine(_sandbox.Home, "cache", "builds");
+        Assert.False(Directory.Exists(builds) && Directory.GetFiles(builds, "image", SearchOption.AllDirectories).Length > 0, "a build image was recorded for an aborted build");
+    }
+
     /// <summary>The build image the jobs ran in, from the run's log; removed after the test.</summary>
     private string BuildImageOf(DstackResult run)
     {
