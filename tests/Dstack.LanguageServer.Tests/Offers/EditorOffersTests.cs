@@ -66,6 +66,17 @@ public sealed class EditorOffersTests : IDisposable
     }
 
     [Fact]
+    public void Summarize_DefaultImageWithoutDocker_AsDstackRunWouldRunIt()
+    {
+        Directory.CreateDirectory(Home.Root);
+        File.WriteAllText(Home.ConfigFile, "default_image: python:3.12\n");
+        var offers = TestMachines.Offers(TestMachines.NoGpu, Home, docker: TestMachines.NoDocker);
+
+        Assert.Equal($"no offers: image: no Docker engine ({TestMachines.NoDocker.Reason})", offers.Summarize(Configuration(TaskFile), null).Text);
+        Assert.Equal("1 offer: local, free", TestMachines.Offers(TestMachines.NoGpu, Home).Summarize(Configuration(TaskFile + "volumes: [\"/srv:/srv\"]\n"), null).Text);
+    }
+
+    [Fact]
     public void Summarize_BackendsLeaveOutEveryConfiguredBackend_TheRunsReasonAndFix()
     {
         var summary = TestMachines.Offers(TestMachines.NoGpu).Summarize(Configuration(TaskFile + "backends: [aws]\n"), null);
