@@ -75,7 +75,9 @@ public static class PlanRenderer
 
         if (spec.Build.Count > 0)
         {
-            settings.Add(("Build", $"{CountWords.Of(spec.Build.Count, "command")}, cached until they change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"));
+            settings.Add(("Build", spec.Image is null
+                ? $"{CountWords.Of(spec.Build.Count, "command")}, cached until they change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"
+                : $"{CountWords.Of(spec.Build.Count, "command")} in the image, kept as an image until they or the image change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"));
         }
 
         if (spec.Reload)

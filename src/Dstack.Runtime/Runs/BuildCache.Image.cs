@@ -59,7 +59,8 @@ public sealed partial class BuildCache
         Event($"dstack: building the environment in a container of {image} ({reason})");
         ContainedPath.Delete(home.BuildsFolder, ready);
         var name = $"{ImageRepository}/{Key(spec)}:{Short(baseId)}";
-        var request = ContainerLaunch.For(spec, 0, image, copies[0], environment(0), JobScript.Build(spec.Build, spec.RunArgs)) with
+        // The build commands are shell commands, as without an image: the configuration's entrypoint is for the job.
+        var request = ContainerLaunch.For(spec with { Entrypoint = null }, 0, image, copies[0], environment(0), JobScript.Build(spec.Build, spec.RunArgs)) with
         {
             Name = ContainerLaunch.BuildContainerName(spec.RunName),
         };

@@ -65,6 +65,7 @@ public sealed partial class ContainerConfigEndToEndTests : IDisposable
         var built = BuildImageOf(first);
 
         Assert.True(first.Code == 0, first.ToString());
+        Assert.Contains("Build          2 commands in the image, kept as an image until they or the image change", first.Output, StringComparison.Ordinal);
         Assert.Contains("building the environment in a container of localhost/busybox:1.35 (first build", Text(first), StringComparison.Ordinal);
         Assert.Contains("outside-workflow\nin-the-copy\n", first.Output.Replace("\r", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         var inspect = ProgramOutput.Run("docker", ["image", "inspect", built, "--format", "{{json .Config.Env}} {{json .Config.Cmd}}"], null, DockerLimit);
@@ -131,6 +132,27 @@ public sealed partial class ContainerConfigEndToEndTests : IDisposable
         Assert.DoesNotContain("job-ran", (await _sandbox.RunAsync("logs", name)).Output, StringComparison.Ordinal);
         var builds = Path.Combine(_sandbox.Home, "cache", "builds");
         Assert.False(Directory.Exists(builds) && Directory.GetFiles(builds, "image", SearchOption.AllDirectories).Length > 0, "a build image was recorded for an aborted build");
+    }
+
+    [DockerFact]
+    public async Task StopAbort_ControllerFrozenDuringABuildInTheImage_RemovesTheBuildContainer()
+    {
+        var name = $"bf-{_id}";
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {name}\nimage: {DockerFactAttribute.Image}\nbuild:\n  - echo building\n  - sleep 300\ncommands:\n  - echo job-ran\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync(name, "building", TimeSpan.FromSeconds(60));
+        var controller = _sandbox.FindRun(name)?.ControllerPid;
+        Assert.NotNull(controller);
+        const int Freeze = 19;
+        Assert.True(Signals.SignalProcess(controller.Value, Freeze));
+
+        // The controller does not answer: the forced abort finds the build's container by its name and the job's token.
+        var stop = await _sandbox.RunAsync("stop", name, "-x", "-y");
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.Equal("aborted", (await _sandbox.RunRecordAsync(name)).GetProperty("status").GetString());
+        Assert.Empty(Containers($"dstack-{name}-build"));
     }
 
     /// <summary>The build image the jobs ran in, from the run's log; removed after the test.</summary>
