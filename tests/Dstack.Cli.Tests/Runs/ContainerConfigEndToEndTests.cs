@@ -57,6 +57,22 @@ public sealed partial class ContainerConfigEndToEndTests : IDisposable
     }
 
     [DockerFact]
+    public async Task Run_InstanceVolumeThatCannotBeMade_FailsNamingItAndLeavesNoContainer()
+    {
+        var file = Path.Combine(_sandbox.Tools, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var name = $"vf-{_id}";
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {name}\nimage: {DockerFactAttribute.Image}\nvolumes:\n  - {file}/sub:/mnt/data\ncommands:\n  - echo job-ran\n");
+
+        var run = await _sandbox.RunAsync("run", "-y");
+
+        Assert.NotEqual(0, run.Code);
+        Assert.Contains($"volumes: {file}/sub does not exist on this machine and could not be made", Text(run), StringComparison.Ordinal);
+        Assert.DoesNotContain("job-ran", run.Output, StringComparison.Ordinal);
+        Assert.Empty(Containers($"dstack-{name}-0"));
+    }
+
+    [DockerFact]
     public async Task Build_InTheImage_JobSeesBoth_SecondRunReuses_NoValueInTheImage()
     {
         _sandbox.Write(".dstack.yml", $"type: task\nimage: {DockerFactAttribute.Image}\nenv:\n  - TOKEN=sekrit-{_id}\nbuild:\n  - mkdir -p /opt && echo outside-workflow > /opt/marker\n  - echo in-the-copy > made.txt\ncommands:\n  - cat /opt/marker made.txt\n");
