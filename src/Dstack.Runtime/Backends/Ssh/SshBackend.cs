@@ -226,10 +226,9 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
                 OfferProblem.Error(DiagnosticCodes.UnsupportedOnSsh, "build: SSH hosts do not keep a prepared environment between runs yet; move the build commands to the start of `commands`, or run locally (-b local)", "build"));
         }
 
-        if (requirements.Volumes)
+        foreach (var (shortReason, message) in requirements.VolumeProblems("the SSH host"))
         {
-            yield return ("volumes: SSH hosts do not mount volumes",
-                OfferProblem.Error(DiagnosticCodes.UnsupportedOnSsh, "volumes: SSH hosts do not mount volumes; read the data from its folder on the host, for example through an env variable with its path", "volumes"));
+            yield return (shortReason, OfferProblem.Error(DiagnosticCodes.InvalidVolume, message, "volumes"));
         }
 
         if (requirements.Reload)
