@@ -2,6 +2,7 @@ using System.Globalization;
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs;
@@ -14,7 +15,9 @@ namespace Dstack.Runtime.Hosts;
 /// A machine reached over SSH as a job's host (a pool host; next, a cloud VM): one connection (an OpenSSH master) for
 /// every command, the code uploaded into <c>~/.dstack-runs/RUN/job-N</c> with progress in the log, the job started
 /// under the host's small supervisor (<see cref="RemoteJob"/>), its folder removed at the end, and its ports forwarded
-/// through an SSH tunnel to the master host.
+/// through an SSH tunnel to the master host. A job with an <c>image</c> runs in a container of the host's Docker engine,
+/// reached through its socket forwarded over the same connection (<see cref="SshDockerForward"/>), with the uploaded
+/// code mounted at <c>/workflow</c>.
 /// </summary>
 public sealed class RemoteHost : IJobHost
 {
@@ -22,6 +25,10 @@ public sealed class RemoteHost : IJobHost
     private readonly Lock _gate = new();
     private SshConnection? _connection;
     private SshReconnect? _reconnect;
+    private readonly Lock _dockerGate = new();
+    private readonly Dictionary<ContainerJob, int> _containerRanks = [];
+    private SshDockerForward? _docker;
+    private string? _remoteHome;
 
     public RemoteHost(SshHost host, Instance instance, HostContext context)
     {
@@ -106,8 +113,50 @@ public sealed class RemoteHost : IJobHost
         return new JobCode(null);
     }
 
-    public Task PrepareImageAsync(int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
-        _context.Spec.Image is null ? Task.CompletedTask : throw new JobStartException($"image: containers on {Name} are not supported yet");
+    public async Task PrepareImageAsync(int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_context.Spec.Image is { } image)
+        {
+            var engine = await Task.Run(() => Engine, cancellationToken).ConfigureAwait(false);
+            await JobImage.PrepareAsync(engine, _context.Spec, image, rank, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The host's Docker engine, its socket forwarded over the host's connection when first asked for.</summary>
+    /// <exception cref="ContainerStartException">The host or its engine cannot be reached.</exception>
+    public ContainerEngine Engine
+    {
+        get
+        {
+            // A gate of its own: opening takes a connection (made under _gate) and may wait for ssh.
+            lock (_dockerGate)
+            {
+                _docker ??= SshDockerForward.Open(Connection, Reconnect);
+                return _docker.Engine;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The job's code folder on the host as an absolute path (the engine mounts it, and does not expand <c>$HOME</c>):
+    /// the login user's home is asked for once.
+    /// </summary>
+    private string RemoteCodeFolder(int rank)
+    {
+        if (_remoteHome is null)
+        {
+            var run = Connection.Run("printf '%s' \"$HOME\"", null, TimeSpan.FromSeconds(30));
+            var home = run.Output.Trim();
+            if (run.ExitCode != 0 || !home.StartsWith('/'))
+            {
+                throw new JobStartException($"image: the home folder of {SshDockerForward.UserOf(Host)} on {Name} could not be read ({(run.ExitCode != 0 ? Connection.Describe(run, TimeSpan.FromSeconds(30)).Message : $"$HOME is \"{home}\"")}); the job's code is mounted from there");
+            }
+
+            _remoteHome = home.TrimEnd('/');
+        }
+
+        return RemoteJobFolder.For(_context.Home, _context.Run, rank).CodeFolderUnder(_remoteHome);
+    }
 
     public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
     {
@@ -115,6 +164,19 @@ public sealed class RemoteHost : IJobHost
         _context.Event(rank, spec.Nodes > 1
             ? $"dstack: starting job {rank} of {spec.Nodes} on {Name} (rank {rank}, master {environment["DSTACK_MASTER_NODE_IP"]})"
             : $"dstack: starting the job on {Name}");
+        if (spec.Image is { } image)
+        {
+            var request = ContainerLaunch.For(spec, rank, image, RemoteCodeFolder(rank), environment);
+            _context.Event(rank, $"dstack: the job runs in a container of {image} on {Name}");
+            var container = ContainerJob.StartAsync(Engine, request, CancellationToken.None).GetAwaiter().GetResult();
+            lock (_gate)
+            {
+                _containerRanks[container] = rank;
+            }
+
+            return container;
+        }
+
         return RemoteJob.Start(Connection, RemoteJobFolder.For(_context.Home, _context.Run, rank), spec, environment, Reconnect, line => _context.Event(rank, line));
     }
 
@@ -156,24 +218,55 @@ public sealed class RemoteHost : IJobHost
         }
     }
 
-    /// <summary>Removes the job's folder from the host (not from a lost host).</summary>
+    /// <summary>Removes the job's container and folder from the host (not from a lost host).</summary>
     public void CleanUp(IJobProcess job)
     {
         if (job is RemoteJob { LostReason: null } remote)
         {
             remote.RemoveFolder();
         }
+        else if (job is ContainerJob { LostReason: null } container)
+        {
+            container.Remove();
+            int rank;
+            lock (_gate)
+            {
+                if (!_containerRanks.Remove(container, out rank))
+                {
+                    return;
+                }
+            }
+
+            Connection.Run(RemoteJobFolder.For(_context.Home, _context.Run, rank).RemoveCommand(), null, TimeSpan.FromSeconds(15));
+        }
     }
 
     public void KillJob(int rank, int? pid, string token, int signal)
     {
+        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
+        if (_context.Spec.Image is not null)
+        {
+            // The container's processes are the host engine's: removing the container ends them.
+            try
+            {
+                ContainerJob.RemoveLeftover(Engine, ContainerLaunch.ContainerName(_context.Run.Name, rank), token);
+            }
+            catch (ContainerStartException)
+            {
+                // The host or its engine does not answer: there is nothing to remove that can be reached.
+                return;
+            }
+
+            Connection.Run(folder.RemoveCommand(), null, TimeSpan.FromSeconds(15));
+            return;
+        }
+
         if (pid is not { } group)
         {
             return;
         }
 
         // The job's process is on its host: the ids of this machine mean nothing there.
-        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
         Connection.Run($"({RemoteJobFolder.SignalCommand(group, signal, token)}); {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
     }
 
@@ -207,6 +300,12 @@ public sealed class RemoteHost : IJobHost
 
     public void Dispose()
     {
+        lock (_dockerGate)
+        {
+            _docker?.Dispose();
+            _docker = null;
+        }
+
         lock (_gate)
         {
             _connection?.Dispose();
