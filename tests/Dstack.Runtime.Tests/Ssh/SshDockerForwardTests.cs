@@ -65,6 +65,21 @@ public sealed class SshDockerForwardTests : IDisposable
     }
 
     [Fact]
+    public async Task EnsureImage_HostWhoseEngineIsGone_SaysItNeedsTheEngineThere()
+    {
+        // What a run meets when the engine went away after the probe: the forward is set up, the engine does not answer.
+        using var bare = new LoopbackSshd(withoutDocker: true);
+        var home = new DstackHome(bare.DstackHome);
+        using var connection = new SshConnection(home, bare.Host());
+        using var forward = SshDockerForward.Open(connection, new SshReconnect(TimeSpan.FromSeconds(5)));
+
+        var e = await Assert.ThrowsAsync<ContainerStartException>(() => forward.Engine.EnsureImageAsync(SshDockerFactAttribute.Image, null, null, CancellationToken.None));
+
+        Assert.Contains($"image: \"{SshDockerFactAttribute.Image}\" needs the Docker engine on lo", e.Message, StringComparison.Ordinal);
+        Assert.Contains("start Docker there, or remove image:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Open_HostNotAnswering_NamesTheHostAndTheFix()
     {
         var port = LoopbackSshd.FreePort();
