@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
+using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Processes;
+using Dstack.Runtime.State;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Cli.Tests.Runs;
@@ -71,6 +74,46 @@ public sealed class SshContainerEndToEndTests : IDisposable
         Assert.Empty(RemoteFoldersOf(_name));
     }
 
+    [DockerFact]
+    public async Task Run_TwoNodesWithImage_OneContainerPerHost_WithRanks()
+    {
+        File.AppendAllLines(Path.Combine(_sandbox.Home, "config.yml"),
+            ["  - name: lo2", $"    user: {LoopbackSshd.User}", "    host: localhost", $"    port: {_sshd.Port}", $"    identity_file: {_sshd.ClientKey}"]);
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nnodes: 2\nimage: {DockerFactAttribute.Image}\ncommands:\n  - echo \"rank=$DSTACK_NODE_RANK nodes=$DSTACK_NODES_NUM in=$(pwd)\"\n");
+
+        var result = await _sandbox.Start("run", "-b", "ssh", "-y").WaitAsync(Limit);
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("[0] rank=0 nodes=2 in=/workflow\n", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[1] rank=1 nodes=2 in=/workflow\n", result.Output, StringComparison.Ordinal);
+        Assert.Empty(ContainersOfTheRun());
+        Assert.Empty(RemoteFoldersOf(_name));
+    }
+
+    [DockerFact]
+    public async Task Run_MasterDropsMidRun_TheContainerGoesOn_AndTheLogHasEveryLineOnce()
+    {
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {DockerFactAttribute.Image}\ncommands:\n  - i=1; while [ $i -le 12 ]; do echo line-$i; i=$((i+1)); sleep 0.5; done\n");
+        var submit = await _sandbox.Start("run", "-b", "ssh", "-y", "-d").WaitAsync(Limit);
+        Assert.True(submit.Code == 0, submit.ToString());
+        await _sandbox.WaitForLogsAsync(_name, "line-2", Limit);
+
+        var master = MasterPid();
+        Assert.True(master is { } pid && Signals.SignalProcess(pid, Signals.Terminate), "the host's control master was not found");
+        await _sandbox.WaitForLogsAsync(_name, "line-12", Limit);
+        var deadline = DateTime.UtcNow + Limit;
+        while ((await _sandbox.RunRecordAsync(_name)).GetProperty("status").GetString() is not ("done" or "failed" or "terminated" or "aborted"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run did not end");
+            await Task.Delay(200);
+        }
+
+        var logs = await _sandbox.RunAsync("logs", _name);
+        Assert.Equal("done", (await _sandbox.RunRecordAsync(_name)).GetProperty("status").GetString());
+        Assert.Equal([.. Enumerable.Range(1, 12).Select(i => $"line-{i}")], logs.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("line-", StringComparison.Ordinal)));
+        Assert.Empty(ContainersOfTheRun());
+    }
+
     [Fact]
     public async Task Run_ImageAndAHostWithoutAnEngine_IsLeftOutWithTheReasonAndTheFix()
     {
@@ -88,6 +131,16 @@ public sealed class SshContainerEndToEndTests : IDisposable
 
     private void WritePool(LoopbackSshd sshd) => File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"),
         ["ssh_hosts:", "  - name: lo", $"    user: {LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {sshd.Port}", $"    identity_file: {sshd.ClientKey}"]);
+
+    /// <summary>The control master of the run's host (SIGTERM ends it as a dropped link does, its forwards with it).</summary>
+    private int? MasterPid()
+    {
+        var host = new SshHost("lo", LoopbackSshd.User, "127.0.0.1", _sshd.Port, _sshd.ClientKey);
+        var command = new SshCommand(new DstackHome(_sandbox.Home), host);
+        var check = ProgramOutput.Run(SshCommand.Program, [.. command.Options(shareConnection: true), "-O", "check", "--", host.Destination], null, TimeSpan.FromSeconds(10));
+        var match = Regex.Match(check.Output + check.Error, @"pid=(\d+)");
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
 
     /// <summary>The run's containers, stopped or not (every job container carries the run's name as a label).</summary>
     private IReadOnlyList<string> ContainersOfTheRun() =>
