@@ -19,16 +19,12 @@ namespace Dstack.Runtime.Hosts;
 /// reached through its socket forwarded over the same connection (<see cref="SshDockerForward"/>), with the uploaded
 /// code mounted at <c>/workflow</c>.
 /// </summary>
-public sealed class RemoteHost : IJobHost
+public sealed partial class RemoteHost : IJobHost
 {
     private readonly HostContext _context;
     private readonly Lock _gate = new();
     private SshConnection? _connection;
     private SshReconnect? _reconnect;
-    private readonly Lock _dockerGate = new();
-    private readonly Dictionary<ContainerJob, int> _containerRanks = [];
-    private SshDockerForward? _docker;
-    private string? _remoteHome;
 
     public RemoteHost(SshHost host, Instance instance, HostContext context)
     {
@@ -122,42 +118,6 @@ public sealed class RemoteHost : IJobHost
         }
     }
 
-    /// <summary>The host's Docker engine, its socket forwarded over the host's connection when first asked for.</summary>
-    /// <exception cref="ContainerStartException">The host or its engine cannot be reached.</exception>
-    public ContainerEngine Engine
-    {
-        get
-        {
-            // A gate of its own: opening takes a connection (made under _gate) and may wait for ssh.
-            lock (_dockerGate)
-            {
-                _docker ??= SshDockerForward.Open(Connection, Reconnect);
-                return _docker.Engine;
-            }
-        }
-    }
-
-    /// <summary>
-    /// The job's code folder on the host as an absolute path (the engine mounts it, and does not expand <c>$HOME</c>):
-    /// the login user's home is asked for once.
-    /// </summary>
-    private string RemoteCodeFolder(int rank)
-    {
-        if (_remoteHome is null)
-        {
-            var run = Connection.Run("printf '%s' \"$HOME\"", null, TimeSpan.FromSeconds(30));
-            var home = run.Output.Trim();
-            if (run.ExitCode != 0 || !home.StartsWith('/'))
-            {
-                throw new JobStartException($"image: the home folder of {SshDockerForward.UserOf(Host)} on {Name} could not be read ({(run.ExitCode != 0 ? Connection.Describe(run, TimeSpan.FromSeconds(30)).Message : $"$HOME is \"{home}\"")}); the job's code is mounted from there");
-            }
-
-            _remoteHome = home.TrimEnd('/');
-        }
-
-        return RemoteJobFolder.For(_context.Home, _context.Run, rank).CodeFolderUnder(_remoteHome);
-    }
-
     public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
     {
         var spec = _context.Spec;
@@ -166,15 +126,7 @@ public sealed class RemoteHost : IJobHost
             : $"dstack: starting the job on {Name}");
         if (spec.Image is { } image)
         {
-            var request = ContainerLaunch.For(spec, rank, image, RemoteCodeFolder(rank), environment);
-            _context.Event(rank, $"dstack: the job runs in a container of {image} on {Name}");
-            var container = ContainerJob.StartAsync(Engine, request, CancellationToken.None).GetAwaiter().GetResult();
-            lock (_gate)
-            {
-                _containerRanks[container] = rank;
-            }
-
-            return container;
+            return StartContainer(rank, image, environment);
         }
 
         return RemoteJob.Start(Connection, RemoteJobFolder.For(_context.Home, _context.Run, rank), spec, environment, Reconnect, line => _context.Event(rank, line));
@@ -227,37 +179,15 @@ public sealed class RemoteHost : IJobHost
         }
         else if (job is ContainerJob { LostReason: null } container)
         {
-            container.Remove();
-            int rank;
-            lock (_gate)
-            {
-                if (!_containerRanks.Remove(container, out rank))
-                {
-                    return;
-                }
-            }
-
-            Connection.Run(RemoteJobFolder.For(_context.Home, _context.Run, rank).RemoveCommand(), null, TimeSpan.FromSeconds(15));
+            RemoveContainer(container);
         }
     }
 
     public void KillJob(int rank, int? pid, string token, int signal)
     {
-        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
         if (_context.Spec.Image is not null)
         {
-            // The container's processes are the host engine's: removing the container ends them.
-            try
-            {
-                ContainerJob.RemoveLeftover(Engine, ContainerLaunch.ContainerName(_context.Run.Name, rank), token);
-            }
-            catch (ContainerStartException)
-            {
-                // The host or its engine does not answer: there is nothing to remove that can be reached.
-                return;
-            }
-
-            Connection.Run(folder.RemoveCommand(), null, TimeSpan.FromSeconds(15));
+            KillContainer(rank, token);
             return;
         }
 
@@ -267,6 +197,7 @@ public sealed class RemoteHost : IJobHost
         }
 
         // The job's process is on its host: the ids of this machine mean nothing there.
+        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
         Connection.Run($"({RemoteJobFolder.SignalCommand(group, signal, token)}); {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
     }
 
@@ -300,12 +231,7 @@ public sealed class RemoteHost : IJobHost
 
     public void Dispose()
     {
-        lock (_dockerGate)
-        {
-            _docker?.Dispose();
-            _docker = null;
-        }
-
+        DisposeEngine();
         lock (_gate)
         {
             _connection?.Dispose();
