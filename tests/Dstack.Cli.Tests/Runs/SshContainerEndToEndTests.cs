@@ -75,6 +75,32 @@ public sealed class SshContainerEndToEndTests : IDisposable
     }
 
     [DockerFact]
+    public async Task Ps_ControllerKilled_RemovesTheContainerOnTheHost()
+    {
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {DockerFactAttribute.Image}\ncommands:\n  - echo ready\n  - sleep 300\n");
+        var submit = await _sandbox.Start("run", "-b", "ssh", "-y", "-d").WaitAsync(Limit);
+        Assert.True(submit.Code == 0, submit.ToString());
+        await _sandbox.WaitForLogsAsync(_name, "ready", Limit);
+        var controller = _sandbox.FindRun(_name)?.ControllerPid;
+        Assert.NotNull(controller);
+        Assert.NotEmpty(ContainersOfTheRun());
+
+        Signals.SignalProcess(controller.Value, Signals.Kill);
+        var deadline = DateTime.UtcNow + Limit;
+        while (Directory.Exists($"/proc/{controller.Value}") && !File.ReadAllText($"/proc/{controller.Value}/status").Contains("zombie", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the controller did not end");
+            await Task.Delay(50);
+        }
+
+        var record = await _sandbox.RunRecordAsync(_name);
+
+        Assert.Equal("controller_lost", record.GetProperty("reason").GetString());
+        Assert.Empty(ContainersOfTheRun());
+        Assert.Empty(RemoteFoldersOf(_name));
+    }
+
+    [DockerFact]
     public async Task Run_TwoNodesWithImage_OneContainerPerHost_WithRanks()
     {
         File.AppendAllLines(Path.Combine(_sandbox.Home, "config.yml"),
