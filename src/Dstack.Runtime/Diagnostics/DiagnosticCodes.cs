@@ -201,7 +201,7 @@ public static class DiagnosticCodes
         (HostNameTaken, "An SSH host with that name is already in the pool"),
         (HostNotFound, "No SSH host with that name in the pool"),
         (HostProbeFailed, "An SSH host answered, but its resources could not be read (no ssh client here, or the probe script failed)"),
-        (UnsupportedOnSsh, "A property SSH hosts cannot honour yet (image, build, --reload)"),
+        (UnsupportedOnSsh, "A property SSH hosts cannot honour yet (build, --reload)"),
         (CodeUploadFailed, "The code could not be uploaded to an SSH host (a full disk, a dropped connection)"),
         (HostLost, "An SSH host stopped answering during a run for longer than the reconnect window"),
         (InstanceNotFound, "No instance with that id in the state"),
