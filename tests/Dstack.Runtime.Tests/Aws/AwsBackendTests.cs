@@ -1,6 +1,7 @@
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Aws;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.State;
@@ -29,6 +30,30 @@ public sealed class AwsBackendTests : IAsyncLifetime
         {
             Directory.Delete(_home.Root, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(true, false, null, "network volumes need a cloud backend that supports them")]
+    [InlineData(false, true, null, "instance volumes need image:")]
+    [InlineData(false, true, "ubuntu:24.04", null)]
+    public void Offers_Volumes_NetworkOnesAndInstanceOnesWithoutAContainer_LeaveEveryOfferOut(bool network, bool instance, string? image, string? reason)
+    {
+        var backend = new AwsBackend(_home, new AwsSettings { Regions = ["us-east-1"] }, new AwsCompute(new AwsSettings(), _ => throw new InvalidOperationException("offers must not call EC2")));
+
+        var offers = backend.GetOffers(new Requirements { NetworkVolumes = network, InstanceVolumes = instance, Image = image }, OfferContext.Empty);
+
+        if (reason is null)
+        {
+            Assert.Contains(offers.Candidates, c => c.Fits);
+            Assert.Empty(offers.Problems);
+            return;
+        }
+
+        Assert.DoesNotContain(offers.Candidates, c => c.Fits);
+        Assert.All(offers.Candidates, c => Assert.Contains(c.Unmet, u => u.Contains(reason, StringComparison.Ordinal)));
+        var problem = Assert.Single(offers.Problems);
+        Assert.Equal(DiagnosticCodes.InvalidVolume, problem.Code);
+        Assert.Equal("volumes", problem.Property);
     }
 
     [Fact]
