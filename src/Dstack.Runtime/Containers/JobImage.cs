@@ -21,7 +21,7 @@ public static class JobImage
     public static async Task<string> PrepareAsync(ContainerEngine engine, RunSpec spec, string image, int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.MinValue;
+        TimeSpan? last = null;
         var pulled = false;
         ImagePullProgress? latest = null;
         var reporter = new SyncProgress<ImagePullProgress>(p =>
@@ -33,7 +33,8 @@ public static class JobImage
                 progress?.Report(new PullingProgress(rank, image, engine.HostName));
             }
 
-            if (clock.Elapsed - last >= ReportEvery && p.TotalBytes > 0)
+            // The first progress with a size is shown at once, then at most every ReportEvery.
+            if (p.TotalBytes > 0 && (last is null || clock.Elapsed - last >= ReportEvery))
             {
                 last = clock.Elapsed;
                 progress?.Report(new PullingProgress(rank, image, engine.HostName, p.Bytes, p.TotalBytes, p.LayersDone, p.Layers));
