@@ -55,7 +55,7 @@ public sealed class ContainerLaunchTests
         Assert.Equal([$"{Copy}:/workflow"], Strings(body["HostConfig"]!["Binds"]));
         Assert.Equal("/workflow", (string?)body["WorkingDir"]);
         Assert.Null(body["Entrypoint"]);
-        Assert.Equal(["/bin/sh", "-c", "pip install x && python train.py"], Strings(body["Cmd"]));
+        Assert.Equal(["/bin/sh", "-c", "trap 'exit 143' TERM; pip install x && python train.py"], Strings(body["Cmd"]));
         Assert.True((bool?)body["HostConfig"]!["Init"]);
         Assert.Equal("host", (string?)body["HostConfig"]!["NetworkMode"]);
         Assert.False((bool?)body["HostConfig"]!["Privileged"]);
@@ -99,6 +99,16 @@ public sealed class ContainerLaunchTests
         Assert.Equal("tok-123", (string?)body["Labels"]![ContainerLaunch.JobLabel]);
         Assert.Equal("r1", (string?)body["Labels"]![ContainerLaunch.RunLabel]);
         Assert.Equal("dstack-r1-1", ContainerLaunch.For(spec, 1, "img", Copy, JobVariables()).Name);
+    }
+
+    [Fact]
+    public void For_StopSignal_GoesToTheJobsWholeProcessGroup_AndTheShellWaitsForItsProgram()
+    {
+        var body = ContainerLaunch.For(Spec, 0, "img", Copy, JobVariables()).ToCreateBody();
+
+        Assert.Contains("TINI_KILL_PROCESS_GROUP=1", Strings(body["Env"]));
+        Assert.True((bool?)body["HostConfig"]!["Init"]);
+        Assert.StartsWith("trap 'exit 143' TERM; ", Strings(body["Cmd"])[2], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,7 +168,7 @@ public sealed class ContainerLaunchTests
     {
         var body = ContainerLaunch.For(Spec, 0, "img", Copy, JobVariables(), script: "pip install -r requirements.txt").ToCreateBody();
 
-        Assert.Equal(["/bin/sh", "-c", "pip install -r requirements.txt"], Strings(body["Cmd"]));
+        Assert.Equal(["/bin/sh", "-c", "trap 'exit 143' TERM; pip install -r requirements.txt"], Strings(body["Cmd"]));
     }
 
     [Fact]
