@@ -123,6 +123,48 @@ public sealed class ContainerCleanupEndToEndTests(VolumeImageFixture image) : IC
         Assert.Contains("did not stop within stop_duration", (await _sandbox.RunAsync("logs", _name)).Error, StringComparison.Ordinal);
     }
 
+    [DockerFact]
+    public async Task ControllerKilled_NextCliStart_RemovesTheContainerAndVolume()
+    {
+        WriteTask("echo ready\n  - sleep 300\n");
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync(_name, "ready", Limit);
+        var volume = VolumeOfTheJob();
+        var controller = _sandbox.FindRun(_name)?.ControllerPid ?? throw new Xunit.Sdk.XunitException($"{_name} has no controller pid");
+
+        Dstack.Runtime.Processes.Signals.SignalProcess(controller, Dstack.Runtime.Processes.Signals.Kill);
+        await WaitUntilGoneAsync(controller);
+        var ps = await _sandbox.RunAsync("ps", "-a");
+
+        Assert.True(ps.Code == 0, ps.ToString());
+        AssertNothingLeft(volume);
+        Assert.Equal("failed", (await _sandbox.RunRecordAsync(_name)).GetProperty("status").GetString());
+    }
+
+    private static async Task WaitUntilGoneAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (IsAlive(pid))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the controller {pid} did not end after SIGKILL");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A live process (a zombie waiting for its parent counts as gone).</summary>
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The task on this class's image: <paramref name="commands"/> (the first list item's text, then more items).</summary>
     private void WriteTask(string commands, string stopDuration = "60s") =>
         _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {image.Image}\nstop_duration: {stopDuration}\ncommands:\n  - {commands}");
