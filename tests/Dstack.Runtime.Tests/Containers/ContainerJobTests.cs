@@ -102,6 +102,7 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
     public async Task Logs_StreamDroppedMidFrame_ResumeSinceTheLastTime_WithoutDuplicates()
     {
         var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dropNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var logRequests = 0;
         engine.Reset(async c =>
         {
@@ -110,6 +111,7 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
                 case ("GET", $"/containers/{Id}/logs") when Interlocked.Increment(ref logRequests) == 1:
                     await FramesAsync(c, Frame(1, "2026-12-04T18:50:00.100000000Z", "one\n"), Frame(1, "2026-12-04T18:50:00.200000000Z", "two\n"), Frame(2, "2026-12-04T18:50:00.200000000Z", "two-err\n"));
                     await FramesAsync(c, Frame(1, "2026-12-04T18:50:00.300000000Z", "three\n")[..14]);
+                    await dropNow.Task.WaitAsync(Limit);
                     c.Abort();
                     break;
                 case ("GET", $"/containers/{Id}/logs"):
@@ -129,11 +131,13 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
         using var host = new ContainerEngine(engine.Client(), "gpu-1", _ => Task.FromResult(Interlocked.Increment(ref recoveries) > 0));
 
         using var job = await ContainerJob.StartAsync(host, Request, CancellationToken.None);
-        var stdout = ReadAllAsync(job.Stdout);
+        using var lines = new StreamReader(job.Stdout, Encoding.UTF8);
         var stderr = ReadAllAsync(job.Stderr);
+        var before = await ReadLinesAsync(lines, 2);
+        dropNow.SetResult();
 
         Assert.Equal(7, await job.Exited.WaitAsync(Limit));
-        Assert.Equal("one\ntwo\nthree\n", await stdout.WaitAsync(Limit));
+        Assert.Equal("one\ntwo\nthree\n", before + await lines.ReadToEndAsync().WaitAsync(Limit));
         Assert.Equal("two-err\nfour\n", await stderr.WaitAsync(Limit));
         Assert.Null(job.LostReason);
         Assert.Equal(1, recoveries);
@@ -142,6 +146,88 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
         Assert.False(logs[0].Query.ContainsKey("since"));
         Assert.Equal("1796410200.200000000", logs[1].Query["since"]);
         Assert.All(logs, l => Assert.Equal(("1", "1", "1", "1"), (l.Query["follow"], l.Query["timestamps"], l.Query["stdout"], l.Query["stderr"])));
+    }
+
+    [Fact]
+    public async Task Logs_StreamBrokenWhileTheEngineAnswers_IsResumedAtOnce_WithoutAHostToRecover()
+    {
+        var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dropNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logRequests = 0;
+        engine.Reset(async c =>
+        {
+            switch (c.Request.Method, c.Request.Path.Value)
+            {
+                case ("GET", "/_ping"):
+                    await c.Response.WriteAsync("OK");
+                    break;
+                case ("GET", $"/containers/{Id}/logs") when Interlocked.Increment(ref logRequests) == 1:
+                    await FramesAsync(c, Frame(1, "2026-12-04T18:50:00.100000000Z", "one\n"), Frame(1, "2026-12-04T18:50:00.200000000Z", "two\n")[..9]);
+                    await dropNow.Task.WaitAsync(Limit);
+                    c.Abort();
+                    break;
+                case ("GET", $"/containers/{Id}/logs"):
+                    await FramesAsync(c, Frame(1, "2026-12-04T18:50:00.100000000Z", "one\n"), Frame(1, "2026-12-04T18:50:00.200000000Z", "two\n"));
+                    resumed.TrySetResult();
+                    break;
+                case ("POST", $"/containers/{Id}/wait"):
+                    await resumed.Task.WaitAsync(Limit);
+                    await FakeDockerEngine.JsonAsync(c, 200, "{\"StatusCode\":0}");
+                    break;
+                default:
+                    await StartedAsync(c);
+                    break;
+            }
+        });
+        using var host = new ContainerEngine(engine.Client(), "this machine");
+
+        using var job = await ContainerJob.StartAsync(host, Request, CancellationToken.None);
+        using var lines = new StreamReader(job.Stdout, Encoding.UTF8);
+        var before = await ReadLinesAsync(lines, 1);
+        dropNow.SetResult();
+
+        Assert.Equal(0, await job.Exited.WaitAsync(Limit));
+        Assert.Equal("one\ntwo\n", before + await lines.ReadToEndAsync().WaitAsync(Limit));
+        Assert.Null(host.LostReason);
+        Assert.Equal("1796410200.100000000", engine.Requests.Last(r => r.Path == $"/containers/{Id}/logs").Query["since"]);
+    }
+
+    [Fact]
+    public async Task Logs_StreamThatNeverGivesAFrame_IsGivenUp_TheJobStillEnds()
+    {
+        var logRequests = 0;
+        engine.Reset(async c =>
+        {
+            switch (c.Request.Method, c.Request.Path.Value)
+            {
+                case ("GET", "/_ping"):
+                    await c.Response.WriteAsync("OK");
+                    break;
+                case ("GET", $"/containers/{Id}/logs"):
+                    Interlocked.Increment(ref logRequests);
+                    await c.Response.WriteAsync("a terminal's raw output, not frames\n");
+                    break;
+                case ("POST", $"/containers/{Id}/wait"):
+                    while (Volatile.Read(ref logRequests) < 6)
+                    {
+                        await Task.Delay(10);
+                    }
+
+                    await FakeDockerEngine.JsonAsync(c, 200, "{\"StatusCode\":5}");
+                    break;
+                default:
+                    await StartedAsync(c);
+                    break;
+            }
+        });
+        using var host = new ContainerEngine(engine.Client(), "this machine");
+
+        using var job = await ContainerJob.StartAsync(host, Request, CancellationToken.None);
+        var stdout = ReadAllAsync(job.Stdout);
+
+        Assert.Equal(5, await job.Exited.WaitAsync(Limit));
+        Assert.Equal(string.Empty, await stdout.WaitAsync(Limit));
+        Assert.Equal(6, Volatile.Read(ref logRequests));
     }
 
     [Fact]
@@ -224,6 +310,18 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
         }
 
         await context.Response.Body.FlushAsync();
+    }
+
+    /// <summary>The first <paramref name="count"/> lines of the job's output (each with its newline), once they have come.</summary>
+    private static async Task<string> ReadLinesAsync(StreamReader reader, int count)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(await reader.ReadLineAsync().WaitAsync(Limit)).Append('\n');
+        }
+
+        return text.ToString();
     }
 
     private static async Task<string> ReadAllAsync(Stream stream)
