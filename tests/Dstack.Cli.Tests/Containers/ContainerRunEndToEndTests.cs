@@ -169,6 +169,22 @@ public sealed partial class ContainerRunEndToEndTests : IDisposable
         Assert.Empty(EngineState.Containers(_name));
     }
 
+    [DockerFact]
+    public async Task Run_ImageNobodyHas_FailsBeforeTheJob_NamingTheImageAndRegistry()
+    {
+        // "localhost" as the registry: the engine's pull asks 127.0.0.1, where no registry listens.
+        var image = $"localhost/dstack-no-such-image-{_name}:1";
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {image}\ncommands:\n  - echo never-started\n");
+
+        var run = await _sandbox.RunAsync("run", "-y");
+
+        Assert.True(run.Code == 1, run.ToString());
+        Assert.Contains($"DSTK3032: image: \"{image}\" could not be pulled from localhost on this machine", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("never-started", run.Output, StringComparison.Ordinal);
+        Assert.Empty(EngineState.Containers(_name));
+        Assert.NotEqual(0, EngineState.Docker("image", "inspect", image).ExitCode);
+    }
+
     /// <summary>Writes the task: the busybox image, <paramref name="commands"/> (YAML list lines) and the other keys given.</summary>
     private void WriteTask(string commands, string env = "", string ports = "", string resources = "", string extra = "") =>
         _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {DockerFactAttribute.Image}\n{extra}{env}{ports}{resources}commands:\n{commands}");
