@@ -39,6 +39,8 @@ public static class PullFailure
             hint = $"try `docker pull {image}` on {hostName} to see more";
         }
 
-        return $"image: \"{image}\" could not be pulled from {registry} on {hostName}: {engineSaid.Trim()}. {char.ToUpperInvariant(hint[0])}{hint[1..]}";
+        // A sentence starts with a capital, unless it starts with the registry's host name, which is written as it is.
+        var sentence = hint.StartsWith(registry, StringComparison.Ordinal) ? hint : char.ToUpperInvariant(hint[0]) + hint[1..];
+        return $"image: \"{image}\" could not be pulled from {registry} on {hostName}: {engineSaid.Trim()}. {sentence}";
     }
 }
