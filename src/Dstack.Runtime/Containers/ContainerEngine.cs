@@ -60,7 +60,19 @@ public sealed class ContainerEngine(DockerApi api, string hostName, Func<Cancell
         {
             throw new ContainerStartException($"image: \"{image}\" needs the Docker engine on {HostName}, and {e.Message}; start Docker there, or remove image: to run the commands directly");
         }
+        catch (DockerApiException e)
+        {
+            // Not a pull's failure (that one is described above): the engine refused to say whether it has the image.
+            throw new ContainerStartException($"image: \"{image}\" could not be looked up on {HostName}: the Docker engine answered {Refusal(e)}; check that engine (docker info, docker image inspect {image}) there");
+        }
+        catch (IOException e)
+        {
+            throw new ContainerStartException($"image: \"{image}\" needs the Docker engine on {HostName}, and the engine's answer broke off ({e.Message}); check that Docker runs there");
+        }
     }
+
+    /// <summary>An engine's refusal in words: the request, the status and the engine's message.</summary>
+    internal static string Refusal(DockerApiException e) => $"{e.Request ?? "a request"} with {(e.Status > 0 ? $"{e.Status}: " : string.Empty)}{e.Message}";
 
     public void Dispose() => Api.Dispose();
 }

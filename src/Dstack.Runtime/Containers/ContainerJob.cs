@@ -102,6 +102,10 @@ public sealed class ContainerJob : IJobProcess
         {
             throw new ContainerStartException($"image: \"{request.Image}\" needs the Docker engine on {engine.HostName}, and {e.Message}");
         }
+        catch (DockerApiException e)
+        {
+            throw new ContainerStartException($"the container {request.Name} for image \"{request.Image}\" could not be started on {engine.HostName}: the Docker engine answered {ContainerEngine.Refusal(e)}");
+        }
     }
 
     /// <summary>

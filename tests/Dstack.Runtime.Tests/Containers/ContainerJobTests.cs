@@ -88,6 +88,20 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
     }
 
     [Fact]
+    public async Task StartAsync_EngineRefusesTheLookupOfLeftovers_IsAStartErrorNotACrash()
+    {
+        engine.Reset(c => c.Request.Path.Value == "/containers/json"
+            ? FakeDockerEngine.JsonAsync(c, 200, "{\"not\": \"a list\"")
+            : NoContentAsync(c));
+        using var host = new ContainerEngine(engine.Client(), "this machine");
+
+        var error = await Assert.ThrowsAsync<ContainerStartException>(() => ContainerJob.StartAsync(host, Request, CancellationToken.None));
+
+        Assert.Equal("the container dstack-r1-0 for image \"localhost/busybox:1.35\" could not be started on this machine: the Docker engine answered GET /containers/json with 200: an answer that is not JSON: {\"not\": \"a list\"", error.Message);
+        Assert.DoesNotContain(engine.Requests, r => r.Path == "/containers/create");
+    }
+
+    [Fact]
     public async Task StartAsync_NoEngine_SaysTheImageNeedsIt()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"dstack-no-engine-{Guid.NewGuid():N}.sock");

@@ -49,10 +49,22 @@ public sealed class DockerApiTests(FakeDockerEngine engine) : IClassFixture<Fake
         var notJson = await Assert.ThrowsAsync<DockerApiException>(() => api.ImageIdAsync("img", None));
         var refused = await Assert.ThrowsAsync<DockerApiException>(() => api.WaitAsync("abc", None));
 
-        Assert.Equal("GET /images/img/json: the engine answered with something that is not JSON: <html>a proxy, not an engine</html>", notJson.Message);
+        Assert.Equal("an answer that is not JSON: <html>a proxy, not an engine</html>", notJson.Message);
+        Assert.Equal("GET /images/img/json", notJson.Request);
         Assert.Equal(500, refused.Status);
         Assert.Equal("<html>a proxy, not an engine</html>", refused.Message);
         Assert.Equal("POST /containers/abc/wait", refused.Request);
+    }
+
+    [Fact]
+    public async Task EnsureImageAsync_EngineRefusesTheLookup_IsAStartErrorNotACrash()
+    {
+        engine.Reset(c => FakeDockerEngine.ErrorAsync(c, 500, "layer store is corrupted"));
+        using var host = new ContainerEngine(engine.Client(), "this machine");
+
+        var error = await Assert.ThrowsAsync<ContainerStartException>(() => host.EnsureImageAsync("img:1", null, null, None));
+
+        Assert.Equal("image: \"img:1\" could not be looked up on this machine: the Docker engine answered GET /images/img:1/json with 500: layer store is corrupted; check that engine (docker info, docker image inspect img:1) there", error.Message);
     }
 
     [Fact]
