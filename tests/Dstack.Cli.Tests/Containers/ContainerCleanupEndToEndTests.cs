@@ -142,6 +142,29 @@ public sealed class ContainerCleanupEndToEndTests(VolumeImageFixture image) : IC
         Assert.Equal("failed", (await _sandbox.RunRecordAsync(_name)).GetProperty("status").GetString());
     }
 
+    [DockerFact]
+    public async Task CtrlC_WhileTheImageIsPulled_StopsTheRunAtOnce()
+    {
+        // A "registry" on loopback that takes the engine's connection and never answers: the pull hangs.
+        using var registry = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        registry.Start();
+        var port = ((System.Net.IPEndPoint)registry.LocalEndpoint).Port;
+        _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: 127.0.0.1:{port}/hangs:1\ncommands:\n  - echo never-started\n");
+
+        var run = _sandbox.Start("run", "-y");
+        using var engineAsked = await registry.AcceptTcpClientAsync().WaitAsync(Limit);
+        var clock = Stopwatch.StartNew();
+        run.Interrupt();
+        var result = await run.WaitAsync(Limit);
+        clock.Stop();
+
+        Assert.True(result.Code == 130, result.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the run took {clock.Elapsed.TotalSeconds:0.0} s to stop during the pull:\n{result}");
+        Assert.DoesNotContain("never-started", result.Output, StringComparison.Ordinal);
+        Assert.Equal("terminated", (await _sandbox.RunRecordAsync(_name)).GetProperty("status").GetString());
+        Assert.Empty(EngineState.Containers(_name));
+    }
+
     private static async Task WaitUntilGoneAsync(int pid)
     {
         var deadline = DateTime.UtcNow + Limit;
