@@ -46,6 +46,8 @@ public sealed class ContainerEngine(DockerApi api, string hostName, Func<Cancell
             var reference = ImageReference.Parse(image);
             try
             {
+                // Said before the engine says anything: a registry that does not answer keeps the engine silent for long.
+                progress?.Report(new ImagePullProgress(0, 0, 0, 0, "Pulling"));
                 await Api.PullAsync(reference, auth, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (DockerApiException e) when (e is not DockerEngineUnreachableException)

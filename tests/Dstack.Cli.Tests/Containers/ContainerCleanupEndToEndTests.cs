@@ -153,6 +153,7 @@ public sealed class ContainerCleanupEndToEndTests(VolumeImageFixture image) : IC
 
         var run = _sandbox.Start("run", "-y");
         using var engineAsked = await registry.AcceptTcpClientAsync().WaitAsync(Limit);
+        await run.WaitForTextAsync($"dstack: pulling 127.0.0.1:{port}/hangs:1 on this machine", Limit);
         var clock = Stopwatch.StartNew();
         run.Interrupt();
         var result = await run.WaitAsync(Limit);

@@ -179,7 +179,9 @@ public sealed partial class ContainerRunEndToEndTests : IDisposable
         var run = await _sandbox.RunAsync("run", "-y");
 
         Assert.True(run.Code == 1, run.ToString());
-        Assert.Contains($"DSTK3032: image: \"{image}\" could not be pulled from localhost on this machine", run.Error, StringComparison.Ordinal);
+        var pulling = run.Error.IndexOf($"dstack: pulling {image} on this machine", StringComparison.Ordinal);
+        var failed = run.Error.IndexOf($"DSTK3032: image: \"{image}\" could not be pulled from localhost on this machine", StringComparison.Ordinal);
+        Assert.True(pulling >= 0 && failed > pulling, run.ToString());
         Assert.DoesNotContain("never-started", run.Output, StringComparison.Ordinal);
         Assert.Empty(EngineState.Containers(_name));
         Assert.NotEqual(0, EngineState.Docker("image", "inspect", image).ExitCode);
