@@ -153,18 +153,20 @@ public sealed partial class ContainerRunEndToEndTests : IDisposable
     [DockerFact]
     public async Task Run_TwoNodes_RankOneSendsToRankZeroOverTheHostNetwork()
     {
-        var port = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
+        // Below the ephemeral range: a retried connect to a port nobody listens on yet cannot connect to itself. Rank 0's
+        // nc hands the connection to cat (-e), which reads it to its end (a plain nc -l may end at its own stdin's end first).
+        var port = PortBelowEphemeralRange().ToString(CultureInfo.InvariantCulture);
         var message = "hello-" + Guid.NewGuid().ToString("N")[..8];
         WriteTask(
-            $"  - if [ \"$DSTACK_NODE_RANK\" = 0 ]; then nc -l -p {port} > got.txt; echo \"rank0 got $(cat got.txt)\"; " +
+            $"  - if [ \"$DSTACK_NODE_RANK\" = 0 ]; then nc -l -p {port} -e sh -c 'cat > got.txt'; echo \"rank0 got $(cat got.txt)\"; " +
             $"else for i in $(seq 1 200); do echo {message} | nc $DSTACK_MASTER_NODE_IP {port} && break; sleep 0.1; done; echo rank1 sent; fi\n",
             extra: "nodes: 2\n");
 
         var run = await _sandbox.RunAsync("run", "-y");
 
         Assert.True(run.Code == 0, run.ToString());
-        Assert.Contains($"[0] rank0 got {message}", run.Output, StringComparison.Ordinal);
-        Assert.Contains("[1] rank1 sent", run.Output, StringComparison.Ordinal);
+        Assert.True(run.Output.Contains($"[0] rank0 got {message}", StringComparison.Ordinal), run.ToString());
+        Assert.True(run.Output.Contains("[1] rank1 sent", StringComparison.Ordinal), run.ToString());
         Assert.Contains("in a container of", run.Error + run.Output, StringComparison.Ordinal);
         Assert.Empty(EngineState.Containers(_name));
     }
@@ -190,6 +192,24 @@ public sealed partial class ContainerRunEndToEndTests : IDisposable
     /// <summary>Writes the task: the busybox image, <paramref name="commands"/> (YAML list lines) and the other keys given.</summary>
     private void WriteTask(string commands, string env = "", string ports = "", string resources = "", string extra = "") =>
         _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {DockerFactAttribute.Image}\n{extra}{env}{ports}{resources}commands:\n{commands}");
+
+    /// <summary>A free port on 127.0.0.1 under 32768, where Linux never picks a connection's own port.</summary>
+    private static int PortBelowEphemeralRange()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 50)
+            {
+            }
+        }
+    }
 
     /// <summary>Whether the <c>CapEff:</c> line in <paramref name="output"/> has CAP_SYS_ADMIN (bit 21).</summary>
     private static bool HasSysAdmin(string output)
