@@ -298,6 +298,23 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
         Assert.False(job.IsGroupAlive);
     }
 
+    [Fact]
+    public void RemoveLeftover_RemovesOnlyTheJobsContainer_FalseWithoutAnEngine()
+    {
+        engine.Reset(c => c.Request.Path.Value == "/containers/json"
+            ? FakeDockerEngine.JsonAsync(c, 200, "[{\"Id\":\"mine1\"}]")
+            : NoContentAsync(c));
+        using var host = new ContainerEngine(engine.Client(), "this machine");
+        using var nowhere = new ContainerEngine(DockerApi.ForSocket(Path.Combine(Path.GetTempPath(), $"dstack-no-engine-{Guid.NewGuid():N}.sock")), "gpu-1");
+
+        Assert.True(ContainerJob.RemoveLeftover(host, "dstack-r1-0", "tok-1"));
+        Assert.False(ContainerJob.RemoveLeftover(nowhere, "dstack-r1-0", "tok-1"));
+
+        var list = engine.Requests.First();
+        Assert.Equal("dstack.job=tok-1", (string?)System.Text.Json.Nodes.JsonNode.Parse(list.Query["filters"])!["label"]![0]);
+        Assert.Equal(["GET /containers/json", "DELETE /containers/mine1"], engine.Requests.Select(r => $"{r.Method} {r.Path}"));
+    }
+
     /// <summary>The calls of a container that was created and started and runs: list, create, start, inspect, remove.</summary>
     private static Task StartedAsync(HttpContext context) => (context.Request.Method, context.Request.Path.Value) switch
     {
