@@ -75,6 +75,22 @@ if [ "$(id -u)" = 0 ] && [ -f "$engine/setup-engine.sh" ]; then
   fi
 fi
 
+# Debian's reference registry and htpasswd for the registry_auth tests (LoopbackRegistry, RegistryFact), when this
+# runs as root. Best effort, like the engine: without them those tests are skipped and say why. The tests start their
+# own registry on a free loopback port; no service may start from the package (policy-rc.d says no while installing).
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! { command -v docker-registry && command -v htpasswd; } >/dev/null; then
+  made_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  # A fresh machine's package lists may be stale: one apt-get update, then once more.
+  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry apache2-utils >"$results/registry.log" 2>&1 ||
+    { DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$results/registry.log" 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry apache2-utils >>"$results/registry.log" 2>&1; }; } ||
+    { echo "no docker-registry for the registry_auth tests (they are skipped); apt-get said:" >&2; tail -n 5 "$results/registry.log" >&2; }
+  if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+
 # One test project at a time: the end-to-end tests start real processes and time them, and CI has 2 cores.
 dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?

@@ -26,6 +26,8 @@ public static class ControllerCommandLine
         var store = StateStore.Open(DstackHome.FromEnvironment());
         var reading = Task.Run(() => ControllerProcess.ReadStartMessage(Console.In));
         ControllerProcess.WarmUp(store);
+        // Beside it, off the critical path: the container code (a run with an image pays no first-call compilation).
+        _ = Task.Run(() => Dstack.Runtime.Containers.ContainerWarmUp.RunAsync(CliContext.ProcessEnvironment()));
         var message = await reading;
         if (message is null || store.FindRun(message.RunId) is not { } run)
         {

@@ -13,8 +13,8 @@ public static class PoolListCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
-        var json = new Option<bool>("--json") { Description = "Print JSON: {\"hosts\": [{name, user, host, port, identity_file, proxy_jump, address, reachable, resources, problem}]}." };
-        var command = new Command("list", "List the SSH hosts of the pool, each probed now: its cores, memory, GPUs and free disk, or why it is unreachable.") { json };
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"hosts\": [{name, user, host, port, identity_file, proxy_jump, address, reachable, resources, docker, problem}]}." };
+        var command = new Command("list", "List the SSH hosts of the pool, each probed now: its cores, memory, GPUs, free disk and whether the login user can use a Docker engine (for image:), or why it is unreachable.") { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var cli = context();
@@ -49,7 +49,7 @@ public static class PoolListCommand
     }
 
     private static string Describe(SshProbeResult probe) =>
-        probe.Succeeded ? probe.Resources!.ToString() : $"unreachable: {probe.Problem!.Code} {probe.Problem.Message}";
+        probe.Succeeded ? probe.Resources!.ToString() + (probe.HasDockerEngine ? ", Docker" : string.Empty) : $"unreachable: {probe.Problem!.Code} {probe.Problem.Message}";
 
     private static JsonObject ToJson(SshProbeResult probe) => new()
     {
@@ -62,6 +62,7 @@ public static class PoolListCommand
         ["address"] = probe.Host.Address,
         ["reachable"] = probe.Succeeded,
         ["resources"] = probe.Resources is { } r ? Resources(r) : null,
+        ["docker"] = probe.Succeeded ? probe.HasDockerEngine : null,
         ["problem"] = probe.Problem is { } p ? new JsonObject { ["code"] = p.Code, ["message"] = p.Message } : null,
     };
 

@@ -45,7 +45,12 @@ public static class PlanRenderer
 
         if (spec.Image is { } image)
         {
-            settings.Add(("Image", $"{image} (Docker)"));
+            settings.Add(("Image", plan.DefaultImage is { } fallback ? $"{image} (default image from {fallback.Source})" : $"{image} (Docker)"));
+        }
+
+        if (spec.Mounts.Count > 0)
+        {
+            settings.Add(("Volumes", string.Join(", ", spec.Mounts.Select(m => $"{m.HostPath} -> {m.ContainerPath}"))));
         }
 
         settings.Add(("GPUs", Gpus(machines)));
@@ -70,7 +75,9 @@ public static class PlanRenderer
 
         if (spec.Build.Count > 0)
         {
-            settings.Add(("Build", $"{CountWords.Of(spec.Build.Count, "command")}, cached until they change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"));
+            settings.Add(("Build", spec.Image is null
+                ? $"{CountWords.Of(spec.Build.Count, "command")}, cached until they change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"
+                : $"{CountWords.Of(spec.Build.Count, "command")} in the image, kept as an image until they or the image change{(spec.ForceBuild ? " (--force-build: rebuilding)" : string.Empty)}"));
         }
 
         if (spec.Reload)

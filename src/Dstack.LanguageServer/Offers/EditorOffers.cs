@@ -123,7 +123,9 @@ public sealed class EditorOffers
             return new OfferSummary([], [.. profileErrors.Select(d => d.Path is { } path ? $"{Path.GetFileName(path)}: {d.Message}" : d.Message)]);
         }
 
-        var requirements = Requirements.Of(configuration, ProfileResolver.Merge(configuration, profile.Profile), configuration.Resources);
+        // The default image as dstack run takes it (a bad value is dstack run's error to show; the lens goes without).
+        var defaultImage = configuration.Image is null ? DefaultImage.Read(_home, _environment, [])?.Image : null;
+        var requirements = Requirements.Of(configuration, ProfileResolver.Merge(configuration, profile.Profile), configuration.Resources, image: defaultImage);
         var configured = Configured();
         var search = configured.Catalog.Find(requirements, new OfferContext { Environment = _environment, InUse = () => _inUse.Get()! });
         return OfferSummary.Of(search, configured.Problems);

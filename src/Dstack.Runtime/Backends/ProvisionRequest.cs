@@ -22,4 +22,10 @@ public sealed record ProvisionRequest(Offer Offer, string RunName, int Rank, str
     /// <see cref="IBackend.ReleaseGroupAsync"/>, which the caller calls once the group's instances are all gone.
     /// </summary>
     public string? Group { get; init; }
+
+    /// <summary>
+    /// True when the run's jobs run in containers (<c>image</c>): the machine needs a Docker engine the login user can
+    /// use, so a backend that makes machines installs one where its image has none and waits for it.
+    /// </summary>
+    public bool Containers { get; init; }
 }

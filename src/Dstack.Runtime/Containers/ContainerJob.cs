@@ -42,7 +42,7 @@ public sealed class ContainerJob : IJobProcess
     /// <summary>The container's name, <c>dstack-RUN-RANK</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The container's init on its host (0 when the engine did not say).</summary>
+    /// <summary>0: the container's processes are the engine's (a stop goes through the engine, never a process id).</summary>
     public int Pid { get; }
 
     public Stream Stdout { get; }
@@ -54,8 +54,7 @@ public sealed class ContainerJob : IJobProcess
     public string? LostReason { get; private set; }
 
     /// <summary>
-    /// Creates and starts <paramref name="request"/>'s container. A leftover container of the same name that carries the
-    /// same job label (an earlier attempt of this job) is removed first; one of another run is left alone and named.
+    /// Creates and starts <paramref name="request"/>'s container (see <see cref="CreateAsync"/> for a name in use).
     /// </summary>
     /// <exception cref="ContainerStartException">The engine refused: the message says why and what to do.</exception>
     public static async Task<ContainerJob> StartAsync(ContainerEngine engine, ContainerRequest request, CancellationToken cancellationToken)
@@ -64,27 +63,7 @@ public sealed class ContainerJob : IJobProcess
         string id;
         try
         {
-            if (request.Labels.TryGetValue(ContainerLaunch.JobLabel, out var token))
-            {
-                foreach (var stale in await api.FindAsync(request.Name, $"{ContainerLaunch.JobLabel}={token}", cancellationToken).ConfigureAwait(false))
-                {
-                    await api.RemoveAsync(stale, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            try
-            {
-                id = await api.CreateContainerAsync(request.Name, request.ToCreateBody(), cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException e) when (e.Status == 409)
-            {
-                throw new ContainerStartException($"a container named {request.Name} already exists on {engine.HostName} and is not this job's; remove it (docker rm -f {request.Name}) or give the run another name (-n)");
-            }
-            catch (DockerApiException e) when (e.Status is 400 or 404 or 500 && e is not DockerEngineUnreachableException)
-            {
-                throw new ContainerStartException($"the container for image \"{request.Image}\" could not be created on {engine.HostName}: {e.Message}");
-            }
-
+            id = await CreateAsync(engine, request, cancellationToken).ConfigureAwait(false);
             try
             {
                 await api.StartAsync(id, cancellationToken).ConfigureAwait(false);
@@ -95,8 +74,8 @@ public sealed class ContainerJob : IJobProcess
                 throw new ContainerStartException($"the container for image \"{request.Image}\" could not start on {engine.HostName}: {e.Message}{StartHint(e.Message, request)}");
             }
 
-            var state = await api.StateAsync(id, cancellationToken).ConfigureAwait(false);
-            return new ContainerJob(engine, id, request.Name, state?.Pid ?? 0);
+            // The container's init on its host, for `dstack ps`; not asked for (one request less before the job runs).
+            return new ContainerJob(engine, id, request.Name, 0);
         }
         catch (DockerEngineUnreachableException e)
         {
@@ -105,6 +84,42 @@ public sealed class ContainerJob : IJobProcess
         catch (DockerApiException e)
         {
             throw new ContainerStartException($"the container {request.Name} for image \"{request.Image}\" could not be started on {engine.HostName}: the Docker engine answered {ContainerEngine.Refusal(e)}");
+        }
+    }
+
+    /// <summary>
+    /// Creates the container. When the name is taken by a container carrying this job's label (an earlier attempt of
+    /// this job that was not removed), that one is removed and the create tried once more; one of another run is left
+    /// alone and named in the error.
+    /// </summary>
+    private static async Task<string> CreateAsync(ContainerEngine engine, ContainerRequest request, CancellationToken cancellationToken)
+    {
+        var api = engine.Api;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await api.CreateContainerAsync(request.Name, request.ToCreateBody(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException e) when (e.Status == 409)
+            {
+                var stale = attempt == 0 && request.Labels.TryGetValue(ContainerLaunch.JobLabel, out var token)
+                    ? await api.FindAsync(request.Name, $"{ContainerLaunch.JobLabel}={token}", cancellationToken).ConfigureAwait(false)
+                    : [];
+                if (stale.Count == 0)
+                {
+                    throw new ContainerStartException($"a container named {request.Name} already exists on {engine.HostName} and is not this job's; remove it (docker rm -f {request.Name}) or give the run another name (-n)");
+                }
+
+                foreach (var leftover in stale)
+                {
+                    await api.RemoveAsync(leftover, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (DockerApiException e) when (e.Status is 400 or 404 or 500 && e is not DockerEngineUnreachableException)
+            {
+                throw new ContainerStartException($"the container for image \"{request.Image}\" could not be created on {engine.HostName}: {e.Message}");
+            }
         }
     }
 

@@ -51,6 +51,9 @@ public static class ContainerLaunch
     /// <summary>The container of job <paramref name="rank"/> of the run <paramref name="runName"/>.</summary>
     public static string ContainerName(string runName, int rank) => string.Create(CultureInfo.InvariantCulture, $"dstack-{runName}-{rank}");
 
+    /// <summary>The container the run's <c>build</c> commands run in (<c>dstack-RUN-build</c>), committed as the jobs' image.</summary>
+    public static string BuildContainerName(string runName) => $"dstack-{runName}-build";
+
     /// <summary>The job's working directory in the container: <see cref="WorkflowFolder"/>, a folder under it, or an absolute one.</summary>
     public static string WorkingDir(string? workingDir) =>
         workingDir is { Length: > 0 } d ? (d.StartsWith('/') ? d : $"{WorkflowFolder}/{d.TrimStart('.', '/')}".TrimEnd('/')) : WorkflowFolder;

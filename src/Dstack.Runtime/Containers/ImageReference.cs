@@ -2,8 +2,8 @@ namespace Dstack.Runtime.Containers;
 
 /// <summary>
 /// An image reference as Docker reads it: <c>[REGISTRY/]REPOSITORY[:TAG][@DIGEST]</c>. The first part is a registry when
-/// it holds a '.' or a ':' or is <c>localhost</c>; otherwise the image is on Docker Hub. No tag and no digest means
-/// <c>latest</c>.
+/// it holds a '.' or a ':', is <c>localhost</c> or has capitals; otherwise the image is on Docker Hub. No tag and no
+/// digest means <c>latest</c>.
 /// </summary>
 public sealed record ImageReference(string Registry, string Repository, string Tag, string? Digest)
 {
@@ -31,13 +31,18 @@ public sealed record ImageReference(string Registry, string Repository, string T
         }
 
         var first = rest.IndexOf('/', StringComparison.Ordinal);
-        if (first > 0 && (rest[..first].Contains('.', StringComparison.Ordinal) || rest[..first].Contains(':', StringComparison.Ordinal) || rest[..first] == "localhost"))
+        if (first > 0 && IsRegistry(rest[..first]))
         {
             return new ImageReference(rest[..first], rest[(first + 1)..], tag, digest);
         }
 
         return new ImageReference(DockerHub, rest, tag, digest);
     }
+
+    /// <summary>Whether an image name's first part names a registry: it holds a '.' or a ':', is <c>localhost</c>, or has
+    /// capitals (repositories never do).</summary>
+    private static bool IsRegistry(string part) =>
+        part.Contains('.', StringComparison.Ordinal) || part.Contains(':', StringComparison.Ordinal) || part == "localhost" || part.Any(char.IsUpper);
 
     /// <summary>How messages name the registry: <c>Docker Hub</c>, or its host.</summary>
     public string RegistryDisplay => Registry == DockerHub ? "Docker Hub (docker.io)" : Registry;

@@ -21,7 +21,8 @@ public static class JobImage
     public static async Task<string> PrepareAsync(ContainerEngine engine, RunSpec spec, string image, int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        TimeSpan? last = null;
+        // The first report with sizes is sent at once (TimeSpan.MinValue here would overflow the subtraction below).
+        var last = -ReportEvery;
         var pulled = false;
         ImagePullProgress? latest = null;
         var reporter = new SyncProgress<ImagePullProgress>(p =>
@@ -33,8 +34,7 @@ public static class JobImage
                 progress?.Report(new PullingProgress(rank, image, engine.HostName));
             }
 
-            // The first progress with a size is shown at once, then at most every ReportEvery.
-            if (p.TotalBytes > 0 && (last is null || clock.Elapsed - last >= ReportEvery))
+            if (clock.Elapsed - last >= ReportEvery && p.TotalBytes > 0)
             {
                 last = clock.Elapsed;
                 progress?.Report(new PullingProgress(rank, image, engine.HostName, p.Bytes, p.TotalBytes, p.LayersDone, p.Layers));

@@ -36,6 +36,15 @@ public interface IJobHost : IDisposable
     /// <exception cref="JobStartException">The image cannot be had; the message names it, the registry and what to do.</exception>
     Task PrepareImageAsync(int rank, IProgress<Runs.RunProgress>? progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The Docker engine the jobs with an image run under on this machine (a build with an image runs there too, and
+    /// its image is committed there); null where this host offers none for that.
+    /// </summary>
+    Containers.ContainerEngine? Engine => null;
+
+    /// <summary>The image the jobs run in instead of the spec's: the one their build made; set before they start.</summary>
+    string? ImageToRun { get => null; set { } }
+
     /// <summary>Starts job <paramref name="rank"/> in <paramref name="code"/> with <paramref name="environment"/>.</summary>
     /// <exception cref="JobStartException">It could not be started.</exception>
     IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment);

@@ -76,6 +76,7 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         var starting = spec.Nodes > 1 ? $"dstack: starting job {rank} of {spec.Nodes} (rank {rank}, master 127.0.0.1)" : "dstack: starting the job";
         if (spec.Image is { } image)
         {
+            CreateInstanceFolders(spec);
             context.Event(rank, $"{starting} in a container of {ImageToRun ?? image}");
             var request = ContainerLaunch.For(spec, rank, ImageToRun ?? image, copy, environment);
             return ContainerJob.StartAsync(Engine, request, CancellationToken.None).GetAwaiter().GetResult();
@@ -85,6 +86,22 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         Directory.CreateDirectory(workingDirectory);
         context.Event(rank, starting);
         return JobProcess.Start(spec.Shell, ["-c", spec.Script], workingDirectory, environment);
+    }
+
+    /// <summary>An instance volume's folder missing on this machine is made (as dstack's shim does), owned by this user rather than by the engine.</summary>
+    internal static void CreateInstanceFolders(RunSpec spec)
+    {
+        foreach (var mount in spec.Mounts)
+        {
+            try
+            {
+                Directory.CreateDirectory(mount.HostPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ContainerStartException($"volumes: {mount.HostPath} does not exist on this machine and could not be made ({e.Message}); create it, or change instance_path");
+            }
+        }
     }
 
     /// <summary>The image the jobs run in when it is not the spec's: the one their build made (<see cref="BuildCache"/>).</summary>
@@ -173,6 +190,10 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
             try
             {
                 ContainerJob.RemoveLeftover(Engine, ContainerLaunch.ContainerName(context.Run.Name, rank), token);
+                if (rank == 0)
+                {
+                    ContainerJob.RemoveLeftover(Engine, ContainerLaunch.BuildContainerName(context.Run.Name), token);
+                }
             }
             catch (ContainerStartException)
             {

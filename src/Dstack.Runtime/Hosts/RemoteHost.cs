@@ -2,6 +2,7 @@ using System.Globalization;
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs;
@@ -14,9 +15,11 @@ namespace Dstack.Runtime.Hosts;
 /// A machine reached over SSH as a job's host (a pool host; next, a cloud VM): one connection (an OpenSSH master) for
 /// every command, the code uploaded into <c>~/.dstack-runs/RUN/job-N</c> with progress in the log, the job started
 /// under the host's small supervisor (<see cref="RemoteJob"/>), its folder removed at the end, and its ports forwarded
-/// through an SSH tunnel to the master host.
+/// through an SSH tunnel to the master host. A job with an <c>image</c> runs in a container of the host's Docker engine,
+/// reached through its socket forwarded over the same connection (<see cref="SshDockerForward"/>), with the uploaded
+/// code mounted at <c>/workflow</c>.
 /// </summary>
-public sealed class RemoteHost : IJobHost
+public sealed partial class RemoteHost : IJobHost
 {
     private readonly HostContext _context;
     private readonly Lock _gate = new();
@@ -106,8 +109,14 @@ public sealed class RemoteHost : IJobHost
         return new JobCode(null);
     }
 
-    public Task PrepareImageAsync(int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken) =>
-        _context.Spec.Image is null ? Task.CompletedTask : throw new JobStartException($"image: containers on {Name} are not supported yet");
+    public async Task PrepareImageAsync(int rank, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_context.Spec.Image is { } image)
+        {
+            var engine = await Task.Run(() => Engine, cancellationToken).ConfigureAwait(false);
+            await JobImage.PrepareAsync(engine, _context.Spec, image, rank, progress, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
     {
@@ -115,6 +124,11 @@ public sealed class RemoteHost : IJobHost
         _context.Event(rank, spec.Nodes > 1
             ? $"dstack: starting job {rank} of {spec.Nodes} on {Name} (rank {rank}, master {environment["DSTACK_MASTER_NODE_IP"]})"
             : $"dstack: starting the job on {Name}");
+        if (spec.Image is { } image)
+        {
+            return StartContainer(rank, image, environment);
+        }
+
         return RemoteJob.Start(Connection, RemoteJobFolder.For(_context.Home, _context.Run, rank), spec, environment, Reconnect, line => _context.Event(rank, line));
     }
 
@@ -156,17 +170,27 @@ public sealed class RemoteHost : IJobHost
         }
     }
 
-    /// <summary>Removes the job's folder from the host (not from a lost host).</summary>
+    /// <summary>Removes the job's container and folder from the host (not from a lost host).</summary>
     public void CleanUp(IJobProcess job)
     {
         if (job is RemoteJob { LostReason: null } remote)
         {
             remote.RemoveFolder();
         }
+        else if (job is ContainerJob { LostReason: null } container)
+        {
+            RemoveContainer(container);
+        }
     }
 
     public void KillJob(int rank, int? pid, string token, int signal)
     {
+        if (_context.Spec.Image is not null)
+        {
+            KillContainer(rank, token);
+            return;
+        }
+
         if (pid is not { } group)
         {
             return;
@@ -207,6 +231,7 @@ public sealed class RemoteHost : IJobHost
 
     public void Dispose()
     {
+        DisposeEngine();
         lock (_gate)
         {
             _connection?.Dispose();

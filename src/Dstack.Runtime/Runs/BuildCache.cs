@@ -15,7 +15,7 @@ namespace Dstack.Runtime.Runs;
 /// same Python or image) get those files laid over their working copy instead of building again. Changing the build
 /// commands changes the key, so the environment is rebuilt; <c>--force-build</c> rebuilds regardless.
 /// </summary>
-public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, SecretMasker? mask, TimeProvider time)
+public sealed partial class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, SecretMasker? mask, TimeProvider time)
 {
     /// <summary>The cache key: the code folder, the build commands, and what they run with.</summary>
     public static string Key(RunSpec spec)
@@ -26,9 +26,18 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
 
     public static string FolderFor(DstackHome home, RunSpec spec) => Path.Combine(home.BuildsFolder, Key(spec));
 
-    /// <summary>Builds or reuses the environment, then lays it over every working copy; null on success, the failure otherwise.</summary>
-    internal async Task<RunController.AttemptResult?> PrepareAsync(IReadOnlyList<string> copies, Func<int, Dictionary<string, string>> environment, Task<StopRequest> stopRequested)
+    /// <summary>
+    /// Builds or reuses the environment, then lays it over every working copy. With an image and the host's
+    /// <paramref name="engine"/>, the build runs in a container of the image and the image the jobs run in is returned
+    /// (<see cref="PrepareInImageAsync"/>). The failure, or null on success.
+    /// </summary>
+    internal async Task<(RunController.AttemptResult? Failure, string? Image)> PrepareAsync(IReadOnlyList<string> copies, Func<int, Dictionary<string, string>> environment, Task<StopRequest> stopRequested, Containers.ContainerEngine? engine = null)
     {
+        if (spec.Image is { } image && engine is not null)
+        {
+            return await PrepareInImageAsync(image, engine, copies, environment, stopRequested).ConfigureAwait(false);
+        }
+
         var folder = FolderFor(home, spec);
         var files = Path.Combine(folder, "files");
         var ready = Path.Combine(folder, "ready");
@@ -39,56 +48,97 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         else
         {
             Event(spec.ForceBuild ? "dstack: building the environment (--force-build)" : Directory.Exists(folder) ? "dstack: building the environment" : "dstack: building the environment (first build for these build commands)");
-            var failure = await BuildAsync(copies[0], environment(0), folder, files, ready, stopRequested).ConfigureAwait(false);
+            var copy = copies[0];
+            var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
+            Directory.CreateDirectory(workingDirectory);
+            var script = JobScript.Build(spec.Build, spec.RunArgs);
+            var failure = await BuildAsync(copy, folder, files, ready, stopRequested, () => JobProcess.Start(spec.Shell, ["-c", script], workingDirectory, environment(0))).ConfigureAwait(false);
             if (failure is not null)
             {
-                return failure;
+                return (failure, null);
             }
         }
 
+        LayOver(files, copies);
+        return (null, null);
+    }
+
+    private static void LayOver(string files, IReadOnlyList<string> copies)
+    {
         foreach (var copy in copies)
         {
             CopyTree(files, copy);
         }
-
-        return null;
     }
 
-    private async Task<RunController.AttemptResult?> BuildAsync(string copy, Dictionary<string, string> environment, string folder, string files, string ready, Task<StopRequest> stopRequested)
+    /// <summary>
+    /// Runs the build commands (<paramref name="start"/> starts them in <paramref name="copy"/>) and saves the files they
+    /// created or changed there; <paramref name="keep"/>, when given, keeps what else they made (a container committed as
+    /// an image) before the process is ended for good, and says what went wrong if it could not. The failure, or null on success.
+    /// </summary>
+    private async Task<RunController.AttemptResult?> BuildAsync(string copy, string folder, string files, string ready, Task<StopRequest> stopRequested, Func<IJobProcess> start, Func<Task<string?>>? keep = null)
     {
         var before = Inventory(copy);
-        var workingDirectory = spec.WorkingDir is { Length: > 0 } dir ? Path.GetFullPath(Path.Combine(copy, dir)) : copy;
-        Directory.CreateDirectory(workingDirectory);
-        var script = JobScript.Build(spec.Build, spec.RunArgs);
-        using var process = JobProcess.Start(spec.Shell, ["-c", script], workingDirectory, environment);
-        var pumps = Task.WhenAll(
-            Task.Run(() => new OutputPump(process.Stdout, LogStream.Stdout, log, mask).RunAsync()),
-            Task.Run(() => new OutputPump(process.Stderr, LogStream.Stderr, log, mask).RunAsync()));
-        if (await Task.WhenAny(process.Exited, stopRequested).ConfigureAwait(false) != process.Exited)
+        IJobProcess process;
+        try
         {
-            process.SignalGroup(Signals.Kill);
+            process = start();
+        }
+        catch (JobStartException e)
+        {
+            Event($"dstack: the build could not start: {e.Message}");
+            return new RunController.AttemptResult(State.RunStatus.Failed, TerminationReason.StartFailed, null);
         }
 
-        var code = await process.Exited.ConfigureAwait(false);
-        process.SignalGroup(Signals.Kill);
-        await pumps.WaitAsync(TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
-        if (stopRequested.IsCompleted)
+        using (process)
         {
-            // Killed at once either way; the run ends as it was asked to (a stop, or an abort).
-            if (await stopRequested.ConfigureAwait(false) == StopRequest.Abort)
+            try
             {
-                Event("dstack: the build was aborted");
-                return new RunController.AttemptResult(State.RunStatus.Aborted, TerminationReason.AbortedByUser, null);
+                var pumps = Task.WhenAll(
+                    Task.Run(() => new OutputPump(process.Stdout, LogStream.Stdout, log, mask).RunAsync()),
+                    Task.Run(() => new OutputPump(process.Stderr, LogStream.Stderr, log, mask).RunAsync()));
+                if (await Task.WhenAny(process.Exited, stopRequested).ConfigureAwait(false) != process.Exited)
+                {
+                    process.SignalGroup(Signals.Kill);
+                }
+
+                var code = await process.Exited.ConfigureAwait(false);
+                if (keep is null)
+                {
+                    // What the commands left running in their group ends with them; a container is kept until committed.
+                    process.SignalGroup(Signals.Kill);
+                }
+
+                await pumps.WaitAsync(TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
+                if (stopRequested.IsCompleted)
+                {
+                    // Killed at once either way; the run ends as it was asked to (a stop, or an abort).
+                    if (await stopRequested.ConfigureAwait(false) == StopRequest.Abort)
+                    {
+                        Event("dstack: the build was aborted");
+                        return new RunController.AttemptResult(State.RunStatus.Aborted, TerminationReason.AbortedByUser, null);
+                    }
+
+                    Event("dstack: the build was stopped");
+                    return new RunController.AttemptResult(State.RunStatus.Terminated, TerminationReason.StoppedByUser, null);
+                }
+
+                if (code != 0)
+                {
+                    Event($"dstack: the build commands failed with exit code {code}; the environment was not saved");
+                    return new RunController.AttemptResult(State.RunStatus.Failed, TerminationReason.BuildFailed, code);
+                }
+
+                if (keep is not null && await keep().ConfigureAwait(false) is { } problem)
+                {
+                    Event($"dstack: {problem}; the environment was not saved");
+                    return new RunController.AttemptResult(State.RunStatus.Failed, TerminationReason.BuildFailed, null);
+                }
             }
-
-            Event("dstack: the build was stopped");
-            return new RunController.AttemptResult(State.RunStatus.Terminated, TerminationReason.StoppedByUser, null);
-        }
-
-        if (code != 0)
-        {
-            Event($"dstack: the build commands failed with exit code {code}; the environment was not saved");
-            return new RunController.AttemptResult(State.RunStatus.Failed, TerminationReason.BuildFailed, code);
+            finally
+            {
+                process.SignalGroup(Signals.Kill);
+            }
         }
 
         Directory.CreateDirectory(folder);
@@ -111,7 +161,7 @@ public sealed class BuildCache(DstackHome home, RunSpec spec, JobLogWriter log, 
         Directory.Move(staging, files);
         File.WriteAllText(Path.Combine(folder, "build-commands.txt"), string.Join('\n', spec.Build) + "\n");
         File.WriteAllText(ready, time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture) + "\n");
-        Event($"dstack: the environment is built and saved ({CountWords.Of(saved, "file")}); later runs reuse it until the build commands change");
+        Event($"dstack: the environment is built and saved ({CountWords.Of(saved, "file")}{(keep is null ? string.Empty : " in the working copy, the rest in the image")}); later runs reuse it until the build commands{(keep is null ? string.Empty : " or the image")} change");
         return null;
     }
 

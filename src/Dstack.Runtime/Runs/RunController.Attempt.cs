@@ -45,13 +45,9 @@ public sealed partial class RunController
 
         // The build and --reload work on working copies here (the planner offers them only where the code is copied).
         var copies = codes.Select(c => c.LocalFolder).OfType<string>().ToList();
-        if (_spec.Build.Count > 0)
+        if (_spec.Build.Count > 0 && await BuildAsync(copies).ConfigureAwait(false) is { } buildFailed)
         {
-            var build = await new BuildCache(Home, _spec, _logs[0], _mask, _time).PrepareAsync(copies, EnvironmentFor, _stopRequested.Task).ConfigureAwait(false);
-            if (build is not null)
-            {
-                return build;
-            }
+            return buildFailed;
         }
 
         if (_spec.BuildOnly)

@@ -167,7 +167,8 @@ public static class RunMonitor
             // Every rank, whatever the job records say: the build (which keeps no job record) and what a job that
             // already finished left detached carry the rank's token too.
             var job = jobs.FirstOrDefault(j => j.JobNum == rank);
-            var pid = job is { Pid: { } p } && !job.Status.IsFinished() ? p : (int?)null;
+            // A job in a container records no process id (0): the host reaches it through its engine.
+            var pid = job is { Pid: > 1 and var p } && !job.Status.IsFinished() ? p : (int?)null;
             if (InstanceOf(store, run, spec, rank, job?.InstanceId) is not { } instance || BackendRegistry.ForRun(store.Home, instance.Offer.Backend) is not { } backend)
             {
                 continue;

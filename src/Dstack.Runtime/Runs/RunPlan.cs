@@ -25,6 +25,9 @@ public sealed record RunPlan
 
     public string? ProfileName { get; init; }
 
+    /// <summary>The default image the run uses (the configuration has no <c>image:</c>); null when it has its own, or none.</summary>
+    public DefaultImage? DefaultImage { get; init; }
+
     /// <summary>The run's ports after -p: what is reserved and forwarded while attached.</summary>
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 

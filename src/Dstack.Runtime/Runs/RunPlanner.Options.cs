@@ -212,7 +212,7 @@ public static partial class RunPlanner
         return username is null || password is null ? null : new Containers.RegistryCredentials(username, password);
     }
 
-    private static string ScriptOf(RunConfiguration configuration, IReadOnlyList<string> runArgs, List<Diagnostic> diagnostics, string display)
+    private static string ScriptOf(RunConfiguration configuration, string? image, IReadOnlyList<string> runArgs, List<Diagnostic> diagnostics, string display)
     {
         IReadOnlyList<string> commands = configuration switch
         {
@@ -230,7 +230,7 @@ public static partial class RunPlanner
         try
         {
             var script = JobScript.Build(commands, runArgs, verbatim);
-            if (configuration.Entrypoint is { } entrypoint && configuration.Image is null)
+            if (configuration.Entrypoint is { } entrypoint && image is null)
             {
                 script = $"{entrypoint} {ShellQuote.Join(commands)}";
             }

@@ -74,14 +74,16 @@ public static partial class RunPlanner
         var environment = EnvironmentResolver.Resolve(configuration.Env, overrides.Env, request.Environment, dotEnv, display, document.SourceMap);
         diagnostics.AddRange(environment.Diagnostics);
 
-        var requirements = Requirements.Of(configuration, profile, resources, overrides.Reload);
+        var (image, defaultImage) = ImageOf(configuration, request, document, display, diagnostics);
+        var mounts = MountsOf(configuration, image, document, display, diagnostics);
+        var requirements = Requirements.Of(configuration, profile, resources, overrides.Reload, image);
         var configured = request.Backends?.Invoke() ?? BackendRegistry.Read(request.Home);
         diagnostics.AddRange(configured.Problems.Select(p => p with { Severity = DiagnosticSeverity.Warning }));
         var search = configured.Catalog.Find(requirements, new OfferContext { Environment = request.Environment, InUse = request.InUse });
         var placement = search.Place();
         diagnostics.AddRange(search.ProblemsFor(placement).Select(p => DiagnosticOf(p, document, display)));
 
-        var script = ScriptOf(configuration, overrides.RunArgs, diagnostics, display);
+        var script = ScriptOf(configuration, image, overrides.RunArgs, diagnostics, display);
         var registry = RegistryOf(configuration, environment.Variables, diagnostics, display, document);
         var spec = new RunSpec
         {
@@ -99,12 +101,12 @@ public static partial class RunPlanner
             Placements = placement?.Jobs ?? [],
             Spares = placement?.Spares ?? [],
             Python = configuration.Python,
-            Image = configuration.Image,
+            Image = image,
             Entrypoint = configuration.Entrypoint,
             Privileged = configuration.Privileged,
             User = configuration.User,
             ShmSize = resources.ShmSize is { } shm ? (long)(shm.Gigabytes * 1024 * 1024 * 1024) : null,
-            Mounts = [.. configuration.Volumes.OfType<InstanceVolumeMount>().Select(v => new BindMount(v.InstancePath, v.Path))],
+            Mounts = mounts,
             RegistryUsername = registry?.Username,
             RegistryPassword = registry?.Password,
             MaxDuration = profile.MaxDuration?.Seconds,
@@ -129,6 +131,7 @@ public static partial class RunPlanner
             Spec = spec,
             Offers = search,
             Placement = placement,
+            DefaultImage = defaultImage,
             ProfileName = selection.SourcePath is not null && selection.Profile.Name is { Length: > 0 } name ? name : null,
             Ports = ports,
             Host = host,

@@ -28,6 +28,33 @@ public sealed class PoolCommandTests : IDisposable
         Assert.Contains(":" + Port, File.ReadAllText(Path.Combine(_sshd.DstackHome, "ssh", "known_hosts")), StringComparison.Ordinal);
     }
 
+    [Runs.DockerFact]
+    public async Task List_HostWhoseUserCanUseDocker_SaysSo()
+    {
+        await PoolAsync("add-ssh", $"{LoopbackSshd.User}@127.0.0.1", "-p", Port, "-i", _sshd.ClientKey, "--name", "lo");
+
+        var json = await PoolAsync("list", "--json");
+        var table = await PoolAsync("list");
+
+        Assert.True(JsonDocument.Parse(json.Output).RootElement.GetProperty("hosts")[0].GetProperty("docker").GetBoolean(), json.Output);
+        Assert.Contains("(disk), Docker", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_HostWithoutDocker_SaysNone()
+    {
+        using var bare = new LoopbackSshd(withoutDocker: true);
+        var add = await PoolAsync("add-ssh", $"{LoopbackSshd.User}@127.0.0.1", "-p", bare.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", bare.ClientKey, "--name", "bare");
+
+        var json = await PoolAsync("list", "--json");
+        var table = await PoolAsync("list");
+
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.False(JsonDocument.Parse(json.Output).RootElement.GetProperty("hosts")[0].GetProperty("docker").GetBoolean(), json.Output);
+        Assert.DoesNotContain("Docker", table.Output, StringComparison.Ordinal);
+        Assert.Contains("(disk)", table.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AddSsh_NameDefaultsToTheHost_AndADuplicateIsRefused()
     {

@@ -74,7 +74,7 @@ public sealed class CodeLensTests
         await using var client = await TestClient.InitializedAsync(TestMachines.Table());
         await OpenAsync(client, Uri, "type: task\ncommands: [train]\nvolumes:\n  - /data:/data\n");
 
-        Assert.Equal("no offers: volumes: this machine mounts no volumes", Title((await LensesAsync(client, Uri))[2]));
+        Assert.Equal("no offers: volumes: instance volumes need image: (this machine runs the commands itself)", Title((await LensesAsync(client, Uri))[2]));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class EditorOffersTests : IDisposable
     [InlineData("spot_policy: spot\n", "spot_policy: spot asks for spot instances, and this machine is on-demand")]
     [InlineData("resources:\n  memory: 64GB..\n", "memory: needs 64GB.., the machine has 32GB")]
     [InlineData("python: \"3.9\"\n", "python: no Python 3.9 on this machine")]
-    [InlineData("volumes:\n  - /data:/data\n", "volumes: this machine mounts no volumes")]
+    [InlineData("volumes:\n  - /data:/data\n", "volumes: instance volumes need image: (this machine runs the commands itself)")]
     public void Summarize_FiltersOfTheConfiguration_AreUnmet(string rest, string unmet)
     {
         var summary = TestMachines.Offers(TestMachines.NoGpu).Summarize(Configuration(TaskFile + rest), null);
@@ -66,6 +66,17 @@ public sealed class EditorOffersTests : IDisposable
     }
 
     [Fact]
+    public void Summarize_DefaultImageWithoutDocker_AsDstackRunWouldRunIt()
+    {
+        Directory.CreateDirectory(Home.Root);
+        File.WriteAllText(Home.ConfigFile, "default_image: python:3.12\n");
+        var offers = TestMachines.Offers(TestMachines.NoGpu, Home, docker: TestMachines.NoDocker);
+
+        Assert.Equal($"no offers: image: no Docker engine ({TestMachines.NoDocker.Reason})", offers.Summarize(Configuration(TaskFile), null).Text);
+        Assert.Equal("1 offer: local, free", TestMachines.Offers(TestMachines.NoGpu, Home).Summarize(Configuration(TaskFile + "volumes: [\"/srv:/srv\"]\n"), null).Text);
+    }
+
+    [Fact]
     public void Summarize_BackendsLeaveOutEveryConfiguredBackend_TheRunsReasonAndFix()
     {
         var summary = TestMachines.Offers(TestMachines.NoGpu).Summarize(Configuration(TaskFile + "backends: [aws]\n"), null);
@@ -84,9 +95,9 @@ public sealed class EditorOffersTests : IDisposable
         var lens = new EditorOffers(Home, facts, Environment()).Summarize(Configuration(text), file).Text;
         var plan = Plan(file, facts);
 
-        Assert.Equal("no offers: volumes: this machine mounts no volumes", lens);
+        Assert.Equal("no offers: volumes: instance volumes need image: (this machine runs the commands itself)", lens);
         Assert.False(plan.CanRun);
-        Assert.Contains(plan.Diagnostics, d => d.IsError && d.Code == DiagnosticCodes.UnsupportedLocally && d.Message.StartsWith("volumes:", StringComparison.Ordinal));
+        Assert.Contains(plan.Diagnostics, d => d.IsError && d.Code == DiagnosticCodes.InvalidVolume && d.Message.StartsWith("volumes:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -202,11 +202,10 @@ public sealed class SshPoolOffersTests : IDisposable
     }
 
     [Theory]
-    [InlineData("image: python:3.12\n", "image: SSH hosts run the commands on the host, not in a container, for now")]
     [InlineData("spot_policy: spot\n", "spot_policy: spot asks for spot instances, and SSH hosts are on-demand")]
     [InlineData("regions: [eu-west-1]\n", "regions: [eu-west-1] leaves out the SSH hosts (their region is ssh)")]
     [InlineData("instance_types: [gpu9]\n", "instance_types: [gpu9] leaves out lo (an SSH host's instance type is its pool name)")]
-    [InlineData("volumes:\n  - /data:/data\n", "volumes: SSH hosts do not mount volumes")]
+    [InlineData("volumes:\n  - /data:/data\n", "volumes: instance volumes need image: (the SSH host runs the commands itself)")]
     [InlineData("build: [pip install -r requirements.txt]\n", "build: SSH hosts do not keep a prepared environment between runs yet")]
     public async Task Candidates_WhatSshHostsNeverOffer_IsUnmet(string rest, string unmet)
     {

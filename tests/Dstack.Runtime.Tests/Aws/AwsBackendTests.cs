@@ -1,6 +1,7 @@
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Aws;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.State;
@@ -29,6 +30,30 @@ public sealed class AwsBackendTests : IAsyncLifetime
         {
             Directory.Delete(_home.Root, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(true, false, null, "network volumes need a cloud backend that supports them")]
+    [InlineData(false, true, null, "instance volumes need image:")]
+    [InlineData(false, true, "ubuntu:24.04", null)]
+    public void Offers_Volumes_NetworkOnesAndInstanceOnesWithoutAContainer_LeaveEveryOfferOut(bool network, bool instance, string? image, string? reason)
+    {
+        var backend = new AwsBackend(_home, new AwsSettings { Regions = ["us-east-1"] }, new AwsCompute(new AwsSettings(), _ => throw new InvalidOperationException("offers must not call EC2")));
+
+        var offers = backend.GetOffers(new Requirements { NetworkVolumes = network, InstanceVolumes = instance, Image = image }, OfferContext.Empty);
+
+        if (reason is null)
+        {
+            Assert.Contains(offers.Candidates, c => c.Fits);
+            Assert.Empty(offers.Problems);
+            return;
+        }
+
+        Assert.DoesNotContain(offers.Candidates, c => c.Fits);
+        Assert.All(offers.Candidates, c => Assert.Contains(c.Unmet, u => u.Contains(reason, StringComparison.Ordinal)));
+        var problem = Assert.Single(offers.Problems);
+        Assert.Equal(DiagnosticCodes.InvalidVolume, problem.Code);
+        Assert.Equal("volumes", problem.Property);
     }
 
     [Fact]
@@ -96,11 +121,58 @@ public sealed class AwsBackendTests : IAsyncLifetime
         Assert.Empty(_fake.LiveInstances);
     }
 
-    private AwsBackend Backend(bool sshAnswers) => new(_home, new AwsSettings(), new AwsCompute(new AwsSettings(), region => _fake.NewClient(region)))
+    [Fact]
+    public async Task Provision_RunInContainers_InstallsDockerThroughUserData_AndWaitsForTheEngine()
+    {
+        var asked = 0;
+        var backend = Backend(sshAnswers: true, dockerAnswers: (host, _) =>
+        {
+            Assert.Equal("ubuntu", host.User);
+            return Task.FromResult(Interlocked.Increment(ref asked) >= 3);
+        });
+        var steps = new List<string>();
+
+        await backend.ProvisionAsync(new ProvisionRequest(Offer("t3.medium"), "boxed", 0, "boxed-0-token") { Containers = true }, new SyncProgress(p => steps.Add(((Dstack.Runtime.Runs.ProvisioningStepProgress)p).Step)), None);
+
+        var userData = Assert.Single(_fake.Instances).UserDataText!;
+        Assert.Contains("apt-get install -y docker.io", userData, StringComparison.Ordinal);
+        Assert.Contains("[usermod, -aG, docker, ubuntu]", userData, StringComparison.Ordinal);
+        Assert.Equal(3, asked);
+        Assert.Equal(["waiting_for_docker", "ready"], steps.SkipWhile(s => s != "waiting_for_docker"));
+    }
+
+    [Fact]
+    public async Task Provision_NoContainers_LeavesDockerOut_AndDoesNotWaitForIt()
+    {
+        var backend = Backend(sshAnswers: true, dockerAnswers: (_, _) => throw new InvalidOperationException("a run without image must not wait for Docker"));
+
+        await backend.ProvisionAsync(new ProvisionRequest(Offer("t3.medium"), "plain", 0, "plain-0-token"), null, None);
+
+        Assert.DoesNotContain("docker", Assert.Single(_fake.Instances).UserDataText!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Provision_RunInContainers_EngineNeverThere_FailsInWords_AndLeavesNoInstance()
+    {
+        var backend = Backend(sshAnswers: true, dockerAnswers: (_, _) => Task.FromResult(false), readyLimit: TimeSpan.FromMilliseconds(300));
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => backend.ProvisionAsync(new ProvisionRequest(Offer("t3.medium"), "nodocker", 0, "nodocker-0-token") { Containers = true }, null, None));
+
+        Assert.Contains("answers SSH, but the user ubuntu could not use a Docker engine there (/var/run/docker.sock)", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_fake.LiveInstances);
+    }
+
+    private sealed class SyncProgress(Action<Dstack.Runtime.Runs.RunProgress> report) : IProgress<Dstack.Runtime.Runs.RunProgress>
+    {
+        public void Report(Dstack.Runtime.Runs.RunProgress value) => report(value);
+    }
+
+    private AwsBackend Backend(bool sshAnswers, Func<Dstack.Runtime.Backends.Ssh.SshHost, CancellationToken, Task<bool>>? dockerAnswers = null, TimeSpan? readyLimit = null) => new(_home, new AwsSettings(), new AwsCompute(new AwsSettings(), region => _fake.NewClient(region)))
     {
         Poll = TimeSpan.FromMilliseconds(10),
-        ReadyLimit = TimeSpan.FromMilliseconds(sshAnswers ? 5000 : 300),
+        ReadyLimit = readyLimit ?? TimeSpan.FromMilliseconds(sshAnswers ? 5000 : 300),
         SshAnswers = (_, _) => Task.FromResult(sshAnswers),
+        DockerAnswers = dockerAnswers,
     };
 
     private static Offer Offer(string type) =>

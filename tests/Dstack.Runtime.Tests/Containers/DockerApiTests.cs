@@ -131,7 +131,7 @@ public sealed class DockerApiTests(FakeDockerEngine engine) : IClassFixture<Fake
         var error = await Assert.ThrowsAsync<ContainerStartException>(() => host.EnsureImageAsync("registry.example:5000/team/app:2", null, null, None));
 
         Assert.StartsWith("image: \"registry.example:5000/team/app:2\" could not be pulled from registry.example:5000 on this machine: pull access denied", error.Message, StringComparison.Ordinal);
-        Assert.EndsWith("requested access to the resource is denied. registry.example:5000 has no such image, or it is private: check the name and tag, or add registry_auth", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("requested access to the resource is denied; registry.example:5000 has no image \"team/app\", or it is private: check the name and tag, or add registry_auth", error.Message, StringComparison.Ordinal);
         Assert.Equal(["GET /images/registry.example%3A5000%2Fteam%2Fapp%3A2/json", "POST /images/create?fromImage=registry.example%3A5000%2Fteam%2Fapp&tag=2"], engine.Requests.Select(r => r.ToString()));
     }
 

@@ -206,11 +206,11 @@ public sealed class RunPlannerTests : IDisposable
     }
 
     [Fact]
-    public void Plan_VolumesWithoutImage_AreUnsupportedLocally()
+    public void Plan_InstanceVolumeWithoutImage_NeedsAContainer()
     {
         var plan = Plan("type: task\ncommands: [echo]\nvolumes:\n  - /data:/data\n");
 
-        Assert.Contains("volume", Error(plan, DiagnosticCodes.UnsupportedLocally).Message, StringComparison.Ordinal);
+        Assert.Contains("instance volumes are bind mounts into the job's container", Error(plan, DiagnosticCodes.InvalidVolume).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,15 +15,21 @@ public sealed class LoopbackSshd : IDisposable
     public const string Sshd = "/usr/sbin/sshd";
 
     private readonly int? _runsDiskKilobytes;
+    private readonly bool _withoutDocker;
     private Process? _server;
 
     /// <param name="runsDiskKilobytes">
     /// When set, the server runs in a mount namespace of its own where the login user's <c>~/.dstack-runs</c> is a
     /// tmpfs of that size: a host whose disk fills up, without touching this machine's disk.
     /// </param>
-    public LoopbackSshd(int? runsDiskKilobytes = null)
+    /// <param name="withoutDocker">
+    /// When true, the server runs in a mount namespace of its own where <c>/var/run/docker.sock</c> is not a socket
+    /// (<c>/dev/null</c> bound over it): a host without a Docker engine, while this machine keeps its own.
+    /// </param>
+    public LoopbackSshd(int? runsDiskKilobytes = null, bool withoutDocker = false)
     {
         _runsDiskKilobytes = runsDiskKilobytes;
+        _withoutDocker = withoutDocker;
         if (!File.Exists(Sshd))
         {
             throw new InvalidOperationException(
@@ -164,8 +170,19 @@ public sealed class LoopbackSshd : IDisposable
             // every ssh command of a test slow. Real hosts run the user's startup files, as ssh always does.
             "SetEnv SHLVL=1",
         ]);
-        var start = _runsDiskKilobytes is { } size
-            ? new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "sh", "-c", $"mkdir -p \"$HOME/.dstack-runs\" && mount -t tmpfs -o size={size}k dstack-test \"$HOME/.dstack-runs\" && exec {Sshd} -D -e -f {config}"])
+        var setup = new List<string>();
+        if (_runsDiskKilobytes is { } size)
+        {
+            setup.Add($"mkdir -p \"$HOME/.dstack-runs\" && mount -t tmpfs -o size={size}k dstack-test \"$HOME/.dstack-runs\"");
+        }
+
+        if (_withoutDocker)
+        {
+            setup.Add("{ [ ! -e /var/run/docker.sock ] || mount --bind /dev/null /var/run/docker.sock; }");
+        }
+
+        var start = setup.Count > 0
+            ? new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "sh", "-c", $"{string.Join(" && ", setup)} && exec {Sshd} -D -e -f {config}"])
             : new ProcessStartInfo(Sshd, ["-D", "-e", "-f", config]);
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Processes;
 
 namespace Dstack.Runtime.Backends.Aws;
 
 /// <summary>
 /// Waiting for a launched instance: <c>running</c>, its address (public or private by <c>public_ips</c>) and SSH on
-/// port 22, within <see cref="ReadyLimit"/> (<c>DSTACK_AWS_READY_SECONDS</c>), each step a progress event.
+/// port 22, within <see cref="ReadyLimit"/> (<c>DSTACK_AWS_READY_SECONDS</c>), each step a progress event; for a run in
+/// containers, then the Docker engine that the user data installs, usable by the login user.
 /// </summary>
 public sealed partial class AwsBackend
 {
@@ -48,6 +51,35 @@ public sealed partial class AwsBackend
 
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether the login user can use the machine's Docker engine now; null: asked over SSH (tests of machines without Docker replace it).</summary>
+    public Func<SshHost, CancellationToken, Task<bool>>? DockerAnswers { get; init; }
+
+    /// <summary>Waits, within <see cref="ReadyLimit"/>, until the instance's Docker engine is there for the login user (cloud-init installs it at boot).</summary>
+    private async Task WaitForDockerAsync(SshHost host, Action<string, string> step, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + ReadyLimit;
+        step("waiting_for_docker", $"waiting for the Docker engine on {host.Name} (image: runs the job in a container)");
+        while (!await (DockerAnswers ?? DockerAnswersOverSshAsync)(host, cancellationToken).ConfigureAwait(false))
+        {
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new ProvisioningException($"{host.Name} at {host.Host} answers SSH, but {SshDockerForward.UserOf(host)} could not use a Docker engine there ({SshHostProbe.DockerSocket}) within {Describe(ReadyLimit)} ({ReadyLimitVariable} changes it); it was terminated (a custom image needs Docker, or apt to install docker.io at boot)");
+            }
+
+            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One login (not shared: a master started before cloud-init added the user to the docker group would keep the old groups) that checks the socket.</summary>
+    private async Task<bool> DockerAnswersOverSshAsync(SshHost host, CancellationToken cancellationToken)
+    {
+        var command = new SshCommand(home, host);
+        command.EnsureFolder();
+        List<string> arguments = [.. command.Options(shareConnection: false), "-o", "ControlPath=none", "--", host.Destination, $"[ -S {SshHostProbe.DockerSocket} ] && [ -w {SshHostProbe.DockerSocket} ]"];
+        var run = await Task.Run(() => ProgramOutput.Run(SshCommand.Program, arguments, null, TimeSpan.FromSeconds(30)), cancellationToken).ConfigureAwait(false);
+        return run.ExitCode == 0;
     }
 
     /// <summary>The limit that <paramref name="seconds"/> (the variable's text) sets when it is a positive number, else 10 minutes.</summary>

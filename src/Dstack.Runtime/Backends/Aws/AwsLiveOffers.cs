@@ -34,7 +34,16 @@ public sealed class AwsLiveOffers(DstackHome home, AwsSettings settings, AwsComp
     {
         var live = Cache.ReadFresh(clock.GetUtcNow());
         var rows = live is null ? AwsCatalog.Shipped.Rows : Applied.GetValue(live, l => l.Apply(AwsCatalog.Shipped.Rows));
-        return new BackendOffers(AwsOffers.BackendName, AwsOffers.For(rows, requirements, settings.Regions), []) { Prices = PricesOf(live) };
+        var candidates = AwsOffers.For(rows, requirements, settings.Regions);
+        var volumes = requirements.VolumeProblems("the instance").ToList();
+        if (volumes.Count > 0)
+        {
+            // Instance volumes in a container are bind mounts on the instance; what cannot be mounted leaves every offer out.
+            candidates = [.. candidates.Select(c => c with { Unmet = [.. c.Unmet, .. volumes.Select(v => v.Short)] })];
+        }
+
+        var problems = volumes.Select(v => OfferProblem.Error(Diagnostics.DiagnosticCodes.InvalidVolume, v.Full, "volumes")).ToList();
+        return new BackendOffers(AwsOffers.BackendName, candidates, problems) { Prices = PricesOf(live) };
     }
 
     /// <summary>

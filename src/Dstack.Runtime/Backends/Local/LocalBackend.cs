@@ -62,9 +62,9 @@ public sealed class LocalBackend(LocalMachineFacts facts) : IBackend
             Lacks($"image: no Docker engine ({docker.Reason})", OfferProblem.Error(DiagnosticCodes.DockerUnavailable, docker.ErrorMessage(image), "image"));
         }
 
-        if (requirements.Volumes)
+        foreach (var (shortReason, message) in requirements.VolumeProblems("this machine"))
         {
-            Lacks("volumes: this machine mounts no volumes", OfferProblem.Error(DiagnosticCodes.UnsupportedLocally, "volumes: the local backend does not mount volumes (network volumes are cloud disks; an instance folder is already on this machine): remove `volumes` and read the data from its folder on this machine, for example through an env variable with its path", "volumes"));
+            Lacks(shortReason, OfferProblem.Error(DiagnosticCodes.InvalidVolume, message, "volumes"));
         }
 
         if (requirements.Replicas > 1)

@@ -23,6 +23,9 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
     /// <summary>The folder as a shell word that expands on the host (the login user's home).</summary>
     public string Path => $"\"$HOME/.dstack-runs/{RunFolder}/job-{Rank.ToString(CultureInfo.InvariantCulture)}\"";
 
+    /// <summary>The job's code folder as an absolute path, for the login user's home <paramref name="home"/> (a Docker bind mount expands nothing).</summary>
+    public string CodeFolderUnder(string home) => $"{home}/.dstack-runs/{RunFolder}/job-{Rank.ToString(CultureInfo.InvariantCulture)}/code";
+
     /// <summary>The run's folder on the host, removed when its last job's folder is.</summary>
     public string RunPath => $"\"$HOME/.dstack-runs/{RunFolder}\"";
 

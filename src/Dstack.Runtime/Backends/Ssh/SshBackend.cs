@@ -87,6 +87,11 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
             {
                 resources = probe.Resources!;
                 unmet.AddRange(ResourceMatcher.Unmet(requirements.Resources, resources, enforceDefaults: false));
+                if (requirements.Image is not null && !probe.HasDockerEngine)
+                {
+                    unmet.Add(NoEngineReason(host));
+                }
+
                 gpus = unmet.Count == 0 ? GpusFor(requirements, resources) : [];
             }
 
@@ -123,6 +128,10 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
         problems.AddRange(notOffered.Select(reason => new OfferProblem(DiagnosticCodes.NoOffers, DiagnosticSeverity.Info, $"not offered: {reason}")));
         return new BackendOffers(BackendName, candidates, problems);
     }
+
+    /// <summary>Why a host without a usable Docker engine cannot run a job with an <c>image</c>.</summary>
+    public static string NoEngineReason(SshHost host) =>
+        $"image: {host.Name} has no Docker engine {SshDockerForward.UserOf(host)} can use ({SshHostProbe.DockerSocket} is missing or not writable): install docker.io there and add the user to the docker group, or remove image:";
 
     /// <summary>The unmet requirement of a host whose first probe has not answered yet (the editor's view).</summary>
     public const string ProbingText = "probing…";
@@ -214,22 +223,15 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
     /// <summary>What the SSH hosts never offer, whatever they have, each in a few words and in full.</summary>
     private static IEnumerable<(string? Short, OfferProblem Problem)> Filters(Requirements requirements, IReadOnlyList<SshHost> hosts)
     {
-        if (requirements.Image is not null)
-        {
-            yield return ("image: SSH hosts run the commands on the host, not in a container, for now",
-                OfferProblem.Error(DiagnosticCodes.UnsupportedOnSsh, "image: SSH hosts run the commands directly on the host, not in a container, for now; remove `image` to run on an SSH host, or run the image locally (-b local)", "image"));
-        }
-
         if (requirements.Build)
         {
             yield return ("build: SSH hosts do not keep a prepared environment between runs yet",
                 OfferProblem.Error(DiagnosticCodes.UnsupportedOnSsh, "build: SSH hosts do not keep a prepared environment between runs yet; move the build commands to the start of `commands`, or run locally (-b local)", "build"));
         }
 
-        if (requirements.Volumes)
+        foreach (var (shortReason, message) in requirements.VolumeProblems("the SSH host"))
         {
-            yield return ("volumes: SSH hosts do not mount volumes",
-                OfferProblem.Error(DiagnosticCodes.UnsupportedOnSsh, "volumes: SSH hosts do not mount volumes; read the data from its folder on the host, for example through an env variable with its path", "volumes"));
+            yield return (shortReason, OfferProblem.Error(DiagnosticCodes.InvalidVolume, message, "volumes"));
         }
 
         if (requirements.Reload)

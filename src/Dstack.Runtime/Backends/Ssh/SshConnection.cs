@@ -142,6 +142,18 @@ public sealed class SshConnection : IDisposable
     /// <summary>The arguments that run <paramref name="remoteCommand"/> over the shared connection.</summary>
     public IReadOnlyList<string> Arguments(string remoteCommand) => [.. ClientOptions, .. _command.Arguments(remoteCommand)];
 
+    /// <summary>
+    /// The arguments that forward the local unix socket <paramref name="localSocket"/> to <paramref name="remoteSocket"/>
+    /// on the host: with a master, ssh hands the forward to it and exits 0 (the forward lives as long as the master);
+    /// without one, it connects itself and keeps forwarding until it is stopped.
+    /// </summary>
+    public IReadOnlyList<string> ForwardArguments(string localSocket, string remoteSocket) =>
+        [.. ClientOptions, "-N", "-o", "ExitOnForwardFailure=yes", "-o", "StreamLocalBindUnlink=yes", "-L", $"{localSocket}:{remoteSocket}", .. _command.Options(shareConnection: true), "--", Host.Destination];
+
+    /// <summary>The arguments that take back a forward a master holds (<c>ssh -O cancel</c>).</summary>
+    public IReadOnlyList<string> CancelForwardArguments(string localSocket, string remoteSocket) =>
+        [.. _command.Options(shareConnection: true), "-O", "cancel", "-L", $"{localSocket}:{remoteSocket}", "--", Host.Destination];
+
     /// <summary>Describes a failed command as <c>dstack pool</c> does (unreachable, login refused, key changed).</summary>
     public Diagnostic Describe(ProgramRun run, TimeSpan timeout) => SshFailure.Describe(Host, run, timeout, Host.KnownHosts(Home));
 

@@ -11,7 +11,9 @@ namespace Dstack.Runtime.Backends.Ssh;
 /// Reads an SSH host's resources in one round trip: a small POSIX sh script, sent on stdin, prints the cores, the
 /// <c>MemTotal</c> line of <c>/proc/meminfo</c>, the free disk of the folder runs will use (<c>~/.dstack-runs</c>,
 /// or the home folder until it exists), and <c>nvidia-smi</c>'s GPU list when it is installed. The lines are read
-/// with the local backend's parsers, so a host and this machine describe the same hardware the same way.
+/// with the local backend's parsers, so a host and this machine describe the same hardware the same way. It also says
+/// whether the login user can use a Docker engine there (<see cref="DockerSocket"/> exists and is writable to the user),
+/// which jobs with an <c>image</c> need.
 /// </summary>
 public static class SshHostProbe
 {
@@ -30,8 +32,16 @@ public static class SshHostProbe
         if command -v nvidia-smi >/dev/null 2>&1; then
           nvidia-smi --query-gpu=name,memory.total,compute_cap --format=csv,noheader,nounits 2>/dev/null | sed 's/^/dstack-gpu /'
         fi
+        if [ -S /var/run/docker.sock ] && [ -w /var/run/docker.sock ]; then echo "dstack-docker yes"; else echo "dstack-docker no"; fi
         echo dstack-end
         """;
+
+    /// <summary>The engine's socket the probe looks for (and jobs with an <c>image</c> reach, <see cref="SshDockerForward"/>).</summary>
+    public const string DockerSocket = SshDockerForward.RemoteSocket;
+
+    /// <summary>True when the script's output says the login user can use the host's Docker engine.</summary>
+    public static bool HasDockerEngine(string output) =>
+        output.Split('\n').Any(line => Field(line.TrimEnd('\r'), "dstack-docker") == "yes");
 
     public static SshProbeResult Probe(DstackHome home, SshHost host, TimeSpan? timeout = null)
     {

@@ -11,4 +11,7 @@ namespace Dstack.Runtime.Backends.Ssh;
 public sealed record SshProbeResult(SshHost Host, MachineResources? Resources, Diagnostic? Problem, string? Output = null)
 {
     public bool Succeeded => Resources is not null && Problem is null;
+
+    /// <summary>Whether the login user can use a Docker engine on the host (for jobs with an <c>image</c>).</summary>
+    public bool HasDockerEngine => Succeeded && Output is { } output && SshHostProbe.HasDockerEngine(output);
 }
