@@ -38,17 +38,19 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
         var error = await Assert.ThrowsAsync<ContainerStartException>(() => ContainerJob.StartAsync(host, Request, CancellationToken.None));
 
         Assert.Equal("a container named dstack-r1-0 already exists on gpu-1 and is not this job's; remove it (docker rm -f dstack-r1-0) or give the run another name (-n)", error.Message);
-        Assert.Equal(["GET /containers/json", "POST /containers/create"], engine.Requests.Select(r => $"{r.Method} {r.Path}"));
-        Assert.Equal("dstack-r1-0", engine.Requests.Last().Query["name"]);
+        Assert.Equal(["POST /containers/create", "GET /containers/json"], engine.Requests.Select(r => $"{r.Method} {r.Path}"));
+        Assert.Equal("dstack-r1-0", engine.Requests.First().Query["name"]);
         Assert.DoesNotContain(engine.Requests, r => r.Method == "DELETE");
     }
 
     [Fact]
-    public async Task StartAsync_LeftoverOfThisJob_IsRemovedFirst()
+    public async Task StartAsync_NameTakenByALeftoverOfThisJob_RemovesItAndCreatesAgain()
     {
+        var creates = 0;
         engine.Reset(c => (c.Request.Method, c.Request.Path.Value) switch
         {
             ("GET", "/containers/json") => FakeDockerEngine.JsonAsync(c, 200, "[{\"Id\":\"old1\"}]"),
+            ("POST", "/containers/create") when Interlocked.Increment(ref creates) == 1 => FakeDockerEngine.ErrorAsync(c, 409, "Conflict. The container name \"/dstack-r1-0\" is already in use"),
             ("POST", "/containers/create") => FakeDockerEngine.JsonAsync(c, 201, $"{{\"Id\":\"{Id}\"}}"),
             ("GET", $"/containers/{Id}/json") => FakeDockerEngine.JsonAsync(c, 200, "{\"State\":{\"Running\":true,\"Pid\":4242}}"),
             ("POST", $"/containers/{Id}/wait") => FakeDockerEngine.JsonAsync(c, 200, "{\"StatusCode\":0}"),
@@ -60,10 +62,10 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
         using var job = await ContainerJob.StartAsync(host, Request, CancellationToken.None);
         Assert.Equal(0, await job.Exited.WaitAsync(Limit));
 
-        Assert.Equal(4242, job.Pid);
         var calls = engine.Requests.Select(r => $"{r.Method} {r.Path}").ToList();
-        Assert.True(calls.IndexOf("DELETE /containers/old1") is >= 0 and var removed && removed < calls.IndexOf("POST /containers/create"), string.Join('\n', calls));
-        Assert.Contains("\"dstack.job\":\"tok-1\"", engine.Requests.Single(r => r.Path == "/containers/create").Body, StringComparison.Ordinal);
+        Assert.Equal(["POST /containers/create", "GET /containers/json", "DELETE /containers/old1", "POST /containers/create", $"POST /containers/{Id}/start"], calls.Take(5));
+        Assert.Equal("dstack.job=tok-1", (string?)System.Text.Json.Nodes.JsonNode.Parse(engine.Requests.Single(r => r.Path == "/containers/json").Query["filters"])!["label"]![0]);
+        Assert.All(engine.Requests.Where(r => r.Path == "/containers/create"), r => Assert.Contains("\"dstack.job\":\"tok-1\"", r.Body, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -92,13 +94,13 @@ public sealed class ContainerJobTests(FakeDockerEngine engine) : IClassFixture<F
     {
         engine.Reset(c => c.Request.Path.Value == "/containers/json"
             ? FakeDockerEngine.JsonAsync(c, 200, "{\"not\": \"a list\"")
-            : NoContentAsync(c));
+            : FakeDockerEngine.ErrorAsync(c, 409, "Conflict. The container name \"/dstack-r1-0\" is already in use"));
         using var host = new ContainerEngine(engine.Client(), "this machine");
 
         var error = await Assert.ThrowsAsync<ContainerStartException>(() => ContainerJob.StartAsync(host, Request, CancellationToken.None));
 
         Assert.Equal("the container dstack-r1-0 for image \"localhost/busybox:1.35\" could not be started on this machine: the Docker engine answered GET /containers/json with 200: an answer that is not JSON: {\"not\": \"a list\"", error.Message);
-        Assert.DoesNotContain(engine.Requests, r => r.Path == "/containers/create");
+        Assert.Single(engine.Requests, r => r.Path == "/containers/create");
     }
 
     [Fact]
