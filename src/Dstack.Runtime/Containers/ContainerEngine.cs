@@ -46,6 +46,8 @@ public sealed class ContainerEngine(DockerApi api, string hostName, Func<Cancell
             var reference = ImageReference.Parse(image);
             try
             {
+                // Said before the engine says anything: a registry that does not answer keeps the engine silent for long.
+                progress?.Report(new ImagePullProgress(0, 0, 0, 0, "Pulling"));
                 await Api.PullAsync(reference, auth, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (DockerApiException e) when (e is not DockerEngineUnreachableException)
@@ -60,7 +62,19 @@ public sealed class ContainerEngine(DockerApi api, string hostName, Func<Cancell
         {
             throw new ContainerStartException($"image: \"{image}\" needs the Docker engine on {HostName}, and {e.Message}; start Docker there, or remove image: to run the commands directly");
         }
+        catch (DockerApiException e)
+        {
+            // Not a pull's failure (that one is described above): the engine refused to say whether it has the image.
+            throw new ContainerStartException($"image: \"{image}\" could not be looked up on {HostName}: the Docker engine answered {Refusal(e)}; check that engine (docker info, docker image inspect {image}) there");
+        }
+        catch (IOException e)
+        {
+            throw new ContainerStartException($"image: \"{image}\" needs the Docker engine on {HostName}, and the engine's answer broke off ({e.Message}); check that Docker runs there");
+        }
     }
+
+    /// <summary>An engine's refusal in words: the request, the status and the engine's message.</summary>
+    internal static string Refusal(DockerApiException e) => $"{e.Request ?? "a request"} with {(e.Status > 0 ? $"{e.Status}: " : string.Empty)}{e.Message}";
 
     public void Dispose() => Api.Dispose();
 }

@@ -14,6 +14,11 @@ public sealed class ContainerJob : IJobProcess
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times in a row the log is reopened without a message coming before it is given up.</summary>
+    private const int MaxBarrenResumes = 5;
+
     private readonly ContainerEngine _engine;
     private readonly Pipe _stdout = new();
     private readonly Pipe _stderr = new();
@@ -75,6 +80,10 @@ public sealed class ContainerJob : IJobProcess
         catch (DockerEngineUnreachableException e)
         {
             throw new ContainerStartException($"image: \"{request.Image}\" needs the Docker engine on {engine.HostName}, and {e.Message}");
+        }
+        catch (DockerApiException e)
+        {
+            throw new ContainerStartException($"the container {request.Name} for image \"{request.Image}\" could not be started on {engine.HostName}: the Docker engine answered {ContainerEngine.Refusal(e)}");
         }
     }
 
@@ -232,11 +241,16 @@ public sealed class ContainerJob : IJobProcess
         }
     }
 
-    /// <summary>Copies the container's output into <see cref="Stdout"/> and <see cref="Stderr"/>, resuming after the last message seen when the link drops.</summary>
+    /// <summary>
+    /// Copies the container's output into <see cref="Stdout"/> and <see cref="Stderr"/>, resuming after the last message
+    /// seen when the stream breaks: at once while the engine still answers (a stream that breaks again and again without
+    /// a message is given up), else once the engine's host is back.
+    /// </summary>
     private async Task FollowLogsAsync(CancellationToken cancellationToken)
     {
         string? last = null;
         var seenAtLast = 0;
+        var barren = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -245,6 +259,7 @@ public sealed class ContainerJob : IJobProcess
                 var skip = seenAtLast;
                 while (await LogFrames.ReadAsync(stream, cancellationToken).ConfigureAwait(false) is { } frame)
                 {
+                    barren = 0;
                     if (last is not null && frame.Timestamp == last && skip > 0)
                     {
                         skip--;
@@ -273,7 +288,14 @@ public sealed class ContainerJob : IJobProcess
             }
             catch (Exception e) when (e is DockerEngineUnreachableException or IOException or HttpRequestException or InvalidDataException)
             {
-                if (Exited.IsCompleted || !await _engine.RecoverAsync($"the Docker engine on {_engine.HostName} stopped answering ({e.Message})", cancellationToken).ConfigureAwait(false))
+                // Exited is null until the constructor has it: a stream that fails at once must not end the copy.
+                if (Exited is { IsCompleted: true } || ++barren > MaxBarrenResumes)
+                {
+                    return;
+                }
+
+                if (!await _engine.Api.PingAsync(PingTimeout, cancellationToken).ConfigureAwait(false)
+                    && !await _engine.RecoverAsync($"the Docker engine on {_engine.HostName} stopped answering ({e.Message})", cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -10,15 +10,16 @@ namespace Dstack.Runtime.Containers;
 /// <list type="bullet">
 /// <item>the working copy on the job's host is mounted at <see cref="WorkflowFolder"/>, the job's folder, as in dstack;
 /// instance volumes are bind mounts beside it;</item>
-/// <item><c>--init</c> (a small init is process 1, so a stop's signal reaches the job and orphans are reaped) and
+/// <item><c>--init</c> (a small init is process 1, so orphans are reaped and a stop's signal reaches the whole job, the
+/// script's shell and the programs it started, as on a host without an image: <see cref="SignalGroupVariable"/>) and
 /// <c>--network host</c> (as dstack's runner: the job's ports are the host's, nodes reach each other at their
 /// addresses, and the ports are forwarded the same way with or without an image);</item>
 /// <item>the environment: dstack's variables and the user's env, in the request body (never on a command line); the
 /// job token stays outside (it labels the container instead: <see cref="JobLabel"/>);</item>
 /// <item>GPUs: the allocated ones as a device request; inside, they are numbered from 0, so
 /// <c>CUDA_VISIBLE_DEVICES</c> is <c>0..N-1</c>;</item>
-/// <item>the script runs as <c>/bin/sh -c SCRIPT</c>; an <c>entrypoint</c> is split like a shell would, and the script
-/// follows it as one argument (dstack's <c>entrypoint + commands</c>); no script and no entrypoint run the image's own command.</item>
+/// <item>the script runs as <c>/bin/sh -c SCRIPT</c> (after <see cref="StopTrap"/>); an <c>entrypoint</c> is split like
+/// a shell would, and the script follows it as one argument (dstack's <c>entrypoint + commands</c>); no script and no entrypoint run the image's own command.</item>
 /// </list>
 /// </summary>
 public static class ContainerLaunch
@@ -28,6 +29,21 @@ public static class ContainerLaunch
 
     /// <summary>The label every job container carries: the job's token, so a stop or clean-up only touches this job's container.</summary>
     public const string JobLabel = "dstack.job";
+
+    /// <summary>
+    /// Makes the engine's init (<c>docker-init</c>, which is tini) pass a signal to the job's whole process group, not only
+    /// to the script's shell: with <c>pip install x &amp;&amp; python train.py</c> the shell waits for python, and a SIGTERM to the
+    /// shell alone would end it and the container, killing python without its graceful stop.
+    /// </summary>
+    public const string SignalGroupVariable = "TINI_KILL_PROCESS_GROUP";
+
+    /// <summary>
+    /// Put before the script that <c>/bin/sh</c> runs: on a stop's SIGTERM the shell first waits for the program it runs
+    /// (which got the signal too), then ends without starting the next command. Without it the shell would end at once, its
+    /// end would end the container, and the program would be killed in the middle of its graceful stop. A handler, not an
+    /// ignored signal, so the programs the shell starts still get SIGTERM's default.
+    /// </summary>
+    public const string StopTrap = "trap 'exit 143' TERM; ";
 
     /// <summary>The label with the run's name (for <c>docker ps --filter label=dstack.run=NAME</c>).</summary>
     public const string RunLabel = "dstack.run";
@@ -67,11 +83,16 @@ public static class ContainerLaunch
             }
         }
 
+        if (!env.Any(e => e.Key == SignalGroupVariable))
+        {
+            env.Add(new(SignalGroupVariable, "1"));
+        }
+
         var entrypoint = string.IsNullOrWhiteSpace(spec.Entrypoint) ? [] : ShellWords.Split(spec.Entrypoint);
         var body = script ?? spec.Script;
         IReadOnlyList<string> command = entrypoint.Count > 0
             ? [.. entrypoint.Skip(1), .. body.Length > 0 ? [body] : Array.Empty<string>()]
-            : body.Length > 0 ? ["/bin/sh", "-c", body] : [];
+            : body.Length > 0 ? ["/bin/sh", "-c", StopTrap + body] : [];
         var labels = new Dictionary<string, string>(StringComparer.Ordinal) { [RunLabel] = spec.RunName };
         if (token is not null)
         {

@@ -243,7 +243,7 @@ public sealed partial class DockerApi : IDisposable
         }
         catch (System.Text.Json.JsonException)
         {
-            throw new DockerApiException((int)response.StatusCode, $"{what}: the engine answered with something that is not JSON: {Shorten(text)}");
+            throw new DockerApiException((int)response.StatusCode, $"an answer that is not JSON: {Shorten(text)}", what);
         }
     }
 

@@ -82,8 +82,17 @@ public sealed partial class RunController
                 codes[rank] = await host.PrepareCodeAsync(snapshot, rank, sent, cancellationToken).ConfigureAwait(false);
                 Progress.Report(new UploadedProgress(rank, host.Name, snapshot.TotalBytes, clock.Elapsed.TotalSeconds));
 
-                // The image is ready (pulled when the host's engine lacks it) before any job starts.
-                await host.PrepareImageAsync(rank, Progress, cancellationToken).ConfigureAwait(false);
+                // The image is ready (pulled when the host's engine lacks it) before any job starts. A pull is also said
+                // in the log, for what has no terminal to draw its bar (MSBuild, scripts): it can take minutes.
+                var pull = new PullLines(Progress, line => Event(rank, line));
+                await host.PrepareImageAsync(rank, pull, cancellationToken).ConfigureAwait(false);
+                if (pull.Last is { } pulled)
+                {
+                    Event(rank, pulled.Layers > 0
+                        ? $"dstack: pulled {pulled.Image} on {pulled.Host}: {CountWords.Of(pulled.Layers, "layer")}, {FormatBytes(pulled.TotalBytes)} in {pull.Elapsed.TotalSeconds:0.0} s"
+                        : $"dstack: pulled {pulled.Image} on {pulled.Host} in {pull.Elapsed.TotalSeconds:0.0} s");
+                }
+
                 return true;
             }
             catch (JobCodeException e)
@@ -116,6 +125,32 @@ public sealed partial class RunController
     private sealed class SentBytes(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);
+    }
+
+    /// <summary>Passes a job's progress on, and says in the log when a pull of its image begins; keeps the pull's last progress.</summary>
+    private sealed class PullLines(IProgress<RunProgress> inner, Action<string> say) : IProgress<RunProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = new();
+
+        public PullingProgress? Last { get; private set; }
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public void Report(RunProgress value)
+        {
+            if (value is PullingProgress pulling)
+            {
+                if (Last is null)
+                {
+                    _clock.Start();
+                    say($"dstack: pulling {pulling.Image} on {pulling.Host}");
+                }
+
+                Last = pulling;
+            }
+
+            inner.Report(value);
+        }
     }
 
     private sealed record PreparedCode(List<JobCode>? Codes, AttemptResult? Stopped);

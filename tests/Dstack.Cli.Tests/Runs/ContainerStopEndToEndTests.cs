@@ -4,8 +4,9 @@ using Dstack.Runtime.Processes;
 namespace Dstack.Cli.Tests.Runs;
 
 /// <summary>
-/// Tasks with <c>image:</c> on a real Docker engine: an abort, and the kill at the end of stop_duration, end the
-/// container too, not only the docker command; nothing is left in <c>docker ps -a</c>.
+/// Tasks with <c>image:</c> on a real Docker engine: an abort, and the kill at the end of stop_duration, remove the
+/// container; nothing is left in <c>docker ps -a</c>; a container of the same name that is not the job's is left alone.
+/// (More in <c>tests/Dstack.Cli.Tests/Containers/</c>.)
 /// </summary>
 [Collection(RunCollection.Name)]
 public sealed class ContainerStopEndToEndTests : IDisposable

@@ -13,10 +13,16 @@ public sealed class DockerFactAttribute : FactAttribute
 {
     public const string Image = "localhost/busybox:1.35";
 
+    /// <summary>Asked once per test run: the engine and the image do not come and go while the tests run.</summary>
+    private static readonly Lazy<string?> Reason = new(UnavailableReason);
+
     public DockerFactAttribute()
     {
-        Skip = UnavailableReason();
+        Skip = Reason.Value;
     }
+
+    /// <summary>Whether the engine and the image are there (clean-ups that call docker check it first).</summary>
+    public static bool Available => Reason.Value is null;
 
     private static string? UnavailableReason()
     {

@@ -58,6 +58,9 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public bool JobsIgnoreTerminate { get; set; }
 
+    /// <summary>What each host reports while it makes a job's image ready (a pull's progress), for its rank; none at first.</summary>
+    public Func<int, IReadOnlyList<RunProgress>> ImageProgress { get; set; } = _ => [];
+
     public static Offer Machine(string instance, decimal price, int gpus = 0, bool spot = false) =>
         new(BackendName, "fake-region-1", instance, new MachineResources(16, new Memory(64), new Memory(200), [.. Enumerable.Repeat(new MachineGpu("A100", GpuVendor.Nvidia, new Memory(80)), gpus)]), spot, price)
         {

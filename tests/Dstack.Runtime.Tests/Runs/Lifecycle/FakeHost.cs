@@ -54,7 +54,15 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
         return new JobCode(null);
     }
 
-    public Task PrepareImageAsync(int rank, IProgress<Dstack.Runtime.Runs.RunProgress>? progress, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task PrepareImageAsync(int rank, IProgress<Dstack.Runtime.Runs.RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var step in backend.ImageProgress(rank))
+        {
+            progress?.Report(step);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public IJobProcess StartJob(int rank, JobCode code, IReadOnlyDictionary<string, string> environment)
     {

@@ -413,6 +413,27 @@ public sealed class RunLifecycleTests : IDisposable
         });
     }
 
+    [Fact]
+    public async Task Run_ImagePulled_IsSaidInTheJobsLog_WithItsLayersAndSize_AndAsEvents()
+    {
+        _backend.ImageProgress = rank => rank == 0
+            ? [new PullingProgress(0, "registry.example/app:1", "small"), new PullingProgress(0, "registry.example/app:1", "small", 1024, 3 * 1024 * 1024, 0, 2), new PullingProgress(0, "registry.example/app:1", "small", 3 * 1024 * 1024, 3 * 1024 * 1024, 2, 2)]
+            : [];
+        var (run, supervisor) = Submit(Spec(nodes: 2, FakeBackend.Machine("small", 1.2m), FakeBackend.Machine("medium", 2.0m)));
+
+        var running = supervisor.RunAsync();
+        (await NextJobAsync()).Exit(0);
+        (await NextJobAsync()).Exit(0);
+        Assert.Equal(RunStatus.Done, (await running.WaitAsync(Limit)).Status);
+
+        var log = File.ReadAllText(_store.Home.LogFile(run.Name, 0));
+        var pulling = log.IndexOf("dstack: pulling registry.example/app:1 on small\n", StringComparison.Ordinal);
+        Assert.True(pulling >= 0, log);
+        Assert.Matches(@"dstack: pulled registry\.example/app:1 on small: 2 layers, 3 MB in \d+[.,]\d s\n", log[pulling..]);
+        Assert.DoesNotContain("pull", File.ReadAllText(_store.Home.LogFile(run.Name, 1)), StringComparison.Ordinal);
+        Assert.Equal(3, _store.ListRunEvents(run.Id).Count(e => e.Progress is PullingProgress { Rank: 0 }));
+    }
+
     private RunSpec Spec(int nodes, params Offer[] placements) => new()
     {
         RunName = "lifecycle",
