@@ -67,15 +67,17 @@ public static class ContainerLaunch
     {
         var token = environment.GetValueOrDefault(JobProcess.TokenVariable);
         var env = new List<KeyValuePair<string, string>>();
-        IReadOnlyList<int>? gpus = null;
+        // The GPUs the job was given on its host (the plan's placement; else what its environment says), passed in
+        // whatever the user's env sets: a CUDA_VISIBLE_DEVICES of the user's choosing picks among them inside.
+        IReadOnlyList<int>? gpus = rank < spec.Placements.Count && spec.Placements[rank].Gpus is { Count: > 0 } given ? given : null;
         foreach (var (name, value) in environment)
         {
             if (name == "CUDA_VISIBLE_DEVICES" && !spec.Env.Any(e => e.Name == name))
             {
                 var ids = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1).Where(i => i >= 0).ToList();
-                gpus = ids.Count > 0 ? ids : null;
-                env.Add(new(name, string.Join(',', Enumerable.Range(0, ids.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)))));
+                gpus ??= ids.Count > 0 ? ids : null;
+                env.Add(new(name, string.Join(',', Enumerable.Range(0, gpus?.Count ?? 0).Select(i => i.ToString(CultureInfo.InvariantCulture)))));
             }
             else if (IsForTheContainer(name) || spec.Env.Any(e => e.Name == name))
             {

@@ -197,6 +197,22 @@ public sealed class ContainerLaunchTests
     }
 
     [Fact]
+    public void For_UserSetsCudaVisibleDevices_TheAllocatedGpusAreStillPassed_AndTheUsersValueIsKept()
+    {
+        var spec = Spec with
+        {
+            Env = [new("CUDA_VISIBLE_DEVICES", "1")],
+            Placements = [Dstack.Runtime.Backends.Local.LocalBackend.ThisMachine with { Gpus = [2, 3] }],
+        };
+
+        var body = ContainerLaunch.For(spec, 0, "img", Copy, JobVariables(("CUDA_VISIBLE_DEVICES", "1"))).ToCreateBody();
+
+        var request = Assert.Single(body["HostConfig"]!["DeviceRequests"]!.AsArray())!;
+        Assert.Equal(["2", "3"], Strings(request["DeviceIDs"]));
+        Assert.Contains("CUDA_VISIBLE_DEVICES=1", Strings(body["Env"]));
+    }
+
+    [Fact]
     public void For_GpuHostButNoGpusForTheJob_HidesThemAll()
     {
         var body = ContainerLaunch.For(Spec, 0, "img", Copy, JobVariables(("CUDA_VISIBLE_DEVICES", string.Empty))).ToCreateBody();
