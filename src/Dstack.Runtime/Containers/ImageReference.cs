@@ -33,7 +33,9 @@ public sealed record ImageReference(string Registry, string Repository, string T
         var first = rest.IndexOf('/', StringComparison.Ordinal);
         if (first > 0 && IsRegistry(rest[..first]))
         {
-            return new ImageReference(rest[..first], rest[(first + 1)..], tag, digest);
+            // Docker Hub's other names are Docker Hub (its credentials, its server address).
+            var registry = rest[..first] is "index.docker.io" or "registry-1.docker.io" ? DockerHub : rest[..first];
+            return new ImageReference(registry, rest[(first + 1)..], tag, digest);
         }
 
         return new ImageReference(DockerHub, rest, tag, digest);

@@ -10,6 +10,8 @@ public sealed class ImageReferenceTests
     [InlineData("ubuntu:22.04", "docker.io", "ubuntu", "22.04", null)]
     [InlineData("dstackai/base:py3.11-0.4", "docker.io", "dstackai/base", "py3.11-0.4", null)]
     [InlineData("docker.io/library/ubuntu:22.04", "docker.io", "library/ubuntu", "22.04", null)]
+    [InlineData("index.docker.io/library/ubuntu:22.04", "docker.io", "library/ubuntu", "22.04", null)]
+    [InlineData("registry-1.docker.io/dstackai/base", "docker.io", "dstackai/base", "latest", null)]
     [InlineData("localhost/busybox:1.35", "localhost", "busybox", "1.35", null)]
     [InlineData("localhost:5000/x", "localhost:5000", "x", "latest", null)]
     [InlineData("localhost:5000/x:1.0", "localhost:5000", "x", "1.0", null)]
