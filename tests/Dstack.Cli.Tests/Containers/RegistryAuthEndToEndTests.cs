@@ -72,6 +72,43 @@ public sealed class RegistryAuthEndToEndTests : IClassFixture<LoopbackRegistry>,
     }
 
     [RegistryFact]
+    public async Task Run_PrivateImageOnAnSshHost_IsPulledByTheHostsEngineThroughTheForward_WithTheCredentials()
+    {
+        // The "host" is this machine's sshd on 127.0.0.1; its engine (this machine's) is reached through the SSH forward.
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"),
+            ["ssh_hosts:", "  - name: lo", $"    user: {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {sshd.Port}", $"    identity_file: {sshd.ClientKey}"]);
+        WriteTask(_registry.Image, withAuth: true);
+        _sandbox.Environment["REG_PW"] = _registry.Password;
+
+        var run = await _sandbox.Start("run", "-b", "ssh", "-y").WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(run.Code == 0, $"{run}\nregistry log:\n{_registry.Log}");
+        Assert.Contains("pulled-and-running", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"pulling {_registry.Image} on lo", run.Error, StringComparison.Ordinal);
+        Assert.True(_registry.HasLocalImage(), $"{_registry.Image} is not on the host's engine after the run");
+        Assert.DoesNotContain(_registry.Password, run.ToString(), StringComparison.Ordinal);
+        var record = await _sandbox.RunRecordAsync(_name);
+        Assert.Contains(record.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "pulling" && e.GetProperty("host").GetString() == "lo");
+    }
+
+    [RegistryFact]
+    public async Task Run_WrongPasswordOnAnSshHost_FailsBeforeTheJob_NamingTheHost()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"),
+            ["ssh_hosts:", "  - name: lo", $"    user: {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {sshd.Port}", $"    identity_file: {sshd.ClientKey}"]);
+        WriteTask(_registry.Image, withAuth: true);
+        _sandbox.Environment["REG_PW"] = "not-the-password";
+
+        var run = await _sandbox.Start("run", "-b", "ssh", "-y").WaitAsync(TimeSpan.FromSeconds(90));
+
+        AssertFailedBeforeTheJob(run, _registry.Image);
+        AssertSays(run, "on lo:");
+        AssertSays(run, "refused the credentials of registry_auth");
+    }
+
+    [RegistryFact]
     public async Task Run_InATerminal_ShowsThePullAsABarWithItsLayers()
     {
         WriteTask(_registry.Image, withAuth: true);
