@@ -15,13 +15,12 @@ localhost/busybox:1.35) and the built CLI (`dotnet build -c Release src/Dstack.C
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DSTACK = os.path.join(ROOT, "src", "Dstack.Cli", "bin", "Release", "net10.0", "dstack")
+# The same program and summary as the run without an image (run_timings.py, beside this script).
+from run_timings import DSTACK, summary
 
 
 def timed(command, env, cwd):
@@ -31,11 +30,6 @@ def timed(command, env, cwd):
     if completed.returncode != 0 or b"hi" not in completed.stdout:
         raise SystemExit(f"{command} exited with {completed.returncode}: {completed.stdout[-300:]!r}")
     return elapsed
-
-
-def summary(samples):
-    samples = sorted(samples)
-    return statistics.median(samples) * 1000, samples[max(0, int(len(samples) * 0.9) - 1)] * 1000, samples[0] * 1000
 
 
 def main():

@@ -76,8 +76,7 @@ public sealed class RegistryAuthEndToEndTests : IClassFixture<LoopbackRegistry>,
     {
         // The "host" is this machine's sshd on 127.0.0.1; its engine (this machine's) is reached through the SSH forward.
         using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
-        File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"),
-            ["ssh_hosts:", "  - name: lo", $"    user: {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {sshd.Port}", $"    identity_file: {sshd.ClientKey}"]);
+        _sandbox.UseSshHost(sshd);
         WriteTask(_registry.Image, withAuth: true);
         _sandbox.Environment["REG_PW"] = _registry.Password;
 
@@ -96,8 +95,7 @@ public sealed class RegistryAuthEndToEndTests : IClassFixture<LoopbackRegistry>,
     public async Task Run_WrongPasswordOnAnSshHost_FailsBeforeTheJob_NamingTheHost()
     {
         using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
-        File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"),
-            ["ssh_hosts:", "  - name: lo", $"    user: {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {sshd.Port}", $"    identity_file: {sshd.ClientKey}"]);
+        _sandbox.UseSshHost(sshd);
         WriteTask(_registry.Image, withAuth: true);
         _sandbox.Environment["REG_PW"] = "not-the-password";
 

@@ -33,6 +33,10 @@ public sealed class DstackSandbox : IDisposable
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Makes <paramref name="sshd"/> (a real sshd on 127.0.0.1) the only host of the pool, named <paramref name="name"/>.</summary>
+    public void UseSshHost(Dstack.Runtime.Tests.Ssh.LoopbackSshd sshd, string name = "lo") => File.WriteAllLines(Path.Combine(Home, "config.yml"),
+        ["ssh_hosts:", $"  - name: {name}", $"    user: {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {sshd.Port}", $"    identity_file: {sshd.ClientKey}"]);
+
     public string Write(string relative, string text)
     {
         var full = Path.Combine(Project, relative);

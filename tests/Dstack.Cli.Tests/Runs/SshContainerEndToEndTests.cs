@@ -23,7 +23,7 @@ public sealed class SshContainerEndToEndTests : IDisposable
 
     public SshContainerEndToEndTests()
     {
-        WritePool(_sshd);
+        _sandbox.UseSshHost(_sshd);
     }
 
     public void Dispose()
@@ -144,7 +144,7 @@ public sealed class SshContainerEndToEndTests : IDisposable
     public async Task Run_ImageAndAHostWithoutAnEngine_IsLeftOutWithTheReasonAndTheFix()
     {
         using var bare = new LoopbackSshd(withoutDocker: true);
-        WritePool(bare);
+        _sandbox.UseSshHost(bare);
         _sandbox.Write(".dstack.yml", $"type: task\nname: {_name}\nimage: {DockerFactAttribute.Image}\ncommands:\n  - echo never\n");
 
         var result = await _sandbox.Start("run", "-b", "ssh", "-y").WaitAsync(Limit);
@@ -154,9 +154,6 @@ public sealed class SshContainerEndToEndTests : IDisposable
         Assert.Contains("install docker.io there and add the user to the docker group, or remove image:", result.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("never\n", result.Output, StringComparison.Ordinal);
     }
-
-    private void WritePool(LoopbackSshd sshd) => File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"),
-        ["ssh_hosts:", "  - name: lo", $"    user: {LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {sshd.Port}", $"    identity_file: {sshd.ClientKey}"]);
 
     /// <summary>The control master of the run's host (SIGTERM ends it as a dropped link does, its forwards with it).</summary>
     private int? MasterPid()

@@ -280,7 +280,7 @@ public sealed class SshFullDiskEndToEndTests : IDisposable
     [Fact]
     public async Task Run_WhenTheHostsDiskFillsDuringTheUpload_FailsSayingSo_AndKeepsNothingThere()
     {
-        File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"), ["ssh_hosts:", "  - name: small", $"    user: {LoopbackSshd.User}", "    host: 127.0.0.1", $"    port: {_sshd.Port}", $"    identity_file: {_sshd.ClientKey}"]);
+        _sandbox.UseSshHost(_sshd, "small");
         var big = new byte[2 * 1024 * 1024];
         Random.Shared.NextBytes(big);
         Directory.CreateDirectory(Path.Combine(_sandbox.Project, "data"));
