@@ -73,6 +73,8 @@ public static class DiagnosticCodes
     public const string InvalidProfile = "DSTK2080";
     public const string UnknownProfile = "DSTK2081";
     public const string InvalidWorkflow = "DSTK2090";
+    public const string UnknownWorkflow = "DSTK2091";
+    public const string WorkflowCycle = "DSTK2092";
 
     // 3xxx: run and backend
     public const string RequiredEnvMissing = "DSTK3001";
@@ -176,6 +178,8 @@ public static class DiagnosticCodes
         (InvalidProfile, "A malformed profiles file"),
         (UnknownProfile, "A profile name that no profiles file defines"),
         (InvalidWorkflow, "A malformed pipelines workflow"),
+        (UnknownWorkflow, "A workflow name (dstack run NAME, deps) that no .dstack/workflows file defines, or a tag that no run has"),
+        (WorkflowCycle, "Workflows whose deps form a cycle"),
         (RequiredEnvMissing, "A required environment variable has no value from -e, the environment or .env"),
         (NoMatchingPython, "No Python interpreter on this machine matches `python`"),
         (DockerUnavailable, "`image` needs a Docker engine and none answers"),

@@ -22,10 +22,45 @@ public sealed partial class WorkflowCache(string root)
     /// <summary>The cache folder of <paramref name="path"/> of workflow <paramref name="workflow"/> in <paramref name="repoFolder"/>.</summary>
     public static WorkflowCache For(State.DstackHome home, string repoFolder, string workflow, string path)
     {
-        var text = $"{Path.GetFullPath(repoFolder).TrimEnd('/')}\n{workflow}\n{path.Trim().TrimEnd('/')}";
+        var text = $"{Path.GetFullPath(repoFolder).TrimEnd('/')}\n{workflow}\n{WorkflowPathRule.Normalize(path)}";
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20];
-        return new WorkflowCache(Path.Combine(home.CacheFolder, "workflows", key));
+        return new WorkflowCache(Path.Combine(home.WorkflowCachesFolder, key)) { About = text };
     }
+
+    /// <summary>
+    /// Every cache under <paramref name="home"/> with what it belongs to (read from its <c>about</c> file: repository
+    /// folder, workflow, path); a folder without one (from a save cut short before it was written) has empty fields.
+    /// </summary>
+    public static IReadOnlyList<(WorkflowCache Cache, string Repo, string Workflow, string Path)> List(State.DstackHome home)
+    {
+        if (!Directory.Exists(home.WorkflowCachesFolder))
+        {
+            return [];
+        }
+
+        var caches = new List<(WorkflowCache, string, string, string)>();
+        foreach (var folder in Directory.EnumerateDirectories(home.WorkflowCachesFolder).Order(StringComparer.Ordinal))
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllText(Path.Combine(folder, AboutFile)).Split('\n');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                lines = [];
+            }
+
+            caches.Add((new WorkflowCache(folder), lines.ElementAtOrDefault(0) ?? string.Empty, lines.ElementAtOrDefault(1) ?? string.Empty, lines.ElementAtOrDefault(2) ?? string.Empty));
+        }
+
+        return caches;
+    }
+
+    private const string AboutFile = "about";
+
+    /// <summary>What the cache belongs to: repository folder, workflow and path, a line each (written on the first save).</summary>
+    private string? About { get; init; }
 
     /// <summary>The cache's folder.</summary>
     public string Root { get; } = root;
@@ -47,6 +82,11 @@ public sealed partial class WorkflowCache(string root)
     public CacheTransfer Save(string source, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Root);
+        if (About is { } about && !File.Exists(Path.Combine(Root, AboutFile)))
+        {
+            File.WriteAllText(Path.Combine(Root, AboutFile), about);
+        }
+
         var previous = Current;
         var random = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         // Written under a name no cleanup touches, named as a generation (by the time it is done) just before the swap.

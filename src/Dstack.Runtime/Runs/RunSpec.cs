@@ -94,6 +94,18 @@ public sealed record RunSpec
 
     public IReadOnlyList<string> RunArgs { get; init; } = [];
 
+    /// <summary>The pipelines workflow this run runs (<c>dstack run NAME</c>); null for a task, service or dev environment.</summary>
+    public string? Workflow { get; init; }
+
+    /// <summary>The workflow's <c>artifacts</c> paths, normalized (<see cref="Pipelines.WorkflowPathRule"/>): saved when the run ends, however it ends.</summary>
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+
+    /// <summary>The workflow's <c>cache</c> paths, normalized: restored before the commands start, saved after they end.</summary>
+    public IReadOnlyList<string> Cache { get; init; } = [];
+
+    /// <summary>The artifacts of the workflow's <c>deps</c>, resolved when it was planned: put read-only into the working copy.</summary>
+    public IReadOnlyList<DepArtifacts> Deps { get; init; } = [];
+
     public bool Retries(RetryEvent retryEvent) => RetryOn.Contains(retryEvent);
 
     /// <summary>The spec with every environment value and secret removed: what the state store keeps.</summary>
@@ -111,6 +123,12 @@ public sealed record RunSpec
 
 /// <summary>A folder of the job's host (<paramref name="HostPath"/>) mounted at <paramref name="ContainerPath"/> in its container.</summary>
 public sealed record BindMount(string HostPath, string ContainerPath);
+
+/// <summary>
+/// The artifacts a dep gives a workflow: those of run <paramref name="RunName"/> (what <paramref name="Dep"/>,
+/// <c>workflow NAME</c> or <c>tag TAG</c>, resolved to), folder by folder under its artifacts folder.
+/// </summary>
+public sealed record DepArtifacts(string Dep, string RunName, IReadOnlyList<string> Folders);
 
 /// <summary>One environment variable of a job; the value is null where the spec is stored.</summary>
 public sealed record EnvEntry(string Name, string? Value);

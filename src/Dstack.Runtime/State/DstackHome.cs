@@ -2,7 +2,7 @@ namespace Dstack.Runtime.State;
 
 /// <summary>
 /// The folder that holds dstack's state: <c>$DSTACK_HOME</c>, or <c>~/.dstack</c>. Inside: <c>state.db</c>,
-/// <c>runs/&lt;run&gt;/logs/</c>, <c>runs/&lt;run&gt;/code/</c> while a run is active, <c>cache/</c>, <c>config.yml</c> and <c>ssh/</c>.
+/// <c>runs/&lt;run&gt;/logs/</c>, <c>runs/&lt;run&gt;/code/</c> while a run is active, <c>cache/</c>, <c>artifacts/&lt;run&gt;/</c>, <c>config.yml</c> and <c>ssh/</c>.
 /// </summary>
 public sealed record DstackHome(string Root)
 {
@@ -29,6 +29,15 @@ public sealed record DstackHome(string Root)
 
     /// <summary>The host keys of one cloud instance: a new instance at a reused address has new keys, accepted on first contact.</summary>
     public string InstanceKnownHostsFile(string instanceId) => Path.Combine(InstanceSshFolder(instanceId), "known_hosts");
+
+    /// <summary><c>artifacts/</c>: the saved artifacts of pipelines' runs, a folder per run.</summary>
+    public string ArtifactsRoot => Path.Combine(Root, "artifacts");
+
+    /// <summary><c>artifacts/&lt;run&gt;</c>; a name that is not one plain path segment is an <see cref="UnsafePathException"/>.</summary>
+    public string ArtifactsFolder(string runName) => ContainedPath.Child(ArtifactsRoot, runName);
+
+    /// <summary><c>cache/workflows/</c>: workflows' <c>cache:</c> paths kept between runs.</summary>
+    public string WorkflowCachesFolder => Path.Combine(CacheFolder, "workflows");
 
     public string BuildsFolder => Path.Combine(CacheFolder, "builds");
 

@@ -32,6 +32,11 @@ public sealed partial class StateStore
                     throw new RunNameTakenException(replaced);
                 }
 
+                if (replaced is not null && TagsOf(connection, transaction, replaced.Id) is { Count: > 0 } tags)
+                {
+                    throw new RunNameTakenException(replaced, tags);
+                }
+
                 if (replaced is not null)
                 {
                     using var delete = Command(connection, transaction, "DELETE FROM runs WHERE id = $id", ("$id", replaced.Id));

@@ -3,13 +3,13 @@ using Microsoft.Data.Sqlite;
 namespace Dstack.Runtime.State;
 
 /// <summary>
-/// Runs, jobs and status history in <c>$DSTACK_HOME/state.db</c>: SQLite in WAL mode, so readers never block the
+/// Runs, jobs, status history, instances, artifacts and tags in <c>$DSTACK_HOME/state.db</c>: SQLite in WAL mode, so readers never block the
 /// writer, and short immediate transactions, so two <c>dstack</c> processes at once never lose or corrupt a record
 /// (SQLite serialises the writers; a busy database is waited for, up to <see cref="BusyTimeout"/>).
 /// </summary>
 public sealed partial class StateStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private const int SqliteCorrupt = 11;
 
@@ -121,6 +121,9 @@ public sealed partial class StateStore
             // Version 2: the machine each job runs on (instances.id).
             Execute(connection, "ALTER TABLE jobs ADD COLUMN instance_id INTEGER;", transaction);
         }
+        // Version 3: pipelines' artifacts and tags.
+        Execute(connection, ArtifactsTable, transaction);
+        Execute(connection, TagsTable, transaction);
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
     }

@@ -153,6 +153,21 @@ public sealed partial class ModelBinder
             return wrapped;
         }
 
+        if (node is YamlMapping mapping && property?.IsMappingAsOneItem == true)
+        {
+            var name = (mapping.Find("name")?.Value as YamlScalar)?.Value ?? "NAME";
+            _diagnostics.Warning(DiagnosticCodes.InvalidWorkflow, mapping.Entries.Count > 0 ? mapping.Entries[0].Key.Span : mapping.Span, $"{path}: a mapping where a list is expected; read as a list of one, but write it as a list: `{path}:` then `  - name: {name}` (each item starts with `- `)");
+            var item = BindValue(itemType, mapping, $"{path}[0]", property);
+            var wrappedMapping = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+            if (item is not null)
+            {
+                SourceMap.Record(item, mapping);
+                wrappedMapping.Add(item);
+            }
+
+            return wrappedMapping;
+        }
+
         if (node is not YamlSequence sequence)
         {
             var hint = node is YamlScalar s && !s.IsNull ? $"; for one item write [{s.Value}] or `- {s.Value}` on the next line" : string.Empty;

@@ -37,6 +37,7 @@ public sealed class PropertyDescriptor
         DefaultLocalPort = property.GetCustomAttribute<DefaultLocalPortAttribute>()?.Port;
         IsSettable = property.SetMethod is not null;
         IsSingleOrList = property.GetCustomAttribute<SingleOrListAttribute>() is not null;
+        IsMappingAsOneItem = property.GetCustomAttribute<MappingAsOneItemAttribute>() is not null;
     }
 
     public PropertyInfo Property { get; }
@@ -72,6 +73,9 @@ public sealed class PropertyDescriptor
 
     /// <summary>A list property that also takes one value written alone.</summary>
     public bool IsSingleOrList { get; }
+
+    /// <summary>A list of objects that also takes one object written as a mapping (with a warning).</summary>
+    public bool IsMappingAsOneItem { get; }
 
     public override string ToString() => YamlName;
 

@@ -36,6 +36,9 @@ public sealed record Workflow
     [Description("Folders cached between runs: [{path: ~/.cache/pip}].")]
     public IReadOnlyList<WorkflowPath> Cache { get; init; } = [];
 
+    [Description("Workflows or tags whose artifacts this workflow reads: [{workflow: NAME}] or [{tag: TAG}].")]
+    public IReadOnlyList<WorkflowDep> Deps { get; init; } = [];
+
     [Description("The hardware: gpu {count, name, memory}, memory, shm_size, interruptible.")]
     public WorkflowResources? Resources { get; init; }
 }

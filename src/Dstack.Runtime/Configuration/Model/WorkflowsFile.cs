@@ -8,5 +8,6 @@ public sealed record WorkflowsFile
 {
     [Description("The workflows in this file, each run by name.")]
     [Required]
+    [MappingAsOneItem]
     public IReadOnlyList<Workflow> Workflows { get; init; } = [];
 }

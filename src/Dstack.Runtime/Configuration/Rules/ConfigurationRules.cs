@@ -336,6 +336,27 @@ public sealed class ConfigurationRules
             {
                 Error(DiagnosticCodes.NothingToRun, _map.ValueSpan(workflow, "name"), $"workflow `{workflow.Name}`: the bash provider needs `commands`");
             }
+
+            foreach (var dep in workflow.Deps)
+            {
+                var span = _map.NodeOf(dep)?.Span ?? _map.ValueSpan(workflow, "deps");
+                if ((dep.Workflow is null) == (dep.Tag is null))
+                {
+                    Error(DiagnosticCodes.InvalidWorkflow, span, $"workflow `{workflow.Name}`: each of `deps` names either a workflow or a tag: write `- workflow: NAME` or `- tag: TAG`");
+                }
+                else if (dep.Workflow == workflow.Name)
+                {
+                    Error(DiagnosticCodes.WorkflowCycle, _map.ValueSpan(dep, "workflow"), $"workflow `{workflow.Name}` depends on itself; remove this entry of `deps`");
+                }
+            }
+
+            foreach (var (list, key) in new[] { (workflow.Artifacts, "artifacts"), (workflow.Cache, "cache") })
+            {
+                foreach (var entry in list.Where(e => Pipelines.WorkflowPathRule.Problem(e.Path) is not null))
+                {
+                    Error(DiagnosticCodes.InvalidWorkflow, _map.ValueSpan(entry, "path"), $"workflow `{workflow.Name}`: {key}: {Pipelines.WorkflowPathRule.Problem(entry.Path)}");
+                }
+            }
         }
     }
 
