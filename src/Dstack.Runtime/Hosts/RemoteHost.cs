@@ -148,7 +148,9 @@ public sealed partial class RemoteHost : IJobHost
         var trimmed = path.TrimEnd('/');
         var command = path.StartsWith('/')
             ? $"cd {ShellQuote.Quote(System.IO.Path.GetDirectoryName(trimmed) ?? "/")} && tar -cf - -- {ShellQuote.Quote(System.IO.Path.GetFileName(trimmed))}"
-            : $"cd {RemoteJobFolder.For(_context.Home, _context.Run, rank).Path}/code && tar -cf - -- {ShellQuote.Quote(trimmed)}";
+            : path.StartsWith("~/", StringComparison.Ordinal)
+                ? $"cd \"$HOME\" && tar -cf - -- {ShellQuote.Quote(trimmed[2..])}"
+                : $"cd {RemoteJobFolder.For(_context.Home, _context.Run, rank).Path}/code && tar -cf - -- {ShellQuote.Quote(trimmed)}";
         using var process = Connection.Start(command);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         IOException? failed = null;

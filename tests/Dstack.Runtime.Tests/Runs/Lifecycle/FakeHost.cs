@@ -88,6 +88,18 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
         return Task.CompletedTask;
     }
 
+    public List<(int Rank, string Source, string Path, bool ReadOnly)> Uploads { get; } = [];
+
+    public Task UploadAsync(int rank, string source, string path, bool readOnly, CancellationToken cancellationToken)
+    {
+        lock (Uploads)
+        {
+            Uploads.Add((rank, source, path, readOnly));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public void CleanUp(IJobProcess job)
     {
         lock (CleanedUp)
