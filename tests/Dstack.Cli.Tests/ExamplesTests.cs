@@ -4,6 +4,12 @@ namespace Dstack.Cli.Tests;
 
 public sealed class ExamplesTests
 {
+    /// <summary>Examples that show a warning on purpose (the warning is what they show), with its code.</summary>
+    private static readonly Dictionary<string, string> WarnOnPurpose = new(StringComparer.Ordinal)
+    {
+        ["pipelines/.dstack/workflows/single.yaml"] = "DSTK2090",
+    };
+
     public static TheoryData<string> Files() => [.. RepositoryLayout.ExampleFiles()];
 
     [Theory]
@@ -13,7 +19,15 @@ public sealed class ExamplesTests
         var result = await Cli.RunAsync("validate", Path.Combine(RepositoryLayout.Examples, relative), "--format", "msbuild");
 
         Assert.True(result.ExitCode == DstackCommandLine.Success, result.ToString());
-        Assert.Equal(string.Empty, result.Output);
+        if (WarnOnPurpose.TryGetValue(relative, out var code))
+        {
+            Assert.Matches($@"^[^\n]*\(\d+,\d+\): warning {code}: [^\n]*\n$", result.Output);
+        }
+        else
+        {
+            Assert.Equal(string.Empty, result.Output);
+        }
+
         Assert.Equal(string.Empty, result.Error);
     }
 
@@ -46,7 +60,9 @@ public sealed class ExamplesTests
             .Select(f => Path.GetRelativePath(RepositoryLayout.Examples, f.GetProperty("path").GetString()!).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
         Assert.Equal(RepositoryLayout.ExampleFiles(), found);
-        Assert.All(json.RootElement.GetProperty("files").EnumerateArray(), f => Assert.Empty(f.GetProperty("diagnostics").EnumerateArray()));
+        Assert.All(json.RootElement.GetProperty("files").EnumerateArray(), f => Assert.Equal(
+            WarnOnPurpose.TryGetValue(Path.GetRelativePath(RepositoryLayout.Examples, f.GetProperty("path").GetString()!).Replace('\\', '/'), out var code) ? [code] : [],
+            f.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("code").GetString())));
     }
 
     [Fact]
