@@ -33,21 +33,20 @@ public static class WorkflowRuns
     /// <summary>
     /// Checks that the run saved the artifact <paramref name="path"/> holding exactly <paramref name="files"/> (path
     /// inside the artifact → content), byte for byte, and that the store's size, file count and hash are those of the
-    /// files on disk. Returns the folder the artifact was saved to.
+    /// files on disk. An artifact that is one file is given as the key "". Returns where the artifact was saved.
     /// </summary>
     public static string AssertSaved(DstackSandbox sandbox, string runName, string path, IReadOnlyDictionary<string, string> files)
     {
         var record = Assert.Single(Artifacts(sandbox, runName), a => a.Path == path);
         var saved = Path.Combine(new DstackHome(sandbox.Home).ArtifactsFolder(runName), record.Folder);
-        Assert.True(Directory.Exists(saved), $"{saved} is missing");
-        var found = Directory.EnumerateFiles(saved, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(saved, f))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        Assert.True(Directory.Exists(saved) || File.Exists(saved), $"{saved} is missing");
+        var found = File.Exists(saved)
+            ? [string.Empty]
+            : Directory.EnumerateFiles(saved, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(saved, f)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(files.Keys.Order(StringComparer.Ordinal), found);
         foreach (var (relative, content) in files)
         {
-            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(content), File.ReadAllBytes(Path.Combine(saved, relative)));
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(content), File.ReadAllBytes(relative.Length == 0 ? saved : Path.Combine(saved, relative)));
         }
 
         var (count, size, hash) = ArtifactMeasure.Of(saved);
