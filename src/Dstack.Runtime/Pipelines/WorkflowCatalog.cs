@@ -94,12 +94,14 @@ public sealed class WorkflowCatalog
 
     /// <summary>
     /// Unknown workflows in <c>deps</c> (with "did you mean") and cycles of deps, each at the entry of the file that
-    /// makes it: what <c>dstack validate</c>, the planner and the editor report.
+    /// makes it: what <c>dstack validate</c>, the planner and the editor report. With <paramref name="only"/>, just the
+    /// problems of those workflows (their unknown deps, the cycles through one of them): what a run of one workflow
+    /// must not start with, while a broken workflow it does not need leaves it alone.
     /// </summary>
-    public IReadOnlyList<Diagnostic> CheckDependencies()
+    public IReadOnlyList<Diagnostic> CheckDependencies(IReadOnlySet<string>? only = null)
     {
         var problems = new List<Diagnostic>();
-        foreach (var entry in Workflows)
+        foreach (var entry in Workflows.Where(e => only is null || only.Contains(e.Name)))
         {
             foreach (var dep in entry.Workflow.Deps)
             {
@@ -120,7 +122,7 @@ public sealed class WorkflowCatalog
             }
         }
 
-        foreach (var cycle in Cycles())
+        foreach (var cycle in Cycles().Where(c => only is null || c.Any(w => only.Contains(w.Name))))
         {
             var first = cycle[0];
             var dep = first.Workflow.Deps.First(d => d.Workflow == cycle[1 % cycle.Count].Name);
@@ -133,6 +135,28 @@ public sealed class WorkflowCatalog
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// <paramref name="name"/> and every workflow its <c>deps</c> reach (through theirs, cycles included): the workflows
+    /// a run of it depends on.
+    /// </summary>
+    public IReadOnlySet<string> Needs(string name)
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Stack<string>([name]);
+        while (next.TryPop(out var current))
+        {
+            if (reached.Add(current) && Find(current) is { } entry)
+            {
+                foreach (var dep in entry.Workflow.Deps.Where(d => d.Workflow is not null))
+                {
+                    next.Push(dep.Workflow!);
+                }
+            }
+        }
+
+        return reached;
     }
 
     /// <summary>

@@ -49,7 +49,8 @@ public static partial class RunPlanner
             display = document.Path;
             configurationPath = Path.GetFullPath(display, request.WorkingDirectory);
             diagnostics.AddRange(document.Diagnostics);
-            diagnostics.AddRange(catalog.CheckDependencies().Where(d => d.Path == display));
+            // Only the workflows this run needs: a broken one elsewhere in the file does not stop it.
+            diagnostics.AddRange(catalog.CheckDependencies(catalog.Needs(workflowName)).Where(d => d.Path == display));
             if (catalog.RunOrder(workflowName, out var chainProblem) is null && !diagnostics.Any(d => d.IsError))
             {
                 diagnostics.Add(new Diagnostic(DiagnosticCodes.WorkflowCycle, DiagnosticSeverity.Error, chainProblem!, document.SourceMap.ValueSpan(entry.Workflow, "deps"), display));
