@@ -25,10 +25,14 @@ public sealed partial class RemoteHost
             : $"{RemoteJobFolder.For(_context.Home, _context.Run, rank).Path}/code/{ShellQuote.Quote(trimmed)}";
         var isFolder = Directory.Exists(source);
 
+        // An empty folder makes an empty stream (.NET writes no end-of-archive blocks without entries), which tar
+        // refuses as "not a tar archive": the folder is only made.
+        var isEmpty = isFolder && !Directory.EnumerateFileSystemEntries(source).Any();
+
         // A folder is unpacked into the target; a file into the target's folder under the target's name.
         var into = isFolder ? target : $"\"$(dirname {target})\"";
         var protect = readOnly ? $" && find {target} -type f -exec chmod a-w {{}} +" : string.Empty;
-        var command = $"mkdir -p {into} && tar -xf - -C {into}{protect}";
+        var command = isEmpty ? $"mkdir -p {into}" : $"mkdir -p {into} && tar -xf - -C {into}{protect}";
         using var process = Connection.Start(command, withInput: true);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         IOException? failed = null;
@@ -38,7 +42,10 @@ public sealed partial class RemoteHost
             {
                 if (isFolder)
                 {
-                    await TarFile.CreateFromDirectoryAsync(source, input, includeBaseDirectory: false, cancellationToken).ConfigureAwait(false);
+                    if (!isEmpty)
+                    {
+                        await TarFile.CreateFromDirectoryAsync(source, input, includeBaseDirectory: false, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 else
                 {

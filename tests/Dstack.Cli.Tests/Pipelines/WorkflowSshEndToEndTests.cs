@@ -1,0 +1,106 @@
+using Dstack.Cli.Tests.Containers;
+using Dstack.Cli.Tests.Runs;
+
+namespace Dstack.Cli.Tests.Pipelines;
+
+/// <summary>
+/// Workflows on an SSH host (a real sshd on 127.0.0.1, shared by the class) through the real <c>dstack</c> program: the
+/// cache goes to the host through the upload and comes back through the download, the artifacts come back
+/// byte-identical; a docker-provider workflow's <c>~/.cache/x</c> is a bind mount from the working copy's
+/// .dstack/paths, restored and saved the same way; nothing is left on the host.
+/// </summary>
+[Collection(RunCollection.Name)]
+public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
+    private readonly DstackSandbox _sandbox = new();
+    private readonly string _name = "ws-" + Guid.NewGuid().ToString("N")[..10];
+
+    public WorkflowSshEndToEndTests(SharedSshd sshd)
+    {
+        _sandbox.UseSshHost(sshd.Server);
+    }
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        if (DockerFactAttribute.Available)
+        {
+            EngineState.RemoveContainers(_name + "-a");
+            EngineState.RemoveContainers(_name + "-b");
+        }
+    }
+
+    [Fact]
+    public async Task Run_Twice_OnAnSshHost_TheSecondGetsTheCacheThroughTheUpload_AndTheArtifactsComeBackByteIdentical()
+    {
+        _sandbox.Write(".dstack/workflows/remote.yaml", """
+            workflows:
+              - name: remote
+                commands:
+                  - mkdir -p data out
+                  - if [ -f data/model.bin ]; then echo "cache hit=$(cat data/model.bin)"; else echo "cache miss"; printf 'expensive result\n' > data/model.bin; fi
+                  - printf 'run %s on %s\n' "$DSTACK_RUN_NAME" "$(cat data/model.bin)" > out/result.txt
+                cache:
+                  - path: data
+                artifacts:
+                  - path: out
+            """);
+
+        var first = await _sandbox.Start("run", "remote", "-b", "ssh", "-n", _name + "-a", "-y").WaitAsync(Limit);
+        var second = await _sandbox.Start("run", "remote", "-b", "ssh", "-n", _name + "-b", "-y").WaitAsync(Limit);
+
+        Assert.True(first.Code == 0, first.ToString());
+        Assert.Contains("cache miss\n", first.Output, StringComparison.Ordinal);
+        Assert.Matches("dstack: cache data: saved: 1 file copied", first.Error);
+        Assert.True(second.Code == 0, second.ToString());
+        Assert.Matches(@"dstack: cache data: restored to lo in [0-9.]+ s", second.Error);
+        Assert.Contains("cache hit=expensive result\n", second.Output, StringComparison.Ordinal);
+        Assert.Equal("ssh (lo)", (await _sandbox.RunRecordAsync(_name + "-b")).GetProperty("backend").GetString());
+        WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-a on expensive result\n" });
+        WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-b on expensive result\n" });
+        Assert.Empty(RemoteFoldersOf(_name));
+        Assert.Empty(Directory.Exists(Path.Combine(_sandbox.Home, "cache", "downloads")) ? Directory.GetFileSystemEntries(Path.Combine(_sandbox.Home, "cache", "downloads")) : []);
+    }
+
+    [DockerFact]
+    public async Task Run_DockerProviderOnAnSshHost_CachesAHomePathThroughABindMountFromDstackPaths()
+    {
+        _sandbox.Write(".dstack/workflows/boxed.yaml", $"""
+            workflows:
+              - name: boxed
+                provider: docker
+                image: {DockerFactAttribute.Image}
+                commands:
+                  - grep -q ' /root/.cache/x ' /proc/self/mountinfo && echo "bind mount at /root/.cache/x"
+                  - if [ -f ~/.cache/x/weights ]; then echo "found=$(cat ~/.cache/x/weights)"; else echo missing; printf 'cached in a container\n' > ~/.cache/x/weights; fi
+                  - mkdir -p out && cp ~/.cache/x/weights out/copy.txt
+                cache:
+                  - path: ~/.cache/x
+                artifacts:
+                  - path: out
+            """);
+
+        var first = await _sandbox.Start("run", "boxed", "-b", "ssh", "-n", _name + "-a", "-y").WaitAsync(Limit);
+        var second = await _sandbox.Start("run", "boxed", "-b", "ssh", "-n", _name + "-b", "-y").WaitAsync(Limit);
+
+        Assert.True(first.Code == 0, first.ToString());
+        Assert.Contains("bind mount at /root/.cache/x\n", first.Output, StringComparison.Ordinal);
+        Assert.Contains("missing\n", first.Output, StringComparison.Ordinal);
+        Assert.Contains($"in a container of {DockerFactAttribute.Image} on lo", first.Error, StringComparison.Ordinal);
+        Assert.True(second.Code == 0, second.ToString());
+        Assert.Matches(@"dstack: cache ~/\.cache/x: restored to lo in [0-9.]+ s", second.Error);
+        Assert.Contains("found=cached in a container\n", second.Output, StringComparison.Ordinal);
+        WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "out", new Dictionary<string, string> { ["copy.txt"] = "cached in a container\n" });
+        Assert.Empty(EngineState.Containers(_name + "-a"));
+        Assert.Empty(EngineState.Containers(_name + "-b"));
+        Assert.Empty(RemoteFoldersOf(_name));
+    }
+
+    private static IReadOnlyList<string> RemoteFoldersOf(string runName)
+    {
+        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack-runs");
+        return Directory.Exists(root) ? [.. Directory.EnumerateDirectories(root, runName + "-*")] : [];
+    }
+}
