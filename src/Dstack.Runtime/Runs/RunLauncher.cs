@@ -33,6 +33,9 @@ public static class RunLauncher
         if (replaced is not null)
         {
             RunController.TryDelete(store.Home.RunsFolder, store.Home.RunFolder(replaced.Name));
+
+            // Its artifacts go with its record: the new run's folder holds only what the new run saves.
+            RunController.TryDelete(store.Home.ArtifactsRoot, store.Home.ArtifactsFolder(replaced.Name));
         }
 
         Directory.CreateDirectory(store.Home.LogsFolder(run.Name));

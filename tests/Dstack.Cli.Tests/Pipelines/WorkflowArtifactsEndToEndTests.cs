@@ -95,6 +95,31 @@ public sealed class WorkflowArtifactsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ReusingTheNameOfAFinishedRun_LeavesNoneOfTheOldRunsArtifacts()
+    {
+        _sandbox.Write(".dstack/workflows/two.yaml", """
+            workflows:
+              - name: one
+                commands:
+                  - mkdir -p one && echo one > one/x.txt
+                artifacts:
+                  - path: one
+              - name: two
+                commands:
+                  - mkdir -p two && echo two > two/x.txt
+                artifacts:
+                  - path: two
+            """);
+
+        var first = await _sandbox.RunAsync("run", "one", "-n", _name, "-y");
+        var second = await _sandbox.RunAsync("run", "two", "-n", _name, "-y");
+
+        Assert.True(first.Code == 0 && second.Code == 0, $"{first}\n{second}");
+        WorkflowRuns.AssertSaved(_sandbox, _name, "two", new Dictionary<string, string> { ["x.txt"] = "two\n" });
+        Assert.Equal(["two"], Directory.GetFileSystemEntries(new DstackHome(_sandbox.Home).ArtifactsFolder(_name)).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Deps_ByWorkflowAndByTag_GiveTheLastSuccessfulRunAndTheTaggedRun_ReadOnly_AndTheSavedFilesStayAsTheyWere()
     {
         _sandbox.Write(".dstack/workflows/pair.yaml", """
