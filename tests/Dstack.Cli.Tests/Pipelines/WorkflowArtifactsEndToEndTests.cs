@@ -95,6 +95,30 @@ public sealed class WorkflowArtifactsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Interrupt_AnAttachedRun_SavesTheArtifactWrittenBefore()
+    {
+        _sandbox.Write(".dstack/workflows/sleep.yaml", """
+            workflows:
+              - name: sleeper
+                commands:
+                  - mkdir -p out
+                  - printf 'written before Ctrl+C\n' > out/early.txt
+                  - echo written
+                  - sleep 300
+                artifacts:
+                  - path: out
+            """);
+
+        var run = _sandbox.Start("run", "sleeper", "-n", _name, "-y");
+        await run.WaitForTextAsync("written", Limit);
+        run.Interrupt();
+        var result = await run.WaitAsync(Limit);
+
+        Assert.True(result.Code == 130, result.ToString());
+        WorkflowRuns.AssertSaved(_sandbox, _name, "out", new Dictionary<string, string> { ["early.txt"] = "written before Ctrl+C\n" });
+    }
+
+    [Fact]
     public async Task Run_ReusingTheNameOfAFinishedRun_LeavesNoneOfTheOldRunsArtifacts()
     {
         _sandbox.Write(".dstack/workflows/two.yaml", """

@@ -114,6 +114,18 @@ public sealed class WorkflowResolutionEndToEndTests : IDisposable
         Assert.Equal(2, (await _sandbox.RunsAsync()).GetArrayLength());
     }
 
+    [Fact]
+    public async Task Run_WithDepsDetached_IsAUsageError_AndStartsNothing()
+    {
+        WriteChain(failIn: null);
+
+        var result = await _sandbox.RunAsync("run", "third", "--with-deps", "-d", "-y");
+
+        Assert.True(result.Code == 2, result.ToString());
+        Assert.Contains("--with-deps waits for each workflow before it starts the next, so it cannot run detached (-d)", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await _sandbox.RunsAsync()).GetArrayLength());
+    }
+
     private void WriteChain(string? failIn) => _sandbox.Write(".dstack/workflows/chain.yaml", $"""
         workflows:
           - name: third

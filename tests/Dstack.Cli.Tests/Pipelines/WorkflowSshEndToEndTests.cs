@@ -64,6 +64,32 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
         Assert.Empty(Directory.Exists(Path.Combine(_sandbox.Home, "cache", "downloads")) ? Directory.GetFileSystemEntries(Path.Combine(_sandbox.Home, "cache", "downloads")) : []);
     }
 
+    [Fact]
+    public async Task Stop_ADetachedWorkflowOnAnSshHost_DownloadsTheArtifactWrittenBefore_AndLeavesNothingThere()
+    {
+        _sandbox.Write(".dstack/workflows/long.yaml", """
+            workflows:
+              - name: long
+                commands:
+                  - mkdir -p out
+                  - printf 'written on the host before the stop\n' > out/early.txt
+                  - echo written
+                  - sleep 300
+                artifacts:
+                  - path: out
+            """);
+
+        var submit = await _sandbox.Start("run", "long", "-b", "ssh", "-n", _name + "-a", "-y", "-d").WaitAsync(Limit);
+        Assert.True(submit.Code == 0, submit.ToString());
+        await _sandbox.WaitForLogsAsync(_name + "-a", "written", Limit);
+
+        var stop = await _sandbox.Start("stop", _name + "-a", "-y").WaitAsync(Limit);
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "out", new Dictionary<string, string> { ["early.txt"] = "written on the host before the stop\n" });
+        Assert.Empty(RemoteFoldersOf(_name));
+    }
+
     [DockerFact]
     public async Task Run_DockerProviderOnAnSshHost_CachesAHomePathThroughABindMountFromDstackPaths()
     {
