@@ -65,6 +65,43 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
     }
 
     [Fact]
+    public async Task Deps_OnAnSshHost_TheArtifactIsUploadedReadOnly_AndTheSavedOneStaysAsItWas()
+    {
+        _sandbox.Write(".dstack/workflows/pair.yaml", """
+            workflows:
+              - name: make
+                commands:
+                  - mkdir -p model/sub
+                  - printf 'remote weights\n' > model/sub/w.txt
+                artifacts:
+                  - path: model
+              - name: use
+                deps:
+                  - workflow: make
+                commands:
+                  - cat model/sub/w.txt
+                  - stat -c 'mode %A' model/sub/w.txt
+                  - echo changed >> model/sub/w.txt || true
+            """);
+
+        var make = await _sandbox.Start("run", "make", "-b", "ssh", "-n", _name + "-a", "-y").WaitAsync(Limit);
+        var use = await _sandbox.Start("run", "use", "-b", "ssh", "-n", _name + "-b", "-y").WaitAsync(Limit);
+
+        Assert.True(make.Code == 0, make.ToString());
+        Assert.True(use.Code == 0, use.ToString());
+        Assert.True(use.Output.Contains("remote weights\nmode -r--r--r--\n", StringComparison.Ordinal), use.ToString());
+        var saved = WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "model", new Dictionary<string, string> { ["sub/w.txt"] = "remote weights\n" });
+
+        // The job on the host wrote with the login's umask (022 here), as a local job does: the artifact is not owner-only.
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(Path.Combine(saved, "sub", "w.txt")));
+        }
+
+        Assert.Empty(RemoteFoldersOf(_name));
+    }
+
+    [Fact]
     public async Task Stop_ADetachedWorkflowOnAnSshHost_DownloadsTheArtifactWrittenBefore_AndLeavesNothingThere()
     {
         _sandbox.Write(".dstack/workflows/long.yaml", """

@@ -60,6 +60,9 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
         script.Append(CultureInfo.InvariantCulture, $"d={Path}\n");
         script.Append("cd \"$d\"\n");
         script.Append("rm -f exit exit.tmp pid pid.tmp supervisor.pid stdout stderr\n");
+        // 077 keeps the env file (secrets) and the logs the user's own; the job gets the login's umask back, as a
+        // local job has the user's, so what it writes (its artifacts) has the same modes on every backend.
+        script.Append("job_umask=$(umask)\n");
         script.Append("umask 077\n");
 
         // The values are single-quoted shell words; the file is read once by the supervisor and removed.
@@ -68,7 +71,7 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
         script.Append(CultureInfo.InvariantCulture, $"mkdir -p {cd}\n");
         script.Append(CultureInfo.InvariantCulture, $"printf '%s\\n' {ShellQuote.Quote(SupervisorScript(spec.Shell, cd))} > supervise.sh\n");
         script.Append(": > stdout; : > stderr\n");
-        script.Append("nohup setsid sh \"$d/supervise.sh\" </dev/null >/dev/null 2>&1 &\n");
+        script.Append("nohup setsid sh \"$d/supervise.sh\" \"$job_umask\" </dev/null >/dev/null 2>&1 &\n");
         script.Append("i=0; while [ ! -s pid ] && [ ! -f exit ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n");
         script.Append("if [ -s pid ]; then echo \"dstack-pid $(cat pid)\"; else echo dstack-not-started; cat stderr >&2; exit 98; fi\n");
         return script.ToString();
@@ -83,6 +86,7 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
         "echo $$ > \"$d/supervisor.pid\"\n" +
         "set -a; . \"$d/env\"; set +a; rm -f \"$d/env\"\n" +
         $"cd {cd} || {{ echo \"dstack: the working directory does not exist on this host\" >> \"$d/stderr\"; echo 1 > \"$d/exit.tmp\"; mv \"$d/exit.tmp\" \"$d/exit\"; exit 0; }}\n" +
+        "umask \"${1:-022}\"\n" +
         $"setsid {ShellQuote.Quote(shell)} -c \"$(cat \"$d/job.script\")\" </dev/null >>\"$d/stdout\" 2>>\"$d/stderr\" &\n" +
         "job=$!\n" +
         "echo $job > \"$d/pid.tmp\"; mv \"$d/pid.tmp\" \"$d/pid\"\n" +
