@@ -119,6 +119,37 @@ public sealed class WorkflowArtifactsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Cache_TwoOverlappingRunsSaveIt_TheNextRunGetsOneOfThemWhole()
+    {
+        _sandbox.Write(".dstack/workflows/cache.yaml", """
+            workflows:
+              - name: writer
+                commands:
+                  - if [ -n "$READ" ]; then cat data/part-*; exit; fi
+                  - mkdir -p data
+                  - for i in 1 2 3 4 5 6 7 8; do echo "$DSTACK_RUN_NAME" > data/part-$i; done
+                  - sleep 1
+                cache:
+                  - path: data
+            """);
+
+        var submits = await Task.WhenAll(_sandbox.RunAsync("run", "writer", "-n", _name + "-a", "-y", "-d"), _sandbox.RunAsync("run", "writer", "-n", _name + "-b", "-y", "-d"));
+        Assert.All(submits, s => Assert.True(s.Code == 0, s.ToString()));
+        foreach (var name in new[] { _name + "-a", _name + "-b" })
+        {
+            await WaitUntilFinishedAsync(name);
+        }
+
+        var reader = await _sandbox.RunAsync("run", "writer", "-n", _name + "-r", "-y", "-e", "READ=1");
+
+        Assert.True(reader.Code == 0, reader.ToString());
+        Assert.Contains("dstack: cache data: restored", reader.Error, StringComparison.Ordinal);
+        var parts = reader.Output.Split('\n').Where(l => l.StartsWith(_name + "-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(8, parts.Count);
+        Assert.Single(parts.Distinct(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_ReusingTheNameOfAFinishedRun_LeavesNoneOfTheOldRunsArtifacts()
     {
         _sandbox.Write(".dstack/workflows/two.yaml", """
@@ -214,5 +245,15 @@ public sealed class WorkflowArtifactsEndToEndTests : IDisposable
         Assert.True(result.Code == 1, result.ToString());
         Assert.Matches(@"\.dstack/workflows/pair\.yaml\(8,19\): error DSTK2091: .*no successful run .*dstack run consumer --with-deps", result.Error);
         Assert.Equal(0, (await _sandbox.RunsAsync()).GetArrayLength());
+    }
+
+    private async Task WaitUntilFinishedAsync(string runName)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (_sandbox.FindRun(runName) is not { } run || !run.Status.IsFinished())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{runName} did not finish within {Limit.TotalSeconds} s");
+            await Task.Delay(100);
+        }
     }
 }

@@ -102,6 +102,46 @@ public sealed class WorkflowResolutionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithDeps_GivesTheRunArgumentsToTheNamedWorkflowOnly()
+    {
+        _sandbox.Write(".dstack/workflows/args.yaml", """
+            workflows:
+              - name: before
+                commands:
+                  - printf 'before got'; printf ' [%s]' ${{ run.args }}; echo
+              - name: after
+                deps:
+                  - workflow: before
+                commands:
+                  - printf 'after got'; printf ' [%s]' ${{ run.args }}; echo
+            """);
+
+        var result = await _sandbox.RunAsync("run", "after", "--with-deps", "-y", "--lr", "0.1 0.2");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("before got []\n", result.Output, StringComparison.Ordinal);
+        Assert.Contains("after got [--lr] [0.1 0.2]\n", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_DepOnAnUnknownTag_IsRefusedAtTheDep_SayingHowToTagARun()
+    {
+        _sandbox.Write(".dstack/workflows/tagged.yaml", """
+            workflows:
+              - name: tagged
+                deps:
+                  - tag: golden
+                commands: [echo never]
+            """);
+
+        var result = await _sandbox.RunAsync("run", "tagged", "-y");
+
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.Contains(".dstack/workflows/tagged.yaml(4,14): error DSTK2091: workflow `tagged`: deps: no tag named `golden` (there are no tags yet); tag a finished run with dstack tags add golden RUN", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await _sandbox.RunsAsync()).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Run_WithDeps_StopsAtTheFirstFailure_WithItsExitCode_AndRunsNothingAfter()
     {
         WriteChain(failIn: "second");
