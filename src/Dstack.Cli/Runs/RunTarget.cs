@@ -24,7 +24,7 @@ public sealed record RunTarget(string RepoFolder, string? Workflow, (string Code
             }
 
             var repo = word ?? ".";
-            var catalog = WorkflowCatalog.Load(Path.GetFullPath(repo, workingDirectory));
+            var catalog = WorkflowCatalog.Load(Path.GetFullPath(repo, workingDirectory), displayFrom: workingDirectory);
             return catalog.Find(named) is null
                 ? new RunTarget(repo, null, (DiagnosticCodes.UnknownWorkflow, catalog.Unknown(named)))
                 : new RunTarget(repo, named);
@@ -43,7 +43,7 @@ public sealed record RunTarget(string RepoFolder, string? Workflow, (string Code
             return new RunTarget(word, null);
         }
 
-        var workflows = WorkflowCatalog.Load(workingDirectory);
+        var workflows = WorkflowCatalog.Load(workingDirectory, displayFrom: workingDirectory);
         var isWorkflow = workflows.Find(word) is not null;
         if (isFolder && isWorkflow)
         {
@@ -55,7 +55,8 @@ public sealed record RunTarget(string RepoFolder, string? Workflow, (string Code
             return new RunTarget(".", word);
         }
 
-        if (!isFolder && workflows.Workflows.Count > 0)
+        // Workflows files that define no workflow (each has an error) still make an unknown word a workflow's name.
+        if (!isFolder && workflows.Files.Count > 0)
         {
             return new RunTarget(word, null, (DiagnosticCodes.UnknownWorkflow, $"{word}: no such folder, and {workflows.Unknown(word)}"));
         }

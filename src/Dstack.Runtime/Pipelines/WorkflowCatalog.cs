@@ -75,21 +75,26 @@ public sealed class WorkflowCatalog
     /// <summary>The workflow named <paramref name="name"/>, or null.</summary>
     public WorkflowEntry? Find(string name) => Workflows.FirstOrDefault(w => w.Name == name);
 
-    /// <summary>Why <paramref name="name"/> is no workflow here, with the ones that exist and the nearest ("did you mean").</summary>
+    /// <summary>
+    /// Why <paramref name="name"/> is no workflow here, with the ones that exist and the nearest ("did you mean"), and
+    /// the first error of each workflows file that has one (a file that cannot be read may be where it is defined).
+    /// </summary>
     public string Unknown(string name)
     {
+        var errors = Files.Select(f => f.Diagnostics.FirstOrDefault(d => d.IsError)).OfType<Diagnostic>().Select(d => d.ToString()).ToList();
+        var unreadable = errors.Count == 0 ? string.Empty : $"; fix the workflows {(errors.Count == 1 ? "file" : "files")} with errors, which may define it: {string.Join("; ", errors)}";
         if (Workflows.Count == 0)
         {
             return Files.Count == 0
                 ? $"no workflow named `{name}`: {Path.Combine(".dstack", "workflows")} has no workflows files in {RepoRoot}"
-                : $"no workflow named `{name}`: the workflows files in {Path.Combine(".dstack", "workflows")} define none that can run (see their errors)";
+                : $"no workflow named `{name}`: the workflows files in {Path.Combine(".dstack", "workflows")} define none that can run{unreadable}";
         }
 
         var nearest = DidYouMean.Find(name, Workflows.Select(w => w.Name));
         var list = string.Join(", ", Workflows.Select(w => w.Name));
         return nearest is null
-            ? $"no workflow named `{name}`; the workflows are: {list}"
-            : $"no workflow named `{name}`; did you mean `{nearest}`? The workflows are: {list}";
+            ? $"no workflow named `{name}`; the workflows are: {list}{unreadable}"
+            : $"no workflow named `{name}`; did you mean `{nearest}`? The workflows are: {list}{unreadable}";
     }
 
     /// <summary>

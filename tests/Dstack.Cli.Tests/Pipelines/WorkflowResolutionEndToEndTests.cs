@@ -34,6 +34,27 @@ public sealed class WorkflowResolutionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WorkflowOfAFileThatCannotBeRead_NamesTheFileAndItsError()
+    {
+        _sandbox.Write(".dstack/workflows/hello.yaml", "workflows:\n  - name: hello-txt\n    commands:\n      - echo hi\n     bad: [\n");
+
+        var result = await _sandbox.RunAsync("run", "hello-txt", "-y");
+        var alone = new DstackSandbox();
+        alone.Write(".dstack/workflows/hello.yaml", "workflows:\n  - name: hello-txt\n    commands:\n      - echo hi\n     bad: [\n");
+        DstackResult onlyBroken;
+        using (alone)
+        {
+            onlyBroken = await alone.RunAsync("run", "hello-txt", "-y");
+        }
+
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.Contains("hello-txt: no such folder, and no workflow named `hello-txt`; the workflows are: train-mnist-gpu,", result.Error, StringComparison.Ordinal);
+        Assert.Matches(@"fix the workflows file with errors, which may define it: \.dstack/workflows/hello\.yaml\(\d+,\d+\): error DSTK1\d{3}: ", result.Error);
+        Assert.True(onlyBroken.Code == 1, onlyBroken.ToString());
+        Assert.Matches(@"no workflow named `hello-txt`: the workflows files in \.dstack/workflows define none that can run; fix the workflows file with errors, which may define it: \.dstack/workflows/hello\.yaml\(\d+,\d+\): error DSTK1\d{3}: ", onlyBroken.Error);
+    }
+
+    [Fact]
     public async Task Run_NameOfAFolderAndAWorkflow_ExitsTwoSayingHowToChoose_AndEachChoiceRuns()
     {
         _sandbox.Write("hello-txt/.dstack.yml", "type: task\ncommands:\n  - echo the-folder-task\n");
