@@ -10,7 +10,7 @@ namespace Dstack.Cli.Tests.Pipelines;
 /// those files, read-only, without the later job being able to change what was saved.
 /// </summary>
 [Collection(RunCollection.Name)]
-public sealed class WorkflowArtifactsEndToEndTests : IDisposable
+public sealed class WorkflowArtifactsAndDepsEndToEndTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
