@@ -88,13 +88,13 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
         return Task.CompletedTask;
     }
 
-    public List<(int Rank, string Source, string Path, bool ReadOnly)> Uploads { get; } = [];
+    public List<(int Rank, string Source, string Path, bool ReadOnly)> FileUploads { get; } = [];
 
     public Task UploadAsync(int rank, string source, string path, bool readOnly, CancellationToken cancellationToken)
     {
-        lock (Uploads)
+        lock (FileUploads)
         {
-            Uploads.Add((rank, source, path, readOnly));
+            FileUploads.Add((rank, source, path, readOnly));
         }
 
         return Task.CompletedTask;
