@@ -78,7 +78,7 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
 
     public List<(int Rank, string Path, string Destination)> Downloads { get; } = [];
 
-    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null)
     {
         lock (Downloads)
         {
