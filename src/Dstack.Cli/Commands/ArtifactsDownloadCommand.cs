@@ -99,7 +99,7 @@ public static class ArtifactsDownloadCommand
             var artifact = check.Pick.Artifact;
             if (check.Matches)
             {
-                output.WriteLine($"Checked {artifact.Path}: {(check.OfCopy ? "the copy" : "the saved copy (the folder held other files first)")} matches the hash recorded when {record.Name} saved it (sha256 {artifact.Sha256[..12]}).");
+                output.WriteLine($"Checked {artifact.Path}: {(check.OfCopy ? "the copy" : "the saved copy (the folder holds other files too)")} matches the hash recorded when {record.Name} saved it (sha256 {artifact.Sha256[..12]}).");
                 continue;
             }
 
@@ -119,10 +119,10 @@ public static class ArtifactsDownloadCommand
         }
 
         var clock = Stopwatch.StartNew();
-        var last = TimeSpan.MinValue;
+        TimeSpan? last = null;
         return (done, all) =>
         {
-            if (done < all && clock.Elapsed - last < TimeSpan.FromMilliseconds(200))
+            if (done < all && last is { } shown && clock.Elapsed - shown < TimeSpan.FromMilliseconds(200))
             {
                 return;
             }

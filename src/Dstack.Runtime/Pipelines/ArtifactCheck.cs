@@ -5,8 +5,8 @@ namespace Dstack.Runtime.Pipelines;
 /// (<see cref="ArtifactMeasure"/>).
 /// </summary>
 /// <param name="Pick">The artifact.</param>
-/// <param name="Measured">The folder or file measured: the copy when the download made it anew, else the saved copy.</param>
-/// <param name="OfCopy">True when <paramref name="Measured"/> is the copy (a destination that held other files first is not measured).</param>
+/// <param name="Measured">The folder or file measured: the copy when it holds exactly the artifact's entries, else the saved copy.</param>
+/// <param name="OfCopy">True when <paramref name="Measured"/> is the copy (a destination that also holds other files is not measured).</param>
 /// <param name="Files">Files found.</param>
 /// <param name="Size">Bytes found.</param>
 /// <param name="Sha256">The hash found, hex.</param>

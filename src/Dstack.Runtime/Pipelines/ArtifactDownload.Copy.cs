@@ -10,8 +10,6 @@ public sealed partial class ArtifactDownload
 
     private readonly List<Entry> _entries = [];
 
-    private readonly HashSet<ArtifactPick> _fresh = [];
-
     private enum Step
     {
         /// <summary>Nothing is there: written.</summary>
@@ -34,14 +32,8 @@ public sealed partial class ArtifactDownload
     public void Plan()
     {
         _entries.Clear();
-        _fresh.Clear();
         foreach (var pick in Picks)
         {
-            if (EntryKinds.Of(pick.Destination) == EntryKind.Missing)
-            {
-                _fresh.Add(pick);
-            }
-
             Walk(pick.Source, pick.Destination, compare: true);
         }
     }
@@ -106,12 +98,13 @@ public sealed partial class ArtifactDownload
     }
 
     /// <summary>
-    /// Measures each whole artifact downloaded (<see cref="ArtifactMeasure"/>): the copy when the download made it anew,
-    /// else (the destination held other files first, which would change the hash) the saved copy it came from.
+    /// Measures each whole artifact downloaded (<see cref="ArtifactMeasure"/>): the copy when it holds exactly the
+    /// artifact's entries, else (the destination held other files too, which would change the hash) the saved copy it
+    /// came from.
     /// </summary>
     public IReadOnlyList<ArtifactCheck> Verify() => [.. Picks.Where(p => p.Whole).Select(pick =>
     {
-        var ofCopy = _fresh.Contains(pick);
+        var ofCopy = EntriesOf(pick.Source).SequenceEqual(EntriesOf(pick.Destination), StringComparer.Ordinal);
         var measured = ofCopy ? pick.Destination : pick.Source;
         var (files, size, sha256) = ArtifactMeasure.Of(measured);
         return new ArtifactCheck(pick, measured, ofCopy, files, size, sha256);
