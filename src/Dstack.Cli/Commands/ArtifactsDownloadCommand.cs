@@ -36,7 +36,23 @@ public static class ArtifactsDownloadCommand
             }
 
             var destination = Path.GetFullPath(parse.GetValue(into) ?? ".", cli.WorkingDirectory);
-            return Task.FromResult(Download(store, record, parse.GetValue(path), destination, parse.GetValue(force), output, error, cancellationToken));
+
+            // Ctrl+C ends the download between two chunks, so no temporary file is left beside the files.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
+            try
+            {
+                return Task.FromResult(Download(store, record, parse.GetValue(path), destination, parse.GetValue(force), output, error, stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                error.WriteLine($"dstack: the download was interrupted; the files written into {destination} are whole, and running it again finishes it");
+                return Task.FromResult(AttachedRun.Interrupted);
+            }
         });
         return command;
     }
@@ -63,11 +79,6 @@ public static class ArtifactsDownloadCommand
                 return DstackCommandLine.ProblemsFound;
             }
 
-            foreach (var pick in download.Picks)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(pick.Destination)!);
-            }
-
             var (written, unchanged) = download.Copy(force, Progress(download.BytesToCopy, error), cancellationToken);
             foreach (var pick in download.Picks)
             {
@@ -83,11 +94,19 @@ public static class ArtifactsDownloadCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report(error, DiagnosticCodes.ArtifactDownloadFailed, $"the download into {destination} failed: {e.Message}; check that the folder is writable and has room, then run the download again (files already there and identical are kept)");
+            Report(error, DiagnosticCodes.ArtifactDownloadFailed, $"the download into {destination} failed: {e.Message}; check that the folder is writable and has room, and that the saved copy under {saved} is readable, then run the download again (files already there and identical are kept)");
             return DstackCommandLine.ProblemsFound;
         }
 
-        return Check(download, record, output, error);
+        try
+        {
+            return Check(download, record, output, error);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report(error, DiagnosticCodes.ArtifactChanged, $"the download into {destination} could not be checked against the recorded hash: {e.Message}; the files were downloaded, but are unchecked");
+            return DstackCommandLine.ProblemsFound;
+        }
     }
 
     /// <summary>Measures every whole artifact downloaded; a mismatch means the saved copy changed after the run saved it.</summary>

@@ -42,12 +42,20 @@ public sealed partial class ArtifactDownload
     /// Writes what <see cref="Plan"/> found missing or different (different only when <paramref name="force"/>; without
     /// it, conflicts are an <see cref="InvalidOperationException"/> and nothing is written). Reports bytes written so far
     /// and in all through <paramref name="progress"/>. Returns the files written and those that were already there.
+    /// Cancelling stops between two chunks (<see cref="OperationCanceledException"/>): the files written so far are
+    /// whole, and no temporary file is left.
     /// </summary>
     public (long Written, long Unchanged) Copy(bool force, Action<long, long>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!force && _entries.Any(e => e.Step == Step.Replace))
         {
             throw new InvalidOperationException("the download would overwrite different files; plan it and check Conflicts first");
+        }
+
+        foreach (var pick in Picks)
+        {
+            // DIR/home/.cache for ~/.cache/x: the folders above an artifact are not part of it.
+            Directory.CreateDirectory(Path.GetDirectoryName(pick.Destination)!);
         }
 
         var total = BytesToCopy;
@@ -82,7 +90,7 @@ public sealed partial class ArtifactDownload
                     {
                         done += bytes;
                         progress?.Invoke(done, total);
-                    });
+                    }, cancellationToken);
                     written++;
                     break;
             }
@@ -175,8 +183,11 @@ public sealed partial class ArtifactDownload
         }
     }
 
-    /// <summary>Written beside the destination under a temporary name, then renamed over it: never a half-written file in its place.</summary>
-    private static void CopyFile(Entry entry, byte[] buffer, Action<long> copied)
+    /// <summary>
+    /// Written beside the destination under a temporary name, then renamed over it: never a half-written file in its
+    /// place. A cancelled or failed copy removes its temporary file.
+    /// </summary>
+    private static void CopyFile(Entry entry, byte[] buffer, Action<long> copied, CancellationToken cancellationToken)
     {
         var folder = Path.GetDirectoryName(entry.Destination)!;
         var temporary = Path.Combine(folder, $".{Path.GetFileName(entry.Destination)}.dstack-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
@@ -188,6 +199,7 @@ public sealed partial class ArtifactDownload
                 int read;
                 while ((read = from.Read(buffer)) > 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     to.Write(buffer, 0, read);
                     copied(read);
                 }
@@ -198,7 +210,11 @@ public sealed partial class ArtifactDownload
         }
         catch
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
             throw;
         }
     }
