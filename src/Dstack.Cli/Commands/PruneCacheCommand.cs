@@ -33,7 +33,17 @@ public static class PruneCacheCommand
 
             var cli = context();
             var folder = parse.GetValue(repo) is { } given ? Trim(Path.GetFullPath(given, cli.WorkingDirectory)) : everything ? null : Trim(cli.WorkingDirectory);
-            var caches = WorkflowCache.List(cli.Home);
+            IReadOnlyList<(WorkflowCache Cache, string Repo, string Workflow, string Path)> caches;
+            try
+            {
+                caches = WorkflowCache.List(cli.Home);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"dstack: error {DiagnosticCodes.PruneFailed}: the caches in {cli.Home.WorkflowCachesFolder} cannot be listed: {e.Message}; check the folder's permissions");
+                return DstackCommandLine.ProblemsFound;
+            }
+
             var chosen = caches.Where(c => (folder is null || Trim(c.Repo) == folder) && (name is null || c.Workflow == name)).ToList();
             if (chosen.Count == 0)
             {

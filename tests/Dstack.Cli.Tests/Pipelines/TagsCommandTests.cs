@@ -119,6 +119,23 @@ public sealed class TagsCommandTests : IDisposable
         Assert.NotNull(_runs.Store.FindTag("mnist-v1"));
     }
 
+    [Theory]
+    [InlineData("tags", "list")]
+    [InlineData("tags", "add", "v1", "train-1")]
+    [InlineData("tags", "delete", "v1")]
+    [InlineData("artifacts", "list", "train-1")]
+    [InlineData("artifacts", "download", "train-1")]
+    public async Task Commands_DamagedStateDatabase_AreDstk3014NotACrash(params string[] args)
+    {
+        File.WriteAllText(Path.Combine(_sandbox.Home, "state.db"), new string('x', 4096));
+
+        var result = await _sandbox.RunAsync(args);
+
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.StartsWith("dstack: error DSTK3014:", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TaggedRun_CannotBeReplacedByANewRunOfItsName()
     {
