@@ -45,8 +45,23 @@ public static class RunCommand
 
             var color = !parse.GetValue(options.NoColor) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR"));
             var cli = context();
-            var request = new RunRequest(cli.WorkingDirectory, parse.GetValue(options.Folder) ?? ".", parse.GetValue(options.File), overrides, cli.Environment, cli.Home);
+            var target = name == "build"
+                ? new RunTarget(parse.GetValue(options.Folder) ?? ".", null)
+                : RunTarget.Resolve(cli.WorkingDirectory, parse.GetValue(options.Folder), parse.GetValue(options.File), parse.GetValue(options.Workflow));
+            if (target.Problem is { } wrong)
+            {
+                await error.WriteLineAsync($"dstack: error {wrong.Code}: {wrong.Message}");
+                await error.WriteLineAsync("The run was not started.");
+                return target.IsUsageError ? DstackCommandLine.UsageError : DstackCommandLine.ProblemsFound;
+            }
+
+            var request = new RunRequest(cli.WorkingDirectory, target.RepoFolder, parse.GetValue(options.File), overrides, cli.Environment, cli.Home) { Workflow = target.Workflow };
             var inputClosed = parse.GetValue(options.StopWhenInputCloses) ? WatchInputAsync() : null;
+            if (parse.GetValue(options.WithDeps))
+            {
+                return await WorkflowChain.RunAsync(request, cli, parse.GetValue(options.Detach), parse.GetValue(options.Yes), parse.GetValue(options.DryRun), output, error, (each, yes) => RunAsync(each, cli, detach: false, yes, parse.GetValue(options.DryRun), inputClosed, output, error, color));
+            }
+
             return await RunAsync(request, cli, parse.GetValue(options.Detach), parse.GetValue(options.Yes), parse.GetValue(options.DryRun), inputClosed, output, error, color);
         });
         return command;

@@ -18,12 +18,14 @@ public static class PlanRenderer
     {
         var spec = plan.Spec!;
         var machines = spec.Placements.Distinct().ToList();
-        IReadOnlyList<IReadOnlyList<string>> rows = [.. machines.Select((o, i) => (IReadOnlyList<string>)[i == 0 ? runName : string.Empty, i == 0 ? plan.ConfigurationDisplay : string.Empty, i == 0 ? plan.User : string.Empty, i == 0 ? plan.Project : string.Empty, o.ShownAs, o.Resources.ToString(), o.Spot ? "yes" : "no", Price(o.PricePerHour)])];
-        TextTable.Write(output, ["RUN", "CONFIGURATION", "USER", "PROJECT", "INSTANCE", "RESOURCES", "SPOT", "PRICE"], rows, color);
+        // A workflow run names its workflow where a task names its file (the pipelines docs' RUN  WORKFLOW columns).
+        var what = spec.Workflow ?? plan.ConfigurationDisplay;
+        IReadOnlyList<IReadOnlyList<string>> rows = [.. machines.Select((o, i) => (IReadOnlyList<string>)[i == 0 ? runName : string.Empty, i == 0 ? what : string.Empty, i == 0 ? plan.User : string.Empty, i == 0 ? plan.Project : string.Empty, o.ShownAs, o.Resources.ToString(), o.Spot ? "yes" : "no", Price(o.PricePerHour)])];
+        TextTable.Write(output, ["RUN", spec.Workflow is null ? "CONFIGURATION" : "WORKFLOW", "USER", "PROJECT", "INSTANCE", "RESOURCES", "SPOT", "PRICE"], rows, color);
         output.WriteLine();
         var settings = new List<(string, string)>
         {
-            ("Type", spec.Type),
+            ("Type", spec.Workflow is null ? spec.Type : $"workflow ({plan.ConfigurationDisplay}, {(spec.Image is null ? "bash" : "docker")} provider)"),
             ("Backend", MachinesOf(spec) is { Count: > 0 } named ? $"{spec.Backend} ({string.Join(", ", named)})" : $"{spec.Backend} (this machine)"),
         };
         if (plan.ProfileName is { } profile)
@@ -71,6 +73,21 @@ public static class PlanRenderer
         if (spec.RunArgs.Count > 0)
         {
             settings.Add(("Run args", ShellQuote.Join(spec.RunArgs)));
+        }
+
+        if (spec.Artifacts.Count > 0)
+        {
+            settings.Add(("Artifacts", $"{string.Join(", ", spec.Artifacts)}, saved when the run ends"));
+        }
+
+        if (spec.Cache.Count > 0)
+        {
+            settings.Add(("Cache", $"{string.Join(", ", spec.Cache)}, restored before the commands, saved after"));
+        }
+
+        foreach (var dep in spec.Deps)
+        {
+            settings.Add(("Deps", $"{dep.Dep}: run {dep.RunName} ({(dep.Paths.Count == 0 ? "no artifacts" : string.Join(", ", dep.Paths))}), read-only"));
         }
 
         if (spec.Build.Count > 0)

@@ -61,6 +61,10 @@ public sealed class RunOptions
 
     public Option<bool> Reload { get; } = new("--reload") { Description = "Copy edits in DIR into the running job's working copy while it runs (for apps that reload themselves)." };
 
+    public Option<string?> Workflow { get; } = new("--workflow") { Description = "Run the workflow NAME of .dstack/workflows (the same as dstack run NAME; needed when a folder has that name too).", HelpName = "NAME" };
+
+    public Option<bool> WithDeps { get; } = new("--with-deps") { Description = "For a workflow: run the workflows its deps name first, in order, each after the one it needs; stop at the first that fails." };
+
     public Option<bool> NoColor { get; } = new("--no-color") { Description = "Never use colour (also: NO_COLOR)." };
 
     /// <summary>
@@ -73,7 +77,7 @@ public sealed class RunOptions
     [
         File, Name, Env, Port, Host, Gpu, Disk, Backend, Region, InstanceType, Spot, OnDemand, SpotAuto, SpotPolicy, MaxPrice,
         MaxDuration, Retry, NoRetry, RetryDuration, Profile, Detach, Yes, DryRun, ForceBuild, Build, Reload, NoColor,
-        StopWhenInputCloses,
+        StopWhenInputCloses, Workflow, WithDeps,
     ];
 
     /// <summary>Option names that take a value and that are flags, for <see cref="RunArgumentSplitter"/>.</summary>
@@ -99,7 +103,7 @@ public sealed class RunOptions
     /// is forwarded or reloaded, and a failed build is not retried. Still accepted there (scripts that pass them keep
     /// working), but hidden from its help.
     /// </summary>
-    public IEnumerable<Option> NotForBuild => [Port, Host, Reload, Build, Retry, NoRetry, RetryDuration];
+    public IEnumerable<Option> NotForBuild => [Port, Host, Reload, Build, Retry, NoRetry, RetryDuration, Workflow, WithDeps];
 
     public void AddTo(Command command, bool build = false)
     {

@@ -109,7 +109,12 @@ public static class ContainerLaunch
             Command = command,
             Env = env,
             WorkingDir = WorkingDir(spec.WorkingDir),
-            Binds = [$"{codeFolder}:{WorkflowFolder}", .. spec.Mounts.Select(m => $"{m.HostPath}:{m.ContainerPath}")],
+            Binds =
+            [
+                $"{codeFolder}:{WorkflowFolder}",
+                .. spec.Mounts.Select(m => $"{m.HostPath}:{m.ContainerPath}"),
+                .. Pipelines.WorkflowPaths.ContainerBinds([.. spec.Artifacts, .. spec.Cache], Pipelines.WorkflowPaths.ContainerHome(spec.User)).Select(b => $"{codeFolder}/{b.CodeFolder}:{b.ContainerPath}"),
+            ],
             Labels = labels,
             Ports = [.. spec.Ports.Select(p => p.ContainerPort)],
             ShmSize = spec.ShmSize,

@@ -62,13 +62,31 @@ public interface IJobHost : IDisposable
     string? PathPrefix { get; }
 
     /// <summary>
-    /// Copies <paramref name="path"/> (a file or a folder, relative to job <paramref name="rank"/>'s code folder, or
-    /// absolute) from the job's machine into the folder <paramref name="destination"/> on this machine, keeping its
-    /// relative path: what artifacts and caches are brought back with. Special files (FIFOs, sockets, devices) are
+    /// Copies <paramref name="path"/> (a file or a folder, relative to job <paramref name="rank"/>'s code folder,
+    /// <c>~/</c> for its user's home, or absolute) from the job's machine into the folder <paramref name="destination"/>
+    /// on this machine, keeping its path relative to the code folder (or to the home; an absolute one by its last name):
+    /// what artifacts and caches are brought back with. From another machine, the bytes received so far and the total
+    /// (0 when unknown) are reported to <c>received</c> every second or so. Special files (FIFOs, sockets, devices) are
     /// left out; nothing is written outside <paramref name="destination"/>.
     /// </summary>
     /// <exception cref="JobCodeException">The path is missing there, or the copy failed; the message says why.</exception>
-    Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken);
+    Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null);
+
+    /// <summary>
+    /// Where <paramref name="path"/> of job <paramref name="rank"/> (relative to its code folder, <c>~/</c> for its
+    /// user's home, or absolute) is on this machine, when the job's files are here; null when they are on another
+    /// machine (then <see cref="DownloadAsync"/> and <see cref="UploadAsync"/> move them).
+    /// </summary>
+    string? LocalPath(int rank, string path) => null;
+
+    /// <summary>
+    /// Copies the file or folder <paramref name="source"/> of this machine to <paramref name="path"/> on job
+    /// <paramref name="rank"/>'s machine (relative to its code folder, <c>~/</c>, or absolute), laid over what is there:
+    /// what caches are restored and deps' artifacts given with. With <paramref name="readOnly"/> the files copied lose
+    /// their write permission (folders keep theirs, so the job's folder can still be removed).
+    /// </summary>
+    /// <exception cref="JobCodeException">The copy failed; the message says why.</exception>
+    Task UploadAsync(int rank, string source, string path, bool readOnly, CancellationToken cancellationToken);
 
     /// <summary>Removes what the ended job left on the machine (its folder, its container); best effort.</summary>
     void CleanUp(IJobProcess job);

@@ -122,11 +122,42 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
     private readonly Lock _gate = new();
     private ContainerEngine? _engine;
 
-    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    public string? LocalPath(int rank, string path)
     {
         var code = Path.Combine(context.Home.CodeFolder(context.Run.Name), $"job-{rank}");
-        var source = Path.GetFullPath(path, code);
-        var relative = Path.IsPathRooted(path) ? Path.GetFileName(source.TrimEnd('/')) : Path.GetRelativePath(code, source);
+        if (path.StartsWith("~/", StringComparison.Ordinal))
+        {
+            return Path.Combine(UserHome, path[2..]);
+        }
+
+        var full = Path.GetFullPath(path, code);
+        return Path.IsPathRooted(path) || !Path.GetRelativePath(code, full).StartsWith("..", StringComparison.Ordinal) ? full : null;
+    }
+
+    /// <summary>The home of the user the jobs run as here: the controller's HOME.</summary>
+    private string UserHome => BaseEnvironment.GetValueOrDefault("HOME") is { Length: > 0 } home ? home : System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+
+    public Task UploadAsync(int rank, string source, string path, bool readOnly, CancellationToken cancellationToken)
+    {
+        var target = LocalPath(rank, path) ?? throw new JobCodeException(Diagnostics.DiagnosticCodes.InvalidOption, $"{path}: the path leaves the job's code folder; name a path inside it, under ~, or an absolute one");
+        try
+        {
+            Pipelines.TreeCopy.Into(source, target, readOnly, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JobCodeException(Diagnostics.DiagnosticCodes.FileNotFound, $"{source} could not be copied to {target} for job {rank}: {e.Message}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null)
+    {
+        var code = Path.Combine(context.Home.CodeFolder(context.Run.Name), $"job-{rank}");
+        var fromHome = path.StartsWith("~/", StringComparison.Ordinal);
+        var source = fromHome ? Path.Combine(UserHome, path[2..]) : Path.GetFullPath(path, code);
+        var relative = fromHome ? path[2..].TrimEnd('/') : Path.IsPathRooted(path) ? Path.GetFileName(source.TrimEnd('/')) : Path.GetRelativePath(code, source);
         if (relative.StartsWith("..", StringComparison.Ordinal))
         {
             throw new JobCodeException(Diagnostics.DiagnosticCodes.InvalidOption, $"{path}: the path leaves the job's code folder; name a path inside it, or an absolute one");

@@ -137,6 +137,18 @@ public sealed partial class WorkflowCache(string root)
     }
 
     /// <summary>
+    /// Copies the tree <paramref name="from"/> over <paramref name="to"/> as a restore does: a file already there with the
+    /// same size and time is left as it is; files only <paramref name="to"/> has are kept.
+    /// </summary>
+    public static CacheTransfer CopyInto(string from, string to, CancellationToken cancellationToken = default)
+    {
+        var transfer = new CacheTransfer();
+        Directory.CreateDirectory(to);
+        CopyTree(from, to, to, transfer, link: false, cancellationToken);
+        return transfer;
+    }
+
+    /// <summary>
     /// Deletes the cache; returns the bytes it held on disk: a file that one generation hard-linked from another (the
     /// same relative path, size and time) is counted once.
     /// </summary>

@@ -43,6 +43,14 @@ public sealed partial class RunController
             return new AttemptResult(RunStatus.Failed, TerminationReason.StartFailed, null);
         }
 
+        using (var placing = new CancellationTokenSource())
+        {
+            if (await PrepareWorkflowAsync(placing.Token).ConfigureAwait(false) is { } notPlaced)
+            {
+                return notPlaced;
+            }
+        }
+
         // The build and --reload work on working copies here (the planner offers them only where the code is copied).
         var copies = codes.Select(c => c.LocalFolder).OfType<string>().ToList();
         if (_spec.Build.Count > 0 && await BuildAsync(copies).ConfigureAwait(false) is { } buildFailed)
@@ -290,6 +298,8 @@ public sealed partial class RunController
             Event(0, "dstack: a process that left the job's process group still holds its output; the rest of its output is not logged");
         }
 
+        // Before the hosts clean up: the working copy still holds what the workflow made.
+        await SaveWorkflowAsync(jobs).ConfigureAwait(false);
         foreach (var job in jobs)
         {
             HostOf(job.Rank).CleanUp(job.Process);

@@ -37,6 +37,9 @@ public sealed record RunPlan
     /// <summary>The requested name (configuration <c>name</c> or <c>-n</c>); null for a generated one.</summary>
     public string? RequestedName { get; init; }
 
+    /// <summary>The pipelines workflow the run runs; null for a task, service or dev environment.</summary>
+    public string? Workflow { get; init; }
+
     /// <summary>The user the run is submitted as (the OS user; dstack shows its server user).</summary>
     public string User { get; init; } = System.Environment.UserName;
 

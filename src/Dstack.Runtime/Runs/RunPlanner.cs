@@ -32,29 +32,72 @@ public static partial class RunPlanner
             return Failed(CommandLineError(DiagnosticCodes.InvalidOption, $"-n: {nameProblem}"));
         }
 
-        var (configurationPath, display) = FindConfiguration(request, repoRoot);
-        if (configurationPath is null)
+        string configurationPath;
+        string display;
+        ConfigurationDocument document;
+        RunConfiguration configuration;
+        Configuration.Model.Workflow? workflow = null;
+        if (request.Workflow is { } workflowName)
         {
-            return Failed(CommandLineError(DiagnosticCodes.FileNotFound, request.ConfigurationFile is null
-                ? $"{request.RepoFolder} has no .dstack.yml; name the configuration with -f FILE"
-                : $"{request.ConfigurationFile}: no such file; check the path given to -f"));
-        }
-
-        var document = ConfigurationLoader.LoadFile(configurationPath, display);
-        diagnostics.AddRange(document.Diagnostics);
-        if (document.Kind != ConfigurationKind.Run || document.RunConfiguration is not { } configuration)
-        {
-            if (document.IsValid)
+            var catalog = Pipelines.WorkflowCatalog.Load(repoRoot, displayFrom: request.WorkingDirectory);
+            if (catalog.Find(workflowName) is not { } entry)
             {
-                diagnostics.Add(new Diagnostic(DiagnosticCodes.InvalidConfigurationType, DiagnosticSeverity.Error, "this is not a run configuration (a task, service or dev environment); name a *.dstack.yml file with -f", SourceSpan.FileStart, display));
+                return Failed(CommandLineError(DiagnosticCodes.UnknownWorkflow, catalog.Unknown(workflowName)));
             }
 
-            return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
-        }
+            document = entry.Document;
+            display = document.Path;
+            configurationPath = Path.GetFullPath(display, request.WorkingDirectory);
+            diagnostics.AddRange(document.Diagnostics);
+            diagnostics.AddRange(catalog.CheckDependencies().Where(d => d.Path == display));
+            if (catalog.RunOrder(workflowName, out var chainProblem) is null && !diagnostics.Any(d => d.IsError))
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCodes.WorkflowCycle, DiagnosticSeverity.Error, chainProblem!, document.SourceMap.ValueSpan(entry.Workflow, "deps"), display));
+            }
+            if (!document.IsValid || diagnostics.Any(d => d.IsError))
+            {
+                return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
+            }
 
-        if (!document.IsValid)
+            workflow = entry.Workflow;
+            configuration = Pipelines.WorkflowTask.Of(workflow, document.SourceMap);
+        }
+        else
         {
-            return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
+            (var found, display) = FindConfiguration(request, repoRoot);
+            if (found is null)
+            {
+                return Failed(CommandLineError(DiagnosticCodes.FileNotFound, request.ConfigurationFile is null
+                    ? $"{request.RepoFolder} has no .dstack.yml; name the configuration with -f FILE{WorkflowsHint(repoRoot)}"
+                    : $"{request.ConfigurationFile}: no such file; check the path given to -f"));
+            }
+
+            configurationPath = found;
+            document = ConfigurationLoader.LoadFile(configurationPath, display);
+            diagnostics.AddRange(document.Diagnostics);
+            if (document.Kind == ConfigurationKind.Workflows && document.IsValid)
+            {
+                var names = document.Workflows?.Workflows.Select(w => w.Name).ToList() ?? [];
+                diagnostics.Add(new Diagnostic(DiagnosticCodes.InvalidConfigurationType, DiagnosticSeverity.Error, $"this is a workflows file; run one of its workflows by name: dstack run {(names.Count > 0 ? names[0] : "NAME")}{(names.Count > 1 ? $" (or {string.Join(", ", names.Skip(1))})" : string.Empty)}", SourceSpan.FileStart, display));
+                return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
+            }
+
+            if (document.Kind != ConfigurationKind.Run || document.RunConfiguration is not { } runConfiguration)
+            {
+                if (document.IsValid)
+                {
+                    diagnostics.Add(new Diagnostic(DiagnosticCodes.InvalidConfigurationType, DiagnosticSeverity.Error, "this is not a run configuration (a task, service or dev environment); name a *.dstack.yml file with -f", SourceSpan.FileStart, display));
+                }
+
+                return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
+            }
+
+            if (!document.IsValid)
+            {
+                return new RunPlan { Document = document, ConfigurationDisplay = display, Diagnostics = diagnostics, Project = project };
+            }
+
+            configuration = runConfiguration;
         }
 
         var overrides = request.Overrides;
@@ -119,6 +162,11 @@ public static partial class RunPlanner
             Reload = overrides.Reload,
             RunArgs = overrides.RunArgs,
         };
+        if (workflow is not null)
+        {
+            spec = WithWorkflow(spec, workflow, request, document, display, diagnostics);
+        }
+
         if (overrides.BuildOnly && spec.Build.Count == 0)
         {
             diagnostics.Add(new Diagnostic(DiagnosticCodes.NothingToRun, DiagnosticSeverity.Error, "dstack build: the configuration has no build commands; add `build:` with the commands that prepare the environment", SourceSpan.FileStart, display));
@@ -136,6 +184,7 @@ public static partial class RunPlanner
             Ports = ports,
             Host = host,
             RequestedName = overrides.Name ?? configuration.Name,
+            Workflow = workflow?.Name,
             Project = project,
             Diagnostics = diagnostics,
         };

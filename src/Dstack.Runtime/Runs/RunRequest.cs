@@ -20,6 +20,12 @@ public sealed record RunRequest(
     /// <summary>Where active runs' jobs are (their placements): a GPU or a pool host one holds is not offered again.</summary>
     public Func<IReadOnlyList<Offers.HeldPlacement>> InUse { get; init; } = () => [];
 
+    /// <summary>
+    /// A pipelines workflow of <c>RepoFolder/.dstack/workflows</c> to run (<c>dstack run NAME</c>) instead of a
+    /// configuration file; null for a task, service or dev environment.
+    /// </summary>
+    public string? Workflow { get; init; }
+
     /// <summary>The configured backends; null reads them from <see cref="Home"/>'s config.yml (<see cref="Backends.BackendRegistry"/>).</summary>
     public Func<Backends.ConfiguredBackends>? Backends { get; init; }
 }

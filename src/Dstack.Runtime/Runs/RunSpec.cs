@@ -126,9 +126,9 @@ public sealed record BindMount(string HostPath, string ContainerPath);
 
 /// <summary>
 /// The artifacts a dep gives a workflow: those of run <paramref name="RunName"/> (what <paramref name="Dep"/>,
-/// <c>workflow NAME</c> or <c>tag TAG</c>, resolved to), folder by folder under its artifacts folder.
+/// <c>workflow NAME</c> or <c>tag TAG</c>, resolved to), by their paths in that run (normalized).
 /// </summary>
-public sealed record DepArtifacts(string Dep, string RunName, IReadOnlyList<string> Folders);
+public sealed record DepArtifacts(string Dep, string RunName, IReadOnlyList<string> Paths);
 
 /// <summary>One environment variable of a job; the value is null where the spec is stored.</summary>
 public sealed record EnvEntry(string Name, string? Value);

@@ -78,11 +78,23 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
 
     public List<(int Rank, string Path, string Destination)> Downloads { get; } = [];
 
-    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null)
     {
         lock (Downloads)
         {
             Downloads.Add((rank, path, destination));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public List<(int Rank, string Source, string Path, bool ReadOnly)> FileUploads { get; } = [];
+
+    public Task UploadAsync(int rank, string source, string path, bool readOnly, CancellationToken cancellationToken)
+    {
+        lock (FileUploads)
+        {
+            FileUploads.Add((rank, source, path, readOnly));
         }
 
         return Task.CompletedTask;
