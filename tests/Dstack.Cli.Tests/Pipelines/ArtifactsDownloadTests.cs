@@ -28,7 +28,7 @@ public sealed class ArtifactsDownloadTests : IDisposable
 
         Assert.True(result.Code == 0, result.ToString());
         AssertSameTree(_runs.SavedFolder(run, "output"), Path.Combine(Into, "output"));
-        AssertSameTree(_runs.SavedFolder(run, "home/.cache/x"), Path.Combine(Into, "home/.cache/x"));
+        AssertSameTree(_runs.SavedFolder(run, "_home/.cache/x"), Path.Combine(Into, "_home/.cache/x"));
         Assert.Equal("model.bin", new FileInfo(Path.Combine(Into, "output", "latest")).LinkTarget);
         Assert.Equal(UnixFileMode.UserRead | UserWrite | UserExecute | GroupRead | GroupExecute, File.GetUnixFileMode(Path.Combine(Into, "output", "run.sh")));
         Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(Path.Combine(Into, "output", "logs", "a.txt")));
@@ -55,7 +55,7 @@ public sealed class ArtifactsDownloadTests : IDisposable
 
         Assert.True(result.Code == 0, result.ToString());
         Assert.Equal(_model, File.ReadAllBytes(Path.Combine(current, "output", "model.bin")));
-        Assert.False(Directory.Exists(Path.Combine(current, "home")));
+        Assert.False(Directory.Exists(Path.Combine(current, "_home")));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ArtifactsDownloadTests : IDisposable
         Assert.Contains($"dstack: error DSTK3042: 1 existing file would be overwritten: {Path.Combine(Into, "output", "model.bin")} (a different file); nothing was downloaded. Pass --force", refused.Error, StringComparison.Ordinal);
         Assert.Equal("mine", File.ReadAllText(Path.Combine(Into, "output", "model.bin")));
         Assert.Equal(["model.bin"], Directory.EnumerateFileSystemEntries(Path.Combine(Into, "output")).Select(Path.GetFileName));
-        Assert.False(Directory.Exists(Path.Combine(Into, "home")));
+        Assert.False(Directory.Exists(Path.Combine(Into, "_home")));
 
         var forced = await _sandbox.RunAsync("artifacts", "download", "train-1", "-o", Into, "--force");
 
@@ -142,12 +142,12 @@ public sealed class ArtifactsDownloadTests : IDisposable
     public async Task Download_SavedFilesGone_IsDstk3041_AndNothingIsWritten()
     {
         var run = SavedRun();
-        Directory.Delete(_runs.SavedFolder(run, "home/.cache/x"), recursive: true);
+        Directory.Delete(_runs.SavedFolder(run, "_home/.cache/x"), recursive: true);
 
         var result = await _sandbox.RunAsync("artifacts", "download", "train-1", "-o", Into);
 
         Assert.True(result.Code == 1, result.ToString());
-        Assert.Contains($"dstack: error DSTK3041: the saved files of the artifact ~/.cache/x of train-1 are gone: {_runs.SavedFolder(run, "home/.cache/x")} no longer exists", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"dstack: error DSTK3041: the saved files of the artifact ~/.cache/x of train-1 are gone: {_runs.SavedFolder(run, "_home/.cache/x")} no longer exists", result.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Into));
     }
 
@@ -184,7 +184,7 @@ public sealed class ArtifactsDownloadTests : IDisposable
 
     /// <summary>
     /// train-1, done: output (model.bin of random bytes, run.sh 0750, logs/a.txt read-only, a link latest → model.bin, an
-    /// empty folder) and ~/.cache/x in the folder home/.cache/x.
+    /// empty folder) and ~/.cache/x in the folder _home/.cache/x.
     /// </summary>
     private RunRecord SavedRun()
     {
@@ -197,7 +197,7 @@ public sealed class ArtifactsDownloadTests : IDisposable
             File.SetUnixFileMode(Path.Combine(saved, "run.sh"), UnixFileMode.UserRead | UserWrite | UserExecute | GroupRead | GroupExecute);
             File.SetUnixFileMode(Path.Combine(saved, "logs", "a.txt"), UnixFileMode.UserRead);
         });
-        _runs.SaveArtifact(run, "~/.cache/x", "home/.cache/x", new Dictionary<string, string> { ["pip.txt"] = "pip", ["wheels/a.whl"] = "wheel" });
+        _runs.SaveArtifact(run, "~/.cache/x", "_home/.cache/x", new Dictionary<string, string> { ["pip.txt"] = "pip", ["wheels/a.whl"] = "wheel" });
         return run;
     }
 

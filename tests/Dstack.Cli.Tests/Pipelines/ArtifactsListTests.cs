@@ -60,8 +60,8 @@ public sealed class ArtifactsListTests : IDisposable
         Assert.Equal(("train-1", "done", 4, 2563), (root.GetProperty("run").GetString(), root.GetProperty("status").GetString(), root.GetProperty("files").GetInt32(), root.GetProperty("size").GetInt32()));
         var cache = root.GetProperty("artifacts")[1];
         Assert.Equal("~/.cache/x", cache.GetProperty("path").GetString());
-        Assert.Equal("home/.cache/x", cache.GetProperty("folder").GetString());
-        Assert.Equal(_runs.SavedFolder(run, "home/.cache/x"), cache.GetProperty("local_path").GetString());
+        Assert.Equal("_home/.cache/x", cache.GetProperty("folder").GetString());
+        Assert.Equal(_runs.SavedFolder(run, "_home/.cache/x"), cache.GetProperty("local_path").GetString());
         Assert.Equal(recorded[1].Sha256, cache.GetProperty("sha256").GetString());
         Assert.Equal("pip.txt", cache.GetProperty("entries")[0].GetProperty("path").GetString());
     }
@@ -122,7 +122,7 @@ public sealed class ArtifactsListTests : IDisposable
     {
         var run = _runs.AddRun("train-1", "train", RunStatus.Done, "output", "~/.cache/x");
         _runs.SaveArtifact(run, "output", "output", new Dictionary<string, string> { ["model.bin"] = new('m', 2555), ["logs/a.txt"] = "hello" }, saved => File.CreateSymbolicLink(Path.Combine(saved, "latest"), "model.bin"));
-        _runs.SaveArtifact(run, "~/.cache/x", "home/.cache/x", new Dictionary<string, string> { ["pip.txt"] = "pip" });
+        _runs.SaveArtifact(run, "~/.cache/x", "_home/.cache/x", new Dictionary<string, string> { ["pip.txt"] = "pip" });
         return run;
     }
 }

@@ -152,7 +152,7 @@ public sealed class StateStorePipelinesTests : IDisposable
 
         store.SaveArtifact(new ArtifactRecord(run.Id, "output", "output", 1, 3, new string('e', 64), Now));
         store.SaveArtifact(new ArtifactRecord(run.Id, "output", "output", 2, 7, new string('f', 64), Now.AddSeconds(1)));
-        store.SaveArtifact(new ArtifactRecord(run.Id, "~/.cache/x", "home/.cache/x", 1, 1, new string('0', 64), Now));
+        store.SaveArtifact(new ArtifactRecord(run.Id, "~/.cache/x", "_home/.cache/x", 1, 1, new string('0', 64), Now));
 
         var artifacts = store.ListArtifacts(run.Id);
         Assert.Equal(["output", "~/.cache/x"], artifacts.Select(a => a.Path));
