@@ -4,6 +4,7 @@ using Dstack.Cli.Runs;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Pipelines;
+using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
 namespace Dstack.Cli.Commands;
@@ -83,7 +84,7 @@ public static class ArtifactsDownloadCommand
             foreach (var pick in download.Picks)
             {
                 output.WriteLine(pick.Whole
-                    ? $"Downloaded {pick.Name} ({pick.Artifact.Files} files, {Bytes.Format(pick.Artifact.Size)}) to {pick.Destination}"
+                    ? $"Downloaded {pick.Name} ({CountWords.Of((int)pick.Artifact.Files, "file")}, {Bytes.Format(pick.Artifact.Size)}) to {pick.Destination}"
                     : $"Downloaded {pick.Name} to {pick.Destination} (a part of the artifact {pick.Artifact.Path}: its recorded hash covers the whole artifact, so the part is not checked)");
             }
 
@@ -122,7 +123,7 @@ public static class ArtifactsDownloadCommand
                 continue;
             }
 
-            Report(error, DiagnosticCodes.ArtifactChanged, $"the artifact {artifact.Path} of {record.Name} is not what the run saved: it recorded {artifact.Files} files, {Bytes.Format(artifact.Size)}, sha256 {artifact.Sha256[..Math.Min(12, artifact.Sha256.Length)]}, and {(check.OfCopy ? "the copy" : "the saved copy")} has {check.Files} files, {Bytes.Format(check.Size)}, sha256 {check.Sha256[..12]}: the saved copy under {check.Pick.Source} changed on disk after the run saved it. The files were downloaded to {check.Pick.Destination}, but do not trust them as the run's output");
+            Report(error, DiagnosticCodes.ArtifactChanged, $"the artifact {artifact.Path} of {record.Name} is not what the run saved: it recorded {CountWords.Of((int)artifact.Files, "file")}, {Bytes.Format(artifact.Size)}, sha256 {artifact.Sha256[..Math.Min(12, artifact.Sha256.Length)]}, and {(check.OfCopy ? "the copy" : "the saved copy")} has {CountWords.Of((int)check.Files, "file")}, {Bytes.Format(check.Size)}, sha256 {check.Sha256[..12]}: the saved copy under {check.Pick.Source} changed on disk after the run saved it. The files were downloaded to {check.Pick.Destination}, but do not trust them as the run's output");
             code = DstackCommandLine.ProblemsFound;
         }
 

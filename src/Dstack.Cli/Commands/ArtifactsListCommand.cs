@@ -5,6 +5,7 @@ using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Pipelines;
+using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
 namespace Dstack.Cli.Commands;
@@ -51,7 +52,7 @@ public static class ArtifactsListCommand
                 TextTable.Write(output, ["PATH", "FILES", "SIZE"], artifacts.Select(a => (IReadOnlyList<string>)[a.Path, Count(a.Files), Bytes.Format(a.Size)]), color);
             }
 
-            output.WriteLine($"Total: {artifacts.Count} artifact{(artifacts.Count == 1 ? string.Empty : "s")}, {artifacts.Sum(a => a.Files)} files, {Bytes.Format(artifacts.Sum(a => a.Size))} (in {saved}).");
+            output.WriteLine($"Total: {artifacts.Count} artifact{(artifacts.Count == 1 ? string.Empty : "s")}, {CountWords.Of((int)artifacts.Sum(a => a.Files), "file")}, {Bytes.Format(artifacts.Sum(a => a.Size))} (in {saved}).");
             foreach (var gone in artifacts.Where(a => !Exists(Path.Combine(saved, a.Folder))))
             {
                 error.WriteLine($"dstack: warning: the saved files of {gone.Path} are gone: {Path.Combine(saved, gone.Folder)} no longer exists (deleted after the run saved it)");
