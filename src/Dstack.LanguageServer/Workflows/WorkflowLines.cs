@@ -58,7 +58,8 @@ public static class WorkflowLines
         return IsItemStart(item, dash) ? NameIn(lines, start, item.ContentColumn, endsBelow: dash + 1) : null;
     }
 
-    private static bool IsInside(YamlLine line) => line.IsEmpty || line.FirstColumn > 0;
+    /// <summary>Not a top-level key: blank, indented, or a list item (which may start at column 0 under its key).</summary>
+    private static bool IsInside(YamlLine line) => line.IsEmpty || line.FirstColumn > 0 || line.Dashes.Count > 0;
 
     private static bool IsItemStart(YamlLine line, int dash) => line.Dashes.Count > 0 && line.Dashes[0] == dash;
 
