@@ -23,8 +23,9 @@ public sealed class CodeLensHandler(EditorOffers offers) : RequestHandler<CodeLe
 
         var document = CheckedDocuments.Of(open);
         var argument = JsonSerializer.SerializeToElement(open.Uri, LspJsonContext.Default.String);
+        // Workflows run by name from their repository: only those of a .dstack/workflows folder can.
         var found = document.Kind == Dstack.Runtime.Configuration.ConfigurationKind.Workflows
-            ? WorkflowLenses.For(document)
+            ? (Dstack.Runtime.Pipelines.WorkflowsFolder.RepoRootOf(open.Path) is null ? [] : WorkflowLenses.For(document))
             : RunLenses.For(document, DocumentUri.FilePath(open.Uri), offers);
         IReadOnlyList<CodeLens> lenses = [.. found.Select(l => new CodeLens(Range(l.Span), new LspCommand(l.Title, l.Command, Arguments(argument, l))))];
         return Task.FromResult(lenses);

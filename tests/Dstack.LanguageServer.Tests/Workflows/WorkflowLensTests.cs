@@ -132,6 +132,16 @@ public sealed class WorkflowLensTests : IDisposable
         Assert.Equal((1, 4, 1, 11), RangeOf(lens));
     }
 
+    [Fact]
+    public async Task CodeLens_WorkflowsOutsideADstackWorkflowsFolder_NoLenses()
+    {
+        var uri = new Uri(Path.Combine(_repo.Root, "pipeline.dstack.yml")).AbsoluteUri;
+        await using var client = await TestClient.InitializedAsync(TestMachines.Table());
+        await OpenAsync(client, uri, Pipeline);
+
+        Assert.Empty(await LensesAsync(client, uri));
+    }
+
     private static async Task<IReadOnlyList<JsonElement>> LensesAsync(TestClient client, string uri) =>
         [.. (await client.ResultAsync("textDocument/codeLens", new { textDocument = new { uri } })).EnumerateArray()];
 
