@@ -36,7 +36,7 @@ public sealed class RepositoryWorkflows
         WorkflowsFolder.RepoRootOf(filePath) is { } root ? new RepositoryWorkflows(Path.GetFullPath(filePath), root, store, current) : null;
 
     /// <summary>True when <paramref name="path"/> is the workflows file these were read for.</summary>
-    public bool IsThisFile(string? path) => path is not null && string.Equals(Path.GetFullPath(path), _filePath, StringComparison.Ordinal);
+    public bool IsThisFile(string? path) => FullPath(path) == _filePath;
 
     /// <summary>What no file can say alone (unknown workflows in <c>deps</c>, cycles), for this file only.</summary>
     public IReadOnlyList<Diagnostic> Problems() => [.. Catalog.CheckDependencies().Where(d => IsThisFile(d.Path))];
@@ -46,12 +46,25 @@ public sealed class RepositoryWorkflows
 
     private static string? OpenText(string path, DocumentStore store, DocumentSnapshot? current)
     {
-        var full = Path.GetFullPath(path);
-        if (current is not null && DocumentUri.FilePath(current.Uri) is { } own && Path.GetFullPath(own) == full)
+        var full = FullPath(path);
+        if (current is not null && FullPath(DocumentUri.FilePath(current.Uri)) == full)
         {
             return current.Text;
         }
 
-        return store.All.FirstOrDefault(d => DocumentUri.FilePath(d.Uri) is { } open && Path.GetFullPath(open) == full)?.Text;
+        return store.All.FirstOrDefault(d => FullPath(DocumentUri.FilePath(d.Uri)) == full)?.Text;
+    }
+
+    /// <summary>The full form of <paramref name="path"/>, or null for none, or one this machine cannot have.</summary>
+    private static string? FullPath(string? path)
+    {
+        try
+        {
+            return path is null ? null : Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return null;
+        }
     }
 }

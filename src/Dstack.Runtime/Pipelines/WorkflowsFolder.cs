@@ -14,7 +14,17 @@ public static class WorkflowsFolder
             return null;
         }
 
-        var full = Path.GetFullPath(path);
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            // Not a path this machine can have (a NUL from an editor's uri): no workflows file.
+            return null;
+        }
+
         var workflows = Path.GetDirectoryName(full);
         var dstack = workflows is null ? null : Path.GetDirectoryName(workflows);
         if (workflows is null || dstack is null || Path.GetFileName(workflows) != "workflows" || Path.GetFileName(dstack) != ".dstack")

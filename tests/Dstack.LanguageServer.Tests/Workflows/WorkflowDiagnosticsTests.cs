@@ -125,6 +125,22 @@ public sealed class WorkflowDiagnosticsTests : IDisposable
     }
 
     [Fact]
+    public async Task Diagnostics_UriWithANulInTheName_CheckedOnItsOwn_NoCrash()
+    {
+        var uri = new Uri(_repo.Root).AbsoluteUri + "/.dstack/workflows/a%00b.yaml";
+        Assert.Contains("\0", Dstack.LanguageServer.Documents.DocumentUri.LocalPath(uri), StringComparison.Ordinal);
+        await using var client = await TestClient.InitializedAsync(TestMachines.Table());
+        await OpenAsync(client, uri, Needs);
+
+        var published = await client.DiagnosticsAsync(uri, 1);
+        var completion = await client.ResultAsync("textDocument/completion", new { textDocument = new { uri }, position = new { line = 4, character = 18 } });
+
+        Assert.Empty(published.GetProperty("diagnostics").EnumerateArray());
+        Assert.Empty(completion.GetProperty("items").EnumerateArray());
+        Assert.Empty(client.Problems());
+    }
+
+    [Fact]
     public async Task ValidateCommand_WorkflowsFile_IncludesTheDepsProblems()
     {
         var a = _repo.Write("a.yaml", Needs);

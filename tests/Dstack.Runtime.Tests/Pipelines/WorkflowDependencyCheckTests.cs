@@ -33,6 +33,7 @@ public sealed class WorkflowDependencyCheckTests : IDisposable
     [InlineData("/repo/workflows/a.yaml", null)]
     [InlineData("/repo/.dstack/workflows/a.json", null)]
     [InlineData("", null)]
+    [InlineData("/repo/.dstack/workflows/a\0b.yaml", null)]
     public void RepoRootOf_OnlyAFileDirectlyInDstackWorkflows_HasOne(string path, string? expected)
     {
         Assert.Equal(expected, WorkflowsFolder.RepoRootOf(path));
