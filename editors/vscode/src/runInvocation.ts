@@ -24,11 +24,11 @@ export function runInvocation(filePath: string, runArguments: readonly string[],
 }
 
 /**
- * `dstack run NAME [--with-deps] -- ARGS...` in the repository folder (the one that holds `.dstack/workflows`): the
- * CLI finds the workflow by name there. As for a file, `--` keeps every typed word a run argument.
+ * `dstack run --workflow NAME [--with-deps] -- ARGS...` in the repository folder (the one that holds
+ * `.dstack/workflows`): the CLI finds the workflow by name there (`--workflow`: never taken for a folder of that name). As for a file, `--` keeps every typed word a run argument.
  */
 export function workflowInvocation(repoRoot: string, workflow: WorkflowChoice, runArguments: readonly string[], cli: ProgramCommand): RunInvocation {
-  const words = [cli.command, ...cli.args, 'run', workflow.name];
+  const words = [cli.command, ...cli.args, 'run', '--workflow', workflow.name];
   if (workflow.withDeps) {
     words.push('--with-deps');
   }

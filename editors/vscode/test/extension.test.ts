@@ -257,14 +257,14 @@ describe('Run a workflow', () => {
     await stub.commands.get('dstack.run')!(uri, { workflow: 'prepare' });
 
     expect(stub.terminals[0].creationOptions).toEqual({ name: 'dstack run prepare', cwd: path.join(root, 'my repo') });
-    expect(stub.terminals[0].sent).toEqual([`${path.join(root, 'tools/dstack')} run prepare`]);
+    expect(stub.terminals[0].sent).toEqual([`${path.join(root, 'tools/dstack')} run --workflow prepare`]);
     expect(stub.inputBoxes[0].title).toBe('Run arguments for prepare');
 
     stub.inputBoxAnswers.push('--epochs 3 --note "Dogs in hats"');
     await stub.commands.get('dstack.run')!(uri, { workflow: 'train', withDeps: true });
     expect(stub.inputBoxes).toHaveLength(2); // another workflow of the same file: its own arguments
     expect(stub.terminals[1].creationOptions).toEqual({ name: 'dstack run train --with-deps', cwd: path.join(root, 'my repo') });
-    expect(stub.terminals[1].sent).toEqual([`${path.join(root, 'tools/dstack')} run train --with-deps -- --epochs 3 --note 'Dogs in hats'`]);
+    expect(stub.terminals[1].sent).toEqual([`${path.join(root, 'tools/dstack')} run --workflow train --with-deps -- --epochs 3 --note 'Dogs in hats'`]);
     expect(state.get(argumentsKey(Uri.file(pipelines) as never, 'train'))).toBe('--epochs 3 --note "Dogs in hats"');
 
     await stub.commands.get('dstack.run')!(uri, { workflow: 'prepare' });
@@ -278,12 +278,12 @@ describe('Run a workflow', () => {
     await activate(context as never);
     stub.inputBoxAnswers.push('');
     await stub.commands.get('dstack.run')!();
-    expect(stub.terminals[0].sent).toEqual([`${path.join(root, 'tools/dstack')} run train`]);
+    expect(stub.terminals[0].sent).toEqual([`${path.join(root, 'tools/dstack')} run --workflow train`]);
 
     stub.activeLine = 1;
     stub.inputBoxAnswers.push('');
     await stub.commands.get('dstack.run')!(Uri.file(pipelines));
-    expect(stub.terminals[1].sent[0]).toMatch(/ run prepare$/);
+    expect(stub.terminals[1].sent[0]).toMatch(/ run --workflow prepare$/);
   });
 
   it('says where to put the cursor when it is in no workflow, and runs nothing', async () => {

@@ -69,8 +69,8 @@ describe('workflowOption', () => {
 describe('workflowInvocation', () => {
   it('runs the workflow by name in the repository folder, --with-deps before the arguments', () => {
     const invocation = workflowInvocation('/work/my repo', { name: 'train', withDeps: true }, ['--prompt', 'Dogs in hats'], { command: 'dstack', args: [] });
-    expect(invocation).toEqual({ cwd: '/work/my repo', words: ['dstack', 'run', 'train', '--with-deps', '--', '--prompt', 'Dogs in hats'] });
-    expect(runCommandLine(invocation, 'posix')).toBe(`dstack run train --with-deps -- --prompt 'Dogs in hats'`);
-    expect(runCommandLine(workflowInvocation('/r', { name: 'train', withDeps: false }, [], { command: 'dstack', args: [] }), 'posix')).toBe('dstack run train');
+    expect(invocation).toEqual({ cwd: '/work/my repo', words: ['dstack', 'run', '--workflow', 'train', '--with-deps', '--', '--prompt', 'Dogs in hats'] });
+    expect(runCommandLine(invocation, 'posix')).toBe(`dstack run --workflow train --with-deps -- --prompt 'Dogs in hats'`);
+    expect(runCommandLine(workflowInvocation('/r', { name: 'train', withDeps: false }, [], { command: 'dstack', args: [] }), 'posix')).toBe('dstack run --workflow train');
   });
 });

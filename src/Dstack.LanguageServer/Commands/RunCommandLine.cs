@@ -6,8 +6,8 @@ namespace Dstack.LanguageServer.Commands;
 /// <summary>
 /// The terminal command that runs a configuration: <c>dstack run . -f FILE [-d] [ARGS...]</c> in its
 /// <see cref="RunFolder"/>. The file is named relative to that folder (the CLI reads <c>-f</c> from the current
-/// folder), so the line reads as a person would type it. A workflow runs as <c>dstack run NAME [--with-deps] [-d]
-/// [-- ARGS...]</c> in its repository folder. Without <c>-y</c>: the CLI shows the plan and asks first.
+/// folder), so the line reads as a person would type it. A workflow runs as <c>dstack run --workflow NAME [--with-deps]
+/// [-d] [-- ARGS...]</c> in its repository folder (<c>--workflow</c>: never taken for a folder of that name). Without <c>-y</c>: the CLI shows the plan and asks first.
 /// </summary>
 public static class RunCommandLine
 {
@@ -17,10 +17,10 @@ public static class RunCommandLine
     public static RunCommandLineResult For(CommandTarget target, RunCommandLineOptions? options) =>
         target is { Workflow: { } workflow, RepoFolder: { } repo } ? ForWorkflow(workflow, repo, options) : For(target.Path, options);
 
-    /// <summary><c>dstack run NAME</c> in <paramref name="repoFolder"/>, the folder that holds <c>.dstack/workflows</c>.</summary>
+    /// <summary><c>dstack run --workflow NAME</c> in <paramref name="repoFolder"/>, the folder that holds <c>.dstack/workflows</c>.</summary>
     public static RunCommandLineResult ForWorkflow(string workflow, string repoFolder, RunCommandLineOptions? options)
     {
-        List<string> args = ["run", workflow];
+        List<string> args = ["run", "--workflow", workflow];
         if (options?.WithDeps == true)
         {
             args.Add("--with-deps");

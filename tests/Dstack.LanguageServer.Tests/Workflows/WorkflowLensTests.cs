@@ -53,7 +53,7 @@ public sealed class WorkflowLensTests : IDisposable
             lines.Add(result.GetProperty("commandLine").GetString()!);
         }
 
-        Assert.Equal(["dstack run prepare", "dstack run train", "dstack run train --with-deps", "dstack run report"], lines);
+        Assert.Equal(["dstack run --workflow prepare", "dstack run --workflow train", "dstack run --workflow train --with-deps", "dstack run --workflow report"], lines);
     }
 
     [Fact]
@@ -64,8 +64,8 @@ public sealed class WorkflowLensTests : IDisposable
 
         var result = await client.ResultAsync("workspace/executeCommand", new { command = "dstack.runCommandLine", arguments = new object[] { uri, new { workflow = "train", withDeps = true, detach = true, args = new[] { "--prompt", "Dogs in hats" } } } });
 
-        Assert.Equal(["run", "train", "--with-deps", "-d", "--", "--prompt", "Dogs in hats"], result.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
-        Assert.Equal("dstack run train --with-deps -d -- --prompt 'Dogs in hats'", result.GetProperty("commandLine").GetString());
+        Assert.Equal(["run", "--workflow", "train", "--with-deps", "-d", "--", "--prompt", "Dogs in hats"], result.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("dstack run --workflow train --with-deps -d -- --prompt 'Dogs in hats'", result.GetProperty("commandLine").GetString());
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class WorkflowLensTests : IDisposable
 
         var result = await client.ResultAsync("workspace/executeCommand", new { command = "dstack.run", arguments = new object[] { uri, new { workflow = "evaluate" } } });
 
-        Assert.Equal("dstack run evaluate", result.GetProperty("commandLine").GetString());
+        Assert.Equal("dstack run --workflow evaluate", result.GetProperty("commandLine").GetString());
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class WorkflowLensTests : IDisposable
 
         var result = await client.ResultAsync("workspace/executeCommand", new { command = "dstack.run", arguments = new[] { uri } });
 
-        Assert.Equal("dstack run only", result.GetProperty("commandLine").GetString());
+        Assert.Equal("dstack run --workflow only", result.GetProperty("commandLine").GetString());
     }
 
     [Theory]
