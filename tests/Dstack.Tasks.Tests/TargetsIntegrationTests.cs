@@ -209,6 +209,12 @@ public sealed class TargetsIntegrationTests
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("error DSTK2091", unknown.Output, StringComparison.Ordinal);
         Assert.Contains("did you mean `make`?", unknown.Output, StringComparison.Ordinal);
+
+        // The workflows files are the project's configurations too: DstackValidate checks their deps across files.
+        folder.Write(".dstack/workflows/more.yml", "workflows:\n  - name: late\n    deps:\n      - workflow: maek\n    commands: [echo]\n");
+        var validate = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackValidate");
+        Assert.NotEqual(0, validate.ExitCode);
+        Assert.Contains("more.yml(4,19): error DSTK2091", validate.Output, StringComparison.Ordinal);
     }
 
     [Fact]
