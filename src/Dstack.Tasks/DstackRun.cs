@@ -39,6 +39,12 @@ public sealed partial class DstackRun : Task, ICancelableTask
     /// <summary>The project's <c>DstackConfiguration</c> items, to pick from when no file is named.</summary>
     public ITaskItem[] Configurations { get; set; } = [];
 
+    /// <summary><c>DstackWorkflow</c>: a pipelines workflow of <c>.dstack/workflows</c> to run instead of a configuration file.</summary>
+    public string? Workflow { get; set; }
+
+    /// <summary><c>DstackWithDeps</c>: with <see cref="Workflow"/>, run the workflows its deps name first (<c>--with-deps</c>).</summary>
+    public bool WithDeps { get; set; }
+
     /// <summary><c>DstackArgs</c>: the run arguments for <c>${{ run.args }}</c>, split like a shell would.</summary>
     public string? Args { get; set; }
 
@@ -98,7 +104,14 @@ public sealed partial class DstackRun : Task, ICancelableTask
 
     public override bool Execute()
     {
-        if (!ConfigurationChoice.TryChoose(ProjectDirectory, ConfigurationFile, Configurations.Select(c => c.ItemSpec), out var configuration, out var choiceProblem))
+        string? configuration;
+        string? choiceProblem;
+        if (!string.IsNullOrWhiteSpace(Workflow))
+        {
+            // A workflow is found by the CLI in the code folder's .dstack/workflows; diagnostics name their own file.
+            configuration = Path.Combine(Path.GetFullPath(Path.Combine(ProjectDirectory, string.IsNullOrWhiteSpace(CodeDirectory) ? "." : CodeDirectory!)), ".dstack", "workflows");
+        }
+        else if (!ConfigurationChoice.TryChoose(ProjectDirectory, ConfigurationFile, Configurations.Select(c => c.ItemSpec), out configuration, out choiceProblem))
         {
             Log.LogError(null, DstackToolTask.ConfigurationChoiceErrorCode, null, null, 0, 0, 0, 0, "{0}", choiceProblem);
             return false;
@@ -231,7 +244,10 @@ public sealed partial class DstackRun : Task, ICancelableTask
 
     private bool TryBuildArguments(string configuration, out List<string> arguments, out Dictionary<string, string> environment)
     {
-        arguments = ["run", Path.GetFullPath(Path.Combine(ProjectDirectory, string.IsNullOrWhiteSpace(CodeDirectory) ? "." : CodeDirectory!)), "-f", configuration, "-y", "--no-color"];
+        var code = Path.GetFullPath(Path.Combine(ProjectDirectory, string.IsNullOrWhiteSpace(CodeDirectory) ? "." : CodeDirectory!));
+        arguments = string.IsNullOrWhiteSpace(Workflow)
+            ? ["run", code, "-f", configuration, "-y", "--no-color"]
+            : ["run", code, "--workflow", Workflow.Trim(), "-y", "--no-color", .. WithDeps ? ["--with-deps"] : Array.Empty<string>()];
         environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!DryRun)
         {

@@ -84,7 +84,8 @@ public sealed class HelpTests
     [Fact]
     public async Task Help_EveryPlaceholder_IsUpperCase()
     {
-        string[][] commands = [[], ["validate"], ["run"], ["build"], ["ps"], ["logs"], ["stop"], ["attach"], ["pool"], ["pool", "add-ssh"], ["pool", "list"], ["pool", "remove"], ["schema"]];
+        string[][] commands = [[], ["validate"], ["run"], ["build"], ["ps"], ["logs"], ["stop"], ["attach"], ["pool"], ["pool", "add-ssh"], ["pool", "list"], ["pool", "remove"], ["schema"],
+            ["artifacts"], ["artifacts", "list"], ["artifacts", "download"], ["tags"], ["tags", "add"], ["tags", "list"], ["tags", "delete"], ["prune"], ["prune", "cache"]];
         foreach (var command in commands)
         {
             var result = await Cli.RunAsync([.. command, "--help"]);

@@ -191,6 +191,33 @@ public sealed class TargetsIntegrationTests
     }
 
     [Fact]
+    public void DstackRun_DstackWorkflow_RunsThePipelinesWorkflowWithItsDepsAndArgs_AndSavesItsArtifacts()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        folder.Write(".dstack/workflows/steps.yaml", "workflows:\n  - name: make\n    commands:\n      - mkdir -p out && echo made > out/m.txt\n    artifacts:\n      - path: out\n  - name: use\n    deps:\n      - workflow: make\n    commands:\n      - cat out/m.txt\n      - printf '<%s>' ${{ run.args }}; echo\n");
+
+        var result = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackRun", "-p:DstackWorkflow=use", "-p:DstackWithDeps=true", "-p:DstackArgs='two words' x");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("--with-deps: 2 workflows in order: make → use", result.Output, StringComparison.Ordinal);
+        Assert.Contains("dstack: artifact out: saved 1 file", result.Output, StringComparison.Ordinal);
+        Assert.Contains("made", result.Output, StringComparison.Ordinal);
+        Assert.Contains("<two words><x>", result.Output, StringComparison.Ordinal);
+
+        var unknown = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackRun", "-p:DstackWorkflow=mkae");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("error DSTK2091", unknown.Output, StringComparison.Ordinal);
+        Assert.Contains("did you mean `make`?", unknown.Output, StringComparison.Ordinal);
+
+        // The workflows files are the project's configurations too: DstackValidate checks their deps across files.
+        folder.Write(".dstack/workflows/more.yml", "workflows:\n  - name: late\n    deps:\n      - workflow: maek\n    commands: [echo]\n");
+        var validate = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackValidate");
+        Assert.NotEqual(0, validate.ExitCode);
+        Assert.Contains("more.yml(4,19): error DSTK2091", validate.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DstackRun_FailingJob_FailsTheBuildWithDSTK3018NamingTheRun()
     {
         using var folder = NewProject();

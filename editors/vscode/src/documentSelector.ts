@@ -4,6 +4,7 @@ export const dstackFilePatterns = [
   '**/*.dstack.yaml',
   '**/.dstack/profiles.yml',
   '**/.dstack/workflows/*.yaml',
+  '**/.dstack/workflows/*.yml',
 ] as const;
 
 /** Saved files and untitled ones that already have such a name (`code new.dstack.yml`). The language stays `yaml`. */
@@ -11,7 +12,7 @@ export const documentSelector = ['file', 'untitled'].flatMap(scheme =>
   dstackFilePatterns.map(pattern => ({ language: 'yaml', scheme, pattern })),
 );
 
-/** A file that `dstack run` can run (the profiles and workflows files cannot). */
+/** A file that `dstack run . -f FILE` runs (a workflows file runs by workflow name instead; a profiles file does not run). */
 export function isRunConfiguration(path: string): boolean {
   return /\.dstack\.ya?ml$/i.test(path);
 }

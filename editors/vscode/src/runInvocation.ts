@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ProgramCommand } from './programLocation';
 import { commandLine, type ShellKind } from './shellQuote';
+import type { WorkflowChoice } from './workflowTarget';
 
 /** What the terminal runs for one Run: where, and the words of the command. */
 export interface RunInvocation {
@@ -20,6 +21,21 @@ export function runInvocation(filePath: string, runArguments: readonly string[],
     words.push('--', ...runArguments);
   }
   return { cwd: pathApi.dirname(filePath), words };
+}
+
+/**
+ * `dstack run --workflow NAME [--with-deps] -- ARGS...` in the repository folder (the one that holds
+ * `.dstack/workflows`): the CLI finds the workflow by name there (`--workflow`: never taken for a folder of that name). As for a file, `--` keeps every typed word a run argument.
+ */
+export function workflowInvocation(repoRoot: string, workflow: WorkflowChoice, runArguments: readonly string[], cli: ProgramCommand): RunInvocation {
+  const words = [cli.command, ...cli.args, 'run', '--workflow', workflow.name];
+  if (workflow.withDeps) {
+    words.push('--with-deps');
+  }
+  if (runArguments.length > 0) {
+    words.push('--', ...runArguments);
+  }
+  return { cwd: repoRoot, words };
 }
 
 /** The line typed into the terminal for `invocation`, quoted for its shell. */

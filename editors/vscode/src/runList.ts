@@ -7,6 +7,8 @@ export interface RunSummary {
   readonly configuration: string | null;
   readonly repo: string | null;
   readonly submittedAt: string | null;
+  /** The workflow a pipelines run ran (`dstack run NAME`); null for a task. */
+  readonly workflow: string | null;
 }
 
 /** The statuses of a run that is still going (what `dstack ps` lists without -a). */
@@ -38,18 +40,21 @@ export function parseRuns(json: string): RunSummary[] {
       configuration: typeof run.configuration === 'string' ? run.configuration : null,
       repo: typeof run.repo === 'string' ? run.repo : null,
       submittedAt: typeof run.submitted_at === 'string' ? run.submitted_at : null,
+      workflow: typeof run.workflow === 'string' ? run.workflow : null,
     }));
 }
 
 /**
  * The newest run of `configurationPath` submitted at or after `since` (less a few seconds of clock rounding): the run a
- * terminal started from the editor. Paths compare without case on Windows and macOS.
+ * terminal started from the editor; for a workflows file, of `workflow` (a run that names no workflow still counts).
+ * Paths compare without case on Windows and macOS.
  */
-export function runStartedFrom(runs: readonly RunSummary[], configurationPath: string, since: Date, caseInsensitive: boolean): RunSummary | undefined {
+export function runStartedFrom(runs: readonly RunSummary[], configurationPath: string, since: Date, caseInsensitive: boolean, workflow?: string): RunSummary | undefined {
   const same = (a: string) => (caseInsensitive ? a.toLowerCase() === configurationPath.toLowerCase() : a === configurationPath);
   const earliest = since.getTime() - 5_000;
   return runs
     .filter(run => run.configuration !== null && same(run.configuration))
+    .filter(run => workflow === undefined || run.workflow === null || run.workflow === workflow)
     .filter(run => run.submittedAt === null || Date.parse(run.submittedAt) >= earliest)
     .sort((a, b) => Date.parse(b.submittedAt ?? '') - Date.parse(a.submittedAt ?? ''))[0];
 }

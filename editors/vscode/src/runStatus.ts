@@ -13,6 +13,7 @@ export interface RunTrackerOptions {
 
 interface Watch {
   readonly file: string;
+  readonly workflow?: string;
   readonly startedAt: Date;
   readonly item: vscode.StatusBarItem;
   readonly timer: ReturnType<typeof setInterval>;
@@ -37,14 +38,15 @@ export class RunTracker implements vscode.Disposable {
     this.closeSubscription = vscode.window.onDidCloseTerminal(terminal => this.forget(terminal));
   }
 
-  track(terminal: vscode.Terminal, file: string): void {
+  /** Watches the run `terminal` starts from `file`; for a workflows file, of `workflow`. */
+  track(terminal: vscode.Terminal, file: string, workflow?: string): void {
     this.forget(terminal);
     const item = vscode.window.createStatusBarItem('dstack.run', vscode.StatusBarAlignment.Left, 50);
     item.name = 'dstack run';
-    item.text = `$(sync~spin) dstack: starting ${path.basename(file)}`;
-    item.tooltip = `dstack run ${file}: waiting for the run (confirm it in the terminal)`;
+    item.text = `$(sync~spin) dstack: starting ${workflow ?? path.basename(file)}`;
+    item.tooltip = `dstack run ${workflow ?? file}: waiting for the run (confirm it in the terminal)`;
     item.show();
-    const watch: Watch = { file, startedAt: new Date(), item, polling: false, timer: setInterval(() => void this.poll(terminal), this.options.pollMs) };
+    const watch: Watch = { file, workflow, startedAt: new Date(), item, polling: false, timer: setInterval(() => void this.poll(terminal), this.options.pollMs) };
     this.watches.set(terminal, watch);
   }
 
@@ -71,7 +73,7 @@ export class RunTracker implements vscode.Disposable {
       if (this.watches.get(terminal) !== watch) {
         return;
       }
-      const run = runStartedFrom(runs, watch.file, watch.startedAt, process.platform === 'win32' || process.platform === 'darwin');
+      const run = runStartedFrom(runs, watch.file, watch.startedAt, process.platform === 'win32' || process.platform === 'darwin', watch.workflow);
       if (!run) {
         if (Date.now() - watch.startedAt.getTime() > this.options.giveUpMs) {
           this.output.info(`no run of ${watch.file} appeared within ${this.options.giveUpMs / 1000} s; no longer watching`);
@@ -86,7 +88,7 @@ export class RunTracker implements vscode.Disposable {
         return;
       }
       watch.item.text = `$(sync~spin) dstack: ${run.name} ${run.status}`;
-      watch.item.tooltip = `Run ${run.name} of ${path.basename(watch.file)}: ${run.status}. Click for logs, attach or stop.`;
+      watch.item.tooltip = `Run ${run.name} of ${watch.workflow ?? path.basename(watch.file)}: ${run.status}. Click for logs, attach or stop.`;
       watch.item.command = { title: 'Show the run', command: ExtensionCommands.showRuns, arguments: [run.name] };
     } catch (e) {
       this.output.warn(`watching the run of ${watch.file}: ${e instanceof Error ? e.message : String(e)}; no longer watching`);

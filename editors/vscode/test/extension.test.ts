@@ -240,6 +240,86 @@ describe('Run Task', () => {
   });
 });
 
+describe('Run a workflow', () => {
+  const pipeline = 'workflows:\n  - name: prepare\n    commands: [p]\n  - name: train\n    commands: [t]\n    deps:\n      - workflow: prepare\n';
+
+  function workflowsFile(relative: string, text: string): string {
+    const full = file(relative);
+    fs.writeFileSync(full, text);
+    return full;
+  }
+
+  it('runs the workflow a lens names with dstack run NAME in the repository folder, remembering arguments per workflow', async () => {
+    await activate(context as never);
+    const pipelines = workflowsFile('my repo/.dstack/workflows/pipeline.yaml', pipeline);
+    const uri = Uri.file(pipelines).toString();
+    stub.inputBoxAnswers.push('');
+    await stub.commands.get('dstack.run')!(uri, { workflow: 'prepare' });
+
+    expect(stub.terminals[0].creationOptions).toEqual({ name: 'dstack run prepare', cwd: path.join(root, 'my repo') });
+    expect(stub.terminals[0].sent).toEqual([`${path.join(root, 'tools/dstack')} run --workflow prepare`]);
+    expect(stub.inputBoxes[0].title).toBe('Run arguments for prepare');
+
+    stub.inputBoxAnswers.push('--epochs 3 --note "Dogs in hats"');
+    await stub.commands.get('dstack.run')!(uri, { workflow: 'train', withDeps: true });
+    expect(stub.inputBoxes).toHaveLength(2); // another workflow of the same file: its own arguments
+    expect(stub.terminals[1].creationOptions).toEqual({ name: 'dstack run train --with-deps', cwd: path.join(root, 'my repo') });
+    expect(stub.terminals[1].sent).toEqual([`${path.join(root, 'tools/dstack')} run --workflow train --with-deps -- --epochs 3 --note 'Dogs in hats'`]);
+    expect(state.get(argumentsKey(Uri.file(pipelines) as never, 'train'))).toBe('--epochs 3 --note "Dogs in hats"');
+
+    await stub.commands.get('dstack.run')!(uri, { workflow: 'prepare' });
+    expect(stub.inputBoxes).toHaveLength(2); // remembered
+  });
+
+  it('runs the workflow under the cursor from the palette or the title bar', async () => {
+    const pipelines = workflowsFile('repo/.dstack/workflows/pipeline.yml', pipeline);
+    stub.activeFile = pipelines;
+    stub.activeLine = 5; // inside train, on its deps
+    await activate(context as never);
+    stub.inputBoxAnswers.push('');
+    await stub.commands.get('dstack.run')!();
+    expect(stub.terminals[0].sent).toEqual([`${path.join(root, 'tools/dstack')} run --workflow train`]);
+
+    stub.activeLine = 1;
+    stub.inputBoxAnswers.push('');
+    await stub.commands.get('dstack.run')!(Uri.file(pipelines));
+    expect(stub.terminals[1].sent[0]).toMatch(/ run --workflow prepare$/);
+  });
+
+  it('says where to put the cursor when it is in no workflow, and runs nothing', async () => {
+    const pipelines = workflowsFile('repo/.dstack/workflows/pipeline.yaml', pipeline);
+    stub.activeFile = pipelines;
+    stub.activeLine = 0;
+    await activate(context as never);
+    await stub.commands.get('dstack.run')!();
+    expect(stub.terminals).toHaveLength(0);
+    expect(stub.messages.at(-1)).toMatchObject({ level: 'error' });
+    expect(stub.messages.at(-1)?.text).toContain('put the cursor inside a workflow (below its "- name:"), or use its Run lens');
+  });
+
+  it('shows the workflow run in the status bar, matched by its workflow', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    vi.setSystemTime(new Date('2026-11-22T02:00:00Z'));
+    const extension = await activate(context as never);
+    const pipelines = workflowsFile('repo/.dstack/workflows/pipeline.yaml', pipeline);
+    stub.inputBoxAnswers.push('');
+    await stub.commands.get('dstack.run')!(Uri.file(pipelines).toString(), { workflow: 'train' });
+    expect(extension.runs.texts).toEqual(['$(sync~spin) dstack: starting train']);
+
+    cliAnswer = () => ({
+      code: 0,
+      stdout: JSON.stringify({
+        runs: [
+          { name: 'prepare-1', status: 'running', configuration: pipelines, workflow: 'prepare', submitted_at: '2026-11-22T02:00:04Z' },
+          { name: 'train-1', status: 'running', configuration: pipelines, workflow: 'train', submitted_at: '2026-11-22T02:00:03Z' },
+        ],
+      }),
+    });
+    await vi.advanceTimersByTimeAsync(4_000);
+    await vi.waitFor(() => expect(extension.runs.texts).toEqual(['$(sync~spin) dstack: train-1 running']));
+  });
+});
+
 describe('runs', () => {
   const runs = JSON.stringify({
     runs: [

@@ -30,6 +30,19 @@ describe('package.json', () => {
     expect(contributes.commands.find(c => c.command === 'dstack.validate')?.title).toBe('Validate');
   });
 
+  it('offers Run on run configurations and workflows files, not on profiles', () => {
+    const when = contributes.menus['editor/title/run'].find(e => e.command === 'dstack.run')!.when;
+    const [fileName, filePath] = when.split(' || ').map(part => new RegExp(/=~ \/(.*)\/$/.exec(part)![1]));
+    const runnable = (file: string) => fileName.test(file.split(/[\\/]/).at(-1)!) || filePath.test(file);
+    expect(['/w/train.dstack.yml', '/w/.dstack.yaml', '/w/.dstack/workflows/a.yaml', '/w/.dstack/workflows/b.yml', 'C:\\w\\.dstack\\workflows\\a.yaml'].filter(runnable)).toHaveLength(5);
+    expect(['/w/.dstack/profiles.yml', '/w/workflows/a.yaml', '/w/.dstack/workflows/deep/a.yaml', '/w/notes.yaml'].filter(runnable)).toEqual([]);
+    for (const menu of ['commandPalette', 'editor/title/run'] as const) {
+      for (const entry of contributes.menus[menu].filter(e => e.command === 'dstack.run' || e.command === 'dstack.runWithArguments')) {
+        expect(entry.when, `${menu}: ${entry.command}`).toBe(when);
+      }
+    }
+  });
+
   it('names only contributed commands in menus', () => {
     for (const [menu, entries] of Object.entries(contributes.menus)) {
       for (const entry of entries) {
@@ -73,7 +86,7 @@ describe('yamlValidation', () => {
     expect(contributes.yamlValidation).toEqual([
       { fileMatch: ['*.dstack.yml', '*.dstack.yaml'], url: './schema/dstack.schema.json' },
       { fileMatch: ['**/.dstack/profiles.yml'], url: './schema/profiles.schema.json' },
-      { fileMatch: ['**/.dstack/workflows/*.yaml'], url: './schema/workflows.schema.json' },
+      { fileMatch: ['**/.dstack/workflows/*.yaml', '**/.dstack/workflows/*.yml'], url: './schema/workflows.schema.json' },
     ]);
   });
 

@@ -8,6 +8,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { describe, expect, it } from 'vitest';
 import { extensionCommandIds } from '../src/commandIds';
 import { serverCommandIds } from '../src/serverCommands';
+import { workflowOption } from '../src/workflowTarget';
 
 const server = path.resolve(__dirname, '..', 'server', 'dstack-language-server.dll');
 
@@ -32,6 +33,15 @@ describe('the bundled server and the extension', () => {
       for (const lens of lenses) {
         expect([...serverCommandIds, ...extensionCommandIds]).toContain(lens.command.command);
       }
+
+      // A workflow's lenses run the extension's dstack.run with the workflow in the second argument, as it reads it.
+      const workflows = 'file:///virtual/project/.dstack/workflows/pipeline.yaml';
+      await connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: workflows, languageId: 'yaml', version: 1, text: 'workflows:\n  - name: train\n    commands: [t]\n    deps:\n      - workflow: prepare\n' },
+      });
+      const workflowLenses: any[] = await connection.sendRequest('textDocument/codeLens', { textDocument: { uri: workflows } });
+      expect(workflowLenses.map(l => l.command.command)).toEqual(['dstack.run', 'dstack.run']);
+      expect(workflowLenses.map(l => workflowOption(l.command.arguments[1]))).toEqual([{ name: 'train', withDeps: false }, { name: 'train', withDeps: true }]);
       await connection.sendRequest('shutdown');
       await connection.sendNotification('exit');
     } finally {

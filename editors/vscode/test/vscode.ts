@@ -1,5 +1,6 @@
 // A stand-in for the `vscode` module: the parts of the API the extension uses, recording what it is asked to do.
 // VS Code itself cannot run here; every test resets this state with resetVscode().
+import * as nodeFs from 'node:fs';
 import * as nodePath from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -148,6 +149,8 @@ function freshState() {
     closeTerminal: new EventEmitter<FakeTerminal>(),
     changeConfiguration: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
     activeFile: undefined as string | undefined,
+    /** The cursor's line (0-based) in the active editor. */
+    activeLine: 0,
     workspaceFolder: undefined as string | undefined,
     shell: '/bin/bash',
   };
@@ -211,7 +214,10 @@ export const window = {
   withProgress: async <R>(_options: unknown, task: () => Promise<R>) => task(),
   onDidCloseTerminal: (listener: Listener<FakeTerminal>) => stub.closeTerminal.event(listener),
   get activeTextEditor() {
-    return stub.activeFile ? { document: { uri: Uri.file(stub.activeFile) } } : undefined;
+    const file = stub.activeFile;
+    return file
+      ? { document: { uri: Uri.file(file), getText: () => nodeFs.readFileSync(file, 'utf8') }, selection: { active: { line: stub.activeLine, character: 0 } } }
+      : undefined;
   },
 };
 

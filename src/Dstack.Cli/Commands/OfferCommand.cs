@@ -53,9 +53,17 @@ public static class OfferCommand
             }
 
             var cli = context();
-            var request = new RunRequest(cli.WorkingDirectory, parse.GetValue(options.Folder) ?? ".", parse.GetValue(options.File), overrides, cli.Environment, cli.Home)
+            var target = RunTarget.Resolve(cli.WorkingDirectory, parse.GetValue(options.Folder), parse.GetValue(options.File), null);
+            if (target.Problem is { } wrong)
+            {
+                await error.WriteLineAsync($"dstack: error {wrong.Code}: {wrong.Message}");
+                return target.IsUsageError ? DstackCommandLine.UsageError : DstackCommandLine.ProblemsFound;
+            }
+
+            var request = new RunRequest(cli.WorkingDirectory, target.RepoFolder, parse.GetValue(options.File), overrides, cli.Environment, cli.Home)
             {
                 InUse = () => HeldPlacements(cli.Home),
+                Workflow = target.Workflow,
             };
             (request, var planned) = await OfferRefresher.RefreshAsync(request, error, cancellationToken);
             var plan = planned ?? RunPlanner.Plan(request);

@@ -16,7 +16,7 @@ public static class PsCommand
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
         var all = new Option<bool>("--all", "-a") { Description = "Also show finished runs (by default only active ones)." };
-        var json = new Option<bool>("--json") { Description = "Print JSON: {\"runs\": [{name, status, reason, exit_code, configuration, repo, submitted_at, finished_at, attempt, jobs: [...]}]}." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"runs\": [{name, status, reason, exit_code, workflow, tags, configuration, repo, submitted_at, finished_at, attempt, jobs: [...]}]}." };
         var command = new Command("ps", "List runs: name, configuration, status, when submitted, and how they ended.") { all, json };
         command.SetAction(parse =>
         {
@@ -40,15 +40,21 @@ public static class PsCommand
             }
 
             var now = DateTimeOffset.UtcNow;
+            var tags = TagsByRun(store);
+            // Pipelines' columns only when they say something: a table of tasks stays as it was.
+            var workflows = runs.Any(r => WorkflowOf(r) is not null);
+            var tagged = runs.Any(r => tags.ContainsKey(r.Id));
             TextTable.Write(
                 output,
-                ["RUN", "CONFIGURATION", "BACKEND", "REGION", "STATUS", "SUBMITTED", "EXIT", "REASON"],
+                ["RUN", .. Column(workflows, "WORKFLOW"), "CONFIGURATION", "BACKEND", "REGION", "STATUS", .. Column(tagged, "TAG"), "SUBMITTED", "EXIT", "REASON"],
                 runs.Select(r => (IReadOnlyList<string>)[
                     r.Name,
+                    .. Column(workflows, WorkflowOf(r) ?? "-"),
                     Path.GetRelativePath(cli.WorkingDirectory, r.ConfigurationPath) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : r.ConfigurationPath,
                     BackendOf(r),
                     RegionOf(r),
                     r.Status.ToText(),
+                    .. Column(tagged, tags.TryGetValue(r.Id, out var names) ? string.Join(", ", names) : string.Empty),
                     Ago(now - r.SubmittedAt),
                     r.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
                     TerminationReason.Describe(r.Reason, r.ExitCode),
@@ -58,6 +64,15 @@ public static class PsCommand
         });
         return command;
     }
+
+    private static string[] Column(bool shown, string cell) => shown ? [cell] : [];
+
+    /// <summary>The pipelines workflow the run ran; null for tasks, services and dev environments.</summary>
+    private static string? WorkflowOf(RunRecord run) => CommandSupport.SpecOf(run)?.Workflow;
+
+    /// <summary>Each tagged run's tags, by name.</summary>
+    private static Dictionary<long, List<string>> TagsByRun(StateStore store) =>
+        store.ListTags().GroupBy(t => t.RunId).ToDictionary(g => g.Key, g => g.Select(t => t.Name).ToList());
 
     /// <summary>The backend, with the machines when they are more than the backend's one: <c>local</c>, <c>ssh (gpu1, gpu2)</c>.</summary>
     private static string BackendOf(RunRecord run)
@@ -93,6 +108,7 @@ public static class PsCommand
     private static JsonObject ToJson(StateStore store, IReadOnlyList<RunRecord> runs)
     {
         var array = new JsonArray();
+        var tags = TagsByRun(store);
         foreach (var run in runs)
         {
             var jobs = new JsonArray();
@@ -114,6 +130,8 @@ public static class PsCommand
                 ["status"] = run.Status.ToText(),
                 ["reason"] = run.Reason,
                 ["exit_code"] = run.ExitCode,
+                ["workflow"] = WorkflowOf(run),
+                ["tags"] = new JsonArray([.. (tags.GetValueOrDefault(run.Id) ?? []).Select(t => (JsonNode)t)]),
                 ["backend"] = BackendOf(run),
                 ["region"] = RegionOf(run),
                 ["hosts"] = MachinesOf(PlacementsOf(run)) is { Count: > 0 } hosts ? new JsonArray([.. hosts.Select(h => (JsonNode)h)]) : null,

@@ -21,7 +21,7 @@ public sealed class DstackCommandRunner(EditorOffers offers)
         switch (parameters.Command)
         {
             case DstackCommands.Validate:
-                var result = Validate(CommandTarget.Of(arguments, context), out var open);
+                var result = Validate(CommandTarget.Of(arguments, context), context, out var open);
                 if (open is not null)
                 {
                     await DiagnosticPublisher.PublishAsync(context, open).ConfigureAwait(false);
@@ -39,14 +39,16 @@ public sealed class DstackCommandRunner(EditorOffers offers)
         }
     }
 
-    private static ValidateResult Validate(CommandTarget target, out Documents.DocumentSnapshot? open)
+    private static ValidateResult Validate(CommandTarget target, ServerContext context, out Documents.DocumentSnapshot? open)
     {
         open = target.Open;
         var document = target.Load();
-        var diagnostics = document.Diagnostics;
+        var diagnostics = open is not null
+            ? Documents.DocumentDiagnostics.All(open, context.Documents)
+            : [.. document.Diagnostics, .. Workflows.RepositoryWorkflows.Of(target.Path, context.Documents)?.Problems() ?? []];
         return new ValidateResult(
             target.Uri,
-            document.IsValid,
+            !diagnostics.Any(d => d.IsError),
             diagnostics.Count(d => d.IsError),
             diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning),
             [.. diagnostics.Select(d => d.ToString())]);
@@ -60,8 +62,21 @@ public sealed class DstackCommandRunner(EditorOffers offers)
             throw arguments.Invalid($"{target.Uri} is not a file on disk, and `dstack run` reads the file: save it first");
         }
 
-        RunnableOnly(arguments, target, target.Load());
         var options = arguments.Optional(1, LspJsonContext.Default.RunCommandLineOptions, "an object such as {\"args\": [\"-y\"], \"detach\": true}");
+        var document = target.Load();
+        if (document.Kind == ConfigurationKind.Workflows)
+        {
+            target = target.ForWorkflow(options?.Workflow, arguments, context);
+        }
+        else
+        {
+            RunnableOnly(arguments, target, document);
+            if (options?.Workflow is not null || options?.WithDeps is not null)
+            {
+                throw arguments.Invalid($"`workflow` and `withDeps` are for a .dstack/workflows file; {target.Uri} is a run configuration, which runs as it is");
+            }
+        }
+
         if (options?.Args is { } extra && extra.Any(a => a is null))
         {
             throw arguments.Invalid("`args` must hold strings only");
@@ -72,7 +87,7 @@ public sealed class DstackCommandRunner(EditorOffers offers)
             throw arguments.Invalid("`options` must hold strings only");
         }
 
-        return RunCommandLine.For(target.Path, options);
+        return RunCommandLine.For(target, options);
     }
 
     private OffersResult Offers(CommandArguments arguments, ServerContext context)
@@ -99,10 +114,14 @@ public sealed class DstackCommandRunner(EditorOffers offers)
 
     private static void RunnableOnly(CommandArguments arguments, CommandTarget target, ConfigurationDocument document)
     {
-        if (document.Kind != ConfigurationKind.Run)
+        if (document.Kind == ConfigurationKind.Profiles)
         {
-            var kind = document.Kind == ConfigurationKind.Profiles ? "a profiles file" : "a workflows file";
-            throw arguments.Invalid($"{target.Uri} is {kind}: only a task, service or dev environment runs");
+            throw arguments.Invalid($"{target.Uri} is a profiles file: only a task, service, dev environment or workflow runs");
+        }
+
+        if (document.Kind == ConfigurationKind.Workflows)
+        {
+            throw arguments.Invalid($"{target.Uri} is a workflows file: offers are shown for a task, service or dev environment; a workflow runs with dstack.run and {{\"workflow\": \"NAME\"}}");
         }
     }
 }

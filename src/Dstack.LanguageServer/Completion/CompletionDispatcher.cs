@@ -17,12 +17,20 @@ public static class CompletionDispatcher
     /// </summary>
     public static IReadOnlyList<string> TriggerCharacters { get; } = [":", " ", ",", "["];
 
-    public static CompletionList Complete(DocumentSnapshot document, Position position, CompletionContext? trigger)
+    /// <param name="document">The document completed.</param>
+    /// <param name="position">The cursor.</param>
+    /// <param name="trigger">How completion was asked for.</param>
+    /// <param name="store">The open documents: a workflows file's <c>deps</c> offer the workflows of its folder, open buffers first; null offers none.</param>
+    public static CompletionList Complete(DocumentSnapshot document, Position position, CompletionContext? trigger, DocumentStore? store = null)
     {
         var cursor = DocumentCursor.At(document, position);
         var context = cursor.Context;
         var lines = DocumentLines.Of(document);
-        var request = new CompletionRequest(cursor, lines[Math.Clamp(context.Line, 0, lines.Length - 1)], document.Path);
+        var request = new CompletionRequest(cursor, lines[Math.Clamp(context.Line, 0, lines.Length - 1)], document.Path)
+        {
+            Workflows = store is null ? null : Workflows.RepositoryWorkflows.Of(document, store),
+            Lines = lines,
+        };
         if (!Answers(request, trigger))
         {
             return CompletionList.Empty;

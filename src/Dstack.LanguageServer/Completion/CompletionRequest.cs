@@ -13,6 +13,12 @@ namespace Dstack.LanguageServer.Completion;
 /// <param name="DocumentPath">The document's file path (profiles are looked up from it).</param>
 public sealed record CompletionRequest(DocumentCursor Cursor, string LineText, string DocumentPath)
 {
+    /// <summary>For a workflows file: every workflow of its repository, as the editor shows them (read only when asked for); else null.</summary>
+    public Workflows.RepositoryWorkflows? Workflows { get; init; }
+
+    /// <summary>The document's lines (the cursor's line is <see cref="CursorContext.Line"/>).</summary>
+    public IReadOnlyList<string> Lines { get; init; } = [];
+
     public CursorContext Context => Cursor.Context;
 
     public ModelSlot? Slot => Cursor.Slot;

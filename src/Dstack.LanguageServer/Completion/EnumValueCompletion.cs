@@ -1,4 +1,5 @@
 using Dstack.LanguageServer.Protocol;
+using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 
 namespace Dstack.LanguageServer.Completion;
@@ -27,9 +28,10 @@ public static class EnumValueCompletion
     public static void AddEnum(CompletionItems items, Type enumType)
     {
         var defaultText = items.Request.Property?.DefaultText;
-        foreach (var name in EnumSpellings.Of(enumType))
+        foreach (var (name, value) in ModelBinder.EnumNames(enumType))
         {
-            items.Value(name, CompletionItemKind.EnumMember, name == defaultText ? "the default" : null);
+            // What the value does, where the model describes it (a workflow's provider).
+            items.Value(name, CompletionItemKind.EnumMember, name == defaultText ? "the default" : null, EnumDescriptions.Of((Enum)value));
         }
     }
 

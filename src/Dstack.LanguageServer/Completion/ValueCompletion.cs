@@ -28,6 +28,7 @@ public static class ValueCompletion
             _ when property.DurationForms is not null || type == typeof(Duration) => DurationCompletion.Add,
             _ when type == typeof(GpuSpec) => GpuCompletion.AddSpec,
             (_, "name") when owner == typeof(GpuSpec) || owner == typeof(WorkflowGpu) => GpuCompletion.AddNames,
+            (_, "workflow") when owner == typeof(WorkflowDep) => WorkflowNameCompletion.Add,
             _ when type == typeof(GpuVendor) => GpuCompletion.AddVendors,
             _ when SizeCompletion.Takes(type, out var isRange) => i => SizeCompletion.Add(i, isRange),
             _ when type == typeof(Range<int>) || type == typeof(int) => i => CountCompletion.Add(i, type == typeof(Range<int>)),

@@ -1,11 +1,12 @@
 using Dstack.LanguageServer.Protocol;
-using Dstack.Runtime.Configuration;
+using Dstack.LanguageServer.Workflows;
 using Dstack.Runtime.Diagnostics;
 
 namespace Dstack.LanguageServer.Documents;
 
 /// <summary>
-/// A document's problems, from the same loader and rules as <c>dstack validate</c>, with the same codes and messages.
+/// A document's problems, from the same loader and rules as <c>dstack validate</c>, with the same codes and messages; a
+/// workflows file's also from the other workflows of its folder (unknown <c>deps</c>, cycles), as open buffers show them.
 /// The runtime's spans are 1-based lines and columns that count UTF-16 code units (string indexes), so an LSP
 /// position is the line and column less one, with no re-encoding.
 /// </summary>
@@ -13,10 +14,17 @@ public static class DocumentDiagnostics
 {
     public const string Source = "dstack";
 
-    public static IReadOnlyList<LspDiagnostic> Compute(DocumentSnapshot document)
+    public static IReadOnlyList<LspDiagnostic> Compute(DocumentSnapshot document, DocumentStore store) =>
+        [.. All(document, store).Select(ToLsp)];
+
+    /// <summary>
+    /// The document's own problems (computed once per version), then what the other workflows files of its folder
+    /// make of it (read again each time: they may have changed meanwhile).
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> All(DocumentSnapshot document, DocumentStore store)
     {
-        var checkedDocument = CheckedDocuments.Of(document);
-        return [.. checkedDocument.Diagnostics.Select(ToLsp)];
+        var own = CheckedDocuments.Of(document).Diagnostics;
+        return RepositoryWorkflows.Of(document, store)?.Problems() is { Count: > 0 } across ? [.. own, .. across] : own;
     }
 
     public static LspDiagnostic ToLsp(Diagnostic diagnostic) => new(

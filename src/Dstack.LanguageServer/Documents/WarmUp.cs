@@ -77,7 +77,7 @@ public static class WarmUp
             foreach (var (name, text) in Samples)
             {
                 var snapshot = new DocumentSnapshot($"file://{name}", name, 1, text);
-                var diagnostics = DocumentDiagnostics.Compute(snapshot);
+                var diagnostics = DocumentDiagnostics.Compute(snapshot, new DocumentStore());
                 JsonSerializer.SerializeToUtf8Bytes(new PublishDiagnosticsParams(snapshot.Uri, snapshot.Version, diagnostics), LspJsonContext.Wire.PublishDiagnosticsParams);
                 JsonSerializer.SerializeToUtf8Bytes(Outline.DocumentOutline.Of(snapshot), LspJsonContext.Wire.IReadOnlyListDocumentSymbol);
                 var lines = text.Split('\n');

@@ -22,7 +22,8 @@ public sealed class CodeActionHandler() : RequestHandler<CodeActionParams, IRead
 
         var lines = new LineMap(open.Text);
         var (start, end) = (lines.OffsetOf(parameters.Range.Start), lines.OffsetOf(parameters.Range.End));
-        var document = CheckedDocuments.Of(open);
+        // With the problems other workflows files make of this one: an unknown dep's did-you-mean is a fix too.
+        var document = CheckedDocuments.Of(open) with { Diagnostics = DocumentDiagnostics.All(open, context.Documents) };
         IReadOnlyList<CodeAction> actions = [.. DiagnosticFixes.For(document, Math.Min(start, end), Math.Max(start, end)).Select(fix => new CodeAction(
             fix.Title,
             QuickFixKind,

@@ -9,7 +9,8 @@ namespace Dstack.LanguageServer.Handlers;
 
 /// <summary>
 /// <c>textDocument/codeLens</c>: <c>▶ Run</c>, <c>✓ Validate</c> and the offers summary on the <c>type:</c> line of an
-/// open run configuration; none for other documents. Each lens's command takes the document's uri.
+/// open run configuration, <c>▶ Run NAME</c> (and <c>▶ Run with deps</c>) on each workflow of a workflows file; none
+/// for profiles. Each lens's command takes the document's uri, and a workflow's lens the workflow's name after it.
 /// </summary>
 public sealed class CodeLensHandler(EditorOffers offers) : RequestHandler<CodeLensParams, IReadOnlyList<CodeLens>>(Methods.CodeLens, LspJsonContext.Default.CodeLensParams, LspJsonContext.Default.IReadOnlyListCodeLens)
 {
@@ -22,9 +23,16 @@ public sealed class CodeLensHandler(EditorOffers offers) : RequestHandler<CodeLe
 
         var document = CheckedDocuments.Of(open);
         var argument = JsonSerializer.SerializeToElement(open.Uri, LspJsonContext.Default.String);
-        IReadOnlyList<CodeLens> lenses = [.. RunLenses.For(document, DocumentUri.FilePath(open.Uri), offers).Select(l => new CodeLens(Range(l.Span), new LspCommand(l.Title, l.Command, [argument])))];
+        // Workflows run by name from their repository: only those of a .dstack/workflows folder can.
+        var found = document.Kind == Dstack.Runtime.Configuration.ConfigurationKind.Workflows
+            ? (Dstack.Runtime.Pipelines.WorkflowsFolder.RepoRootOf(open.Path) is null ? [] : WorkflowLenses.For(document))
+            : RunLenses.For(document, DocumentUri.FilePath(open.Uri), offers);
+        IReadOnlyList<CodeLens> lenses = [.. found.Select(l => new CodeLens(Range(l.Span), new LspCommand(l.Title, l.Command, Arguments(argument, l))))];
         return Task.FromResult(lenses);
     }
+
+    private static IReadOnlyList<JsonElement> Arguments(JsonElement uri, RunLens lens) =>
+        lens.Options is { } options ? [uri, JsonSerializer.SerializeToElement(options, LspJsonContext.Default.RunCommandLineOptions)] : [uri];
 
     private static TextRange Range(Dstack.Runtime.Diagnostics.SourceSpan span) => SpanRange.Of(span);
 }

@@ -12,6 +12,6 @@ public sealed class CompletionHandler() : RequestHandler<CompletionParams, Compl
     protected override Task<CompletionList> HandleAsync(CompletionParams parameters, ServerContext context, CancellationToken cancellation)
     {
         var document = context.Documents.Find(parameters.TextDocument.Uri);
-        return Task.FromResult(document is null ? CompletionList.Empty : CompletionDispatcher.Complete(document, parameters.Position, parameters.Context));
+        return Task.FromResult(document is null ? CompletionList.Empty : CompletionDispatcher.Complete(document, parameters.Position, parameters.Context, context.Documents));
     }
 }

@@ -28,7 +28,7 @@ public static class DiagnosticPublisher
                 return;
             }
 
-            var diagnostics = DocumentDiagnostics.Compute(document);
+            var diagnostics = DocumentDiagnostics.Compute(document, context.Documents);
             // A newer version or a close may have arrived meanwhile: its own work will publish what is true now.
             if (IsCurrent(context, document))
             {

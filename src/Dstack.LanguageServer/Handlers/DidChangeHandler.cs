@@ -1,10 +1,14 @@
 using Dstack.LanguageServer.Documents;
 using Dstack.LanguageServer.Protocol;
 using Dstack.LanguageServer.Server;
+using Dstack.LanguageServer.Workflows;
 
 namespace Dstack.LanguageServer.Handlers;
 
-/// <summary><c>textDocument/didChange</c>: applies full or incremental changes, then publishes fresh diagnostics.</summary>
+/// <summary>
+/// <c>textDocument/didChange</c>: applies full or incremental changes, then publishes fresh diagnostics (and those of
+/// the other open workflows files of the folder, when a workflows file changed).
+/// </summary>
 public sealed class DidChangeHandler() : NotificationHandler<DidChangeTextDocumentParams>(Methods.DidChange, LspJsonContext.Default.DidChangeTextDocumentParams)
 {
     protected override async Task HandleAsync(DidChangeTextDocumentParams parameters, ServerContext context)
@@ -23,6 +27,7 @@ public sealed class DidChangeHandler() : NotificationHandler<DidChangeTextDocume
         if (context.Documents.Change(parameters.TextDocument, parameters.ContentChanges) is { } changed)
         {
             await DiagnosticPublisher.PublishAsync(context, changed).ConfigureAwait(false);
+            await WorkflowNeighbours.RecheckAsync(context, DocumentUri.FilePath(uri), except: uri).ConfigureAwait(false);
         }
         else
         {

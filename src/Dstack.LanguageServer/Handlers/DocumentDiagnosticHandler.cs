@@ -13,6 +13,6 @@ public sealed class DocumentDiagnosticHandler() : RequestHandler<DocumentDiagnos
     protected override Task<FullDocumentDiagnosticReport> HandleAsync(DocumentDiagnosticParams parameters, ServerContext context, CancellationToken cancellation)
     {
         var document = context.Documents.Find(parameters.TextDocument.Uri);
-        return Task.FromResult(new FullDocumentDiagnosticReport(document is null ? [] : DocumentDiagnostics.Compute(document)));
+        return Task.FromResult(new FullDocumentDiagnosticReport(document is null ? [] : DocumentDiagnostics.Compute(document, context.Documents)));
     }
 }

@@ -22,6 +22,7 @@ public static class DstackHandlers
         .Add(new DidOpenHandler())
         .Add(new DidChangeHandler())
         .Add(new DidCloseHandler())
+        .Add(new DidChangeWatchedFilesHandler())
         .Add(new DocumentDiagnosticHandler())
         .Add(new CodeLensHandler(offers))
         .Add(new ExecuteCommandHandler(offers))

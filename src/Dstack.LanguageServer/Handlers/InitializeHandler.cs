@@ -13,7 +13,7 @@ public sealed class InitializeHandler() : RequestHandler<InitializeParams, Initi
     public static ServerCapabilities Capabilities { get; } = new(
         PositionEncoding: "utf-16",
         TextDocumentSync: new TextDocumentSyncOptions(OpenClose: true, Change: TextDocumentSyncKind.Incremental),
-        DiagnosticProvider: new DiagnosticOptions(Identifier: DocumentDiagnostics.Source, InterFileDependencies: false, WorkspaceDiagnostics: false))
+        DiagnosticProvider: new DiagnosticOptions(Identifier: DocumentDiagnostics.Source, InterFileDependencies: true, WorkspaceDiagnostics: false))
     {
         CodeLensProvider = new CodeLensOptions(ResolveProvider: false),
         ExecuteCommandProvider = new ExecuteCommandOptions(Commands.DstackCommands.Advertised),

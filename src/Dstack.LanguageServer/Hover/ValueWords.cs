@@ -70,9 +70,10 @@ public static class ValueWords
                 ? "reuse: run only on idle instances that already exist; never create one"
                 : "reuse-or-create: use an idle instance if there is one, else create a new one",
             RetrySpec retry => retry.IsEnabled
-                ? $"retry after {string.Join(", ", retry.OnEvents.Select(EnumName))} for up to {(retry.Duration is { } d ? Words(d, "duration") : "1 hour")}"
+                ? $"retry after {string.Join(", ", retry.OnEvents.Select(e => EnumName(e)))} for up to {(retry.Duration is { } d ? Words(d, "duration") : "1 hour")}"
                 : "no retries",
             _ when property.IsPythonVersion && value is string python => $"Python {python}",
+            Enum described when EnumDescriptions.Of(described) is { } meaning => $"{EnumName(described)}: {meaning}",
             _ => null,
         };
     }
@@ -117,5 +118,5 @@ public static class ValueWords
         ({ } local, _) => $"container port {port.ContainerPort} on local port {local}",
     };
 
-    private static string EnumName(RetryEvent e) => ModelBinder.EnumNames(typeof(RetryEvent)).First(n => Equals(n.Value, e)).Name;
+    private static string EnumName(Enum e) => ModelBinder.EnumNames(e.GetType()).First(n => Equals(n.Value, e)).Name;
 }

@@ -15,6 +15,9 @@ public static class CompletionItemKind
     /// <summary><c>true</c>, <c>false</c>, <c>off</c>.</summary>
     public const int Keyword = 14;
 
+    /// <summary>The name of something defined elsewhere: a workflow in <c>deps</c>.</summary>
+    public const int Reference = 18;
+
     /// <summary>A form with placeholders to fill in.</summary>
     public const int Snippet = 15;
 

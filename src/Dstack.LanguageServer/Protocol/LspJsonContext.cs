@@ -51,6 +51,9 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(IReadOnlyList<TextEdit>))]
 [JsonSerializable(typeof(CompletionParams))]
 [JsonSerializable(typeof(CompletionList))]
+[JsonSerializable(typeof(DidChangeWatchedFilesParams))]
+[JsonSerializable(typeof(RegistrationParams))]
+[JsonSerializable(typeof(DidChangeWatchedFilesRegistrationOptions))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -23,4 +23,7 @@ public static class Methods
     public const string Hover = "textDocument/hover";
     public const string DocumentSymbol = "textDocument/documentSymbol";
     public const string Formatting = "textDocument/formatting";
+    public const string DidChangeWatchedFiles = "workspace/didChangeWatchedFiles";
+    public const string RegisterCapability = "client/registerCapability";
+    public const string DiagnosticRefresh = "workspace/diagnostic/refresh";
 }

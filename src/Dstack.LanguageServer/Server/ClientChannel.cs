@@ -33,13 +33,20 @@ public sealed class ClientChannel(MessageWriter writer)
     /// which a notification handler holds while it runs, so a notification handler that awaited an answer would wait
     /// for the whole timeout.
     /// </remarks>
-    public async Task<JsonElement> RequestAsync<TParams>(string method, TParams parameters, JsonTypeInfo<TParams> type, CancellationToken cancellation = default, TimeSpan? timeout = null)
+    public Task<JsonElement> RequestAsync<TParams>(string method, TParams parameters, JsonTypeInfo<TParams> type, CancellationToken cancellation = default, TimeSpan? timeout = null) =>
+        RequestAsync(method, JsonSerializer.SerializeToElement(parameters, type), cancellation, timeout);
+
+    /// <summary>As <see cref="RequestAsync{TParams}"/>, for a method without params (<c>workspace/diagnostic/refresh</c>): none are sent.</summary>
+    public Task<JsonElement> RequestWithoutParamsAsync(string method, CancellationToken cancellation = default, TimeSpan? timeout = null) =>
+        RequestAsync(method, null, cancellation, timeout);
+
+    private async Task<JsonElement> RequestAsync(string method, JsonElement? parameters, CancellationToken cancellation, TimeSpan? timeout)
     {
         var limit = timeout ?? DefaultRequestTimeout;
         var (id, answer) = _outgoing.Start(method);
         try
         {
-            await SendAsync(new RequestMessage(id, method, JsonSerializer.SerializeToElement(parameters, type)), LspJsonContext.Wire.RequestMessage).ConfigureAwait(false);
+            await SendAsync(new RequestMessage(id, method, parameters), LspJsonContext.Wire.RequestMessage).ConfigureAwait(false);
             return await answer.WaitAsync(limit, cancellation).ConfigureAwait(false);
         }
         catch (TimeoutException)

@@ -11,7 +11,15 @@ namespace Dstack.LanguageServer.Server;
 /// <c>textDocument.diagnostic</c>: the client asks for diagnostics itself (<c>textDocument/diagnostic</c>). The server
 /// then does not also push them: VS Code keeps pulled and pushed diagnostics apart and would show each problem twice.
 /// </param>
-public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics = false)
+/// <param name="WatchesFiles">
+/// <c>workspace.didChangeWatchedFiles.dynamicRegistration</c>: the client reports changes on disk to the files the
+/// server registers a watcher for (the workflows files, which check each other's <c>deps</c>).
+/// </param>
+/// <param name="RefreshesDiagnostics">
+/// <c>workspace.diagnostics.refreshSupport</c>: a pulling client pulls again when the server sends
+/// <c>workspace/diagnostic/refresh</c>, as it must after another file changed what a document's problems are.
+/// </param>
+public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics = false, bool WatchesFiles = false, bool RefreshesDiagnostics = false)
 {
     /// <summary>Before <c>initialize</c>, or for a client that declared nothing.</summary>
     public static ClientFeatures None { get; } = new(WorkDoneProgress: false);
@@ -19,7 +27,9 @@ public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics 
     /// <summary>Reads the <c>capabilities</c> of <c>initialize</c>; anything missing or of another type counts as not supported.</summary>
     public static ClientFeatures From(JsonElement? capabilities) => new(
         WorkDoneProgress: IsTrue(capabilities, "window", "workDoneProgress"),
-        PullDiagnostics: IsObject(capabilities, "textDocument", "diagnostic"));
+        PullDiagnostics: IsObject(capabilities, "textDocument", "diagnostic"),
+        WatchesFiles: IsTrue(capabilities, "workspace", "didChangeWatchedFiles", "dynamicRegistration"),
+        RefreshesDiagnostics: IsTrue(capabilities, "workspace", "diagnostics", "refreshSupport"));
 
     private static bool IsObject(JsonElement? root, params string[] path) =>
         Find(root, path) is { ValueKind: JsonValueKind.Object };

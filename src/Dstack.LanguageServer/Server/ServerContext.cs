@@ -22,6 +22,9 @@ public sealed class ServerContext(DocumentStore documents, ClientChannel client,
     /// <summary>Background work by document, newest first: the diagnostics pushed after opens and edits.</summary>
     public LatestWork Background { get; } = new(e => log.Info($"background work failed: {e.GetType().Name}: {e.Message}\n{e.StackTrace}"));
 
+    /// <summary>Asks a pulling client to pull diagnostics again, after a change in another file.</summary>
+    public DiagnosticRefresh DiagnosticRefresh { get; } = new(client, log);
+
     /// <summary>What the client declared in <c>initialize</c>; <see cref="ClientFeatures.None"/> until then.</summary>
     public ClientFeatures ClientFeatures { get; internal set; } = ClientFeatures.None;
 

@@ -111,6 +111,15 @@ public static class DiagnosticCodes
     public const string ImageUnavailable = "DSTK3032";
     public const string ContainerFailed = "DSTK3033";
 
+    // 304x: pipelines' artifacts, tags and caches in the state (dstack artifacts, tags, prune cache)
+    public const string ArtifactNotFound = "DSTK3040";
+    public const string ArtifactChanged = "DSTK3041";
+    public const string ArtifactDownloadFailed = "DSTK3042";
+    public const string TagTaken = "DSTK3043";
+    public const string TagNotFound = "DSTK3044";
+    public const string RunNotFinished = "DSTK3045";
+    public const string PruneFailed = "DSTK3046";
+
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
 
@@ -213,6 +222,13 @@ public static class DiagnosticCodes
         (TerminateFailed, "A backend could not terminate an instance now; it stays terminating and the next dstack command tries again"),
         (ImageUnavailable, "The job's image could not be pulled (unknown image or tag, credentials refused, no network) or the host's Docker engine does not answer"),
         (ContainerFailed, "The Docker engine refused to create or start the job's container (a name in use, a user or entrypoint the image lacks, no NVIDIA runtime)"),
+        (ArtifactNotFound, "A path that the run's saved artifacts do not hold, or a run with no saved artifacts"),
+        (ArtifactChanged, "A saved artifact no longer matches the hash recorded when the run saved it, or its files are gone"),
+        (ArtifactDownloadFailed, "A download would overwrite existing files that differ (without --force), or its destination cannot be written"),
+        (TagTaken, "A tag of that name already names a run"),
+        (TagNotFound, "No tag with that name"),
+        (RunNotFinished, "The run is still active: tag it when it has ended"),
+        (PruneFailed, "A cache could not be deleted (permissions, a file in use)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

@@ -65,11 +65,12 @@ public interface IJobHost : IDisposable
     /// Copies <paramref name="path"/> (a file or a folder, relative to job <paramref name="rank"/>'s code folder,
     /// <c>~/</c> for its user's home, or absolute) from the job's machine into the folder <paramref name="destination"/>
     /// on this machine, keeping its path relative to the code folder (or to the home; an absolute one by its last name):
-    /// what artifacts and caches are brought back with. Special files (FIFOs, sockets, devices) are
+    /// what artifacts and caches are brought back with. From another machine, the bytes received so far and the total
+    /// (0 when unknown) are reported to <c>received</c> every second or so. Special files (FIFOs, sockets, devices) are
     /// left out; nothing is written outside <paramref name="destination"/>.
     /// </summary>
     /// <exception cref="JobCodeException">The path is missing there, or the copy failed; the message says why.</exception>
-    Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken);
+    Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null);
 
     /// <summary>
     /// Where <paramref name="path"/> of job <paramref name="rank"/> (relative to its code folder, <c>~/</c> for its

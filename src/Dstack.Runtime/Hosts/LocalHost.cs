@@ -152,7 +152,7 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         return Task.CompletedTask;
     }
 
-    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null)
     {
         var code = Path.Combine(context.Home.CodeFolder(context.Run.Name), $"job-{rank}");
         var fromHome = path.StartsWith("~/", StringComparison.Ordinal);

@@ -132,7 +132,7 @@ public sealed partial class RemoteHost : IJobHost
         return RemoteJob.Start(Connection, RemoteJobFolder.For(_context.Home, _context.Run, rank), spec, environment, Reconnect, line => _context.Event(rank, line));
     }
 
-    public async Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    public async Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null)
     {
         if (Connect() is { } problem)
         {
@@ -146,17 +146,25 @@ public sealed partial class RemoteHost : IJobHost
 
         // Relative paths are archived from the job's code folder (so they keep it); an absolute one from its parent.
         var trimmed = path.TrimEnd('/');
-        var command = path.StartsWith('/')
-            ? $"cd {ShellQuote.Quote(System.IO.Path.GetDirectoryName(trimmed) ?? "/")} && tar -cf - -- {ShellQuote.Quote(System.IO.Path.GetFileName(trimmed))}"
+        var (folder, entry) = path.StartsWith('/')
+            ? (ShellQuote.Quote(System.IO.Path.GetDirectoryName(trimmed) ?? "/"), ShellQuote.Quote(System.IO.Path.GetFileName(trimmed)))
             : path.StartsWith("~/", StringComparison.Ordinal)
-                ? $"cd \"$HOME\" && tar -cf - -- {ShellQuote.Quote(trimmed[2..])}"
-                : $"cd {RemoteJobFolder.For(_context.Home, _context.Run, rank).Path}/code && tar -cf - -- {ShellQuote.Quote(trimmed)}";
+                ? ("\"$HOME\"", ShellQuote.Quote(trimmed[2..]))
+                : ($"{RemoteJobFolder.For(_context.Home, _context.Run, rank).Path}/code", ShellQuote.Quote(trimmed));
+
+        // The size first, on a line of its own, so the bytes that arrive can be shown as a share of it.
+        var command = $"cd {folder} && printf '{SizeLine} %s\\n' \"$(du -sb -- {entry} 2>/dev/null | cut -f1)\" >&2 && tar -cf - -- {entry}";
         using var process = Connection.Start(command);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        var first = await process.StandardError.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        var total = first is not null && first.StartsWith(SizeLine + " ", StringComparison.Ordinal) && long.TryParse(first[(SizeLine.Length + 1)..], out var size) ? size : 0;
+        var errors = first is null || total > 0 || first.StartsWith(SizeLine, StringComparison.Ordinal)
+            ? process.StandardError.ReadToEndAsync(cancellationToken)
+            : Task.FromResult(first + "\n" + process.StandardError.ReadToEnd());
         IOException? failed = null;
         try
         {
-            await TarDownload.ExtractAsync(process.StandardOutput.BaseStream, destination, cancellationToken).ConfigureAwait(false);
+            await using var counted = new CountingStream(process.StandardOutput.BaseStream, bytes => received?.Report((bytes, total)));
+            await TarDownload.ExtractAsync(counted, destination, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -171,6 +179,9 @@ public sealed partial class RemoteHost : IJobHost
             throw new JobCodeException(Diagnostics.DiagnosticCodes.FileNotFound, $"{path} could not be copied from {Name} (job {rank}): {why}");
         }
     }
+
+    /// <summary>The line a download's command starts with: the bytes it is about to send (<c>du -sb</c>).</summary>
+    private const string SizeLine = "dstack-size";
 
     /// <summary>Removes the job's container and folder from the host (not from a lost host).</summary>
     public void CleanUp(IJobProcess job)

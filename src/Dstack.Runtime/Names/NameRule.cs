@@ -5,7 +5,7 @@ namespace Dstack.Runtime.Names;
 /// <summary>
 /// The one check for names that become paths, ssh <c>Host</c> entries and command-line words. Every entry point uses it:
 /// <c>dstack run -n</c>, DstackRunName, the configuration's <c>name:</c> (<see cref="Run"/>), <c>dstack pool add-ssh --name</c>
-/// and config.yml's hosts (<see cref="PoolHost"/>), pipelines' workflow names (<see cref="Workflow"/>). A name that passes any
+/// and config.yml's hosts (<see cref="PoolHost"/>), pipelines' workflow names (<see cref="Workflow"/>) and tags (<see cref="Tag"/>). A name that passes any
 /// rule is one plain path segment: never empty, <c>.</c> or <c>..</c>, never absolute, without separators or spaces.
 /// </summary>
 public sealed partial class NameRule
@@ -33,6 +33,11 @@ public sealed partial class NameRule
     /// <summary>The names of legacy pipelines' workflows (<c>dstack run NAME</c>); dstack 0.x had no stricter rule.</summary>
     public static NameRule Workflow { get; } = new(
         "workflow name", HostPattern(), "letters, digits, '.', '-' and '_', starting with a letter or digit, up to 64 characters", "train",
+        name => HostOutsiders().Replace(name, "-"), 64);
+
+    /// <summary>The names of tags (<c>dstack tags add TAG RUN</c>, <c>deps: [{tag}]</c>): the workflows' rule.</summary>
+    public static NameRule Tag { get; } = new(
+        "tag name", HostPattern(), "letters, digits, '.', '-' and '_', starting with a letter or digit, up to 64 characters", "mnist-v1",
         name => HostOutsiders().Replace(name, "-"), 64);
 
     /// <summary>What is named, in words: <c>run name</c>.</summary>

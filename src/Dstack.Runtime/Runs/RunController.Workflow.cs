@@ -233,7 +233,7 @@ public sealed partial class RunController
             Directory.CreateDirectory(temporary);
             try
             {
-                await host.DownloadAsync(WorkflowRank, path, temporary, cancellationToken).ConfigureAwait(false);
+                await host.DownloadAsync(WorkflowRank, path, temporary, cancellationToken, new DownloadLines(this, host.Name, path)).ConfigureAwait(false);
             }
             catch (JobCodeException e) when (e.Code == Diagnostics.DiagnosticCodes.FileNotFound && e.Message.Contains("No such file", StringComparison.OrdinalIgnoreCase))
             {
@@ -246,6 +246,29 @@ public sealed partial class RunController
         finally
         {
             TryDelete(Home.CacheFolder, temporary);
+        }
+    }
+
+    /// <summary>
+    /// A download's progress as events (<see cref="DownloadProgress"/>) and, every few seconds of a long one, a log line
+    /// (what MSBuild and scripts see): <c>dstack: downloading output from HOST: 120 MB of 500 MB (24%)</c>.
+    /// </summary>
+    private sealed class DownloadLines(RunController controller, string host, string path) : IProgress<(long Received, long Total)>
+    {
+        private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(3);
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _said = TimeSpan.Zero;
+
+        public void Report((long Received, long Total) value)
+        {
+            controller.Progress.Report(new DownloadProgress(WorkflowRank, host, path, value.Received, value.Total));
+            if (_clock.Elapsed - _said >= LineInterval)
+            {
+                _said = _clock.Elapsed;
+                controller.Event(WorkflowRank, value.Total > 0
+                    ? $"dstack: downloading {path} from {host}: {Bytes.Format(value.Received)} of {Bytes.Format(value.Total)} ({Bytes.Percent(Math.Min(value.Received, value.Total), value.Total)})"
+                    : $"dstack: downloading {path} from {host}: {Bytes.Format(value.Received)}");
+            }
         }
     }
 

@@ -62,6 +62,12 @@ public sealed record RunningProgress(int Rank, string Host) : RunProgress(Rank)
     public override string Describe() => $"job {Rank} is running on {Host}";
 }
 
+/// <summary>A workflow's artifact or cache path coming back from the job's host when the job has ended: bytes so far of the total (0: unknown).</summary>
+public sealed record DownloadProgress(int Rank, string Host, string Path, long Received, long Total) : RunProgress(Rank)
+{
+    public override string Describe() => $"job {Rank}: downloading {Path} from {Host}: {Hosts.Bytes.Format(Received)}{(Total > 0 ? $" of {Hosts.Bytes.Format(Total)}" : string.Empty)}";
+}
+
 /// <summary>A run's progress event as the state store keeps it: its id (for following), when, and the event.</summary>
 public sealed record RunEvent(long Id, DateTimeOffset At, RunProgress Progress);
 
@@ -106,6 +112,12 @@ public static class RunProgressJson
             case RunningProgress r:
                 json["host"] = r.Host;
                 break;
+            case DownloadProgress d:
+                json["host"] = d.Host;
+                json["path"] = d.Path;
+                json["received"] = d.Received;
+                json["total"] = d.Total;
+                break;
         }
 
         return json;
@@ -133,6 +145,7 @@ public static class RunProgressJson
                 "waiting" => new WaitingProgress(Text("reason")),
                 "pulling" => new PullingProgress(rank, Text("image"), Text("host"), Number("bytes"), Number("total"), (int)Number("layers_done"), (int)Number("layers")),
                 "running" => new RunningProgress(rank, Text("host")),
+                "downloading" => new DownloadProgress(rank, Text("host"), Text("path"), Number("received"), Number("total")),
                 _ => null,
             };
         }
@@ -151,6 +164,7 @@ public static class RunProgressJson
         WaitingProgress => "waiting",
         PullingProgress => "pulling",
         RunningProgress => "running",
+        DownloadProgress => "downloading",
         _ => "unknown",
     };
 }

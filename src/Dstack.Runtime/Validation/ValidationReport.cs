@@ -15,12 +15,12 @@ public sealed record ValidationReport(IReadOnlyList<ConfigurationDocument> Docum
 
     public int WarningCount => AllDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
 
-    /// <summary>Finds and checks every file under <paramref name="paths"/>.</summary>
+    /// <summary>Finds and checks every file under <paramref name="paths"/>; workflows files also against the other workflows of their folder.</summary>
     public static ValidationReport Run(IEnumerable<string> paths, string workingDirectory)
     {
         var (files, problems) = ConfigurationFinder.Find(paths, workingDirectory);
         var documents = files.Select(f => ConfigurationLoader.LoadFile(f.FullPath, f.DisplayPath)).ToList();
-        return new ValidationReport(documents, problems);
+        return new ValidationReport(WorkflowDependencyCheck.Apply(files, documents), problems);
     }
 
     /// <summary>The JSON contract of <c>dstack validate --format json</c> (DESIGN.md).</summary>

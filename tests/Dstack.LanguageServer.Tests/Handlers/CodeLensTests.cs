@@ -116,7 +116,6 @@ public sealed class CodeLensTests
 
     [Theory]
     [InlineData("file:///work/project/.dstack/profiles.yml", "profiles:\n  - name: big\n    default: true\n")]
-    [InlineData("file:///work/project/.dstack/workflows/train.yaml", "workflows:\n  - name: train\n    provider: bash\n    commands: [a]\n")]
     [InlineData(Uri, "commands: [a]\n")]
     [InlineData(Uri, "type: tsak\ncommands: [a]\n")]
     [InlineData(Uri, "type: fleet\nnodes: 2\n")]

@@ -160,7 +160,7 @@ public sealed class ExecuteCommandTests : IDisposable
 
         var error = await client.ErrorAsync("workspace/executeCommand", new { command = "dstack.run", arguments = new[] { uri } });
 
-        Assert.Equal($"invalid params for 'dstack.run': {uri} is a profiles file: only a task, service or dev environment runs", error.GetProperty("message").GetString());
+        Assert.Equal($"invalid params for 'dstack.run': {uri} is a profiles file: only a task, service, dev environment or workflow runs", error.GetProperty("message").GetString());
         // A profiles file does not run, but it is checked.
         Assert.True((await ExecuteAsync(client, "dstack.validate", uri)).GetProperty("valid").GetBoolean());
     }

@@ -49,7 +49,8 @@ public sealed class LifecycleTests
         Assert.Equal("utf-16", capabilities.GetProperty("positionEncoding").GetString());
         Assert.True(capabilities.GetProperty("textDocumentSync").GetProperty("openClose").GetBoolean());
         Assert.Equal(TextDocumentSyncKind.Incremental, capabilities.GetProperty("textDocumentSync").GetProperty("change").GetInt32());
-        Assert.False(capabilities.GetProperty("diagnosticProvider").GetProperty("interFileDependencies").GetBoolean());
+        // A workflows file's problems depend on the other workflows files of its folder (their deps).
+        Assert.True(capabilities.GetProperty("diagnosticProvider").GetProperty("interFileDependencies").GetBoolean());
         Assert.False(capabilities.GetProperty("diagnosticProvider").GetProperty("workspaceDiagnostics").GetBoolean());
         Assert.Equal("dstack-language-server", result.GetProperty("serverInfo").GetProperty("name").GetString());
     }

@@ -73,7 +73,7 @@ public sealed class WorkflowsFileTests
     [InlineData("workflows:\n  - name: a\n    provider: bash\n", DiagnosticCodes.NothingToRun, 2, 11, 12, "the bash provider needs `commands`")]
     [InlineData("workflows:\n  - name: a\n    provider: ssh\n    commands: [x]\n", DiagnosticCodes.InvalidEnumValue, 3, 15, 18, "is not one of bash, docker")]
     [InlineData("workflows:\n  - name: a\n    commands: [x]\n    python: 2.7\n", DiagnosticCodes.InvalidPython, 4, 13, 16, "Python 2.7 is not supported")]
-    [InlineData("workflows:\n  - name: a\n    commands: [x]\n    deps: [b]\n", DiagnosticCodes.UnknownProperty, 4, 5, 9, "unknown property `workflows[0].deps`")]
+    [InlineData("workflows:\n  - name: a\n    commands: [x]\n    needs: [b]\n", DiagnosticCodes.UnknownProperty, 4, 5, 10, "unknown property `workflows[0].needs`")]
     [InlineData("workflows:\n  - name: a\n    commands: [x]\n    resources: {gpu: {count: 1.5}}\n", DiagnosticCodes.SuspiciousNumber, 4, 30, 33, "not a whole number")]
     [InlineData("workflows:\n  - name: a\n    commands: [x]\n    resources: {memory: 16G}\n", DiagnosticCodes.InvalidMemory, 4, 25, 28, "could not convert string to float: '16g'")]
     [InlineData("workflows:\n  - name: a\n    commands: [x]\n    env: ['1X=2']\n", DiagnosticCodes.InvalidEnvName, 4, 12, 14, "`1X` is not a valid variable name")]

@@ -101,10 +101,28 @@ public sealed class NameRuleTests
     public void Workflow_Names_AreOnePlainSegment(string name, bool accepted) =>
         Assert.Equal(accepted, NameRule.Workflow.Accepts(name));
 
+    [Theory]
+    [InlineData("mnist-v1", true)]
+    [InlineData("Best_2026.12", true)]
+    [InlineData("-v1", false)]
+    [InlineData("v1/latest", false)]
+    [InlineData("my tag", false)]
+    public void Tag_Names_FollowTheWorkflowsRule(string name, bool accepted)
+    {
+        Assert.Equal(accepted, NameRule.Tag.Accepts(name));
+        Assert.Equal(accepted, NameRule.Tag.Problem(name) is null);
+    }
+
+    [Fact]
+    public void Tag_Problem_NamesTheValueTheRuleAndASuggestion() =>
+        Assert.Equal(
+            "`my tag` is not a valid tag name: it must match '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' (letters, digits, '.', '-' and '_', starting with a letter or digit, up to 64 characters); try `my-tag`",
+            NameRule.Tag.Problem("my tag"));
+
     [Fact]
     public void EveryRule_RefusesWhatIsNotOnePathSegment()
     {
-        foreach (var rule in new[] { NameRule.Run, NameRule.PoolHost, NameRule.Workflow })
+        foreach (var rule in new[] { NameRule.Run, NameRule.PoolHost, NameRule.Workflow, NameRule.Tag })
         {
             foreach (var name in new[] { "", ".", "..", "/", "/etc/passwd", "a/b", "../ab", "ab/..", "a\\b", "a\0b" })
             {

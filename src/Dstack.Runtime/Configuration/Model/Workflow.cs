@@ -10,7 +10,7 @@ public sealed record Workflow
     [Required]
     public string Name { get; init; } = string.Empty;
 
-    [Description("bash (run the commands with bash) or docker (run them in `image`).")]
+    [Description("How the commands run: bash (with bash and the chosen `python` on the machine) or docker (inside the container of `image`, through the Docker engine).")]
     [DefaultValue("bash")]
     public WorkflowProvider Provider { get; init; } = WorkflowProvider.Bash;
 

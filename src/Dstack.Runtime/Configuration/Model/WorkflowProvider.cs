@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.Serialization;
 
 namespace Dstack.Runtime.Configuration.Model;
@@ -6,8 +7,10 @@ namespace Dstack.Runtime.Configuration.Model;
 public enum WorkflowProvider
 {
     [EnumMember(Value = "bash")]
+    [Description("runs the commands with bash on the machine, with the chosen `python` (as a task without `image` does)")]
     Bash,
 
     [EnumMember(Value = "docker")]
+    [Description("runs the commands inside the container of `image`, through the Docker engine of the machine")]
     Docker,
 }

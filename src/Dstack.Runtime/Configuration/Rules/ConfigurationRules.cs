@@ -352,7 +352,7 @@ public sealed class ConfigurationRules
 
             foreach (var (list, key) in new[] { (workflow.Artifacts, "artifacts"), (workflow.Cache, "cache") })
             {
-                foreach (var entry in list.Where(e => Pipelines.WorkflowPathRule.Problem(e.Path) is not null))
+                foreach (var entry in list.Where(e => e.Path.Length > 0 && Pipelines.WorkflowPathRule.Problem(e.Path) is not null))
                 {
                     Error(DiagnosticCodes.InvalidWorkflow, _map.ValueSpan(entry, "path"), $"workflow `{workflow.Name}`: {key}: {Pipelines.WorkflowPathRule.Problem(entry.Path)}");
                 }

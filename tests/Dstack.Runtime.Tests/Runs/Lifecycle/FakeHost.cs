@@ -78,23 +78,40 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
 
     public List<(int Rank, string Path, string Destination)> Downloads { get; } = [];
 
-    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken)
+    /// <summary>What the host has at a job path, for a download: a file's text by the path (a folder holding one file, <c>file.txt</c>).</summary>
+    public Dictionary<string, string> Files { get; } = [];
+
+    /// <summary>How many jobs had been cleaned up when each download happened (saving must come first).</summary>
+    public List<int> CleanedUpAtDownload { get; } = [];
+
+    public Task DownloadAsync(int rank, string path, string destination, CancellationToken cancellationToken, IProgress<(long Received, long Total)>? received = null)
     {
         lock (Downloads)
         {
             Downloads.Add((rank, path, destination));
+            CleanedUpAtDownload.Add(CleanedUp.Count);
         }
 
+        if (!Files.TryGetValue(path, out var text))
+        {
+            throw new JobCodeException(DiagnosticCodes.FileNotFound, $"{path} could not be copied from {Name} (job {rank}): tar: {path}: Cannot stat: No such file or directory");
+        }
+
+        // Where a host's download lands: the path relative to the code folder, to the home, or by its last name.
+        var landing = path.StartsWith("~/", StringComparison.Ordinal) ? path[2..] : path.StartsWith('/') ? Path.GetFileName(path) : path;
+        Directory.CreateDirectory(Path.Combine(destination, landing));
+        File.WriteAllText(Path.Combine(destination, landing, "file.txt"), text);
+        received?.Report((text.Length, text.Length));
         return Task.CompletedTask;
     }
 
-    public List<(int Rank, string Source, string Path, bool ReadOnly)> Uploads { get; } = [];
+    public List<(int Rank, string Source, string Path, bool ReadOnly)> FileUploads { get; } = [];
 
     public Task UploadAsync(int rank, string source, string path, bool readOnly, CancellationToken cancellationToken)
     {
-        lock (Uploads)
+        lock (FileUploads)
         {
-            Uploads.Add((rank, source, path, readOnly));
+            FileUploads.Add((rank, source, path, readOnly));
         }
 
         return Task.CompletedTask;

@@ -1,0 +1,57 @@
+namespace Dstack.LanguageServer.Server;
+
+/// <summary>
+/// Asks a client that pulls diagnostics to pull them again (<c>workspace/diagnostic/refresh</c>), when another file
+/// has changed what a document's problems are. One request at a time, never awaited by the caller (a notification
+/// handler holds the reading loop that would read the answer): asks made while one is on its way are answered by
+/// one more request after it, so the last change is always pulled.
+/// </summary>
+public sealed class DiagnosticRefresh(ClientChannel client, ServerLog log)
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
+    private readonly Lock _gate = new();
+    private bool _sending;
+    private bool _again;
+
+    public void Request()
+    {
+        lock (_gate)
+        {
+            if (_sending)
+            {
+                _again = true;
+                return;
+            }
+
+            _sending = true;
+        }
+
+        _ = Task.Run(SendAsync);
+    }
+
+    private async Task SendAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await client.RequestWithoutParamsAsync(Protocol.Methods.DiagnosticRefresh, timeout: AnswerTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ClientErrorException or TimeoutException or IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                log.Info($"workspace/diagnostic/refresh: {e.Message}");
+            }
+
+            lock (_gate)
+            {
+                if (!_again)
+                {
+                    _sending = false;
+                    return;
+                }
+
+                _again = false;
+            }
+        }
+    }
+}
