@@ -65,6 +65,39 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
     }
 
     [Fact]
+    public async Task Run_Twice_WithAHomeCacheTheHostKeeps_TheSecondRestoreSendsNothingAndStillWorks()
+    {
+        // The host's home outlives the runs (here it is this machine's own home: a folder of the test's, removed after).
+        var folder = ".dstack-e2e-" + _name;
+        var onHost = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), folder);
+        _sandbox.Write(".dstack/workflows/home.yaml", $$"""
+            workflows:
+              - name: home
+                commands:
+                  - if [ -f ~/{{folder}}/w.txt ]; then echo "kept=$(cat ~/{{folder}}/w.txt)"; else mkdir -p ~/{{folder}} && printf 'warm\n' > ~/{{folder}}/w.txt; fi
+                cache:
+                  - path: ~/{{folder}}
+            """);
+        try
+        {
+            var first = await _sandbox.Start("run", "home", "-b", "ssh", "-n", _name + "-a", "-y").WaitAsync(Limit);
+            var second = await _sandbox.Start("run", "home", "-b", "ssh", "-n", _name + "-b", "-y").WaitAsync(Limit);
+
+            Assert.True(first.Code == 0, first.ToString());
+            Assert.True(second.Code == 0, second.ToString());
+            Assert.Matches($@"dstack: cache ~/{System.Text.RegularExpressions.Regex.Escape(folder)}: restored to lo in [0-9.]+ s", second.Error);
+            Assert.Contains("kept=warm\n", second.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(onHost))
+            {
+                Directory.Delete(onHost, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Deps_OnAnSshHost_TheArtifactIsUploadedReadOnly_AndTheSavedOneStaysAsItWas()
     {
         _sandbox.Write(".dstack/workflows/pair.yaml", """
