@@ -36,15 +36,7 @@ public sealed partial class WorkflowExamplesEndToEndTests : IDisposable
     [Fact]
     public async Task TrainMnistGpu_OnAStandInGpu_GetsTheGpuAndSavesItsLogs()
     {
-        var bin = Path.Combine(_sandbox.Tools, "bin");
-        Directory.CreateDirectory(bin);
-        // Written by a child shell: a script this process had open for writing can fail to run ("text file busy").
-        using (var writer = Process.Start("/bin/sh", ["-c", $"printf '#!/bin/sh\\necho \"Tesla V100-SXM2-16GB, 16384, 7.0\"\\n' > {bin}/nvidia-smi && chmod +x {bin}/nvidia-smi"])!)
-        {
-            await writer.WaitForExitAsync();
-        }
-
-        _sandbox.Environment["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
+        await UseStandInNvidiaSmiAsync("echo \"Tesla V100-SXM2-16GB, 16384, 7.0\"");
 
         var result = await _sandbox.RunAsync("run", "train-mnist-gpu", "-n", _name, "-y");
 
@@ -53,6 +45,18 @@ public sealed partial class WorkflowExamplesEndToEndTests : IDisposable
         Assert.Contains("device: cuda:0 (a CPU stand-in)\n", result.Output, StringComparison.Ordinal);
         Assert.Contains("epoch 2/2 loss 0.3333\n", result.Output, StringComparison.Ordinal);
         WorkflowRuns.AssertSaved(_sandbox, _name, "lightning_logs", new Dictionary<string, string> { ["version_0/metrics.csv"] = TwoEpochs });
+    }
+
+    [Fact]
+    public async Task TrainMnistGpu_OnAMachineWithoutAGpu_IsRefusedBeforeItStarts()
+    {
+        await UseStandInNvidiaSmiAsync("true");
+
+        var result = await _sandbox.RunAsync("run", "train-mnist-gpu", "-n", _name, "-y");
+
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.Contains("the machine has no GPU", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await _sandbox.RunsAsync()).GetArrayLength());
     }
 
     [Fact]
@@ -121,6 +125,19 @@ public sealed partial class WorkflowExamplesEndToEndTests : IDisposable
         Assert.Contains(".dstack/workflows/single.yaml(3,3): warning DSTK2090:", result.Error, StringComparison.Ordinal);
         Assert.Contains("`  - name: hello-mapping`", result.Error, StringComparison.Ordinal);
         Assert.Contains("Hello from a workflows file written as one mapping\n", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Puts an <c>nvidia-smi</c> that runs <paramref name="body"/> first on the runs' PATH (the local backend's GPU probe).</summary>
+    private async Task UseStandInNvidiaSmiAsync(string body)
+    {
+        var bin = Path.Combine(_sandbox.Tools, "bin");
+        Directory.CreateDirectory(bin);
+        File.WriteAllText(Path.Combine(_sandbox.Tools, "nvidia-smi.body"), $"#!/bin/sh\n{body}\n");
+
+        // Moved into place by a child shell: a script this process had open for writing can fail to run ("text file busy").
+        using var writer = Process.Start("/bin/sh", ["-c", $"cp {_sandbox.Tools}/nvidia-smi.body {bin}/nvidia-smi && chmod +x {bin}/nvidia-smi"])!;
+        await writer.WaitForExitAsync();
+        _sandbox.Environment["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
     }
 
     private static double ReadyIn(string output) =>

@@ -108,6 +108,15 @@ public sealed class WorkflowResolutionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WorkflowsFileWithDashF_SaysToRunAWorkflowByName()
+    {
+        var result = await _sandbox.RunAsync("run", "-f", ".dstack/workflows/hello.yaml", "-y");
+
+        Assert.True(result.Code == 1, result.ToString());
+        Assert.Contains("this is a workflows file; run one of its workflows by name: dstack run hello-txt (or cat-txt)", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_WithDeps_RunsTheChainInOrder_EachGettingTheArtifactsOfTheOneBefore()
     {
         WriteChain(failIn: null);
