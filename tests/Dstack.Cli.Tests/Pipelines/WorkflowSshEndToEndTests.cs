@@ -42,10 +42,13 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
                   - mkdir -p data out
                   - if [ -f data/model.bin ]; then echo "cache hit=$(cat data/model.bin)"; else echo "cache miss"; printf 'expensive result\n' > data/model.bin; fi
                   - printf 'run %s on %s\n' "$DSTACK_RUN_NAME" "$(cat data/model.bin)" > out/result.txt
+                  - mkdir -p "two words" && printf "it's \$1\n" > "two words/a b.txt"
                 cache:
                   - path: data
                 artifacts:
                   - path: out
+                  - path: never-written
+                  - path: two words
             """);
 
         var first = await _sandbox.Start("run", "remote", "-b", "ssh", "-n", _name + "-a", "-y").WaitAsync(Limit);
@@ -56,10 +59,12 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
         Assert.Matches("dstack: cache data: saved: 1 file copied", first.Error);
         Assert.True(second.Code == 0, second.ToString());
         Assert.Matches(@"dstack: cache data: restored to lo in [0-9.]+ s", second.Error);
+        Assert.Contains("dstack: warning: artifact never-written: no such file or folder when the job ended; nothing saved", second.Error, StringComparison.Ordinal);
         Assert.Contains("cache hit=expensive result\n", second.Output, StringComparison.Ordinal);
         Assert.Equal("ssh (lo)", (await _sandbox.RunRecordAsync(_name + "-b")).GetProperty("backend").GetString());
         WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-a on expensive result\n" });
         WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-b on expensive result\n" });
+        WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "two words", new Dictionary<string, string> { ["a b.txt"] = "it's $1\n" });
         Assert.Empty(RemoteFoldersOf(_name));
         Assert.Empty(Directory.Exists(Path.Combine(_sandbox.Home, "cache", "downloads")) ? Directory.GetFileSystemEntries(Path.Combine(_sandbox.Home, "cache", "downloads")) : []);
     }
