@@ -185,6 +185,32 @@ public sealed class WorkflowResolutionEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_WithDeps_CtrlCInTheFirstWorkflow_StopsItAndRunsNothingAfter()
+    {
+        _sandbox.Write(".dstack/workflows/slow.yaml", """
+            workflows:
+              - name: slow
+                commands:
+                  - echo slow-started
+                  - sleep 300
+              - name: next
+                deps:
+                  - workflow: slow
+                commands: [echo next-ran]
+            """);
+
+        var run = _sandbox.Start("run", "next", "--with-deps", "-y");
+        await run.WaitForTextAsync("slow-started", TimeSpan.FromSeconds(60));
+        run.Interrupt();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(result.Code == 130, result.ToString());
+        Assert.Contains("--with-deps: slow did not succeed (exit code 130); next was not run", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("next-ran", result.Output, StringComparison.Ordinal);
+        Assert.Equal(1, (await _sandbox.RunsAsync()).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Run_WithDepsDetached_IsAUsageError_AndStartsNothing()
     {
         WriteChain(failIn: null);
