@@ -257,13 +257,18 @@ public sealed partial class WorkflowCache(string root)
 
     private void RemoveOldGenerations(string newest)
     {
+        // Named when they were done, so the order is the order of the swaps; the one `current` names now (another
+        // save's, swapped in meanwhile) is never removed.
+        var current = Current is { } now ? Path.GetFileName(now) : null;
         var generations = Directory.EnumerateDirectories(Root, "gen-*").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
-        foreach (var old in generations.Where(g => g != newest).Reverse().Skip(KeptGenerations - 1))
+        foreach (var old in generations.Where(g => g != newest).Reverse().Skip(KeptGenerations - 1).Where(g => g != current))
         {
             TryDelete(Path.Combine(Root, old));
         }
 
-        foreach (var pending in Directory.EnumerateFileSystemEntries(Root, $"{CurrentLink}.gen-*"))
+        // A swap's new link lives for an instant: one older than a minute is what a killed save left (a younger one
+        // may be another save's, about to be renamed over `current`).
+        foreach (var pending in Directory.EnumerateFileSystemEntries(Root, $"{CurrentLink}.gen-*").Where(p => DoneAt(Path.GetFileName(p)[(CurrentLink.Length + 1)..]) < DateTime.UtcNow.AddMinutes(-1)))
         {
             TryDelete(pending);
         }
@@ -273,6 +278,15 @@ public sealed partial class WorkflowCache(string root)
         {
             TryDelete(stale);
         }
+    }
+
+    /// <summary>When generation <paramref name="name"/> (<c>gen-TIME-RANDOM</c>) was done; the epoch for a name of another form.</summary>
+    private static DateTime DoneAt(string name)
+    {
+        var parts = name.Split('-');
+        return parts.Length == 3 && DateTime.TryParseExact(parts[1], "yyyyMMddHHmmssfffffff", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : DateTime.MinValue;
     }
 
     private static void TryDelete(string path)

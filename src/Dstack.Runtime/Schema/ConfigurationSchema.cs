@@ -171,7 +171,7 @@ public sealed class ConfigurationSchema
                 schema.Enumeration.Add("tpu");
             }
         }
-        else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) && property?.IsSingleOrList == true)
+        else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) && (property?.IsSingleOrList == true || property?.IsMappingAsOneItem == true))
         {
             var item = new JsonSchema();
             Describe(item, type.GetGenericArguments()[0], null);

@@ -110,11 +110,33 @@ public sealed class WorkflowCacheTests : IDisposable
             File.WriteAllText(Path.Combine(two, $"f{i}.txt"), "two!");
         }
 
-        Parallel.Invoke(() => Cache.Save(one), () => Cache.Save(two));
+        // Rounds of four saves at once: a save's cleanup must never take another's new link or its current generation.
+        for (var round = 0; round < 5; round++)
+        {
+            Parallel.Invoke(() => Cache.Save(one), () => Cache.Save(two), () => Cache.Save(one), () => Cache.Save(two));
 
-        var contents = Directory.GetFiles(Cache.Current!).Select(File.ReadAllText).Distinct().ToList();
-        Assert.Single(contents);
-        Assert.Equal(50, Directory.GetFiles(Cache.Current!).Length);
+            var contents = Directory.GetFiles(Cache.Current!).Select(File.ReadAllText).Distinct().ToList();
+            Assert.Single(contents);
+            Assert.Equal(50, Directory.GetFiles(Cache.Current!).Length);
+        }
+    }
+
+    [Fact]
+    public void Save_RemovesWhatAKilledSaveLeft_ButNotAFreshSwapLink()
+    {
+        Write("a.txt", "alpha");
+        Cache.Save(Work);
+        var root = Path.Combine(_root, "cache");
+        var stale = Path.Combine(root, $"current.gen-{DateTime.UtcNow.AddMinutes(-5):yyyyMMddHHmmssfffffff}-dead0001");
+        var fresh = Path.Combine(root, $"current.gen-{DateTime.UtcNow:yyyyMMddHHmmssfffffff}-live0001");
+        File.CreateSymbolicLink(stale, "gen-gone");
+        File.CreateSymbolicLink(fresh, "gen-gone");
+
+        Cache.Save(Work);
+
+        Assert.False(File.Exists(stale) || new FileInfo(stale).LinkTarget is not null);
+        Assert.NotNull(new FileInfo(fresh).LinkTarget);
+        Assert.Equal("alpha", File.ReadAllText(Path.Combine(Cache.Current!, "a.txt")));
     }
 
     [Fact]
