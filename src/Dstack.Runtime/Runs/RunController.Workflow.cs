@@ -142,7 +142,8 @@ public sealed partial class RunController
             try
             {
                 var cache = WorkflowCache.For(Home, _spec.RepoRoot, workflow, path);
-                var transfer = await FetchAsync(host, WorkflowPaths.OnHost(path, InContainer), move: false, source => cache.Save(source, limit.Token), limit.Token).ConfigureAwait(false);
+                CacheTransfer? transfer = null;
+                await WithFilesHereAsync(host, WorkflowPaths.OnHost(path, InContainer), here => transfer = cache.Save(here.Path, limit.Token), limit.Token).ConfigureAwait(false);
                 Event(WorkflowRank, transfer is null
                     ? $"dstack: warning: cache {path}: nothing there to save"
                     : $"dstack: cache {path}: saved: {CountWords.Of(transfer.Copied, "file")} copied ({FormatBytes(transfer.CopiedBytes)}), {transfer.Linked} unchanged, in {clock.Elapsed.TotalSeconds:0.00} s");
@@ -171,20 +172,23 @@ public sealed partial class RunController
             {
                 DeleteSaved(destination);
                 var onHost = WorkflowPaths.OnHost(path, InContainer);
-                var saved = await FetchAsync(host, onHost, move: WorkflowPaths.IsRelative(onHost), source =>
+                var saved = await WithFilesHereAsync(host, onHost, here =>
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                    if (Directory.Exists(source))
+                    if (!here.Movable)
                     {
-                        Directory.Move(source, destination);
+                        // A path outside the working copy (the user's own ~ on this machine) is copied, never moved.
+                        TreeCopy.Into(here.Path, destination, readOnly: false, limit.Token);
+                    }
+                    else if (Directory.Exists(here.Path))
+                    {
+                        Directory.Move(here.Path, destination);
                     }
                     else
                     {
-                        File.Move(source, destination);
+                        File.Move(here.Path, destination);
                     }
-
-                    return true;
-                }, limit.Token, copyTo: destination).ConfigureAwait(false);
+                }, limit.Token).ConfigureAwait(false);
                 if (!saved)
                 {
                     Event(WorkflowRank, $"dstack: warning: artifact {path}: no such file or folder when the job ended; nothing saved");
@@ -203,28 +207,21 @@ public sealed partial class RunController
     }
 
     /// <summary>
-    /// Hands <paramref name="use"/> the job's <paramref name="path"/> as a path of this machine: the path itself when the
-    /// job ran here, else a download of it into a folder of <c>$DSTACK_HOME</c>, removed afterwards. A path
-    /// <paramref name="move"/> may take (one in the working copy, removed next anyway) is moved when
-    /// <paramref name="copyTo"/> is given, else copied there. Null or false when the path does not exist.
+    /// Runs <paramref name="use"/> on the job's <paramref name="path"/> as files of this machine: the path itself when
+    /// the job ran here (movable when it is in the working copy, which is removed next), else a download of it into a
+    /// folder of <c>$DSTACK_HOME</c> (movable; removed afterwards). False when the path does not exist there.
     /// </summary>
-    private async Task<T?> FetchAsync<T>(IJobHost host, string path, bool move, Func<string, T> use, CancellationToken cancellationToken, string? copyTo = null)
+    private async Task<bool> WithFilesHereAsync(IJobHost host, string path, Action<FilesHere> use, CancellationToken cancellationToken)
     {
         if (host.LocalPath(WorkflowRank, path) is { } local)
         {
-            if (!File.Exists(local) && !Directory.Exists(local))
+            if (!File.Exists(local) && !Directory.Exists(local) && new FileInfo(local).LinkTarget is null)
             {
-                return default;
+                return false;
             }
 
-            if (copyTo is not null && !move)
-            {
-                // A path outside the working copy (the user's own ~ on this machine) is copied, never moved.
-                TreeCopy.Into(local, copyTo, readOnly: false, cancellationToken);
-                return (T)(object)true;
-            }
-
-            return await Task.Run(() => use(local), cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => use(new FilesHere(local, Movable: WorkflowPaths.IsRelative(path))), cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
         var temporary = Path.Combine(Home.CacheFolder, "downloads", $"{_run.Name}-{Guid.NewGuid():N}");
@@ -237,17 +234,27 @@ public sealed partial class RunController
             }
             catch (JobCodeException e) when (e.Code == Diagnostics.DiagnosticCodes.FileNotFound && e.Message.Contains("No such file", StringComparison.OrdinalIgnoreCase))
             {
-                return default;
+                return false;
             }
 
+            // Where a download lands: the path relative to the code folder, to the home, or an absolute one by its last name.
             var landed = Path.Combine(temporary, path.StartsWith("~/", StringComparison.Ordinal) ? path[2..] : path.StartsWith('/') ? Path.GetFileName(path) : path);
-            return File.Exists(landed) || Directory.Exists(landed) ? await Task.Run(() => use(landed), cancellationToken).ConfigureAwait(false) : default;
+            if (!File.Exists(landed) && !Directory.Exists(landed))
+            {
+                return false;
+            }
+
+            await Task.Run(() => use(new FilesHere(landed, Movable: true)), cancellationToken).ConfigureAwait(false);
+            return true;
         }
         finally
         {
             TryDelete(Home.CacheFolder, temporary);
         }
     }
+
+    /// <summary>A job's files on this machine; <paramref name="Movable"/> when they may be moved away (nobody needs them after).</summary>
+    private sealed record FilesHere(string Path, bool Movable);
 
     /// <summary>
     /// A download's progress as events (<see cref="DownloadProgress"/>) and, every few seconds of a long one, a log line
