@@ -45,7 +45,7 @@ async function runTask(
   tracker: RunTracker,
   output: vscode.LogOutputChannel,
 ): Promise<vscode.Terminal | undefined> {
-  const file = await savedFile(target, 'Dstack: Run Task');
+  const file = await savedFile(target, 'Dstack: Run');
   if (!file) {
     return undefined;
   }
@@ -80,7 +80,7 @@ function planOf(file: vscode.Uri, options: unknown, cli: DstackCli): RunPlan | u
     const workflow = workflowOption(options) ?? workflowUnderCursor(file);
     if (!workflow) {
       void vscode.window.showErrorMessage(
-        `Dstack: Run Task runs the workflow under the cursor in ${path.basename(file.fsPath)}: put the cursor inside a workflow (below its "- name:"), or use its Run lens.`,
+        `Dstack: Run runs the workflow under the cursor in ${path.basename(file.fsPath)}: put the cursor inside a workflow (below its "- name:"), or use its Run lens.`,
       );
       return undefined;
     }
@@ -93,7 +93,7 @@ function planOf(file: vscode.Uri, options: unknown, cli: DstackCli): RunPlan | u
   }
   if (!isRunConfiguration(file.fsPath)) {
     void vscode.window.showErrorMessage(
-      `Dstack: Run Task runs a *.dstack.yml task, service or dev environment, or a workflow of .dstack/workflows/*.yaml; ${path.basename(file.fsPath)} is not one.`,
+      `Dstack: Run runs a *.dstack.yml task, service or dev environment, or a workflow of .dstack/workflows/*.yaml; ${path.basename(file.fsPath)} is not one.`,
     );
     return undefined;
   }
@@ -123,7 +123,7 @@ async function runArguments(plan: RunPlan, askAgain: boolean, state: vscode.Meme
   if (text === undefined || askAgain) {
     text = await vscode.window.showInputBox({
       title: `Run arguments for ${plan.workflow ?? plan.label}`,
-      prompt: 'They fill ${{ run.args }}, quoted as in a shell. Remembered for this file; "Dstack: Run Task with Arguments..." changes them.',
+      prompt: 'They fill ${{ run.args }}, quoted as in a shell. Remembered for this file; "Dstack: Run with Arguments..." changes them.',
       placeHolder: '--epochs 3 --prompt "Dogs in hats" (empty: none)',
       value: text ?? '',
       ignoreFocusOut: true,
@@ -144,7 +144,7 @@ async function runArguments(plan: RunPlan, askAgain: boolean, state: vscode.Meme
   try {
     return splitArguments(text);
   } catch (e) {
-    void vscode.window.showErrorMessage(`The remembered run arguments cannot be read (${(e as Error).message}); change them with "Dstack: Run Task with Arguments...".`);
+    void vscode.window.showErrorMessage(`The remembered run arguments cannot be read (${(e as Error).message}); change them with "Dstack: Run with Arguments...".`);
     return undefined;
   }
 }

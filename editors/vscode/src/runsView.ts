@@ -40,7 +40,7 @@ async function showRuns(cli: DstackCli, output: vscode.LogOutputChannel, name: u
   let run = typeof name === 'string' ? runs.find(r => r.name === name) : undefined;
   if (!run) {
     if (runs.length === 0) {
-      void vscode.window.showInformationMessage('No runs yet: "Dstack: Run Task" runs the open .dstack.yml file.');
+      void vscode.window.showInformationMessage('No runs yet: "Dstack: Run" runs the open .dstack.yml file.');
       return;
     }
     run = (await vscode.window.showQuickPick(runs.map(runItem), { title: 'dstack runs', placeHolder: 'Choose a run for its logs, attach or stop', matchOnDescription: true }))?.run;

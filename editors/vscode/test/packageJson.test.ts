@@ -26,7 +26,7 @@ describe('package.json', () => {
       expect(command.category, command.command).toBe('Dstack');
       expect(command.title.length, command.command).toBeGreaterThan(0);
     }
-    expect(contributes.commands.find(c => c.command === 'dstack.run')?.title).toBe('Run Task');
+    expect(contributes.commands.find(c => c.command === 'dstack.run')?.title).toBe('Run');
     expect(contributes.commands.find(c => c.command === 'dstack.validate')?.title).toBe('Validate');
   });
 
