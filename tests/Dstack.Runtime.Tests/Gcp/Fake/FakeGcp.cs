@@ -15,7 +15,8 @@ namespace Dstack.Runtime.Tests.Gcp.Fake;
 /// A fake Google Cloud: a real HTTP server on 127.0.0.1 (Kestrel) with the OAuth 2.0 token endpoint a service account
 /// signs in at (<c>POST /token</c>, the JWT-bearer grant: the RS256 assertion is verified with the public half of the
 /// key the fake made, see <see cref="WriteServiceAccountKey"/>). Access tokens it hands out are random; it keeps what
-/// it was asked (<see cref="TokenRequests"/>) and can refuse (<see cref="RefuseTokens"/>).
+/// it was asked (<see cref="TokenRequests"/>) and can refuse (<see cref="RefuseTokens"/>). Compute Engine v1 is in
+/// <c>FakeGcp.Compute.cs</c>.
 /// </summary>
 public sealed partial class FakeGcp : IAsyncDisposable
 {
@@ -72,6 +73,7 @@ public sealed partial class FakeGcp : IAsyncDisposable
     private Task HandleAsync(HttpContext context) => context.Request.Path.Value switch
     {
         "/token" => TokenAsync(context),
+        { } path when path.StartsWith("/compute/v1/", StringComparison.Ordinal) => ComputeAsync(context),
         _ => ErrorAsync(context, HttpStatusCode.NotFound, $"The requested URL {context.Request.Path} was not found on this server.", "notFound"),
     };
 
