@@ -30,8 +30,11 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
     /// <summary>The offer's entry of the zone the instance was made in.</summary>
     public const string ZoneKey = "zone";
 
-    /// <summary>The login user the project key is given to (Compute Engine makes the user from <c>ssh-keys</c>).</summary>
-    public const string LoginUser = "ubuntu";
+    /// <summary>The login user the project key is given to by default (Compute Engine makes the user from <c>ssh-keys</c>).</summary>
+    public const string DefaultLoginUser = "ubuntu";
+
+    /// <summary>The login user the project key is given to in the <c>ssh-keys</c> metadata (tests' hosts let in another).</summary>
+    public string LoginUser { get; init; } = DefaultLoginUser;
 
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromMinutes(3) };
 
@@ -119,7 +122,7 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
     public IJobHost HostOf(Instance instance, HostContext context)
     {
         var data = instance.Offer.Data;
-        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, LoginUser), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
+        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultLoginUser), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
         return new RemoteHost(host, instance, context);
     }
 

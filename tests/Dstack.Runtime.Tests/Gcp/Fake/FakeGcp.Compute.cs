@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Dstack.Runtime.Tests.Aws.Fake;
 using Microsoft.AspNetCore.Http;
 
 namespace Dstack.Runtime.Tests.Gcp.Fake;
@@ -133,10 +134,36 @@ public sealed partial class FakeGcp
                 _insertFaults.Dequeue();
                 return (HttpStatusCode.OK, Operation("insert", zone, name, fault.Code));
             }
+        }
 
-            var nic = new JsonObject { ["network"] = $"projects/{Project(body)}/global/networks/default", ["networkIP"] = "10.128.0.2" };
-            nic["accessConfigs"] = new JsonArray(new JsonObject { ["type"] = "ONE_TO_ONE_NAT", ["name"] = "External NAT", ["natIP"] = "127.0.0.1" });
-            _instances[$"{zone}/{name}"] = new FakeGcpInstance(zone, name, body) { Nic = nic, ProvisioningGetsLeft = ProvisioningGets };
+        var instance = new FakeGcpInstance(zone, name, body) { ProvisioningGetsLeft = ProvisioningGets };
+        var (natIp, networkIp) = ("127.0.0.1", "10.128.0.2");
+        if (_machines is not null)
+        {
+            // The project key from the ssh-keys metadata ("user:ssh-ed25519 AAAA… comment"), as the guest agent reads it.
+            var sshKeys = (body["metadata"]?["items"] as JsonArray)?.FirstOrDefault(i => (string?)i?["key"] == "ssh-keys");
+            var key = ((string?)sshKeys?["value"])?.Split(':', 2) is [_, var line] ? line : null;
+            var userData = (string?)(body["metadata"]?["items"] as JsonArray)?.FirstOrDefault(i => (string?)i?["key"] == "user-data")?["value"];
+            try
+            {
+                instance.Machine = _machines.Acquire(new FakeMachineRequest(instance.Id, (string?)body["machineType"] ?? string.Empty, key, userData, false));
+                (natIp, networkIp) = (instance.Machine.PublicIpAddress, instance.Machine.PrivateIpAddress);
+            }
+            catch (FakeCapacityException)
+            {
+                lock (_gate)
+                {
+                    return (HttpStatusCode.OK, Operation("insert", zone, name, "ZONE_RESOURCE_POOL_EXHAUSTED"));
+                }
+            }
+        }
+
+        var nic = new JsonObject { ["network"] = "global/networks/default", ["networkIP"] = networkIp };
+        nic["accessConfigs"] = new JsonArray(new JsonObject { ["type"] = "ONE_TO_ONE_NAT", ["name"] = "External NAT", ["natIP"] = natIp });
+        instance.Nic = nic;
+        lock (_gate)
+        {
+            _instances[$"{zone}/{name}"] = instance;
             return (HttpStatusCode.OK, Operation("insert", zone, name, null));
         }
     }
@@ -163,10 +190,24 @@ public sealed partial class FakeGcp
 
     private (HttpStatusCode, JsonObject?) Delete(string zone, string name)
     {
+        FakeGcpInstance? removed;
+        JsonObject operation;
         lock (_gate)
         {
-            return _instances.Remove($"{zone}/{name}") ? (HttpStatusCode.OK, Operation("delete", zone, name, null)) : (HttpStatusCode.NotFound, null);
+            if (!_instances.Remove($"{zone}/{name}", out removed))
+            {
+                return (HttpStatusCode.NotFound, null);
+            }
+
+            operation = Operation("delete", zone, name, null);
         }
+
+        if (removed.Machine is { } machine)
+        {
+            _machines!.Release(machine);
+        }
+
+        return (HttpStatusCode.OK, operation);
     }
 
     private (HttpStatusCode, JsonObject?) Wait(string name)
@@ -245,12 +286,15 @@ public sealed partial class FakeGcp
     private static string Project(JsonObject body) => (string?)body["labels"]?["dstack_project"] ?? "p";
 }
 
-/// <summary>An instance of the fake: its zone, name and the body it was inserted with.</summary>
+/// <summary>An instance of the fake: its zone, name, the body it was inserted with, and the machine it is.</summary>
 public sealed record FakeGcpInstance(string Zone, string Name, JsonObject Body)
 {
     public string Id { get; } = Random.Shared.NextInt64(1, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public JsonObject Nic { get; init; } = [];
+    public JsonObject Nic { get; set; } = [];
+
+    /// <summary>The machine it is, with a machine provider; null without one.</summary>
+    public FakeMachine? Machine { get; set; }
 
     public int ProvisioningGetsLeft { get; set; }
 }

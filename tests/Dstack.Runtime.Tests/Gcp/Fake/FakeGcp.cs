@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Dstack.Runtime.Tests.Aws.Fake;
 
 namespace Dstack.Runtime.Tests.Gcp.Fake;
 
@@ -25,9 +26,11 @@ public sealed partial class FakeGcp : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly RSA _key = RSA.Create(2048);
     private readonly WebApplication _app;
+    private readonly IFakeMachineProvider? _machines;
 
-    private FakeGcp()
+    private FakeGcp(IFakeMachineProvider? machines)
     {
+        _machines = machines;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -41,9 +44,10 @@ public sealed partial class FakeGcp : IAsyncDisposable
     /// <summary>The token endpoint: the <c>token_uri</c> of the key files the fake writes.</summary>
     public string TokenUri => Url + "/token";
 
-    public static async Task<FakeGcp> StartAsync()
+    /// <summary>Starts the fake; with <paramref name="machines"/>, each instance is one of its machines (a namespace host with sshd).</summary>
+    public static async Task<FakeGcp> StartAsync(IFakeMachineProvider? machines = null)
     {
-        var fake = new FakeGcp();
+        var fake = new FakeGcp(machines);
         await fake._app.StartAsync().ConfigureAwait(false);
         fake.Url = fake._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return fake;
