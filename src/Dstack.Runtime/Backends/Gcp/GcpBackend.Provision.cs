@@ -14,6 +14,22 @@ public sealed partial class GcpBackend
 
     public async Task<Instance> ProvisionAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ProvisionInZonesAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GcpCredentialsException e)
+        {
+            throw new ProvisioningException($"{request.Offer.ShownAs} in {request.Offer.Region}: {e.Message}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ProvisioningException($"{request.Offer.ShownAs} in {request.Offer.Region}: Compute Engine cannot be reached ({e.Message}); check the network, or {EndpointVariable} when it is set");
+        }
+    }
+
+    private async Task<Instance> ProvisionInZonesAsync(ProvisionRequest request, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
         var offer = request.Offer;
         var type = offer.Data.GetValueOrDefault(GcpOffers.MachineTypeKey, offer.Instance);
         var zones = offer.Data.GetValueOrDefault(GcpOffers.ZonesKey, string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);

@@ -33,8 +33,17 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
     /// <summary>The login user the project key is given to by default (Compute Engine makes the user from <c>ssh-keys</c>).</summary>
     public const string DefaultLoginUser = "ubuntu";
 
-    /// <summary>The login user the project key is given to in the <c>ssh-keys</c> metadata (tests' hosts let in another).</summary>
-    public string LoginUser { get; init; } = DefaultLoginUser;
+    /// <summary>The environment variable that names another login user (an image whose user is not ubuntu).</summary>
+    public const string LoginUserVariable = "DSTACK_GCP_LOGIN_USER";
+
+    /// <summary>
+    /// The environment variable gcloud reads to reach Compute Engine elsewhere (a private endpoint, a test fake):
+    /// the API root, ending in <c>/compute/v1/</c>.
+    /// </summary>
+    public const string EndpointVariable = "CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE";
+
+    /// <summary>The login user the project key is given to in the <c>ssh-keys</c> metadata: ubuntu, or <c>DSTACK_GCP_LOGIN_USER</c>.</summary>
+    public string LoginUser { get; init; } = System.Environment.GetEnvironmentVariable(LoginUserVariable) is { Length: > 0 } user ? user : DefaultLoginUser;
 
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromMinutes(3) };
 
@@ -54,7 +63,12 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
     public IReadOnlyList<string> Machines => [];
 
     /// <summary>The client, made from the entry's credentials on first use (so offers never need them).</summary>
-    public GcpCompute Compute => field ??= compute ?? new GcpCompute(SharedHttp, settings.ProjectId, GcpCredentials.Load(settings).AccessTokenAsync);
+    /// <exception cref="GcpCredentialsException">The entry's credentials cannot be had.</exception>
+    public GcpCompute Compute => field ??= compute ?? new GcpCompute(SharedHttp, settings.ProjectId, GcpCredentials.Load(settings).AccessTokenAsync, EndpointFromEnvironment());
+
+    /// <summary>The API root <c>CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE</c> names (with its trailing slash), or null for Google's.</summary>
+    public static Uri? EndpointFromEnvironment() =>
+        System.Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 } text && Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) ? uri : null;
 
     public bool IsAdmitted(Requirements requirements) => requirements.Admits(BackendType.Gcp);
 
