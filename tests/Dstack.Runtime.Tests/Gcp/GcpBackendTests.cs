@@ -132,6 +132,30 @@ public sealed class GcpBackendTests : IClassFixture<GcpBackendTests.Server>
         Assert.DoesNotContain(Fake.LiveInstances, i => i.Name == GcpBackend.InstanceName(token));
     }
 
+    [Fact]
+    public async Task Check_ComputeAnswers_Ok_AndWithoutCredentials_SaysHowToGetThem()
+    {
+        var ok = Assert.Single(await Backend().CheckAsync(CancellationToken.None));
+        var missing = new GcpSettings { ProjectId = "fake-project-1", ServiceAccountFile = Path.Combine(_server.Home.Root, "missing.json") };
+        var refused = Assert.Single(await new GcpBackend(_server.Home, missing).CheckAsync(CancellationToken.None));
+
+        Assert.True(ok.Ok, ok.Details);
+        Assert.Contains("fake-project-1", ok.Details, StringComparison.Ordinal);
+        Assert.False(refused.Ok);
+        Assert.Contains("missing.json", refused.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetOffers_FromTheShippedCatalog_SayWhereThePricesComeFrom()
+    {
+        var offers = Backend().GetOffers(new Requirements { InstanceTypes = ["g2-standard-4"] }, OfferContext.Empty);
+
+        Assert.Equal(GcpOffers.BackendName, offers.Backend);
+        Assert.All(offers.Offers, o => Assert.Equal("g2-standard-4", o.Instance));
+        Assert.Equal(OfferPrices.Catalog, offers.Prices!.Source);
+        Assert.Equal(GcpCatalog.Shipped.Date, offers.Prices.CatalogDate);
+    }
+
     private GcpBackend Backend() => new(_server.Home, _server.Settings, _server.Compute) { SshAnswers = (_, _) => Task.FromResult(true), Poll = TimeSpan.Zero };
 
     private static Offer Offer(string resources, SpotPolicy policy, string instance)
