@@ -133,6 +133,23 @@ public sealed class GcpBackendTests : IClassFixture<GcpBackendTests.Server>
     }
 
     [Fact]
+    public async Task Interruption_NoneWhileRunning_SaidWhenTheSpotVmIsGone()
+    {
+        var backend = Backend();
+        var offer = Offer("cpu: 4", SpotPolicy.Spot, "e2-standard-4");
+        var instance = await backend.ProvisionAsync(new ProvisionRequest(offer, "preempted", 0, Guid.NewGuid().ToString()), null, CancellationToken.None);
+
+        var running = await backend.InterruptionOfAsync(instance, CancellationToken.None);
+        var zone = instance.Offer.Data[GcpBackend.ZoneKey];
+        await _server.Compute.DeleteInstanceAsync(zone, instance.InstanceId.Split('/')[1], CancellationToken.None);
+        var gone = await backend.InterruptionOfAsync(instance, CancellationToken.None);
+
+        Assert.Null(running);
+        Assert.Contains("a Spot VM is deleted when it is preempted", gone, StringComparison.Ordinal);
+        Assert.Null(await backend.InterruptionOfAsync(instance with { InstanceId = "not-yet-named" }, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Check_ComputeAnswers_Ok_AndWithoutCredentials_SaysHowToGetThem()
     {
         var ok = Assert.Single(await Backend().CheckAsync(CancellationToken.None));

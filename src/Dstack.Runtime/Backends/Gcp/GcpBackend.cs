@@ -115,6 +115,24 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
     }
 
     /// <summary>
+    /// Why the instance is gone when Compute Engine took it back: a Spot VM preempted is deleted
+    /// (<c>instanceTerminationAction: DELETE</c>), so Compute Engine no longer knows it, or it is stopping or terminated
+    /// without dstack asking; null while it runs, or for an instance not yet named.
+    /// </summary>
+    public async Task<string?> InterruptionOfAsync(Instance instance, CancellationToken cancellationToken)
+    {
+        if (!TrySplit(instance.InstanceId, out var zone, out var name))
+        {
+            return null;
+        }
+
+        var found = await Compute.GetInstanceAsync(zone, name, cancellationToken).ConfigureAwait(false);
+        return found is null
+            ? $"Compute Engine no longer knows {name} in {zone}{(instance.Offer.Spot ? " (a Spot VM is deleted when it is preempted)" : string.Empty)}"
+            : (string?)found["status"] is "STOPPING" or "TERMINATED" or "SUSPENDED" ? $"Compute Engine says {(string?)found["status"]}" : null;
+    }
+
+    /// <summary>
     /// Deletes the instance; one recorded before Compute Engine answered (its id is still the provisioning token) is
     /// looked for by the name the token gives, in every zone of its offer, so a crash between insert and record leaks nothing.
     /// </summary>
@@ -137,7 +155,8 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
     {
         var data = instance.Offer.Data;
         var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultLoginUser), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
-        return new RemoteHost(host, instance, context);
+        // A Spot VM taken back is given up as soon as Compute Engine says so, not after SSH's reconnect window.
+        return new RemoteHost(host, instance, context) { Gone = async cancellationToken => await InterruptionOfAsync(instance, cancellationToken).ConfigureAwait(false) is not null };
     }
 
     /// <summary>The instance's id as this backend records it: <c>zone/name</c>.</summary>
