@@ -1,4 +1,5 @@
 using Dstack.Runtime.Backends.Aws;
+using Dstack.Runtime.Backends.Gcp;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration.Binding;
@@ -96,7 +97,19 @@ public static class BackendRegistry
             AwsBackend.BackendName,
             (entry, _, home, diagnostics) => entry is not null && AwsSettings.Read(entry, diagnostics) is { } settings ? new AwsBackend(home, settings) : null,
             home => new AwsBackend(home, AwsSettingsOf(home))),
+        new(
+            GcpBackend.BackendName,
+            (entry, _, home, diagnostics) => entry is not null && GcpSettings.Read(entry, diagnostics, Path.GetDirectoryName(home.ConfigFile)) is { } settings ? new GcpBackend(home, settings) : null,
+            home => new GcpBackend(home, GcpSettingsOf(home))),
     ];
+
+    /// <summary>The gcp entry's settings for reaching instances already made (read from config.yml, never from the state store).</summary>
+    private static GcpSettings GcpSettingsOf(DstackHome home)
+    {
+        var diagnostics = new DiagnosticBag(home.ConfigFile);
+        var entry = BackendsConfig.Read(home.ConfigFile, diagnostics).Find(GcpBackend.BackendName);
+        return entry is not null && GcpSettings.Read(entry, new DiagnosticBag(home.ConfigFile), Path.GetDirectoryName(home.ConfigFile)) is { } settings ? settings : new GcpSettings();
+    }
 
     /// <summary>
     /// The aws entry's settings for reaching instances already made (its credentials are read from config.yml, never

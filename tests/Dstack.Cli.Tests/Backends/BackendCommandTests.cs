@@ -77,11 +77,11 @@ public sealed class BackendCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task List_BackendsList_LocalSwitchedOffAndGcpLeftOutWithAWarning()
+    public async Task List_BackendsList_LocalSwitchedOffAndLambdaLeftOutWithAWarning()
     {
         File.WriteAllText(
             Path.Combine(_sandbox.Home, "config.yml"),
-            "backends:\n  - type: local\n    enabled: false\n  - type: gcp\n    regions: [us-east1]\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: 10.0.0.5\n");
+            "backends:\n  - type: local\n    enabled: false\n  - type: lambda\n    regions: [us-east-1]\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: 10.0.0.5\n");
 
         var json = await _sandbox.RunAsync("backend", "list", "--json");
         var table = await _sandbox.RunAsync("backend", "list");
@@ -92,7 +92,7 @@ public sealed class BackendCommandTests : IDisposable
         var problem = Assert.Single(root.GetProperty("problems").EnumerateArray());
         Assert.Equal(4, problem.GetProperty("line").GetInt32());
         Assert.True(table.Code == 0, table.ToString());
-        Assert.Contains("config.yml(4,11): warning DSTK3019: the gcp backend is one of dstack's, but not supported by this version yet", table.Error, StringComparison.Ordinal);
+        Assert.Contains("config.yml(4,11): warning DSTK3019: the lambda backend is one of dstack's, but not supported by this version yet", table.Error, StringComparison.Ordinal);
     }
 
     [Fact]

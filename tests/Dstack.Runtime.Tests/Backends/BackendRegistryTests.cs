@@ -123,20 +123,32 @@ public sealed class BackendRegistryTests : IDisposable
     {
         var problem = Assert.Single(Read("backends:\n  - type: mainframe\n").Problems);
 
-        Assert.StartsWith("`mainframe` is not a backend type; the types are local, ssh, aws (and dstack's azure,", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("`mainframe` is not a backend type; the types are local, ssh, aws, gcp (and dstack's azure,", problem.Message, StringComparison.Ordinal);
         Assert.Null(problem.Suggestion);
     }
 
     [Fact]
-    public void Read_GcpEntry_IsAWarningAndNoBackend()
+    public void Read_LambdaEntry_IsAWarningAndNoBackend()
     {
-        var configured = Read("backends:\n  - type: gcp\n    creds:\n      type: default\n    regions: [us-east1]\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: h1\n");
+        var configured = Read("backends:\n  - type: lambda\n    creds:\n      type: api_key\n  - type: ssh\n    hosts:\n      - name: gpu1\n        user: me\n        host: h1\n");
 
         var problem = Assert.Single(configured.Problems);
         Assert.Equal(DiagnosticSeverity.Warning, problem.Severity);
         Assert.Equal((2, 11), (problem.Span.StartLine, problem.Span.StartColumn));
-        Assert.Contains("the gcp backend is one of dstack's, but not supported by this version yet", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("the lambda backend is one of dstack's, but not supported by this version yet", problem.Message, StringComparison.Ordinal);
         Assert.Equal(["local", "ssh"], configured.Catalog.Backends.Select(b => b.Name));
+    }
+
+    [Fact]
+    public void Read_GcpEntry_IsTheGcpBackend_AndABrokenOneIsLeftOutWithItsError()
+    {
+        var configured = Read("backends:\n  - type: gcp\n    project_id: my-project-123\n    creds:\n      type: default\n    regions: [us-east1]\n");
+        var broken = Read("backends:\n  - type: gcp\n    creds:\n      type: default\n");
+
+        Assert.Empty(configured.Problems);
+        Assert.Equal(["local", "gcp"], configured.Catalog.Backends.Select(b => b.Name));
+        Assert.Contains("has no project_id", Assert.Single(broken.Problems).Message, StringComparison.Ordinal);
+        Assert.Equal(["local"], broken.Catalog.Backends.Select(b => b.Name));
     }
 
     [Fact]

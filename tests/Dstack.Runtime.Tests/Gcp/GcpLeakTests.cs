@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dstack.Runtime.Backends.Gcp;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Tests.Aws;
+using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.Gcp.Fake;
+using Dstack.Runtime.Tests.Ssh;
+
+namespace Dstack.Runtime.Tests.Gcp;
+
+/// <summary>
+/// The leak cases of the GCP backend through the real CLI, its controller process and the fake Compute Engine with a
+/// network-namespace host: a Ctrl+C to the attached CLI, or a SIGKILL of the controller followed by a plain
+/// <c>dstack ps</c>, while the instance is still provisioning (its id not yet recorded: it is found by the name its
+/// token gives) and while the job runs. However it ends, no instance is left in the fake.
+/// </summary>
+public sealed class GcpLeakTests
+{
+    private const string RunName = "leaky";
+
+    private static readonly string Cli = RepositoryPaths.Combine("src", "Dstack.Cli", "bin", "Release", "net10.0", "dstack");
+
+    [NetnsTheory]
+    [InlineData("ctrl-c", "provisioning")]
+    [InlineData("ctrl-c", "running")]
+    [InlineData("controller-killed", "provisioning")]
+    [InlineData("controller-killed", "running")]
+    public async Task Run_OnGcp_StoppedAtAStage_LeavesNoInstance(string way, string stage)
+    {
+        using var hosts = new NetnsHosts(1);
+        await using var fake = await FakeGcp.StartAsync(new NetnsMachines(hosts));
+        fake.ProvisioningGets = stage == "provisioning" ? 100_000 : 0;
+        var root = Directory.CreateTempSubdirectory("dstack-gcp-leak-").FullName;
+        var home = Path.Combine(root, "home");
+        try
+        {
+            var project = Path.Combine(root, "project");
+            Directory.CreateDirectory(project);
+            Directory.CreateDirectory(home);
+            await File.WriteAllTextAsync(Path.Combine(project, ".dstack.yml"), $"type: task\nname: {RunName}\ncommands:\n  - echo started\n  - sleep 120\n");
+            var key = fake.WriteServiceAccountKey(Path.Combine(home, "gcp-key.json"));
+            await File.WriteAllTextAsync(Path.Combine(home, "config.yml"), $"backends:\n  - type: gcp\n    project_id: fake-project-1\n    creds: {{type: service_account, filename: {key}}}\n    regions: [us-central1]\n");
+            var environment = new Dictionary<string, string>
+            {
+                ["DSTACK_HOME"] = home,
+                ["DSTACK_SSH_CONFIG_INCLUDE"] = "0",
+                [GcpBackend.EndpointVariable] = fake.ComputeUri.ToString(),
+                [GcpBackend.LoginUserVariable] = NetnsMachines.User,
+            };
+            string[] run = ["run", "-y", "-b", "gcp", "--instance-type", "e2-standard-4"];
+
+            using var cli = Start(project, environment, way == "ctrl-c" ? run : [.. run, "-d"]);
+            if (way == "controller-killed")
+            {
+                Assert.Equal(0, await cli.WaitAsync());
+            }
+
+            if (stage == "provisioning")
+            {
+                await AwsWait.UntilAsync(() => fake.LiveInstances.Count == 1, $"the instance to be inserted\n{cli}");
+            }
+            else
+            {
+                await AwsWait.UntilAsync(() => way == "ctrl-c" ? Task.FromResult(cli.Output.Contains("started", StringComparison.Ordinal)) : RunningAsync(project, environment), $"the job to start\n{cli}");
+            }
+
+            if (way == "ctrl-c")
+            {
+                Signals.SignalProcess(cli.Id, Signals.Interrupt);
+                Assert.NotEqual(0, await cli.WaitAsync());
+            }
+            else
+            {
+                var controller = AwsCliSandbox.ControllerOf(home);
+                Assert.NotNull(controller);
+                Signals.SignalProcess(controller.Value, Signals.Kill);
+                await AwsWait.UntilAsync(() => !Signals.IsAlive(controller.Value), "the controller to die");
+                using var ps = Start(project, environment, "ps", "-a", "--json");
+                Assert.Equal(0, await ps.WaitAsync());
+                Assert.Equal("controller_lost", JsonDocument.Parse(ps.Output).RootElement.GetProperty("runs")[0].GetProperty("reason").GetString());
+            }
+
+            await AwsWait.UntilAsync(() => fake.LiveInstances.Count == 0, $"no live instance in the fake (left: {string.Join(", ", fake.LiveInstances.Select(i => i.Name))})\n{cli}");
+            Assert.Single(fake.Calls, c => c.Method == "POST" && c.Collection == "instances");
+        }
+        finally
+        {
+            if (AwsCliSandbox.ControllerOf(home) is { } controller)
+            {
+                Signals.SignalProcess(controller, Signals.Kill);
+            }
+
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>Whether <c>dstack ps --json</c> shows the run running.</summary>
+    private static async Task<bool> RunningAsync(string project, IReadOnlyDictionary<string, string> environment)
+    {
+        using var ps = Start(project, environment, "ps", "--json");
+        return await ps.WaitAsync() == 0 && JsonDocument.Parse(ps.Output).RootElement.GetProperty("runs") is { ValueKind: JsonValueKind.Array } runs
+            && runs.EnumerateArray().Any(r => r.GetProperty("status").GetString() == "running");
+    }
+
+    private static AwsCliProcess Start(string project, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(Cli) { WorkingDirectory = project };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment.Remove("NO_COLOR");
+        return new AwsCliProcess(start);
+    }
+}
