@@ -15,7 +15,7 @@ namespace Dstack.Runtime.Backends.Azure;
 /// Azure.ResourceManager.Network does not restore here) and the public IP read back as a generic resource. Long-running
 /// operations are the SDK's (<c>Azure-AsyncOperation</c> polling).
 /// </summary>
-public sealed class AzureCompute
+public sealed partial class AzureCompute
 {
     /// <summary>The Microsoft.Network API version of the NICs and public IPs made inside VM requests and read back.</summary>
     public const string NetworkApi = "2022-11-01";
@@ -51,7 +51,10 @@ public sealed class AzureCompute
         }
 
         // Without it, reading a public IP first asks the Microsoft.Network provider for its API versions.
-        options.SetApiVersion(PublicIpType, NetworkApi);
+        foreach (var type in (ReadOnlySpan<ResourceType>)[PublicIpType, NicType, SecurityGroupType, NetworkType])
+        {
+            options.SetApiVersion(type, NetworkApi);
+        }
         _subscriptionId = settings.SubscriptionId;
         _arm = new ArmClient(credential, settings.SubscriptionId, options);
         _subscription = _arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(settings.SubscriptionId));

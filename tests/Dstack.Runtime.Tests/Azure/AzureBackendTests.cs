@@ -1,0 +1,141 @@
+using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Azure;
+using Dstack.Runtime.Offers;
+using Dstack.Runtime.Resources;
+using Dstack.Runtime.Runs;
+using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.Azure.Fake;
+
+namespace Dstack.Runtime.Tests.Azure;
+
+/// <summary>
+/// Provisioning on Azure in-process: the backend (its offers, its ARM calls through the real SDK) against
+/// <see cref="FakeArm"/> over HTTPS, with loopback machines and SSH readiness replaced; every end leaves no VM.
+/// </summary>
+public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<FakeArmFixture>
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private readonly FakeArm _arm = fixture.Arm;
+
+    [Fact]
+    public void Offers_FromTheShippedCatalog_WithoutArm_OnlyTheConfiguredRegions()
+    {
+        var calls = _arm.Calls.Count;
+        var backend = new AzureBackend(fixture.Home, _arm.Settings with { Regions = ["westeurope"] }, _arm.NewCompute());
+
+        var offers = backend.GetOffers(new Requirements { Resources = new ResourcesSpec { Gpu = GpuSpecParser.Parse("A100:80GB") } }, OfferContext.Empty);
+
+        var fitting = offers.Candidates.Where(c => c.Fits).Select(c => c.Offer).ToList();
+        Assert.NotEmpty(fitting);
+        Assert.All(fitting, o => Assert.Equal(("azure", "westeurope"), (o.Backend, o.Region)));
+        Assert.Equal(calls, _arm.Calls.Count);
+    }
+
+    [Fact]
+    public async Task Provision_MakesGroupNetworkAndVm_WaitsForSsh_ThenTerminateDeletesIt()
+    {
+        var steps = new List<string>();
+        var backend = Backend(_ => true);
+        var offer = Offer(backend, "gpu: T4", spot: false);
+        var token = "run-a-0-" + Guid.NewGuid().ToString("N");
+
+        var instance = await backend.ProvisionAsync(new ProvisionRequest(offer, "run-a", 0, token), new SyncProgress(p => steps.Add(((ProvisioningStepProgress)p).Step)), None);
+
+        var group = AzureBackend.ResourceGroupName(AzureBackend.ProjectName(fixture.Home), offer.Region);
+        var name = AzureBackend.VmName(token);
+        Assert.Equal($"{group}/{name}", instance.InstanceId);
+        Assert.Equal(LoopbackMachines.Address, instance.Address);
+        Assert.Equal(["resource_group", "network", "creating", "waiting_for_ssh", "ready"], steps);
+        var vm = Assert.Single(_arm.LiveVms, v => v.Name == name);
+        Assert.Equal(offer.Instance, vm.Size);
+        Assert.Equal("run-a", (string?)vm.Request["tags"]!["dstack-run"]);
+        Assert.Equal(ProjectKey.Of(fixture.Home).PublicKey, (string?)vm.Request["properties"]!["osProfile"]!["linuxConfiguration"]!["ssh"]!["publicKeys"]![0]!["keyData"]);
+        var nsg = _arm.NetworkResources.Single(r => r.Key.EndsWith($"/{group}/providers/Microsoft.Network/networkSecurityGroups/{AzureCompute.SecurityGroupName}", StringComparison.OrdinalIgnoreCase)).Value;
+        Assert.Equal("22", (string?)nsg["properties"]!["securityRules"]![0]!["properties"]!["destinationPortRange"]);
+        Assert.Equal(AzureBackend.User, instance.Offer.Data[AzureBackend.UserKey]);
+        Assert.True(await backend.ExistsAsync(instance, None));
+
+        await backend.TerminateAsync(instance, None);
+
+        Assert.DoesNotContain(_arm.LiveVms, v => v.Name == name);
+        Assert.False(await backend.ExistsAsync(instance, None));
+    }
+
+    [Theory]
+    [InlineData("SkuNotAvailable")]
+    [InlineData("AllocationFailed")]
+    [InlineData("ZonalAllocationFailed")]
+    public async Task Provision_CapacityError_IsNoCapacity_AndLeavesNoVm(string code)
+    {
+        var backend = Backend(_ => true);
+        var offer = Offer(backend, "gpu: A100:80GB", spot: true);
+        var token = "run-b-0-" + Guid.NewGuid().ToString("N");
+        _arm.FailNextCreate(offer.Instance, code);
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => backend.ProvisionAsync(new ProvisionRequest(offer, "run-b", 0, token), null, None));
+
+        Assert.True(error.NoCapacity);
+        Assert.Equal($"{offer.Instance} in {offer.Region}: Azure has no capacity for it now ({code}); trying another offer", error.Message);
+        Assert.DoesNotContain(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
+    }
+
+    [Fact]
+    public async Task Provision_NeverAnswersSsh_FailsInWords_AndLeavesNoVm()
+    {
+        var backend = new AzureBackend(fixture.Home, _arm.Settings, _arm.NewCompute()) { SshAnswers = (_, _) => Task.FromResult(false), ReadyLimit = TimeSpan.FromMilliseconds(200), Poll = TimeSpan.FromMilliseconds(20) };
+        var offer = Offer(backend, "cpu: 2", spot: false);
+        var token = "run-c-0-" + Guid.NewGuid().ToString("N");
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => backend.ProvisionAsync(new ProvisionRequest(offer, "run-c", 0, token), null, None));
+
+        Assert.False(error.NoCapacity);
+        Assert.Contains("did not answer SSH (port 22) within 0 seconds (DSTACK_AZURE_READY_SECONDS changes it); it was deleted", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
+    }
+
+    [Fact]
+    public async Task Provision_StoppedWhileWaitingForSsh_LeavesNoVm()
+    {
+        using var stop = new CancellationTokenSource();
+        var backend = Backend(_ =>
+        {
+            stop.Cancel();
+            return false;
+        });
+        var offer = Offer(backend, "cpu: 2", spot: false);
+        var token = "run-d-0-" + Guid.NewGuid().ToString("N");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => backend.ProvisionAsync(new ProvisionRequest(offer, "run-d", 0, token), null, stop.Token));
+
+        Assert.DoesNotContain(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
+    }
+
+    [Fact]
+    public async Task Terminate_RecordedBeforeArmAnswered_FindsTheVmByItsToken()
+    {
+        var backend = Backend(_ => true);
+        var offer = Offer(backend, "cpu: 2", spot: false);
+        var token = "run-e-0-" + Guid.NewGuid().ToString("N");
+        await backend.ProvisionAsync(new ProvisionRequest(offer, "run-e", 0, token), null, None);
+
+        await backend.TerminateAsync(new Instance(offer, token, string.Empty), None);
+
+        Assert.DoesNotContain(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
+    }
+
+    private AzureBackend Backend(Func<string, bool> sshAnswers) =>
+        new(fixture.Home, _arm.Settings, _arm.NewCompute()) { SshAnswers = (address, _) => Task.FromResult(sshAnswers(address)), Poll = TimeSpan.FromMilliseconds(20) };
+
+    private static Offer Offer(AzureBackend backend, string resources, bool spot)
+    {
+        var document = Dstack.Runtime.Configuration.ConfigurationLoader.LoadText("a.dstack.yml", $"type: task\ncommands: [x]\nresources:\n  {resources}\n");
+        var requirements = new Requirements { Resources = document.RunConfiguration!.Resources, SpotPolicy = spot ? Dstack.Runtime.Configuration.Model.SpotPolicy.Spot : null };
+        return backend.GetOffers(requirements, OfferContext.Empty).Candidates.First(c => c.Fits && c.Offer.Region == "eastus").Offer;
+    }
+
+    private sealed class SyncProgress(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
+    }
+}
