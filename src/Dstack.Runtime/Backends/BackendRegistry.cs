@@ -1,4 +1,5 @@
 using Dstack.Runtime.Backends.Aws;
+using Dstack.Runtime.Backends.Azure;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration.Binding;
@@ -96,7 +97,23 @@ public static class BackendRegistry
             AwsBackend.BackendName,
             (entry, _, home, diagnostics) => entry is not null && AwsSettings.Read(entry, diagnostics) is { } settings ? new AwsBackend(home, settings) : null,
             home => new AwsBackend(home, AwsSettingsOf(home))),
+        new(
+            AzureBackend.BackendName,
+            (entry, _, home, diagnostics) => entry is not null && AzureSettings.Read(entry, diagnostics) is { } settings ? new AzureBackend(home, settings) : null,
+            home => new AzureBackend(home, AzureSettingsOf(home))),
     ];
+
+    /// <summary>
+    /// The azure entry's settings for reaching VMs already made (its credentials are read from config.yml, never from
+    /// the state store); without a readable entry, ones that name no subscription, whose calls fail in words.
+    /// </summary>
+    private static AzureSettings AzureSettingsOf(DstackHome home)
+    {
+        var entry = BackendsConfig.Read(home.ConfigFile, new DiagnosticBag(home.ConfigFile)).Find(AzureBackend.BackendName);
+        return entry is not null && AzureSettings.Read(entry, new DiagnosticBag(home.ConfigFile)) is { } settings
+            ? settings
+            : new AzureSettings { SubscriptionId = "00000000-0000-0000-0000-000000000000", TenantId = "organizations" };
+    }
 
     /// <summary>
     /// The aws entry's settings for reaching instances already made (its credentials are read from config.yml, never

@@ -53,7 +53,7 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
         Assert.Equal(ProjectKey.Of(fixture.Home).PublicKey, (string?)vm.Request["properties"]!["osProfile"]!["linuxConfiguration"]!["ssh"]!["publicKeys"]![0]!["keyData"]);
         var nsg = _arm.NetworkResources.Single(r => r.Key.EndsWith($"/{group}/providers/Microsoft.Network/networkSecurityGroups/{AzureCompute.SecurityGroupName}", StringComparison.OrdinalIgnoreCase)).Value;
         Assert.Equal("22", (string?)nsg["properties"]!["securityRules"]![0]!["properties"]!["destinationPortRange"]);
-        Assert.Equal(AzureBackend.User, instance.Offer.Data[AzureBackend.UserKey]);
+        Assert.Equal(AzureBackend.DefaultUser, instance.Offer.Data[AzureBackend.UserKey]);
         Assert.True(await backend.ExistsAsync(instance, None));
 
         await backend.TerminateAsync(instance, None);

@@ -30,13 +30,22 @@ public sealed class AzureBackend(DstackHome home, AzureSettings settings, AzureC
 
     public const string IdentityKey = "identity_file";
 
-    /// <summary>The admin user of dstack's VMs.</summary>
-    public const string User = "ubuntu";
+    /// <summary>The admin user of dstack's VMs (Ubuntu's own).</summary>
+    public const string DefaultUser = "ubuntu";
+
+    /// <summary>The environment variable naming another admin user (an image whose login user is not ubuntu; the tests' hosts).</summary>
+    public const string UserVariable = "DSTACK_AZURE_ADMIN_USER";
+
+    /// <summary>The environment variable of ARM's base address (https only); unset for the public cloud's.</summary>
+    public const string EndpointVariable = "DSTACK_AZURE_ARM_ENDPOINT";
 
     /// <summary>The environment variable that sets <see cref="ReadyLimit"/> in seconds.</summary>
     public const string ReadyLimitVariable = "DSTACK_AZURE_READY_SECONDS";
 
-    private readonly AzureCompute _compute = compute ?? new AzureCompute(settings, AzureCredentialsSource.Create(settings));
+    private readonly AzureCompute _compute = compute ?? new AzureCompute(settings, AzureCredentialsSource.Create(settings), EndpointFrom(Environment.GetEnvironmentVariable(EndpointVariable)));
+
+    /// <summary>The admin user VMs are made with and reached as.</summary>
+    public string User { get; init; } = Environment.GetEnvironmentVariable(UserVariable) is { Length: > 0 } user ? user : DefaultUser;
 
     /// <summary>How long a VM may take to answer SSH once made: 10 minutes, or <c>DSTACK_AZURE_READY_SECONDS</c>.</summary>
     public TimeSpan ReadyLimit { get; init; } = double.TryParse(Environment.GetEnvironmentVariable(ReadyLimitVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && s < 86400
@@ -168,9 +177,13 @@ public sealed class AzureBackend(DstackHome home, AzureSettings settings, AzureC
     public IJobHost HostOf(Instance instance, HostContext context)
     {
         var data = instance.Offer.Data;
-        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, User), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
+        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultUser), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
         return new RemoteHost(host, instance, context);
     }
+
+    /// <summary>ARM's base address from <c>DSTACK_AZURE_ARM_ENDPOINT</c>: an absolute https URI, else null (the public cloud's).</summary>
+    public static Uri? EndpointFrom(string? text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps ? uri : null;
 
     /// <summary>The resource group of a project's VMs in a region: <c>dstack-PROJECT-REGION</c>.</summary>
     public static string ResourceGroupName(string project, string region) => $"dstack-{project}-{region}";

@@ -71,6 +71,21 @@ public sealed partial class FakeArm : IAsyncDisposable
     /// <summary>A transport that trusts this fake's certificate, for the SDK's clients in tests.</summary>
     public HttpClientTransport Transport { get; }
 
+    /// <summary>The fake's certificate as PEM, for a CLI process to trust through <c>SSL_CERT_FILE</c>.</summary>
+    public string CertificatePem => _certificate.ExportCertificatePem();
+
+    /// <summary>What a CLI process needs to use this fake as Azure: ARM's endpoint, the sign-in host, the trusted certificate file.</summary>
+    public Dictionary<string, string> Environment(string certificateFile)
+    {
+        File.WriteAllText(certificateFile, CertificatePem);
+        return new Dictionary<string, string>
+        {
+            [AzureBackend.EndpointVariable] = Url.ToString(),
+            [AzureCredentialsSource.AuthorityHostVariable] = Url.ToString(),
+            ["SSL_CERT_FILE"] = certificateFile,
+        };
+    }
+
     /// <summary>The resource SKUs the fake lists; a test may replace them before the first call.</summary>
     public IReadOnlyList<FakeSku> Skus { get; set; } = FakeSku.Defaults;
 

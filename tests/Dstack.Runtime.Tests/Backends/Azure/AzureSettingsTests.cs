@@ -83,9 +83,8 @@ public sealed class AzureSettingsTests
     }
 
     [Fact]
-    public void Registry_AzureEntry_IsStillUnsupported_UntilProvisioningWorks()
+    public void Registry_AzureEntry_IsTheAzureBackend()
     {
-        // The backend is built step by step; until its provisioning is tested end to end, config.yml's entry does nothing.
         var home = new DstackHome(Path.Combine(Path.GetTempPath(), "dstack-azure-" + Guid.NewGuid().ToString("N")[..8]));
         Directory.CreateDirectory(home.Root);
         try
@@ -98,10 +97,9 @@ public sealed class AzureSettingsTests
 
             var configured = BackendRegistry.Read(home, machine);
 
-            var problem = Assert.Single(configured.Problems);
-            Assert.Equal(DiagnosticSeverity.Warning, problem.Severity);
-            Assert.Contains("the azure backend is one of dstack's, but not supported by this version yet", problem.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain(configured.Catalog.Backends, b => b.Name == AzureOffers.BackendName);
+            Assert.Empty(configured.Problems);
+            Assert.Equal(["local", "azure"], configured.Catalog.Backends.Select(b => b.Name));
+            Assert.Equal("Azure VMs in every region of the catalog", configured.Catalog.BackendOf("azure")!.Summary);
         }
         finally
         {
