@@ -111,6 +111,53 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
         Assert.DoesNotContain(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Provision_Containers_InstallDockerThroughCustomData_AndWaitForTheEngine(bool containers)
+    {
+        var steps = new List<string>();
+        var asked = 0;
+        var backend = new AzureBackend(fixture.Home, _arm.Settings, _arm.NewCompute())
+        {
+            SshAnswers = (_, _) => Task.FromResult(true),
+            DockerAnswers = (_, _) => Task.FromResult(++asked > 1),
+            Poll = TimeSpan.FromMilliseconds(20),
+        };
+        var offer = Offer(backend, "cpu: 2", spot: false);
+        var token = "run-f-0-" + Guid.NewGuid().ToString("N");
+
+        var instance = await backend.ProvisionAsync(new ProvisionRequest(offer, "run-f", 0, token) { Containers = containers }, new SyncProgress(p => steps.Add(((ProvisioningStepProgress)p).Step)), None);
+
+        var vm = Assert.Single(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
+        var customData = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)vm.Request["properties"]!["osProfile"]!["customData"]!));
+        Assert.StartsWith("#cloud-config\n", customData, StringComparison.Ordinal);
+        Assert.Equal(containers, customData.Contains("apt-get install -y docker.io", StringComparison.Ordinal));
+        Assert.Equal(containers, steps.Contains("waiting_for_docker"));
+        Assert.Equal(containers ? 2 : 0, asked);
+        await backend.TerminateAsync(instance, None);
+        Assert.DoesNotContain(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
+    }
+
+    [Fact]
+    public async Task Provision_Containers_EngineNeverThere_FailsInWords_AndLeavesNoVm()
+    {
+        var backend = new AzureBackend(fixture.Home, _arm.Settings, _arm.NewCompute())
+        {
+            SshAnswers = (_, _) => Task.FromResult(true),
+            DockerAnswers = (_, _) => Task.FromResult(false),
+            ReadyLimit = TimeSpan.FromMilliseconds(200),
+            Poll = TimeSpan.FromMilliseconds(20),
+        };
+        var offer = Offer(backend, "cpu: 2", spot: false);
+        var token = "run-g-0-" + Guid.NewGuid().ToString("N");
+
+        var error = await Assert.ThrowsAsync<ProvisioningException>(() => backend.ProvisionAsync(new ProvisionRequest(offer, "run-g", 0, token) { Containers = true }, null, None));
+
+        Assert.Contains("could not use a Docker engine there (/var/run/docker.sock)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_arm.LiveVms, v => v.Name == AzureBackend.VmName(token));
+    }
+
     [Fact]
     public async Task Terminate_RecordedBeforeArmAnswered_FindsTheVmByItsToken()
     {

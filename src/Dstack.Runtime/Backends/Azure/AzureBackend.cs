@@ -19,7 +19,7 @@ namespace Dstack.Runtime.Backends.Azure;
 /// <param name="home">The state folder (the project's SSH key).</param>
 /// <param name="settings">The <c>- type: azure</c> entry of config.yml.</param>
 /// <param name="compute">The ARM calls (tests pass one of a fake).</param>
-public sealed class AzureBackend(DstackHome home, AzureSettings settings, AzureCompute? compute = null) : IBackend
+public sealed partial class AzureBackend(DstackHome home, AzureSettings settings, AzureCompute? compute = null) : IBackend
 {
     public const string BackendName = AzureOffers.BackendName;
 
@@ -117,7 +117,10 @@ public sealed class AzureBackend(DstackHome home, AzureSettings settings, AzureC
         }
 
         var disk = int.TryParse(offer.Data.GetValueOrDefault(AzureOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AzureOffers.DefaultDiskGb;
-        var launch = new AzureVmLaunch(group, name, region, size, offer.Spot, null, subnet, settings.PublicIps, User, key.PublicKey, disk, tags);
+        var launch = new AzureVmLaunch(group, name, region, size, offer.Spot, null, subnet, settings.PublicIps, User, key.PublicKey, disk, tags)
+        {
+            CustomData = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(CustomData(User, request.Containers))),
+        };
         Step("creating", $"making {name} ({size}, {(offer.Spot ? "spot" : "pay-as-you-go")}) in {region}");
         try
         {
@@ -138,6 +141,11 @@ public sealed class AzureBackend(DstackHome home, AzureSettings settings, AzureC
                 }
 
                 await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (request.Containers)
+            {
+                await WaitForDockerAsync(new SshHost(name, User, address, 22, key.PrivateKeyFile), Step, cancellationToken).ConfigureAwait(false);
             }
 
             Step("ready", $"{name} is ready at {address}");
@@ -177,7 +185,8 @@ public sealed class AzureBackend(DstackHome home, AzureSettings settings, AzureC
     public IJobHost HostOf(Instance instance, HostContext context)
     {
         var data = instance.Offer.Data;
-        var host = new SshHost(instance.InstanceId, data.GetValueOrDefault(UserKey, DefaultUser), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
+        // The VM's name, not group/name: the host's name becomes part of file names (its control socket).
+        var host = new SshHost(Split(instance).Name, data.GetValueOrDefault(UserKey, DefaultUser), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
         return new RemoteHost(host, instance, context);
     }
 
