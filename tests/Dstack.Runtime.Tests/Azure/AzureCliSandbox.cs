@@ -55,7 +55,8 @@ internal sealed class AzureCliSandbox : IDisposable
 
     public void Write(string relativePath, string text) => File.WriteAllText(Path.Combine(Project, relativePath), text);
 
-    public async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    /// <summary>Starts <c>dstack ARGS</c> in the project.</summary>
+    public AwsCliProcess Start(params string[] args)
     {
         var start = new ProcessStartInfo(AwsCliSandbox.Cli) { WorkingDirectory = Project };
         foreach (var arg in args)
@@ -69,7 +70,13 @@ internal sealed class AzureCliSandbox : IDisposable
         }
 
         start.Environment.Remove("NO_COLOR");
-        using var process = new AwsCliProcess(start);
+        return new AwsCliProcess(start);
+    }
+
+    /// <summary>Runs <c>dstack ARGS</c> in the project to its end.</summary>
+    public async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var process = Start(args);
         var code = await process.WaitAsync();
         return (code, process.Output, process.Error);
     }

@@ -19,6 +19,7 @@ public sealed partial class FakeArm
     private readonly Dictionary<string, FakeVm> _vms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, FakeOperation> _operations = new(StringComparer.Ordinal);
     private readonly List<(string Size, string Code)> _faults = [];
+    private ArmHold? _hold;
 
     /// <summary>The VMs that exist now (a failed allocation's VM included, until it is deleted).</summary>
     public IReadOnlyList<FakeVm> LiveVms
@@ -42,6 +43,25 @@ public sealed partial class FakeArm
         lock (_gate)
         {
             _faults.Add((size, code));
+        }
+    }
+
+    /// <summary>Holds the next VM request until the test releases it (see <see cref="ArmHold"/>).</summary>
+    public ArmHold HoldNextCreate()
+    {
+        lock (_gate)
+        {
+            return _hold = new ArmHold();
+        }
+    }
+
+    private ArmHold? TakeHold()
+    {
+        lock (_gate)
+        {
+            var hold = _hold;
+            _hold = null;
+            return hold;
         }
     }
 

@@ -150,6 +150,13 @@ public sealed partial class FakeArm : IAsyncDisposable
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync().ConfigureAwait(false);
+        if (request.Method == "PUT" && path.Contains("/virtualMachines/", StringComparison.OrdinalIgnoreCase) && TakeHold() is { } hold)
+        {
+            hold.Arrive();
+            using var abandoned = context.RequestAborted.Register(hold.Abandon);
+            await hold.Released.ConfigureAwait(false);
+        }
+
         var (status, answer, headers) = Answer(request.Method, path, request, body);
         lock (_gate)
         {
