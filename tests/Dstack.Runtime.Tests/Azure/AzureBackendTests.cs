@@ -30,6 +30,7 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
         Assert.NotEmpty(fitting);
         Assert.All(fitting, o => Assert.Equal(("azure", "westeurope"), (o.Backend, o.Region)));
         Assert.Equal(calls, _arm.Calls.Count);
+        Assert.Equal((OfferPrices.Catalog, "Azure VM catalog of 2026-12-04 (shipped; estimates)"), (offers.Prices!.Source, offers.Prices.Description));
     }
 
     [Fact]

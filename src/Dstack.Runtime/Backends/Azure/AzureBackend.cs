@@ -75,7 +75,11 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
             candidates = [.. candidates.Select(c => c with { Unmet = [.. c.Unmet, .. volumes.Select(v => v.Short)] })];
         }
 
-        return new BackendOffers(BackendName, candidates, [.. volumes.Select(v => OfferProblem.Error(Diagnostics.DiagnosticCodes.InvalidVolume, v.Full, "volumes"))]);
+        var date = AzureCatalog.Shipped.Date;
+        return new BackendOffers(BackendName, candidates, [.. volumes.Select(v => OfferProblem.Error(Diagnostics.DiagnosticCodes.InvalidVolume, v.Full, "volumes"))])
+        {
+            Prices = new OfferPrices(OfferPrices.Catalog, $"Azure VM catalog of {date:yyyy-MM-dd} (shipped; estimates)", date, null, null),
+        };
     }
 
     public async Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken)
