@@ -34,6 +34,39 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task Offers_AfterARefresh_LeaveOutSizesTheResourceSkusRestrictOrDoNotList()
+    {
+        var backend = new AzureBackend(fixture.Home, _arm.Settings with { Regions = ["eastus", "westeurope"] }, _arm.NewCompute());
+        var a100 = new Requirements { Resources = new ResourcesSpec { Gpu = GpuSpecParser.Parse("A100:80GB") } };
+        var t4 = new Requirements { Resources = new ResourcesSpec { Gpu = GpuSpecParser.Parse("T4") } };
+        Assert.Contains(backend.GetOffers(a100, OfferContext.Empty).Candidates, c => c.Fits && c.Offer.Region == "westeurope");
+
+        var refresh = await backend.RefreshOffersAsync(None);
+
+        Assert.Equal(new OfferRefresh(true, null), refresh);
+        var offers = backend.GetOffers(a100, OfferContext.Empty).Candidates;
+        Assert.Equal(["eastus"], offers.Where(c => c.Fits).Select(c => c.Offer.Region).Distinct());
+        Assert.Contains(offers, c => c.Offer.Region == "westeurope" && c.Unmet.Contains("regions: Standard_NC24ads_A100_v4 is restricted in westeurope for this subscription (NotAvailableForSubscription)"));
+        var t4Offers = backend.GetOffers(t4, OfferContext.Empty).Candidates;
+        Assert.Equal(["Standard_NC4as_T4_v3"], t4Offers.Where(c => c.Fits).Select(c => c.Offer.Instance).Distinct());
+        Assert.Contains(t4Offers, c => c.Unmet.Contains("regions: Standard_NC8as_T4_v3 is not offered in eastus to this subscription (resource SKUs)"));
+        Assert.Equal(OfferRefresh.NotNeeded, await backend.RefreshOffersAsync(None));
+    }
+
+    [Fact]
+    public async Task Refresh_WrongSecret_IsAWarning_AndTheCatalogStays()
+    {
+        var backend = new AzureBackend(fixture.Home, _arm.Settings with { Client = new AzureClientSecret(FakeArm.ClientId, "wrong") }, _arm.NewCompute(_arm.Settings with { Client = new AzureClientSecret(FakeArm.ClientId, "wrong") }));
+
+        var refresh = await backend.RefreshOffersAsync(None);
+
+        Assert.False(refresh.Refreshed);
+        Assert.StartsWith("azure: the resource SKUs could not be read (ClientSecretCredential authentication failed", refresh.Warning, StringComparison.Ordinal);
+        Assert.EndsWith("the offers are the shipped catalog's of 2026-12-04", refresh.Warning, StringComparison.Ordinal);
+        Assert.Contains(backend.GetOffers(new Requirements(), OfferContext.Empty).Candidates, c => c.Fits);
+    }
+
+    [Fact]
     public async Task Provision_MakesGroupNetworkAndVm_WaitsForSsh_ThenTerminateDeletesIt()
     {
         var steps = new List<string>();

@@ -23,7 +23,7 @@ public sealed class AzureComputeTests(FakeArmFixture fixture) : IClassFixture<Fa
         var eastus = await compute.SkusAsync("eastus", CancellationToken.None);
         var westeurope = await compute.SkusAsync("westeurope", CancellationToken.None);
 
-        Assert.Equal(["Standard_D2s_v5", "Standard_NC24ads_A100_v4", "Standard_NC4as_T4_v3"], eastus.Select(s => s.Size).Order());
+        Assert.Equal(["Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5", "Standard_NC24ads_A100_v4", "Standard_NC4as_T4_v3"], eastus.Select(s => s.Size).Order());
         Assert.All(eastus, s => Assert.Null(s.Restriction));
         Assert.Equal(new AzureSku("Standard_NC24ads_A100_v4", "westeurope", "NotAvailableForSubscription"), Assert.Single(westeurope));
         Assert.Contains(_arm.Calls, c => c.Method == "POST" && c.Path == $"/{FakeArm.TenantId}/oauth2/v2.0/token" && c.Status == 200);

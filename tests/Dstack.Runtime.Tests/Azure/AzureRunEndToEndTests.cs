@@ -26,6 +26,9 @@ public sealed class AzureRunEndToEndTests
         Assert.Contains("Standard_D2s_v5", run.Output, StringComparison.Ordinal);
         Assert.Contains($"hello-from-azure {hosts.Hosts[0].Address}", run.Output, StringComparison.Ordinal);
         Assert.Contains(arm.Calls, c => c.Method == "PUT" && c.Path.Contains("/virtualMachines/", StringComparison.Ordinal));
+        // The plan was made with the subscription's resource SKUs read first.
+        Assert.True(arm.Calls.ToList().FindIndex(c => c.Path.EndsWith("/providers/Microsoft.Compute/skus", StringComparison.Ordinal)) is var skus and >= 0
+            && skus < arm.Calls.ToList().FindIndex(c => c.Method == "PUT" && c.Path.Contains("/virtualMachines/", StringComparison.Ordinal)));
         Assert.Empty(arm.LiveVms);
         Assert.Empty(await sandbox.LiveInstancesAsync());
     }

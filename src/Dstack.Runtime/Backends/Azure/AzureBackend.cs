@@ -68,7 +68,7 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
 
     public BackendOffers GetOffers(Requirements requirements, OfferContext context)
     {
-        var candidates = AzureOffers.For(AzureCatalog.Shipped.Rows, requirements, settings.Regions);
+        var candidates = WithLiveSkus(AzureOffers.For(AzureCatalog.Shipped.Rows, requirements, settings.Regions));
         var volumes = requirements.VolumeProblems("the VM").ToList();
         if (volumes.Count > 0)
         {
