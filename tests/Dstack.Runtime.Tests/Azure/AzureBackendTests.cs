@@ -54,7 +54,7 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
-    public async Task Refresh_WrongSecret_IsAWarning_AndTheCatalogStays()
+    public async Task WrongSecret_RefreshIsAWarning_TheCatalogStays_AndExistsIsUnknown()
     {
         var backend = new AzureBackend(fixture.Home, _arm.Settings with { Client = new AzureClientSecret(FakeArm.ClientId, "wrong") }, _arm.NewCompute(_arm.Settings with { Client = new AzureClientSecret(FakeArm.ClientId, "wrong") }));
 
@@ -64,6 +64,7 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
         Assert.StartsWith("azure: the resource SKUs could not be read (ClientSecretCredential authentication failed", refresh.Warning, StringComparison.Ordinal);
         Assert.EndsWith("the offers are the shipped catalog's of 2026-12-04", refresh.Warning, StringComparison.Ordinal);
         Assert.Contains(backend.GetOffers(new Requirements(), OfferContext.Empty).Candidates, c => c.Fits);
+        Assert.Null(await backend.ExistsAsync(new Instance(backend.GetOffers(new Requirements(), OfferContext.Empty).Candidates[0].Offer, "dstack-x-eastus/dstack-0123", "10.0.0.4"), None));
     }
 
     [Fact]

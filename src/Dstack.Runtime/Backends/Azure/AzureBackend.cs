@@ -176,7 +176,15 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
     public async Task<bool?> ExistsAsync(Instance instance, CancellationToken cancellationToken)
     {
         var (group, name) = Split(instance);
-        return await _compute.VmAsync(group, name, cancellationToken).ConfigureAwait(false) is not null;
+        try
+        {
+            return await _compute.VmAsync(group, name, cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (Exception e) when (e is RequestFailedException or global::Azure.Identity.AuthenticationFailedException or global::Azure.Identity.CredentialUnavailableException)
+        {
+            // ARM could not be asked now (refused, signed out): unknown, not gone.
+            return null;
+        }
     }
 
     /// <summary>Deletes the VM with its NIC, public IP and OS disk; one recorded before it was made is found by its name, which its token gives.</summary>
