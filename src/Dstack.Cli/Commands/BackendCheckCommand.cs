@@ -16,7 +16,7 @@ public static class BackendCheckCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
-        var name = new Argument<string?>("NAME") { Description = "Check only this backend (local, ssh, aws, gcp); without it, every configured one.", Arity = ArgumentArity.ZeroOrOne };
+        var name = new Argument<string?>("NAME") { Description = "Check only this backend (local, ssh, aws, gcp, azure); without it, every configured one.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("check", "Check that the configured backends work: this machine's resources; every SSH host probed now (reachable, or why not); AWS's credentials and permissions (one EC2 call).") { name };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -1,5 +1,6 @@
 using Dstack.Runtime.Backends.Aws;
 using Dstack.Runtime.Backends.Gcp;
+using Dstack.Runtime.Backends.Azure;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Configuration.Binding;
@@ -101,6 +102,10 @@ public static class BackendRegistry
             GcpBackend.BackendName,
             (entry, _, home, diagnostics) => entry is not null && GcpSettings.Read(entry, diagnostics, Path.GetDirectoryName(home.ConfigFile)) is { } settings ? new GcpBackend(home, settings) : null,
             home => new GcpBackend(home, GcpSettingsOf(home))),
+        new(
+            AzureBackend.BackendName,
+            (entry, _, home, diagnostics) => entry is not null && AzureSettings.Read(entry, diagnostics) is { } settings ? new AzureBackend(home, settings) : null,
+            home => new AzureBackend(home, AzureSettingsOf(home))),
     ];
 
     /// <summary>The gcp entry's settings for reaching instances already made (read from config.yml, never from the state store).</summary>
@@ -109,6 +114,18 @@ public static class BackendRegistry
         var diagnostics = new DiagnosticBag(home.ConfigFile);
         var entry = BackendsConfig.Read(home.ConfigFile, diagnostics).Find(GcpBackend.BackendName);
         return entry is not null && GcpSettings.Read(entry, new DiagnosticBag(home.ConfigFile), Path.GetDirectoryName(home.ConfigFile)) is { } settings ? settings : new GcpSettings();
+    }
+
+    /// <summary>
+    /// The azure entry's settings for reaching VMs already made (its credentials are read from config.yml, never from
+    /// the state store); without a readable entry, ones that name no subscription, whose calls fail in words.
+    /// </summary>
+    private static AzureSettings AzureSettingsOf(DstackHome home)
+    {
+        var entry = BackendsConfig.Read(home.ConfigFile, new DiagnosticBag(home.ConfigFile)).Find(AzureBackend.BackendName);
+        return entry is not null && AzureSettings.Read(entry, new DiagnosticBag(home.ConfigFile)) is { } settings
+            ? settings
+            : new AzureSettings { SubscriptionId = "00000000-0000-0000-0000-000000000000", TenantId = "organizations" };
     }
 
     /// <summary>

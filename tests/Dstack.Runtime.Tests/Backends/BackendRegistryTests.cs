@@ -123,7 +123,7 @@ public sealed class BackendRegistryTests : IDisposable
     {
         var problem = Assert.Single(Read("backends:\n  - type: mainframe\n").Problems);
 
-        Assert.StartsWith("`mainframe` is not a backend type; the types are local, ssh, aws, gcp (and dstack's azure,", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("`mainframe` is not a backend type; the types are local, ssh, aws, gcp, azure (and dstack's cudo,", problem.Message, StringComparison.Ordinal);
         Assert.Null(problem.Suggestion);
     }
 
