@@ -55,7 +55,7 @@ public sealed record AzureSettings
         var tenant = Id(node, entry, "tenant_id", "the Microsoft Entra tenant of the subscription; `az account show --query tenantId` prints it", diagnostics, ref valid);
         var client = ReadCreds(node, entry, diagnostics, ref valid);
         var regions = ReadRegions(node["regions"], diagnostics, ref valid);
-        var vpcIds = AzureConfigValues.Map(node, "vpc_ids", "a mapping of region to `resource-group/vnet-name`, such as `eastus: network-rg/main-vnet`", diagnostics, ref valid);
+        var vpcIds = BackendEntryValues.Map(node, "vpc_ids", "a mapping of region to `resource-group/vnet-name`, such as `eastus: network-rg/main-vnet`", diagnostics, ref valid);
         foreach (var (region, vnet) in vpcIds)
         {
             if (!VnetId.IsMatch(vnet))
@@ -66,8 +66,8 @@ public sealed record AzureSettings
             }
         }
 
-        var publicIps = AzureConfigValues.Bool(node, "public_ips", true, diagnostics, ref valid);
-        var tags = AzureConfigValues.Map(node, "tags", "a mapping of tag names to values, such as `team: research`", diagnostics, ref valid);
+        var publicIps = BackendEntryValues.Bool(node, "public_ips", true, diagnostics, ref valid);
+        var tags = BackendEntryValues.Map(node, "tags", "a mapping of tag names to values, such as `team: research`", diagnostics, ref valid);
         return valid && subscription is not null && tenant is not null
             ? new AzureSettings { SubscriptionId = subscription, TenantId = tenant, Client = client, Regions = regions, VpcIds = vpcIds, PublicIps = publicIps, Tags = tags }
             : null;
@@ -75,7 +75,7 @@ public sealed record AzureSettings
 
     private static string? Id(YamlMapping node, BackendEntry entry, string key, string what, DiagnosticBag diagnostics, ref bool valid)
     {
-        var value = AzureConfigValues.Text(node, key, diagnostics, ref valid);
+        var value = BackendEntryValues.Text(node, key, diagnostics, ref valid);
         if (value is null)
         {
             if (node[key] is null || node[key] is YamlScalar { IsNull: true })
@@ -133,8 +133,8 @@ public sealed record AzureSettings
                     valid = false;
                 }
 
-                var id = AzureConfigValues.Text(mapping, "client_id", diagnostics, ref valid);
-                var secret = AzureConfigValues.Text(mapping, "client_secret", diagnostics, ref valid);
+                var id = BackendEntryValues.Text(mapping, "client_id", diagnostics, ref valid);
+                var secret = BackendEntryValues.Text(mapping, "client_secret", diagnostics, ref valid);
                 if (id is null || secret is null)
                 {
                     diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, mapping.Span, "`creds: {type: client}` needs client_id and client_secret (a service principal's application id and one of its client secrets)");

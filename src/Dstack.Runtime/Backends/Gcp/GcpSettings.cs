@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Yaml;
+using static Dstack.Runtime.Backends.BackendEntryValues;
 
 namespace Dstack.Runtime.Backends.Gcp;
 
@@ -210,42 +211,6 @@ public sealed partial record GcpSettings
         }
 
         return name;
-    }
-
-    private static string? Text(YamlMapping mapping, string key, DiagnosticBag diagnostics, ref bool valid)
-    {
-        var node = mapping[key];
-        if (node is null || node is YamlScalar { IsNull: true })
-        {
-            return null;
-        }
-
-        if (node is YamlScalar { Value.Length: > 0 } scalar)
-        {
-            return scalar.Value;
-        }
-
-        diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, node.Span, $"{key} is {node.Describe()}; it must be a non-empty string");
-        valid = false;
-        return null;
-    }
-
-    private static bool Bool(YamlMapping mapping, string key, bool fallback, DiagnosticBag diagnostics, ref bool valid)
-    {
-        var node = mapping[key];
-        if (node is null || node is YamlScalar { IsNull: true })
-        {
-            return fallback;
-        }
-
-        if (node is YamlScalar scalar && scalar.TryGetBool(out var value))
-        {
-            return value;
-        }
-
-        diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, node.Span, $"{key} is {node.Describe()}; it must be true or false");
-        valid = false;
-        return fallback;
     }
 
     [GeneratedRegex(@"^[a-z][a-z0-9-]{4,28}[a-z0-9]$", RegexOptions.CultureInvariant)]

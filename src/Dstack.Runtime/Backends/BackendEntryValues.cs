@@ -1,10 +1,13 @@
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Yaml;
 
-namespace Dstack.Runtime.Backends.Azure;
+namespace Dstack.Runtime.Backends;
 
-/// <summary>The scalar, boolean and mapping values of the azure entry, each problem at its place.</summary>
-internal static class AzureConfigValues
+/// <summary>
+/// The scalar, boolean and mapping values of a config.yml backend entry (aws, gcp, azure), each problem a DSTK3019 at
+/// its place; <c>valid</c> turns false on the first.
+/// </summary>
+internal static class BackendEntryValues
 {
     public static string? Text(YamlMapping mapping, string key, DiagnosticBag diagnostics, ref bool valid)
     {
