@@ -81,7 +81,7 @@ public sealed class AwsNodesAndProgressTests : IAsyncLifetime
     {
         var backend = Backend();
         var offer = Offer("m5.xlarge");
-        var name = AwsBackend.PlacementGroupName(AwsBackend.ProjectName(_home), "pair");
+        var name = AwsBackend.PlacementGroupName(Dstack.Runtime.Backends.CloudInit.ProjectName(_home), "pair");
 
         var first = await backend.ProvisionAsync(new ProvisionRequest(offer, "pair", 0, "pair-0-token") { Group = "pair" }, null, None);
         var second = await backend.ProvisionAsync(new ProvisionRequest(offer, "pair", 1, "pair-1-token") { Group = "pair" }, null, None);

@@ -77,7 +77,7 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
 
         var instance = await backend.ProvisionAsync(new ProvisionRequest(offer, "run-a", 0, token), new SyncProgress(p => steps.Add(((ProvisioningStepProgress)p).Step)), None);
 
-        var group = AzureBackend.ResourceGroupName(AzureBackend.ProjectName(fixture.Home), offer.Region);
+        var group = AzureBackend.ResourceGroupName(Dstack.Runtime.Backends.CloudInit.ProjectName(fixture.Home), offer.Region);
         var name = AzureBackend.VmName(token);
         Assert.Equal($"{group}/{name}", instance.InstanceId);
         Assert.Equal(LoopbackMachines.Address, instance.Address);

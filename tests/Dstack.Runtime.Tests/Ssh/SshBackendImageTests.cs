@@ -81,8 +81,8 @@ public sealed class SshBackendImageTests
     [Fact]
     public void UserData_Containers_InstallsDockerWhenMissing_AndLetsTheUserUseIt()
     {
-        var plain = AwsBackend.UserData("ubuntu", containers: false);
-        var containers = AwsBackend.UserData("ubuntu", containers: true);
+        var plain = Dstack.Runtime.Backends.CloudInit.UserData("ubuntu", containers: false);
+        var containers = Dstack.Runtime.Backends.CloudInit.UserData("ubuntu", containers: true);
 
         Assert.DoesNotContain("docker", plain, StringComparison.Ordinal);
         Assert.StartsWith(plain, containers, StringComparison.Ordinal);

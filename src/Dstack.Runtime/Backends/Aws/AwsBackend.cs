@@ -83,7 +83,7 @@ public sealed partial class AwsBackend(DstackHome home, AwsSettings settings, Aw
         var gpus = offer.Resources.Gpus.Count > 0;
         var image = (gpus ? settings.NvidiaImage : settings.CpuImage) ?? (gpus ? DefaultGpuImage : DefaultCpuImage);
         var key = ProjectKey.Of(home);
-        var project = ProjectName(home);
+        var project = CloudInit.ProjectName(home);
         void Step(string step, string detail) => progress?.Report(new ProvisioningStepProgress(request.Rank, BackendName, step, detail));
 
         // EC2's refusals of the calls before the launch, in words that name the call's permission.
@@ -122,7 +122,7 @@ public sealed partial class AwsBackend(DstackHome home, AwsSettings settings, Aw
 
         var disk = int.TryParse(offer.Data.GetValueOrDefault(AwsOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AwsOffers.DefaultDiskGb;
         tags["Name"] = $"{request.RunName}-{request.Rank}";
-        var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, UserData(image.User, request.Containers)) { PlacementGroup = placementGroup };
+        var launch = new AwsCompute.Launch(region, type, spot, null, imageId, subnet, group, key.Name, disk, AwsCompute.ClientToken(request.Token), tags, CloudInit.UserData(image.User, request.Containers)) { PlacementGroup = placementGroup };
         Step("launching", $"launching {type} ({(spot ? "spot" : "on-demand")}) in {region}{(placementGroup is null ? string.Empty : $" in the placement group {placementGroup}")}");
         // The launch itself is not cancelled: EC2 may carry it out even when its answer is never read, and an instance
         // whose id never came back could be found only by its client token, racing its creation. A stop during the
@@ -206,7 +206,7 @@ public sealed partial class AwsBackend(DstackHome home, AwsSettings settings, Aw
     /// <summary>Deletes the run's cluster placement groups (one per region its nodes were asked in), its instances being gone.</summary>
     public async Task ReleaseGroupAsync(string group, IReadOnlyList<Offer> offers, CancellationToken cancellationToken)
     {
-        var name = PlacementGroupName(ProjectName(home), group);
+        var name = PlacementGroupName(CloudInit.ProjectName(home), group);
         var regions = offers.Where(o => AwsCompute.SupportsClusterPlacement(o.Data.GetValueOrDefault(AwsOffers.InstanceTypeKey, o.Instance))).Select(o => o.Region).Distinct(StringComparer.Ordinal);
         foreach (var region in regions)
         {
@@ -269,21 +269,4 @@ public sealed partial class AwsBackend(DstackHome home, AwsSettings settings, Aw
 
     /// <summary>AWS's deep-learning base image (NVIDIA driver and CUDA), for instances with NVIDIA GPUs.</summary>
     public static readonly AwsOsImage DefaultGpuImage = new("Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04)*", "amazon", "ubuntu");
-
-    /// <summary>
-    /// What cloud-init does first: Python for the jobs, and the job folders' parent owned by the login user. For a run
-    /// in containers, Docker too: installed when the image has none (the deep-learning image has it; Ubuntu's does not),
-    /// started, and usable by the login user (the docker group).
-    /// </summary>
-    public static string UserData(string user, bool containers)
-    {
-        var text = $"#cloud-config\npackages: [python3]\nruncmd:\n  - [mkdir, -p, /home/{user}/.dstack-runs]\n  - [chown, {user}, /home/{user}/.dstack-runs]\n";
-        return containers
-            ? text + $"  - [sh, -c, \"command -v docker >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io)\"]\n  - [usermod, -aG, docker, {user}]\n  - [systemctl, enable, --now, docker]\n"
-            : text;
-    }
-
-    /// <summary>The project's name in the account (security group, tags): a short hash of the state folder.</summary>
-    public static string ProjectName(DstackHome home) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(home.Root)))[..10];
 }

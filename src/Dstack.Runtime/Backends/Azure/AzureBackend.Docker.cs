@@ -1,4 +1,3 @@
-using System.Text;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Processes;
 
@@ -14,20 +13,7 @@ public sealed partial class AzureBackend
     /// The VM's cloud-init: the job folders' parent owned by the admin user and, for a run in containers, Docker
     /// (docker.io from Ubuntu when the image has none), started and usable by the admin user (the docker group).
     /// </summary>
-    public static string CustomData(string user, bool containers)
-    {
-        var text = new StringBuilder("#cloud-config\nruncmd:\n")
-            .Append($"  - [mkdir, -p, /home/{user}/.dstack-runs]\n")
-            .Append($"  - [chown, {user}, /home/{user}/.dstack-runs]\n");
-        if (containers)
-        {
-            text.Append("  - [sh, -c, \"command -v docker >/dev/null 2>&1 || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io)\"]\n")
-                .Append($"  - [usermod, -aG, docker, {user}]\n")
-                .Append("  - [systemctl, enable, --now, docker]\n");
-        }
-
-        return text.ToString();
-    }
+    public static string CustomData(string user, bool containers) => CloudInit.UserData(user, containers, python: false);
 
     /// <summary>Waits, within <see cref="ReadyLimit"/>, until the VM's Docker engine is there for the admin user (cloud-init installs it at boot).</summary>
     private async Task WaitForDockerAsync(SshHost host, Action<string, string> step, CancellationToken cancellationToken)

@@ -101,7 +101,7 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
         var offer = request.Offer;
         var region = offer.Region;
         var size = offer.Data.GetValueOrDefault(AzureOffers.VmSizeKey, offer.Instance);
-        var project = ProjectName(home);
+        var project = CloudInit.ProjectName(home);
         var group = ResourceGroupName(project, region);
         var name = VmName(request.Token);
         var key = ProjectKey.Of(home);
@@ -212,17 +212,13 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
     /// <summary>The VM's name, from the provisioning's token: an instance recorded before ARM answered is found by it.</summary>
     public static string VmName(string token) => "dstack-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..16];
 
-    /// <summary>The project's name in the subscription: a short hash of the state folder.</summary>
-    public static string ProjectName(DstackHome home) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(home.Root)))[..10];
-
     private static string InstanceIdOf(string group, string name) => $"{group}/{name}";
 
     /// <summary>The VM of an instance: <c>group/name</c>, or a token recorded before provisioning answered (its region's group).</summary>
     private (string Group, string Name) Split(Instance instance) =>
         instance.InstanceId.Split('/') is [var group, var name]
             ? (group, name)
-            : (ResourceGroupName(ProjectName(home), instance.Offer.Region), VmName(instance.InstanceId));
+            : (ResourceGroupName(CloudInit.ProjectName(home), instance.Offer.Region), VmName(instance.InstanceId));
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 

@@ -34,7 +34,7 @@ public sealed partial class GcpBackend
         var type = offer.Data.GetValueOrDefault(GcpOffers.MachineTypeKey, offer.Instance);
         var zones = offer.Data.GetValueOrDefault(GcpOffers.ZonesKey, string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var key = ProjectKey.Of(home);
-        var project = Aws.AwsBackend.ProjectName(home);
+        var project = CloudInit.ProjectName(home);
         var tag = $"dstack-{project}";
         var name = InstanceName(request.Token);
         void Step(string step, string detail) => progress?.Report(new ProvisioningStepProgress(request.Rank, BackendName, step, detail));
@@ -177,7 +177,7 @@ public sealed partial class GcpBackend
             {
                 ["items"] = new JsonArray(
                     new JsonObject { ["key"] = "ssh-keys", ["value"] = $"{LoginUser}:{key.PublicKey}" },
-                    new JsonObject { ["key"] = "user-data", ["value"] = Aws.AwsBackend.UserData(LoginUser, request.Containers) }),
+                    new JsonObject { ["key"] = "user-data", ["value"] = CloudInit.UserData(LoginUser, request.Containers) }),
             },
             ["labels"] = labels,
             ["tags"] = new JsonObject { ["items"] = new JsonArray(tag) },
