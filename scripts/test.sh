@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 # The AWS SDK's credential chain ends with the instance metadata service at a link-local address; tests reach only
 # loopback and their own namespaces, so the SDK is told never to ask it (the CLI processes the tests start inherit it).
 export AWS_EC2_METADATA_DISABLED=true
+export AZURE_TOKEN_CREDENTIALS=EnvironmentCredential
 
 fast=0
 if [ "${1:-}" = --fast ]; then

@@ -103,42 +103,6 @@ public sealed class GcpRunEndToEndTests
         }
     }
 
-    [Fact]
-    public async Task Offer_AwsAndGcp_SideBySide_CheapestFirst_WithoutCredentials()
-    {
-        var root = Directory.CreateTempSubdirectory("dstack-gcp-offer-").FullName;
-        try
-        {
-            var home = Path.Combine(root, "home");
-            Directory.CreateDirectory(home);
-            await File.WriteAllTextAsync(Path.Combine(root, ".dstack.yml"), "type: task\ncommands: [nvidia-smi]\n");
-            await File.WriteAllTextAsync(Path.Combine(home, "config.yml"), "backends:\n  - type: aws\n    creds:\n      type: default\n  - type: gcp\n    project_id: my-project-123\n    creds:\n      type: default\n");
-            var environment = new Dictionary<string, string>
-            {
-                ["DSTACK_HOME"] = home,
-                ["AWS_ENDPOINT_URL_EC2"] = "http://127.0.0.1:9",
-                ["AWS_ACCESS_KEY_ID"] = string.Empty,
-                ["AWS_SECRET_ACCESS_KEY"] = string.Empty,
-                [GcpBackend.EndpointVariable] = "http://127.0.0.1:9/compute/v1/",
-                ["GOOGLE_APPLICATION_CREDENTIALS"] = string.Empty,
-                ["CLOUDSDK_CONFIG"] = root,
-            };
-
-            var offer = await AwsRunEndToEndTests.RunAsync(root, environment, "offer", "--gpu", "A100:8", "--json");
-
-            Assert.True(offer.Code == 0, offer.ToString());
-            var offers = JsonDocument.Parse(offer.Output).RootElement.GetProperty("offers").EnumerateArray().ToList();
-            Assert.Contains(offers, o => o.GetProperty("backend").GetString() == "aws" && o.GetProperty("instance").GetString() == "p4d.24xlarge");
-            Assert.Contains(offers, o => o.GetProperty("backend").GetString() == "gcp" && o.GetProperty("instance").GetString() == "a2-highgpu-8g");
-            var prices = offers.Select(o => o.GetProperty("price").GetDecimal()).ToList();
-            Assert.Equal(prices.Order(), prices);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
-    }
-
     /// <summary>A project with a one-line task and a DSTACK_HOME whose config.yml points the gcp backend at the fake.</summary>
     private static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeGcp fake, string end)
     {
