@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Dstack.Runtime.Services;
+
+/// <summary>
+/// A service's published endpoint: an HTTP server on a local address that checks the bearer token (when the service has
+/// <c>auth: true</c>) and forwards each request to the next replica in turn (<see cref="ReplicaSet"/>), streaming both
+/// ways (WebSocket and other upgrades too). A replica whose port refuses the connection is skipped and the request
+/// goes to the next one, so a replica that is restarting or scaled away costs no failed request; when none answers the
+/// caller gets 503 with what to check. Every request is counted in <see cref="Rate"/> (what rps scaling reads).
+/// </summary>
+/// <remarks>Kestrel serves; YARP's forwarder sends (hop-by-hop headers, upgrades, streaming, timeouts).</remarks>
+public sealed class ServiceEndpoint : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HttpMessageInvoker _client;
+    private readonly IHttpForwarder _forwarder;
+    private readonly ServiceEndpointOptions _options;
+    private readonly byte[]? _expected;
+    private readonly HttpTransformer _transformer;
+    private readonly ForwarderRequestConfig _config;
+
+    private ServiceEndpoint(WebApplication app, ServiceEndpointOptions options)
+    {
+        _app = app;
+        _options = options;
+        _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = options.ConnectTimeout,
+        });
+        _expected = options.Token is { } token ? Encoding.UTF8.GetBytes(token) : null;
+        _transformer = new TokenRemover(options.Token is not null);
+        _config = new ForwarderRequestConfig { ActivityTimeout = options.IdleTimeout };
+        app.Run(HandleAsync);
+    }
+
+    /// <summary>The replicas requests go to; add and remove them while it serves.</summary>
+    public ReplicaSet Replicas => _options.Replicas;
+
+    /// <summary>The requests it has received, per second (every request, answered or refused).</summary>
+    public RequestRate Rate { get; } = new();
+
+    /// <summary>Where it listens, once started: <c>http://127.0.0.1:8000/</c>.</summary>
+    public Uri Address { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Starts serving on <see cref="ServiceEndpointOptions.Listen"/> (port 0: a free port, read <see cref="Address"/>).</summary>
+    /// <exception cref="IOException">The address cannot be listened on (in use, not this machine's).</exception>
+    public static async Task<ServiceEndpoint> StartAsync(ServiceEndpointOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Listen);
+        });
+        builder.Services.AddLogging();
+        builder.Services.AddHttpForwarder();
+        var app = builder.Build();
+        var endpoint = new ServiceEndpoint(app, options);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            await endpoint.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"cannot listen on {options.Listen}: {e.Message}", e);
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        endpoint.Address = bound is not null ? new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal) + "/") : new Uri($"http://{options.Listen}/");
+        return endpoint;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _client.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Rate.Count();
+        if (_expected is not null && !Authorized(context.Request))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"dstack\"";
+            await context.Response.WriteAsync($"dstack: {_options.Name} needs `Authorization: Bearer TOKEN`; `dstack service token` prints the token (or set `auth: false` to publish it open)\n").ConfigureAwait(false);
+            return;
+        }
+
+        var tried = new List<int>();
+        while (Replicas.Next(tried) is { } replica)
+        {
+            tried.Add(replica.Number);
+            var error = await _forwarder.SendAsync(context, replica.Address.ToString(), _client, _config, _transformer).ConfigureAwait(false);
+            if (error == ForwarderError.None)
+            {
+                Replicas.Answered(replica);
+                return;
+            }
+
+            if (!Refused(context) || context.Response.HasStarted)
+            {
+                return;
+            }
+
+            // Nothing was sent to that replica (its port refused the connection): try the next one.
+            Replicas.Refused(replica);
+            context.Response.Clear();
+            context.Features.Set<IForwarderErrorFeature>(null);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        var why = tried.Count == 0 ? "it has no replica running yet" : $"no replica answers on its port ({tried.Count} tried)";
+        await context.Response.WriteAsync($"dstack: {_options.Name} cannot take the request: {why}; `dstack ps` shows its replicas and `dstack logs {_options.Name}` what they printed\n").ConfigureAwait(false);
+    }
+
+    private bool Authorized(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var given = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
+        return CryptographicOperations.FixedTimeEquals(given, _expected);
+    }
+
+    private static bool Refused(HttpContext context)
+    {
+        for (var e = context.GetForwarderErrorFeature()?.Exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>YARP's default request transform, less the caller's bearer token when the endpoint checked it.</summary>
+    private sealed class TokenRemover(bool remove) : HttpTransformer
+    {
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+            if (remove)
+            {
+                proxyRequest.Headers.Authorization = null;
+            }
+        }
+    }
+}
