@@ -6,13 +6,19 @@ public static class Program
 {
     /// <summary>
     /// BenchmarkDotNet suites by default; <c>forwarder</c> runs the port forwarder's own measurement loop, which
-    /// needs every sample for its percentiles; <c>cache</c> times a workflow cache against cp and rsync.
+    /// needs every sample for its percentiles; <c>cache</c> times a workflow cache against cp and rsync; <c>service</c> measures
+    /// a service's endpoint against its replica reached directly.
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "forwarder")
         {
             return await ForwarderBenchmarks.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "service")
+        {
+            return await ServiceEndpointTimings.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "cache")
