@@ -33,6 +33,9 @@ public sealed record DstackHome(string Root)
     /// <summary><c>artifacts/</c>: the saved artifacts of pipelines' runs, a folder per run.</summary>
     public string ArtifactsRoot => Path.Combine(Root, "artifacts");
 
+    /// <summary>The bearer token of this user's services (<c>auth: true</c>), 0600.</summary>
+    public string ServiceTokenFile => Path.Combine(Root, "service-token");
+
     /// <summary><c>artifacts/&lt;run&gt;</c>; a name that is not one plain path segment is an <see cref="UnsafePathException"/>.</summary>
     public string ArtifactsFolder(string runName) => ContainedPath.Child(ArtifactsRoot, runName);
 

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using Dstack.Runtime.State;
+
+namespace Dstack.Runtime.Services;
+
+/// <summary>
+/// The bearer token that a service with <c>auth: true</c> requires: one per user, made on first use in
+/// <see cref="DstackHome.ServiceTokenFile"/> (32 random bytes, base64url; the file 0600 from its creation, written
+/// whole or not at all), read back after that. A file others can read, or that does not hold a token, is refused with
+/// what to do, never silently replaced: services already published with it would lock their callers out.
+/// </summary>
+public static class ServiceToken
+{
+    /// <summary>The user's token, made when there is none yet.</summary>
+    /// <exception cref="IOException">The file cannot be read or written, others can read it, or it holds no token.</exception>
+    public static string GetOrCreate(DstackHome home)
+    {
+        var path = home.ServiceTokenFile;
+        if (Read(path) is { } existing)
+        {
+            return existing;
+        }
+
+        Directory.CreateDirectory(home.Root);
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temporary, options))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.WriteLine(token);
+            }
+
+            // Two processes making it at once: the first one's token stays, the other reads it.
+            File.Move(temporary, path, overwrite: false);
+            return token;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return Read(path) ?? throw new IOException($"{path} holds no service token; delete it and run again (services published with the old token need the new one)");
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The user's token; null when none was made yet.</summary>
+    /// <exception cref="IOException">Others can read the file, or it holds no token.</exception>
+    public static string? Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            throw new IOException($"{path} can be read or written by other users, so its service token is not secret; run `chmod 600 {path}` (or delete it for a new token)");
+        }
+
+        var text = File.ReadAllText(path).Trim();
+        return text.Length >= 16 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? text
+            : throw new IOException($"{path} holds no service token (16 or more letters, digits, - or _); delete it and run again for a new one");
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
