@@ -72,6 +72,7 @@ public sealed class GcpCatalogTests
     [InlineData("a3-highgpu-8g", "us-central1", 88.49)]
     [InlineData("a2-highgpu-1g", "us-west1", 3.673385)]
     [InlineData("a2-megagpu-16g", "us-east1", 55.739504)]
+    [InlineData("a2-ultragpu-8g", "us-central1", 40.550383)]
     [InlineData("g2-standard-4", "us-central1", 0.706832)]
     [InlineData("g2-standard-96", "us-central1", 8.00333)]
     [InlineData("a3-highgpu-8g", "europe-west4", 112.540479)]
