@@ -1,6 +1,5 @@
 using System.Globalization;
 using Dstack.Runtime.Backends.Cloud;
-using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;

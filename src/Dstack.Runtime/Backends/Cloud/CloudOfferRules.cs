@@ -1,4 +1,3 @@
-using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;
 

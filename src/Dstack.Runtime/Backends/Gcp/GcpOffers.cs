@@ -1,9 +1,6 @@
 using System.Globalization;
 using Dstack.Runtime.Backends.Cloud;
-using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Offers;
-using Dstack.Runtime.Planning;
-using Dstack.Runtime.Resources;
 
 namespace Dstack.Runtime.Backends.Gcp;
 
