@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Dstack.Runtime.Backends.Aws;
+using Dstack.Runtime.Backends.Cloud;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.State;
@@ -45,7 +46,7 @@ public class AwsOfferBenchmarks
     public IReadOnlyList<OfferCandidate> GpuTaskOffers() => AwsOffers.For(AwsCatalog.Shipped.Rows, _gpu24, null);
 
     [Benchmark(Description = "Parse the EC2 catalog")]
-    public AwsCatalog ParseCatalog() => AwsCatalog.Parse(_catalogText);
+    public CloudCatalog<AwsCatalogRow> ParseCatalog() => AwsCatalog.Parse(_catalogText);
 
     /// <summary>The requirements of a configuration as the CLI builds them: its own profile parameters, its resources.</summary>
     private static Requirements RequirementsOf(string yaml)

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Planning;
+using Dstack.Runtime.Backends.Cloud;
 
 namespace Dstack.Runtime.Backends.Aws;
 
@@ -16,6 +16,11 @@ namespace Dstack.Runtime.Backends.Aws;
 /// <param name="GpuMemoryGb">Each accelerator's memory in GB; 0 without one.</param>
 /// <param name="GpuVendor">The accelerator's vendor as the file writes it: <c>nvidia</c>, <c>amd</c> or <c>aws</c>; empty without one.</param>
 /// <param name="DiskGb">The local instance storage in GB; 0 for a type that only has EBS volumes.</param>
+/// <remarks>
+/// Its <see cref="CloudCatalogRow.Gpus"/> are the GPUs a job can ask for with <c>resources.gpu</c>: NVIDIA and AMD
+/// GPUs. AWS's own chips (Inferentia2, Trainium) are not GPUs of any vendor dstack matches, so the list is empty for
+/// them (see <see cref="AwsAccelerators"/>).
+/// </remarks>
 public sealed record AwsCatalogRow(
     string Instance,
     string Region,
@@ -27,14 +32,8 @@ public sealed record AwsCatalogRow(
     string GpuName,
     double GpuMemoryGb,
     string GpuVendor,
-    double DiskGb)
+    double DiskGb) : CloudCatalogRow(Instance, Region, Price, SpotPrice, Cpus, MemoryGb, [])
 {
-    /// <summary>
-    /// The GPUs a job can ask for with <c>resources.gpu</c>: NVIDIA and AMD GPUs. AWS's own chips (Inferentia2,
-    /// Trainium) are not GPUs of any vendor dstack matches, so the list is empty for them (see <see cref="AwsAccelerators"/>).
-    /// </summary>
-    public IReadOnlyList<MachineGpu> Gpus { get; init; } = [];
-
     /// <summary>True when its accelerators are AWS's own chips (vendor <c>aws</c>): Inferentia2 or Trainium.</summary>
     public bool AwsAccelerators => GpuCount > 0 && GpuVendor == "aws";
 }

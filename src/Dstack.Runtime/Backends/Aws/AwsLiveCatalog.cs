@@ -1,3 +1,4 @@
+using Dstack.Runtime.Backends.Cloud;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;
 
@@ -86,12 +87,6 @@ public sealed record AwsLiveCatalog(
         };
     }
 
-    private static MachineGpu[] GpusOf(AwsLiveType facts)
-    {
-        var vendor = facts.GpuVendor == "amd" ? GpuVendor.Amd : GpuVendor.Nvidia;
-        var gpu = new MachineGpu(facts.GpuName, vendor, new Memory(facts.GpuMemoryGb), GpuCatalog.Find(facts.GpuName)?.ComputeCapability);
-        var gpus = new MachineGpu[facts.GpuCount];
-        Array.Fill(gpus, gpu);
-        return gpus;
-    }
+    private static MachineGpu[] GpusOf(AwsLiveType facts) =>
+        CloudCatalogRow.GpusOf(facts.GpuCount, facts.GpuName, facts.GpuVendor == "amd" ? GpuVendor.Amd : GpuVendor.Nvidia, facts.GpuMemoryGb);
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Backends.Cloud;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Resources;
@@ -7,38 +7,33 @@ using Dstack.Runtime.Resources;
 namespace Dstack.Runtime.Backends.Aws;
 
 /// <summary>
-/// Turns catalog rows into the AWS backend's offers for a run: an on-demand and a spot offer per row, each checked
-/// against the requirements as dstack checks cloud offers (its defaults of 2.. CPUs, 8GB.. memory and 100GB.. disk
-/// apply), the spot policy, <c>max_price</c>, the regions (the run's and the backend's) and <c>instance_types</c>.
-/// A pure function: the same rows and requirements give the same list.
+/// The AWS backend's offers for a run: <see cref="CloudOfferFilter"/> over EC2 catalog rows (an on-demand and a spot
+/// offer per row, every rule of dstack's cloud offers, the nearest misses) with what is AWS's own: its name, the EBS
+/// root volume's limit, AWS's own chips (Inferentia2, Trainium), which only a spec naming them matches, and the
+/// offers' <see cref="Offer.Data"/> keys. A pure function: the same rows and requirements give the same list.
 /// </summary>
-/// <remarks>
-/// The list holds every offer that fits, cheapest first, then at most <see cref="LeftOutKept"/> of those left out,
-/// with their reasons: the cheapest of each kind of miss, nearest misses first (see <c>NearestMisses</c>), so
-/// <c>dstack offer</c> can say what stands in the way without carrying the several hundred machines a GPU run rules out.
-/// </remarks>
 public static class AwsOffers
 {
     /// <summary>The backend's name in offers.</summary>
     public const string BackendName = "aws";
 
     /// <summary>How many left-out machines the list keeps, with their reasons.</summary>
-    public const int LeftOutKept = 20;
+    public const int LeftOutKept = CloudOfferFilter.LeftOutKept;
 
     /// <summary>The largest EBS root volume (gp3: 16 TiB), the most disk an offer can have.</summary>
     public const double MaxDiskGb = 16384;
 
     /// <summary>The root volume an offer gets when the run asks for no disk size (dstack's default).</summary>
-    public const double DefaultDiskGb = 100;
+    public const double DefaultDiskGb = CloudOfferFilter.DefaultDiskGb;
 
     /// <summary>The <see cref="Offer.Data"/> key of the instance type.</summary>
     public const string InstanceTypeKey = "instance_type";
 
     /// <summary>The <see cref="Offer.Data"/> key of the market: <c>spot</c> or <c>on-demand</c>.</summary>
-    public const string MarketKey = "market";
+    public const string MarketKey = CloudOfferFilter.MarketKey;
 
     /// <summary>The <see cref="Offer.Data"/> key of the root volume's size in GB.</summary>
-    public const string DiskKey = "disk_gb";
+    public const string DiskKey = CloudOfferFilter.DiskKey;
 
     /// <summary>The <see cref="Offer.Data"/> key of the local instance storage in GB (absent for EBS-only types).</summary>
     public const string InstanceStorageKey = "instance_storage_gb";
@@ -46,91 +41,19 @@ public static class AwsOffers
     /// <summary>The <see cref="Offer.Data"/> key of AWS's own accelerators (<c>1xInferentia2 (32GB)</c>), which are not GPUs a spec matches.</summary>
     public const string AcceleratorsKey = "accelerators";
 
-    /// <summary>Every offer that fits the requirements, cheapest first, then the nearest misses with their reasons.</summary>
-    /// <param name="rows">The catalog's rows.</param>
+    /// <summary>Every offer that fits the requirements, cheapest first, then the nearest misses with their reasons (<see cref="CloudOfferFilter"/>).</summary>
+    /// <param name="rows">The catalog's rows (shipped, or with EC2's live answers laid over them).</param>
     /// <param name="requirements">What the run asks for.</param>
     /// <param name="allowedRegions">The regions the backend's configuration allows; null for every region of the catalog.</param>
-    public static IReadOnlyList<OfferCandidate> For(IReadOnlyList<AwsCatalogRow> rows, Requirements requirements, IReadOnlyList<string>? allowedRegions)
+    public static IReadOnlyList<OfferCandidate> For(IReadOnlyList<AwsCatalogRow> rows, Requirements requirements, IReadOnlyList<string>? allowedRegions) =>
+        CloudOfferFilter.For(rows, requirements, allowedRegions, Rules);
+
+    private static readonly CloudOfferRules<AwsCatalogRow> Rules = new(BackendName, MaxDiskGb, "an EBS root volume", DataOf)
     {
-        var spec = requirements.Resources;
-        var (diskGb, diskProblem) = Disk(spec.Disk);
-        var wantSpot = requirements.SpotPolicy is SpotPolicy.Spot or SpotPolicy.Auto;
-        var wantOnDemand = requirements.SpotPolicy is null or SpotPolicy.OnDemand or SpotPolicy.Auto;
-        var maxPrice = requirements.MaxPrice is { } max ? (decimal)max : (decimal?)null;
-        var regions = requirements.Regions is { Count: > 0 } r ? r : null;
-        var types = requirements.InstanceTypes is { Count: > 0 } t ? t : null;
-
-        var fits = new List<OfferCandidate>();
-        var misses = new List<(OfferCandidate Candidate, int Index)>();
-        var unmet = new List<string>(8);
-        foreach (var row in rows)
-        {
-            // Reasons shared by both markets, computed once per row.
-            unmet.Clear();
-            if (types is not null && !Contains(types, row.Instance))
-            {
-                unmet.Add($"instance_types: {row.Instance} is not one of {string.Join(", ", types)}");
-            }
-
-            if (regions is not null && !Contains(regions, row.Region))
-            {
-                unmet.Add($"regions: {row.Region} is not one of {string.Join(", ", regions)}");
-            }
-
-            if (allowedRegions is not null && !Contains(allowedRegions, row.Region))
-            {
-                unmet.Add($"regions: {row.Region} is not among the aws backend's regions ({string.Join(", ", allowedRegions)})");
-            }
-
-            if (diskProblem is not null)
-            {
-                unmet.Add(diskProblem);
-            }
-
-            var resources = new MachineResources(row.Cpus, new Memory(row.MemoryGb), new Memory(diskGb), row.Gpus);
-            unmet.AddRange(row.AwsAccelerators && spec.Gpu is not null
-                ? [.. ResourceMatcher.Unmet(spec with { Gpu = null }, resources, enforceDefaults: true), .. AwsChipProblems(spec.Gpu, row)]
-                : ResourceMatcher.Unmet(spec, resources, enforceDefaults: true, wholeMachine: true));
-            var shared = unmet.Count;
-            foreach (var spot in (ReadOnlySpan<bool>)[false, true])
-            {
-                var price = spot ? row.SpotPrice : row.Price;
-                if (price <= 0)
-                {
-                    // A type only EC2 knows, with no price for this market (no on-demand price in the catalog).
-                    continue;
-                }
-
-                var reasons = new List<string>(shared + 2);
-                reasons.AddRange(unmet);
-                if (spot && !wantSpot)
-                {
-                    reasons.Add($"spot_policy: {Policy(requirements.SpotPolicy)} takes on-demand instances only");
-                }
-                else if (!spot && !wantOnDemand)
-                {
-                    reasons.Add("spot_policy: spot takes spot instances only");
-                }
-
-                if (maxPrice is { } limit && price > limit)
-                {
-                    reasons.Add($"max_price: ${Money(price)}/hour is over ${Money(limit)}");
-                }
-
-                if (reasons.Count == 0)
-                {
-                    fits.Add(new OfferCandidate(OfferOf(row, resources, spot, price, diskGb), []));
-                }
-                else
-                {
-                    misses.Add((new OfferCandidate(OfferOf(row, resources, spot, price, diskGb), reasons), misses.Count));
-                }
-            }
-        }
-
-        var kept = NearestMisses(misses, spec.Gpu?.Name);
-        return [.. fits.OrderBy(f => f.Offer.PricePerHour), .. kept];
-    }
+        Resources = (row, spec, resources) => row.AwsAccelerators && spec.Gpu is not null
+            ? [.. ResourceMatcher.Unmet(spec with { Gpu = null }, resources, enforceDefaults: true), .. AwsChipProblems(spec.Gpu, row)]
+            : ResourceMatcher.Unmet(spec, resources, enforceDefaults: true, wholeMachine: true),
+    };
 
     /// <summary>
     /// What keeps AWS's own chips (Inferentia2, Trainium) from a GPU spec. They are named, never vendored: the reference
@@ -165,69 +88,17 @@ public static class AwsOffers
         }
     }
 
-    /// <summary>
-    /// The left-out machines worth showing: grouped by what keeps them out (<c>gpu</c>, <c>max_price</c>,
-    /// <c>gpu + spot_policy</c>) and by how near their GPUs come (the GPU asked for by name, other GPUs, none), groups
-    /// with fewer reasons and nearer GPUs first, and from each group in turn its cheapest, until
-    /// <see cref="LeftOutKept"/> are taken; so a run whose only obstacle is <c>max_price</c> shows that, and
-    /// <c>gpu: A100</c> shows the 8xA100 machine ("ask for 8") before hundreds of cheaper machines without a GPU.
-    /// </summary>
-    private static List<OfferCandidate> NearestMisses(List<(OfferCandidate Candidate, int Index)> misses, IReadOnlyList<string>? gpuNames)
-    {
-        int Nearness(OfferCandidate candidate) => candidate.Offer.Resources.Gpus switch
-        {
-            [] => 2,
-            var gpus when gpuNames is { Count: > 0 } && gpus.Any(g => gpuNames.Contains(g.Name, StringComparer.OrdinalIgnoreCase)) => 0,
-            _ => 1,
-        };
-
-        var groups = misses
-            .GroupBy(m => (Kinds: string.Join(" + ", m.Candidate.Unmet.Select(Kind)), Near: Nearness(m.Candidate)))
-            .Select(g => (g.Key.Near, Members: g.OrderBy(m => m.Candidate.Offer.PricePerHour).ThenBy(m => m.Index).Select(m => m.Candidate).ToList()))
-            .OrderBy(g => g.Members[0].Unmet.Count)
-            .ThenBy(g => g.Near)
-            .ThenBy(g => g.Members[0].Offer.PricePerHour)
-            .Select(g => g.Members)
-            .ToList();
-        var kept = new List<OfferCandidate>(LeftOutKept);
-        for (var rank = 0; kept.Count < LeftOutKept && groups.Any(g => g.Count > rank); rank++)
-        {
-            foreach (var group in groups.Where(g => g.Count > rank))
-            {
-                kept.Add(group[rank]);
-                if (kept.Count == LeftOutKept)
-                {
-                    break;
-                }
-            }
-        }
-
-        return kept;
-    }
-
-    /// <summary>What a reason is about: the property before its colon (<c>gpu</c>, <c>max_price</c>).</summary>
-    private static string Kind(string reason) => reason.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? reason[..colon] : reason;
-
-    /// <summary>The root volume a run gets: the least size it asks for (dstack's 100GB when it asks for none), within EBS's limit.</summary>
-    private static (double Gb, string? Problem) Disk(DiskSpec? disk)
-    {
-        var size = disk?.Size.Min?.Gigabytes ?? Math.Min(DefaultDiskGb, disk?.Size.Max?.Gigabytes ?? DefaultDiskGb);
-        return size > MaxDiskGb
-            ? (MaxDiskGb, $"disk: needs {disk!.Size}, an EBS root volume holds at most {MaxDiskGb:0}GB")
-            : (size, null);
-    }
-
-    private static Offer OfferOf(AwsCatalogRow row, MachineResources resources, bool spot, decimal price, double diskGb)
+    private static Dictionary<string, string> DataOf(AwsCatalogRow row, bool spot, double diskGb)
     {
         var data = new Dictionary<string, string>(5, StringComparer.Ordinal)
         {
             [InstanceTypeKey] = row.Instance,
-            [MarketKey] = spot ? "spot" : "on-demand",
-            [DiskKey] = diskGb.ToString(CultureInfo.InvariantCulture),
+            [MarketKey] = CloudOfferFilter.Market(spot),
+            [DiskKey] = CloudOfferFilter.Gigabytes(diskGb),
         };
         if (row.DiskGb > 0)
         {
-            data[InstanceStorageKey] = row.DiskGb.ToString(CultureInfo.InvariantCulture);
+            data[InstanceStorageKey] = CloudOfferFilter.Gigabytes(row.DiskGb);
         }
 
         if (row.AwsAccelerators)
@@ -235,38 +106,6 @@ public static class AwsOffers
             data[AcceleratorsKey] = $"{row.GpuCount}x{row.GpuName} ({row.GpuMemoryGb.ToString(CultureInfo.InvariantCulture)}GB)";
         }
 
-        return new Offer(BackendName, row.Region, row.Instance, resources, spot, price)
-        {
-            // One instance per job: the jobs of a run of several nodes take the same offer (type, region, market).
-            Capacity = int.MaxValue,
-            Gpus = row.Gpus.Count == 0 ? [] : GpuIndexes(row.Gpus.Count),
-            Data = data,
-        };
+        return data;
     }
-
-    private static readonly int[][] Indexes = [.. Enumerable.Range(0, 17).Select(n => Enumerable.Range(0, n).ToArray())];
-
-    private static int[] GpuIndexes(int count) => count < Indexes.Length ? Indexes[count] : [.. Enumerable.Range(0, count)];
-
-    private static bool Contains(IReadOnlyList<string> list, string value)
-    {
-        foreach (var item in list)
-        {
-            if (string.Equals(item, value, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static string Policy(SpotPolicy? policy) => policy switch
-    {
-        SpotPolicy.OnDemand => "on-demand",
-        null => "the default (on-demand)",
-        _ => policy.Value.ToString(),
-    };
-
-    private static string Money(decimal value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -89,48 +89,21 @@ public sealed record AwsSettings
 
     private static AwsAccessKey? ReadCreds(YamlMapping node, BackendEntry entry, DiagnosticBag diagnostics, ref bool valid)
     {
-        var creds = node["creds"];
-        if (creds is null || creds is YamlScalar { IsNull: true })
+        if (Creds(node, entry, "the aws backend has no creds; add `creds: {type: default}` (the AWS SDK's own chain: environment, ~/.aws profiles, SSO) or `creds: {type: access_key, access_key: ..., secret_key: ...}`", "a mapping: `type: default`, or `type: access_key` with access_key and secret_key", diagnostics, ref valid) is not var (mapping, type))
         {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, entry.Span, "the aws backend has no creds; add `creds: {type: default}` (the AWS SDK's own chain: environment, ~/.aws profiles, SSO) or `creds: {type: access_key, access_key: ..., secret_key: ...}`");
-            valid = false;
             return null;
         }
 
-        if (creds is not YamlMapping mapping)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, creds.Span, $"creds is {creds.Describe()}; it must be a mapping: `type: default`, or `type: access_key` with access_key and secret_key");
-            valid = false;
-            return null;
-        }
-
-        var type = mapping["type"] as YamlScalar;
         switch (type?.Value)
         {
             case "default":
-                foreach (var extra in mapping.Entries.Where(e => e.Key.Value != "type"))
-                {
-                    // dstack's AWSDefaultCreds has only `type`: the AWS CLI's way of choosing a profile is the one that works.
-                    if (extra.Key.Value == "profile")
-                    {
-                        var named = extra.Value is YamlScalar { IsNull: false, Value.Length: > 0 } profile ? profile.Value : "NAME";
-                        diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"dstack's AWS config has no profile setting; choose the profile with the environment variable AWS_PROFILE={named} (e.g. export AWS_PROFILE={named} before dstack), and remove `profile` here");
-                        valid = false;
-                        continue;
-                    }
-
-                    diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"`{extra.Key.Value}` is not a setting of `creds: {{type: default}}`, which reads the AWS SDK's own chain; remove it, or write `type: access_key`");
-                    valid = false;
-                }
-
+                // dstack's AWSDefaultCreds has only `type`: the AWS CLI's way of choosing a profile is the one that works.
+                UnknownKeys(mapping, key => key == "type", key => key == "profile"
+                    ? $"dstack's AWS config has no profile setting; choose the profile with the environment variable AWS_PROFILE={ProfileNamed(mapping)} (e.g. export AWS_PROFILE={ProfileNamed(mapping)} before dstack), and remove `profile` here"
+                    : $"`{key}` is not a setting of `creds: {{type: default}}`, which reads the AWS SDK's own chain; remove it, or write `type: access_key`", diagnostics, ref valid);
                 return null;
             case "access_key":
-                foreach (var extra in mapping.Entries.Where(e => e.Key.Value is not "type" and not "access_key" and not "secret_key"))
-                {
-                    diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"`{extra.Key.Value}` is not a setting of `creds: {{type: access_key}}`; its keys are access_key and secret_key");
-                    valid = false;
-                }
-
+                UnknownKeys(mapping, key => key is "type" or "access_key" or "secret_key", key => $"`{key}` is not a setting of `creds: {{type: access_key}}`; its keys are access_key and secret_key", diagnostics, ref valid);
                 var key = Text(mapping, "access_key", diagnostics, ref valid);
                 var secret = Text(mapping, "secret_key", diagnostics, ref valid);
                 if (key is null || secret is null)
@@ -142,45 +115,18 @@ public sealed record AwsSettings
 
                 return new AwsAccessKey(key, secret);
             default:
-                diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, type?.Span ?? mapping.Span, $"creds type is {(type is null ? "missing" : $"`{type.Value}`")}; write `type: default` (the AWS SDK's own chain) or `type: access_key`");
-                valid = false;
+                UnknownCredsType(mapping, type, "write `type: default` (the AWS SDK's own chain) or `type: access_key`", diagnostics, ref valid);
                 return null;
         }
     }
 
+    private static string ProfileNamed(YamlMapping creds) => creds["profile"] is YamlScalar { IsNull: false, Value.Length: > 0 } profile ? profile.Value : "NAME";
+
     /// <summary>A region name as AWS writes them: <c>us-east-1</c>, <c>ap-southeast-2</c>, <c>us-gov-west-1</c>.</summary>
     private static readonly Regex RegionName = new(@"^[a-z]{2}(-[a-z]+)+-\d$", RegexOptions.CultureInvariant);
 
-    private static IReadOnlyList<string>? ReadRegions(YamlNode? node, DiagnosticBag diagnostics, ref bool valid)
-    {
-        if (node is null || node is YamlScalar { IsNull: true })
-        {
-            return null;
-        }
-
-        if (node is not YamlSequence list || list.Items.Count == 0)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, node.Span, $"regions is {node.Describe()}; it must be a list of AWS regions, such as [us-east-1, eu-west-1] (leave it out for every region)");
-            valid = false;
-            return null;
-        }
-
-        var regions = new List<string>();
-        foreach (var item in list.Items)
-        {
-            if (item is YamlScalar { IsNull: false } scalar && RegionName.IsMatch(scalar.Value))
-            {
-                regions.Add(scalar.Value);
-            }
-            else
-            {
-                diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, item.Span, $"{(item is YamlScalar { IsNull: false } named ? named.Value : item.Describe())} is not an AWS region; write one such as us-east-1 or eu-west-1");
-                valid = false;
-            }
-        }
-
-        return regions;
-    }
+    private static IReadOnlyList<string>? ReadRegions(YamlNode? node, DiagnosticBag diagnostics, ref bool valid) =>
+        Regions(node, "a list of AWS regions, such as [us-east-1, eu-west-1]", RegionName.IsMatch, (shown, _) => $"{shown} is not an AWS region; write one such as us-east-1 or eu-west-1", diagnostics, ref valid);
 
     private static AwsOsImage? ReadImage(YamlNode? node, string kind, DiagnosticBag diagnostics, ref bool valid)
     {

@@ -99,40 +99,18 @@ public sealed record AzureSettings
 
     private static AzureClientSecret? ReadCreds(YamlMapping node, BackendEntry entry, DiagnosticBag diagnostics, ref bool valid)
     {
-        var creds = node["creds"];
-        if (creds is null || creds is YamlScalar { IsNull: true })
+        if (BackendEntryValues.Creds(node, entry, "the azure backend has no creds; add `creds: {type: default}` (Azure.Identity's own chain: environment, managed identity, az login) or `creds: {type: client, client_id: ..., client_secret: ...}`", "a mapping: `type: default`, or `type: client` with client_id and client_secret", diagnostics, ref valid) is not var (mapping, type))
         {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, entry.Span, "the azure backend has no creds; add `creds: {type: default}` (Azure.Identity's own chain: environment, managed identity, az login) or `creds: {type: client, client_id: ..., client_secret: ...}`");
-            valid = false;
             return null;
         }
 
-        if (creds is not YamlMapping mapping)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, creds.Span, $"creds is {creds.Describe()}; it must be a mapping: `type: default`, or `type: client` with client_id and client_secret");
-            valid = false;
-            return null;
-        }
-
-        var type = mapping["type"] as YamlScalar;
         switch (type?.Value)
         {
             case "default":
-                foreach (var extra in mapping.Entries.Where(e => e.Key.Value != "type"))
-                {
-                    diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"`{extra.Key.Value}` is not a setting of `creds: {{type: default}}`, which reads Azure.Identity's own chain; remove it, or write `type: client` with client_id and client_secret");
-                    valid = false;
-                }
-
+                BackendEntryValues.UnknownKeys(mapping, key => key == "type", key => $"`{key}` is not a setting of `creds: {{type: default}}`, which reads Azure.Identity's own chain; remove it, or write `type: client` with client_id and client_secret", diagnostics, ref valid);
                 return null;
             case "client":
-                foreach (var extra in mapping.Entries.Where(e => e.Key.Value is not "type" and not "client_id" and not "client_secret"))
-                {
-                    var hint = extra.Key.Value == "tenant_id" ? "; write tenant_id beside subscription_id, in the backend entry itself" : string.Empty;
-                    diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"`{extra.Key.Value}` is not a setting of `creds: {{type: client}}`; its keys are client_id and client_secret{hint}");
-                    valid = false;
-                }
-
+                BackendEntryValues.UnknownKeys(mapping, key => key is "type" or "client_id" or "client_secret", key => $"`{key}` is not a setting of `creds: {{type: client}}`; its keys are client_id and client_secret{(key == "tenant_id" ? "; write tenant_id beside subscription_id, in the backend entry itself" : string.Empty)}", diagnostics, ref valid);
                 var id = BackendEntryValues.Text(mapping, "client_id", diagnostics, ref valid);
                 var secret = BackendEntryValues.Text(mapping, "client_secret", diagnostics, ref valid);
                 if (id is null || secret is null)
@@ -144,45 +122,20 @@ public sealed record AzureSettings
 
                 return new AzureClientSecret(id, secret);
             default:
-                diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, type?.Span ?? mapping.Span, $"creds type is {(type is null ? "missing" : $"`{type.Value}`")}; write `type: default` (Azure.Identity's own chain) or `type: client` (a service principal)");
-                valid = false;
+                BackendEntryValues.UnknownCredsType(mapping, type, "write `type: default` (Azure.Identity's own chain) or `type: client` (a service principal)", diagnostics, ref valid);
                 return null;
         }
     }
 
-    private static IReadOnlyList<string>? ReadRegions(YamlNode? node, DiagnosticBag diagnostics, ref bool valid)
+    private static IReadOnlyList<string>? ReadRegions(YamlNode? node, DiagnosticBag diagnostics, ref bool valid) =>
+        BackendEntryValues.Regions(node, "a list of Azure regions, such as [eastus, westeurope]", RegionName.IsMatch, NotARegion, diagnostics, ref valid);
+
+    /// <summary>"East US" is the portal's display name; ARM and config.yml use the lower-case name without spaces.</summary>
+    private static string NotARegion(string shown, string? text)
     {
-        if (node is null || node is YamlScalar { IsNull: true })
-        {
-            return null;
-        }
-
-        if (node is not YamlSequence list || list.Items.Count == 0)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, node.Span, $"regions is {node.Describe()}; it must be a list of Azure regions, such as [eastus, westeurope] (leave it out for every region)");
-            valid = false;
-            return null;
-        }
-
-        var regions = new List<string>();
-        foreach (var item in list.Items)
-        {
-            if (item is YamlScalar { IsNull: false } scalar && RegionName.IsMatch(scalar.Value))
-            {
-                regions.Add(scalar.Value);
-            }
-            else
-            {
-                // "East US" is the portal's display name; ARM and config.yml use the lower-case name without spaces.
-                var named = item is YamlScalar { IsNull: false } text ? text.Value : item.Describe();
-                var fix = item is YamlScalar { IsNull: false } display && display.Value.Any(char.IsLetter)
-                    ? $"write its name as ARM writes it: {new string([.. display.Value.ToLowerInvariant().Where(char.IsLetterOrDigit)])}"
-                    : "write one such as eastus or westeurope";
-                diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, item.Span, $"{named} is not an Azure region name; {fix}");
-                valid = false;
-            }
-        }
-
-        return regions;
+        var fix = text is not null && text.Any(char.IsLetter)
+            ? $"write its name as ARM writes it: {new string([.. text.ToLowerInvariant().Where(char.IsLetterOrDigit)])}"
+            : "write one such as eastus or westeurope";
+        return $"{shown} is not an Azure region name; {fix}";
     }
 }

@@ -1,10 +1,12 @@
+using Dstack.Runtime.Backends.Cloud;
 using Dstack.Runtime.Planning;
 
 namespace Dstack.Runtime.Backends.Gcp;
 
 /// <summary>
 /// One machine type (with its GPUs) in one region, as the shipped Compute Engine catalog lists it: its prices, the
-/// zones that have it, and what one instance has.
+/// zones that have it, and what one instance has. Whoever builds rows (the catalog, live lists) hands them to
+/// <see cref="GcpOffers.For"/>.
 /// </summary>
 /// <param name="Instance">The machine type (<c>a2-highgpu-1g</c>, <c>n1-standard-8</c>).</param>
 /// <param name="Accelerator">The acceleratorType attached to it (<c>nvidia-tesla-t4</c>); empty when the GPUs come with the machine type (A2, A3, G2) or there are none.</param>
@@ -24,7 +26,7 @@ public sealed record GcpCatalogRow(
     decimal SpotPrice,
     int Cpus,
     double MemoryGb,
-    IReadOnlyList<MachineGpu> Gpus)
+    IReadOnlyList<MachineGpu> Gpus) : CloudCatalogRow(Instance, Region, Price, SpotPrice, Cpus, MemoryGb, Gpus)
 {
     /// <summary>How the offer shows the machine: the machine type, with an attached accelerator after it.</summary>
     public string Display => Accelerator.Length == 0 ? Instance : $"{Instance} + {Gpus.Count}x{Accelerator}";

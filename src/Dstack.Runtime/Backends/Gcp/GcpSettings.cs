@@ -78,40 +78,18 @@ public sealed partial record GcpSettings
 
     private static string? ReadCreds(YamlMapping node, BackendEntry entry, string? configFolder, DiagnosticBag diagnostics, ref bool valid)
     {
-        var creds = node["creds"];
-        if (creds is null || creds is YamlScalar { IsNull: true })
+        if (Creds(node, entry, "the gcp backend has no creds; add `creds: {type: default}` (Application Default Credentials: GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`) or `creds: {type: service_account, filename: key.json}`", "a mapping: `type: default`, or `type: service_account` with filename", diagnostics, ref valid) is not var (mapping, type))
         {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, entry.Span, "the gcp backend has no creds; add `creds: {type: default}` (Application Default Credentials: GOOGLE_APPLICATION_CREDENTIALS or `gcloud auth application-default login`) or `creds: {type: service_account, filename: key.json}`");
-            valid = false;
             return null;
         }
 
-        if (creds is not YamlMapping mapping)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, creds.Span, $"creds is {creds.Describe()}; it must be a mapping: `type: default`, or `type: service_account` with filename");
-            valid = false;
-            return null;
-        }
-
-        var type = mapping["type"] as YamlScalar;
         switch (type?.Value)
         {
             case "default":
-                foreach (var extra in mapping.Entries.Where(e => e.Key.Value != "type"))
-                {
-                    diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"`{extra.Key.Value}` is not a setting of `creds: {{type: default}}`, which reads Application Default Credentials; remove it, or write `type: service_account` with filename");
-                    valid = false;
-                }
-
+                UnknownKeys(mapping, key => key == "type", key => $"`{key}` is not a setting of `creds: {{type: default}}`, which reads Application Default Credentials; remove it, or write `type: service_account` with filename", diagnostics, ref valid);
                 return null;
             case "service_account":
-                foreach (var extra in mapping.Entries.Where(e => e.Key.Value is not "type" and not "filename"))
-                {
-                    var hint = extra.Key.Value == "data" ? "this version reads the key from a file: save the JSON and name it in filename" : "its key is filename (the service account's JSON key file)";
-                    diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, extra.Key.Span, $"`{extra.Key.Value}` is not a setting of `creds: {{type: service_account}}`; {hint}");
-                    valid = false;
-                }
-
+                UnknownKeys(mapping, key => key is "type" or "filename", key => $"`{key}` is not a setting of `creds: {{type: service_account}}`; {(key == "data" ? "this version reads the key from a file: save the JSON and name it in filename" : "its key is filename (the service account's JSON key file)")}", diagnostics, ref valid);
                 if (Text(mapping, "filename", diagnostics, ref valid) is not { } filename)
                 {
                     diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, mapping.Span, "`creds: {type: service_account}` needs filename: the path of the service account's JSON key file (IAM > Service accounts > Keys)");
@@ -124,42 +102,18 @@ public sealed partial record GcpSettings
                     : filename;
                 return Path.GetFullPath(expanded, configFolder ?? Directory.GetCurrentDirectory());
             default:
-                diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, type?.Span ?? mapping.Span, $"creds type is {(type is null ? "missing" : $"`{type.Value}`")}; write `type: default` (Application Default Credentials) or `type: service_account` with filename");
-                valid = false;
+                UnknownCredsType(mapping, type, "write `type: default` (Application Default Credentials) or `type: service_account` with filename", diagnostics, ref valid);
                 return null;
         }
     }
 
-    private static IReadOnlyList<string>? ReadRegions(YamlNode? node, DiagnosticBag diagnostics, ref bool valid)
+    private static IReadOnlyList<string>? ReadRegions(YamlNode? node, DiagnosticBag diagnostics, ref bool valid) =>
+        Regions(node, "a list of Google Cloud regions, such as [us-central1, europe-west4]", RegionPattern().IsMatch, NotARegion, diagnostics, ref valid);
+
+    private static string NotARegion(string shown, string? text)
     {
-        if (node is null || node is YamlScalar { IsNull: true })
-        {
-            return null;
-        }
-
-        if (node is not YamlSequence list || list.Items.Count == 0)
-        {
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, node.Span, $"regions is {node.Describe()}; it must be a list of Google Cloud regions, such as [us-central1, europe-west4] (leave it out for every region)");
-            valid = false;
-            return null;
-        }
-
-        var regions = new List<string>();
-        foreach (var item in list.Items)
-        {
-            if (item is YamlScalar { IsNull: false } scalar && RegionPattern().IsMatch(scalar.Value))
-            {
-                regions.Add(scalar.Value);
-                continue;
-            }
-
-            var value = item is YamlScalar { IsNull: false } named ? named.Value : item.Describe();
-            var zone = item is YamlScalar { IsNull: false } z && ZonePattern().IsMatch(z.Value) ? $" (that is a zone; write its region {z.Value[..z.Value.LastIndexOf('-')]})" : string.Empty;
-            diagnostics.Error(DiagnosticCodes.HostsConfigInvalid, item.Span, $"{value} is not a Google Cloud region{zone}; write one such as us-central1 or europe-west4");
-            valid = false;
-        }
-
-        return regions;
+        var zone = text is not null && ZonePattern().IsMatch(text) ? $" (that is a zone; write its region {text[..text.LastIndexOf('-')]})" : string.Empty;
+        return $"{shown} is not a Google Cloud region{zone}; write one such as us-central1 or europe-west4";
     }
 
     private static IReadOnlyDictionary<string, string> ReadLabels(YamlMapping mapping, DiagnosticBag diagnostics, ref bool valid)

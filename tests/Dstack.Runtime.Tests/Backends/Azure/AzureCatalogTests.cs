@@ -70,4 +70,19 @@ public sealed class AzureCatalogTests
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>eastus prices the header says were confirmed on 2026-12-05 against a public table of GPU prices.</summary>
+    [Theory]
+    [InlineData("Standard_NC24ads_A100_v4", 3.673)]
+    [InlineData("Standard_NC48ads_A100_v4", 9.554)]
+    [InlineData("Standard_NC96ads_A100_v4", 19.108)]
+    [InlineData("Standard_NC40ads_H100_v5", 6.98)]
+    [InlineData("Standard_NC80adis_H100_v5", 17.64)]
+    [InlineData("Standard_ND96isr_H100_v5", 98.32)]
+    public void Shipped_ConfirmedPrices_AreTheSources(string size, double price)
+    {
+        var row = Assert.Single(AzureCatalog.Shipped.Rows, r => r.Size == size && r.Region == "eastus");
+
+        Assert.Equal((decimal)price, row.Price);
+    }
 }

@@ -66,4 +66,25 @@ public sealed class GcpCatalogTests
         Assert.Contains("header", Assert.Throws<FormatException>(() => GcpCatalog.Parse("# date: 2026-12-04\n# source: x\n")).Message, StringComparison.Ordinal);
         Assert.Equal("a page and another", GcpCatalog.Parse(Head).Source);
     }
+
+    /// <summary>Prices the header says were confirmed against the public copy of Google's billing catalog on 2026-12-05.</summary>
+    [Theory]
+    [InlineData("a3-highgpu-8g", "us-central1", 88.49)]
+    [InlineData("a2-highgpu-1g", "us-west1", 3.673385)]
+    [InlineData("a2-megagpu-16g", "us-east1", 55.739504)]
+    [InlineData("a2-ultragpu-8g", "us-central1", 40.550383)]
+    [InlineData("g2-standard-4", "us-central1", 0.706832)]
+    [InlineData("g2-standard-96", "us-central1", 8.00333)]
+    [InlineData("a3-highgpu-8g", "europe-west4", 112.540479)]
+    [InlineData("e2-standard-4", "us-central1", 0.134023)]
+    public void Shipped_ConfirmedPrices_AreTheSources(string instance, string region, double price)
+    {
+        var row = Assert.Single(GcpCatalog.Shipped.Rows, r => r.Instance == instance && r.Region == region && r.Accelerator.Length == 0);
+
+        Assert.Equal((decimal)price, row.Price);
+        Assert.Contains("checked on 2026-12-05", ShippedHeader(), StringComparison.Ordinal);
+    }
+
+    private static string ShippedHeader() =>
+        File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "Dstack.Runtime", "Backends", "Gcp", "Catalog", "gce-catalog.csv"));
 }
