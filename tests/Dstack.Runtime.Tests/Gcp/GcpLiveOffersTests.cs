@@ -40,7 +40,7 @@ public sealed class GcpLiveOffersTests : IClassFixture<GcpBackendTests.Server>
         var refresh = await backend.RefreshOffersAsync(CancellationToken.None);
 
         Assert.Equal((true, null), (refresh.Refreshed, refresh.Warning));
-        var lists = Fake.Calls.Skip(0).Where(c => c.Aggregated).Skip(before).ToList();
+        var lists = Fake.Calls.Where(c => c.Aggregated).Skip(before).ToList();
         Assert.True(lists.Count(c => c.Collection == "machineTypes") > 1, "the machine types' nextPageToken was followed");
         Assert.True(File.Exists(Path.Combine(home.CacheFolder, "gcp-offers.json")));
         var t4 = backend.GetOffers(new Requirements { InstanceTypes = ["n1-standard-4"], Regions = ["us-central1"], Resources = Gpu("T4") }, OfferContext.Empty);
