@@ -23,6 +23,9 @@ public sealed record ProvisionRequest(Offer Offer, string RunName, int Rank, str
     /// </summary>
     public string? Group { get; init; }
 
+    /// <summary>How many jobs the run's group has (<c>nodes</c>): what a placement made for the group is sized for.</summary>
+    public int Nodes { get; init; } = 1;
+
     /// <summary>
     /// True when the run's jobs run in containers (<c>image</c>): the machine needs a Docker engine the login user can
     /// use, so a backend that makes machines installs one where its image has none and waits for it.

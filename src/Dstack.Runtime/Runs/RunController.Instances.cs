@@ -117,7 +117,7 @@ public sealed partial class RunController
                 _grouped.Add((backend, offer));
             }
 
-            instance = await backend.ProvisionAsync(new ProvisionRequest(offer, _run.Name, rank, token) { Replacing = replacing, Group = Group, Containers = _spec.Image is not null }, Progress, cancellationToken).ConfigureAwait(false);
+            instance = await backend.ProvisionAsync(new ProvisionRequest(offer, _run.Name, rank, token) { Replacing = replacing, Group = Group, Nodes = _spec.Nodes, Containers = _spec.Image is not null }, Progress, cancellationToken).ConfigureAwait(false);
         }
         catch (ProvisioningException e)
         {

@@ -104,7 +104,7 @@ public sealed class GcpRunEndToEndTests
     }
 
     /// <summary>A project with a one-line task and a DSTACK_HOME whose config.yml points the gcp backend at the fake.</summary>
-    private static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeGcp fake, string end)
+    internal static async Task<(string Project, Dictionary<string, string> Environment)> SandboxAsync(string root, FakeGcp fake, string end)
     {
         var project = Path.Combine(root, "project");
         var home = Path.Combine(root, "home");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Runs;
 
 namespace Dstack.Runtime.Backends.Gcp;
@@ -32,7 +33,7 @@ public sealed partial class GcpBackend
     {
         var offer = request.Offer;
         var type = offer.Data.GetValueOrDefault(GcpOffers.MachineTypeKey, offer.Instance);
-        var zones = offer.Data.GetValueOrDefault(GcpOffers.ZonesKey, string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var zones = ZonesFor(request, offer.Data.GetValueOrDefault(GcpOffers.ZonesKey, string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries));
         var key = ProjectKey.Of(home);
         var project = CloudInit.ProjectName(home);
         var tag = $"dstack-{project}";
@@ -52,13 +53,20 @@ public sealed partial class GcpBackend
             throw new ProvisioningException($"{type} in {offer.Region}: Compute Engine refused the firewall rule {tag}-ssh ({e.Code}: {e.Detail}); the credentials need the Compute Security Admin role, or make the rule yourself (tcp:22 to the tag {tag})");
         }
 
+        var policy = await PlacementPolicyAsync(request, type, Step, cancellationToken).ConfigureAwait(false);
         var capacity = new List<string>();
         foreach (var zone in zones)
         {
-            Step("launching", $"creating {offer.ShownAs} ({(offer.Spot ? "spot" : "on-demand")}) in {zone}");
+            Step("launching", $"creating {offer.ShownAs} ({(offer.Spot ? "spot" : "on-demand")}) in {zone}{(policy is null ? string.Empty : $" with the compact placement policy {policy}")}");
             try
             {
-                await Compute.InsertInstanceAsync(zone, Body(request, zone, name, tag, key, project), cancellationToken).ConfigureAwait(false);
+                var body = Body(request, zone, name, tag, key, project);
+                if (policy is not null)
+                {
+                    body["resourcePolicies"] = new JsonArray($"projects/{Compute.Project}/regions/{offer.Region}/resourcePolicies/{policy}");
+                }
+
+                await Compute.InsertInstanceAsync(zone, body, cancellationToken).ConfigureAwait(false);
             }
             catch (GcpApiException e) when (e.IsCapacity)
             {
@@ -76,6 +84,11 @@ public sealed partial class GcpBackend
             {
                 Step("waiting", $"waiting for {name} in {zone} to run and answer SSH");
                 var address = await ReadyAsync(zone, name, cancellationToken).ConfigureAwait(false);
+                if (request.Containers)
+                {
+                    await WaitForDockerAsync(new SshHost(InstanceId(zone, name), LoginUser, address, 22, key.PrivateKeyFile), Step, cancellationToken).ConfigureAwait(false);
+                }
+
                 var data = new Dictionary<string, string>(offer.Data, StringComparer.Ordinal)
                 {
                     [HostKey] = address,
@@ -83,6 +96,12 @@ public sealed partial class GcpBackend
                     [IdentityKey] = key.PrivateKeyFile,
                     [ZoneKey] = zone,
                 };
+                if (policy is not null)
+                {
+                    data[ResourcePolicyKey] = policy;
+                }
+
+                JoinedGroup(request, zone);
                 return new Instance(offer with { Data = data }, InstanceId(zone, name), address);
             }
             catch

@@ -72,14 +72,7 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
 
     public bool IsAdmitted(Requirements requirements) => requirements.Admits(BackendType.Gcp);
 
-    public BackendOffers GetOffers(Requirements requirements, OfferContext context)
-    {
-        var date = GcpCatalog.Shipped.Date;
-        return new BackendOffers(BackendName, GcpOffers.For(GcpCatalog.Shipped.Rows, requirements, settings.Regions), [])
-        {
-            Prices = new OfferPrices(OfferPrices.Catalog, $"Compute Engine catalog of {date:yyyy-MM-dd} (shipped)", date, null, null),
-        };
-    }
+    public BackendOffers GetOffers(Requirements requirements, OfferContext context) => LiveOffers(requirements);
 
     public async Task<IReadOnlyList<BackendCheck>> CheckAsync(CancellationToken cancellationToken)
     {
@@ -141,6 +134,7 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
         if (TrySplit(instance.InstanceId, out var zone, out var name))
         {
             await Compute.DeleteInstanceAsync(zone, name, cancellationToken).ConfigureAwait(false);
+            await ReleasePolicyOfAsync(instance, cancellationToken).ConfigureAwait(false);
             return;
         }
 

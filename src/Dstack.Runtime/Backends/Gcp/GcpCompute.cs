@@ -15,7 +15,7 @@ namespace Dstack.Runtime.Backends.Gcp;
 /// <param name="project">The project id.</param>
 /// <param name="accessToken">Gives a current access token (<see cref="GcpCredentials.AccessTokenAsync"/>).</param>
 /// <param name="baseUri">The API's root, ending in <c>/compute/v1/</c>; tests point it at a fake.</param>
-public sealed class GcpCompute(HttpClient http, string project, Func<CancellationToken, Task<string>> accessToken, Uri? baseUri = null)
+public sealed partial class GcpCompute(HttpClient http, string project, Func<CancellationToken, Task<string>> accessToken, Uri? baseUri = null)
 {
     /// <summary>Compute Engine's public root.</summary>
     public static readonly Uri DefaultBaseUri = new("https://compute.googleapis.com/compute/v1/");

@@ -63,7 +63,7 @@ public sealed partial class FakeGcp
         }
     }
 
-    [GeneratedRegex(@"^/compute/v1/projects/(?<project>[a-z0-9-]+)/(?:zones/(?<zone>[a-z0-9-]+)|(?<global>global))/(?<collection>instances|operations|firewalls|machineTypes|acceleratorTypes)(?:/(?<name>[a-zA-Z0-9-]+))?(?<wait>/wait)?$")]
+    [GeneratedRegex(@"^/compute/v1/projects/(?<project>[a-z0-9-]+)/(?:zones/(?<zone>[a-z0-9-]+)|regions/(?<region>[a-z0-9-]+)|(?<global>global)|(?<aggregated>aggregated))/(?<collection>instances|operations|firewalls|machineTypes|acceleratorTypes|resourcePolicies)(?:/(?<name>[a-zA-Z0-9-]+))?(?<wait>/wait)?$")]
     private static partial Regex ComputePath();
 
     private async Task ComputeAsync(HttpContext context)
@@ -89,15 +89,33 @@ public sealed partial class FakeGcp
         }
 
         var zone = match.Groups["zone"].Success ? match.Groups["zone"].Value : null;
+        var region = match.Groups["region"].Success ? match.Groups["region"].Value : null;
+        var aggregated = match.Groups["aggregated"].Success;
         var name = match.Groups["name"].Success ? match.Groups["name"].Value : null;
         var collection = match.Groups["collection"].Value;
         lock (_gate)
         {
-            _calls.Add(new GcpCall(context.Request.Method, collection, zone, name, body));
+            _calls.Add(new GcpCall(context.Request.Method, collection, zone ?? region, name, body) { Aggregated = aggregated });
+        }
+
+        if (aggregated && ListFailure is { } failure)
+        {
+            await ErrorAsync(context, failure, $"Required 'compute.{collection}.list' permission for 'projects/{match.Groups["project"].Value}'", failure == HttpStatusCode.Forbidden ? "forbidden" : "authError").ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Request.Method == "DELETE" && collection == "resourcePolicies" && name is not null && PolicyUser(region!, name) is { } user)
+        {
+            await ErrorAsync(context, HttpStatusCode.BadRequest, $"The resource_policy resource 'projects/{match.Groups["project"].Value}/regions/{region}/resourcePolicies/{name}' is already being used by 'projects/{match.Groups["project"].Value}/zones/-/instances/{user}'", "resourceInUseByAnotherResource").ConfigureAwait(false);
+            return;
         }
 
         var (status, answer) = (context.Request.Method, collection, name, match.Groups["wait"].Success) switch
         {
+            ("GET", "machineTypes" or "acceleratorTypes", null, false) when aggregated => (HttpStatusCode.OK, AggregatedList(collection, context.Request.Query["pageToken"].ToString())),
+            ("GET", "resourcePolicies", not null, false) => GetPolicy(region!, name),
+            ("POST", "resourcePolicies", null, false) => InsertPolicy(region!, body!),
+            ("DELETE", "resourcePolicies", not null, false) => DeletePolicy(region!, name),
             ("POST", "instances", null, false) => Insert(zone!, body!),
             ("GET", "instances", not null, false) => GetInstance(zone!, name),
             ("DELETE", "instances", not null, false) => Delete(zone!, name),
@@ -127,6 +145,11 @@ public sealed partial class FakeGcp
             if (_instances.ContainsKey($"{zone}/{name}"))
             {
                 return (HttpStatusCode.Conflict, null);
+            }
+
+            if (PoliciesOf(body).Any(p => !_policies.ContainsKey(p)))
+            {
+                return (HttpStatusCode.NotFound, null);
             }
 
             if (_insertFaults.TryPeek(out var fault) && (fault.Zone is null || fault.Zone == zone))
@@ -299,5 +322,9 @@ public sealed record FakeGcpInstance(string Zone, string Name, JsonObject Body)
     public int ProvisioningGetsLeft { get; set; }
 }
 
-/// <summary>One Compute Engine call: the method, the collection, the zone (null for global), the resource name, the body.</summary>
-public sealed record GcpCall(string Method, string Collection, string? Zone, string? Name, JsonObject? Body);
+/// <summary>One Compute Engine call: the method, the collection, the zone or region (null for global), the resource name, the body.</summary>
+public sealed record GcpCall(string Method, string Collection, string? Zone, string? Name, JsonObject? Body)
+{
+    /// <summary>True for an aggregated list (<c>projects/P/aggregated/…</c>).</summary>
+    public bool Aggregated { get; init; }
+}
