@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Dstack.Runtime.Processes;
+using Dstack.Runtime.Tests.Aws;
 using Dstack.Runtime.Tests.Aws.Fake;
 using Dstack.Runtime.Tests.Azure.Fake;
 using Dstack.Runtime.Tests.Ssh;
@@ -9,9 +11,10 @@ namespace Dstack.Runtime.Tests.Azure;
 /// Spot VMs and several nodes through the real CLI and its controller against <see cref="FakeArm"/>, each VM a
 /// network-namespace host with a real sshd: a Spot VM evicted while its job runs ends the attempt as an interruption and
 /// <c>retry: on_events: [interruption]</c> runs the job again on a new VM; <c>nodes: 2</c> makes both VMs in one
-/// proximity placement group and the ranks talk. However a run ends, no VM and no group is left.
+/// proximity placement group and the ranks talk. However a run ends (a killed controller included), no VM and no group is
+/// left.
 /// </summary>
-public sealed class AzureSpotEndToEndTests
+public sealed class AzureSpotAndNodesEndToEndTests
 {
     [NetnsFact]
     public async Task SpotVm_Evicted_WithRetry_RunsAgainOnANewVm_ItsExitCodeComesBack_AndNothingIsLeft()
@@ -86,6 +89,33 @@ public sealed class AzureSpotEndToEndTests
         var group = Assert.Single(vms.Select(c => JsonDocument.Parse(c.Body!).RootElement.GetProperty("properties").GetProperty("proximityPlacementGroup").GetProperty("id").GetString()).Distinct());
         Assert.EndsWith("/providers/Microsoft.Compute/proximityPlacementGroups/dstack-pair", group, StringComparison.Ordinal);
         Assert.Single(arm.Calls, c => c.Method == "PUT" && c.Path == group && c.Status == 201);
+        Assert.Contains(arm.Calls, c => c.Method == "DELETE" && c.Path == group && c.Status == 200);
+        Assert.Empty(await sandbox.LiveInstancesAsync());
+    }
+
+    [NetnsFact]
+    public async Task TwoNodes_ControllerKilledWhileTheyRun_TheNextCommandDeletesBothVms_AndTheirGroup()
+    {
+        using var hosts = new NetnsHosts(2);
+        await using var arm = await FakeArm.StartAsync(new NetnsMachines(hosts));
+        using var sandbox = AzureCliSandbox.Create(arm);
+        sandbox.Write(".dstack.yml", "type: task\nname: orphans\nnodes: 2\ncommands:\n  - sleep 120\n");
+
+        var run = await sandbox.RunAsync("run", "-y", "-d", "-b", "azure", "--instance-type", "Standard_D2s_v5");
+        Assert.True(run.Code == 0, run.ToString());
+        await AzureWait.UntilAsync(() => arm.LiveVms.Count(v => v.Machine is not null) == 2, "both VMs on their hosts", 90);
+        var group = Assert.Single(arm.PlacementGroups);
+        var controller = AwsCliSandbox.ControllerOf(sandbox.Home);
+        Assert.NotNull(controller);
+        Signals.SignalProcess(controller.Value, Signals.Kill);
+        await AzureWait.UntilAsync(() => !Signals.IsAlive(controller.Value), "the controller to die");
+
+        // The cleanup of a dead controller's run deletes its VMs only; the last VM's deletion takes the group along.
+        var ps = await sandbox.RunAsync("ps", "-a", "--json");
+
+        Assert.True(ps.Code == 0, ps.ToString());
+        Assert.Contains("controller_lost", ps.Output, StringComparison.Ordinal);
+        await AzureWait.UntilAsync(() => arm.LiveVms.Count == 0 && arm.PlacementGroups.Count == 0, $"no VM and no group left (left: {string.Join(", ", arm.LiveVms.Select(v => v.Name))} {string.Join(", ", arm.PlacementGroups)})", 60);
         Assert.Contains(arm.Calls, c => c.Method == "DELETE" && c.Path == group && c.Status == 200);
         Assert.Empty(await sandbox.LiveInstancesAsync());
     }
