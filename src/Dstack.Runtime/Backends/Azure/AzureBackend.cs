@@ -68,7 +68,7 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
 
     public BackendOffers GetOffers(Requirements requirements, OfferContext context)
     {
-        var candidates = WithLiveSkus(AzureOffers.For(AzureCatalog.Shipped.Rows, requirements, settings.Regions));
+        var candidates = WithMaxPrice(WithLiveSkus(AzureOffers.For(AzureCatalog.Shipped.Rows, requirements, settings.Regions)), requirements.MaxPrice);
         var volumes = requirements.VolumeProblems("the VM").ToList();
         if (volumes.Count > 0)
         {
@@ -108,24 +108,34 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
         void Step(string step, string detail) => progress?.Report(new ProvisioningStepProgress(request.Rank, BackendName, step, detail));
         var tags = new Dictionary<string, string>(settings.Tags, StringComparer.Ordinal) { ["dstack-run"] = request.RunName, ["dstack-project"] = project };
         string subnet;
+        string? placement = null;
         try
         {
             Step("resource_group", $"making the resource group {group} in {region}");
             await _compute.EnsureResourceGroupAsync(group, region, tags, cancellationToken).ConfigureAwait(false);
             Step("network", settings.VpcIds.TryGetValue(region, out var vpc) ? $"using the virtual network {vpc}" : $"making the virtual network {AzureCompute.NetworkName} and security group {AzureCompute.SecurityGroupName} (SSH in) in {group}");
             subnet = vpc is not null ? _compute.SubnetOf(vpc) : await _compute.EnsureNetworkAsync(group, region, tags, cancellationToken).ConfigureAwait(false);
+            if (request.Group is { } runGroup)
+            {
+                var placementName = PlacementGroupName(runGroup);
+                Step("placement_group", $"making the proximity placement group {placementName} in {group}");
+                placement = await _compute.EnsureProximityPlacementGroupAsync(group, placementName, region, tags, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (RequestFailedException e)
         {
-            throw new ProvisioningException($"{size} in {region}: ARM refused to make {group} or its network ({e.ErrorCode ?? e.Status.ToString(CultureInfo.InvariantCulture)}: {FirstLine(e.Message)}); the credentials need the Contributor role on subscription {settings.SubscriptionId}");
+            throw new ProvisioningException($"{size} in {region}: ARM refused to make {group}, its network{(request.Group is null ? string.Empty : " or the proximity placement group")} ({e.ErrorCode ?? e.Status.ToString(CultureInfo.InvariantCulture)}: {FirstLine(e.Message)}); the credentials need the Contributor role on subscription {settings.SubscriptionId}");
         }
 
         var disk = int.TryParse(offer.Data.GetValueOrDefault(AzureOffers.DiskKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var gigabytes) ? gigabytes : (int)AzureOffers.DefaultDiskGb;
-        var launch = new AzureVmLaunch(group, name, region, size, offer.Spot, null, subnet, settings.PublicIps, User, key.PublicKey, disk, tags)
+        var maxPrice = MaxPriceOf(offer);
+        var launch = new AzureVmLaunch(group, name, region, size, offer.Spot, maxPrice, subnet, settings.PublicIps, User, key.PublicKey, disk, tags)
         {
+            ProximityPlacementGroupId = placement,
             CustomData = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(CustomData(User, request.Containers))),
         };
-        Step("creating", $"making {name} ({size}, {(offer.Spot ? "spot" : "pay-as-you-go")}) in {region}");
+        var market = offer.Spot ? maxPrice is { } max ? $"spot, max price ${Money(max)}/hour" : "spot" : "pay-as-you-go";
+        Step("creating", $"making {name} ({size}, {market}) in {region}{(placement is null ? string.Empty : $" in the proximity placement group {PlacementGroupName(request.Group!)}")}");
         try
         {
             // Not cancelled: ARM may make the VM even when the answer is never read; a stop during it deletes the VM below.
@@ -162,11 +172,7 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
             await _compute.DeleteVmAsync(group, name, CancellationToken.None).ConfigureAwait(false);
             if (e is RequestFailedException refused)
             {
-                throw new ProvisioningException(
-                    AzureCompute.IsCapacityError(refused)
-                        ? $"{size} in {region}: Azure has no capacity for it now ({refused.ErrorCode}); trying another offer"
-                        : $"{size} in {region}: ARM refused the VM ({refused.ErrorCode ?? refused.Status.ToString(CultureInfo.InvariantCulture)}: {FirstLine(refused.Message)})",
-                    noCapacity: AzureCompute.IsCapacityError(refused));
+                throw Refusal(size, region, maxPrice, refused);
             }
 
             throw;
@@ -187,19 +193,13 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
         }
     }
 
-    /// <summary>Deletes the VM with its NIC, public IP and OS disk; one recorded before it was made is found by its name, which its token gives.</summary>
-    public async Task TerminateAsync(Instance instance, CancellationToken cancellationToken)
-    {
-        var (group, name) = Split(instance);
-        await _compute.DeleteVmAsync(group, name, cancellationToken).ConfigureAwait(false);
-    }
-
     public IJobHost HostOf(Instance instance, HostContext context)
     {
         var data = instance.Offer.Data;
         // The VM's name, not group/name: the host's name becomes part of file names (its control socket).
         var host = new SshHost(Split(instance).Name, data.GetValueOrDefault(UserKey, DefaultUser), data.GetValueOrDefault(HostKey, instance.Address), 22, data.GetValueOrDefault(IdentityKey));
-        return new RemoteHost(host, instance, context);
+        // A Spot VM Azure evicted is given up as soon as ARM says so, not after SSH's reconnect window.
+        return new RemoteHost(host, instance, context) { Gone = async cancellationToken => await InterruptionOfAsync(instance, cancellationToken).ConfigureAwait(false) is not null };
     }
 
     /// <summary>ARM's base address from <c>DSTACK_AZURE_ARM_ENDPOINT</c>: an absolute https URI, else null (the public cloud's).</summary>

@@ -61,7 +61,14 @@ public sealed partial class AzureCompute
     }
 
     /// <summary>Whether ARM's refusal is a capacity error (<see cref="CapacityCodes"/>): the next offer is tried.</summary>
-    public static bool IsCapacityError(RequestFailedException exception) => exception.ErrorCode is { } code && CapacityCodes.Contains(code);
+    public static bool IsCapacityError(RequestFailedException exception) => exception.ErrorCode is { } code && CapacityCodes.Contains(code) || IsSpotPriceError(exception);
+
+    /// <summary>
+    /// Whether ARM refused a Spot VM because its <c>billingProfile.maxPrice</c> is below the current spot price
+    /// (<c>OperationNotAllowed</c>, "the provided max price ... is lower than the current spot price"): the next offer is tried.
+    /// </summary>
+    public static bool IsSpotPriceError(RequestFailedException exception) =>
+        exception.ErrorCode == "OperationNotAllowed" && exception.Message.Contains("current spot price", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The VM sizes of the subscription's resource SKUs in <paramref name="region"/>, restricted ones with their reason.</summary>
     public async Task<IReadOnlyList<AzureSku>> SkusAsync(string region, CancellationToken cancellationToken)
@@ -190,6 +197,11 @@ public sealed partial class AzureCompute
             NetworkProfile = new VirtualMachineNetworkProfile { NetworkApiVersion = new NetworkApiVersion("2020-11-01") },
         };
         data.NetworkProfile.NetworkInterfaceConfigurations.Add(nic);
+        if (launch.ProximityPlacementGroupId is { } placement)
+        {
+            data.ProximityPlacementGroupId = new ResourceIdentifier(placement);
+        }
+
         if (launch.Spot)
         {
             data.Priority = VirtualMachinePriorityType.Spot;

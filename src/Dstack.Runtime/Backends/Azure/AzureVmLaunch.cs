@@ -30,6 +30,9 @@ public sealed record AzureVmLaunch(
     /// <summary>The marketplace image (publisher:offer:sku:version): Ubuntu 22.04 LTS, gen 2.</summary>
     public string Image { get; init; } = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest";
 
+    /// <summary>The proximity placement group it is made in (the VMs of a run of several nodes); null for none.</summary>
+    public string? ProximityPlacementGroupId { get; init; }
+
     /// <summary>Base64 cloud-init user data, or null.</summary>
     public string? CustomData { get; init; }
 }

@@ -107,6 +107,11 @@ public sealed partial class FakeArm
                 return Error(404, "ResourceGroupNotFound", $"Resource group '{group}' could not be found.");
             }
 
+            if ((SpotPriceRefusal(size, properties) ?? PlacementRefusal(properties)) is { } refusal)
+            {
+                return refusal;
+            }
+
             var fault = _faults.FindIndex(f => f.Size == size);
             var code = fault >= 0 ? _faults[fault].Code : null;
             if (fault >= 0)

@@ -211,7 +211,7 @@ public sealed partial class FakeArm : IAsyncDisposable
             return SubscriptionMismatch(group) ?? ResourceGroup(method, group.Groups["rg"].Value, body);
         }
 
-        return VmAnswer(method, path, body) ?? NetworkAnswer(method, path, body) ?? Error(404, "NotFound", $"the fake has no route for {method} {path}");
+        return VmAnswer(method, path, body) ?? InstanceViewAnswer(method, path) ?? PlacementAnswer(method, path, body) ?? NetworkAnswer(method, path, body) ?? Error(404, "NotFound", $"the fake has no route for {method} {path}");
     }
 
     private (int, JsonNode?, IReadOnlyList<(string, string)>) Token(string tenant, Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form)
