@@ -17,13 +17,7 @@ internal sealed partial class ChatTemplateParser
     public static IReadOnlyList<ChatNode> Parse(string source)
     {
         var parser = new ChatTemplateParser(ChatTemplateLexer.Tokenize(source));
-        var (nodes, end) = parser.ParseBody([]);
-        if (end is not null)
-        {
-            throw Error($"`{{% {end.Value.Value} %}}` has no block to close (no open `for` or `if`)", end.Value);
-        }
-
-        return nodes;
+        return parser.ParseBody([]).Nodes;
     }
 
     /// <summary>Nodes up to one of <paramref name="enders"/> (returned, its tag name consumed) or the end of the template.</summary>
@@ -55,6 +49,11 @@ internal sealed partial class ChatTemplateParser
                     if (enders.Contains(name.Value))
                     {
                         return (nodes, name);
+                    }
+
+                    if (name.Value is "endfor" or "endif" or "elif" or "else")
+                    {
+                        throw Error($"`{{% {name.Value} %}}` has no block to close (no open `{(name.Value == "endfor" ? "for" : "if")}`)", name);
                     }
 
                     nodes.Add(ParseBlock(name));

@@ -122,7 +122,7 @@ internal sealed class ChatTemplateRenderer
             case ChatUnary negate:
                 return Eval(negate.Operand) switch
                 {
-                    long l => -l,
+                    long l => (object)(-l),
                     double d => -d,
                     var v => throw Failure($"cannot negate {ChatValues.Describe(v)}", negate),
                 };
