@@ -65,7 +65,7 @@ public abstract class ModelRoute
                 ["data"] = new JsonArray(new JsonObject { ["id"] = Model, ["object"] = "model", ["created"] = _created, ["owned_by"] = "dstack" }),
             };
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(list.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(list.ToJsonString(OpenAIError.Wire), context.RequestAborted).ConfigureAwait(false);
             return true;
         }
 

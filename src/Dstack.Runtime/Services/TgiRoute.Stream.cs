@@ -39,7 +39,7 @@ internal sealed partial class TgiRoute
             }
 
             string? problem = tgi is null ? $"the model server sent an event that is not TGI's: {TgiPayload.ErrorText(line[5..])}"
-                : tgi["error"] is { } error ? $"the model server failed: {(error.GetValueKind() == JsonValueKind.String ? (string?)error : error.ToJsonString())}"
+                : tgi["error"] is { } error ? $"the model server failed: {(error.GetValueKind() == JsonValueKind.String ? (string?)error : error.ToJsonString(OpenAIError.Wire))}"
                 : null;
             if (problem is not null)
             {
@@ -98,7 +98,7 @@ internal sealed partial class TgiRoute
 
     private static async Task SendAsync(HttpContext context, JsonObject data)
     {
-        await context.Response.WriteAsync("data: " + data.ToJsonString() + "\n\n", context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync("data: " + data.ToJsonString(OpenAIError.Wire) + "\n\n", context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 }

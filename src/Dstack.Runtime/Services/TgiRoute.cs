@@ -53,7 +53,7 @@ internal sealed partial class TgiRoute : ModelRoute
         }
 
         var stream = TgiPayload.Stream(chat);
-        var json = body.ToJsonString();
+        var json = body.ToJsonString(OpenAIError.Wire);
         HttpResponseMessage? response = null;
         try
         {
@@ -152,7 +152,7 @@ internal sealed partial class TgiRoute : ModelRoute
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(completion.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(completion.ToJsonString(OpenAIError.Wire), context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>TGI's text ends with the stop sequence that ended it; OpenAI's answers do not.</summary>
