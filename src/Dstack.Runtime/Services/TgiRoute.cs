@@ -83,8 +83,9 @@ internal sealed partial class TgiRoute : ModelRoute
                 await AnswerAsync(context, response, stops).ConfigureAwait(false);
             }
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
         {
+            // Before the answer started: a 502 that says why; after, the stream just ends (the client sees no [DONE]).
             await OpenAIError.WriteAsync(context, 502, $"the model server did not answer: {e.Message}").ConfigureAwait(false);
         }
         finally

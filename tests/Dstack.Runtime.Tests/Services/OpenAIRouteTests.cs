@@ -119,6 +119,19 @@ public sealed class OpenAIRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABodyOver16MB_WithoutALength_Is413_Too()
+    {
+        await using var endpoint = await StartAsync();
+        using var http = new HttpClient();
+
+        using var response = await http.PostAsync(new Uri(endpoint.Endpoint.Address, "v1/chat/completions"), new UnsizedContent(17 * 1024 * 1024));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than 16 MB", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(_server.Received);
+    }
+
+    [Fact]
     public async Task WithAuth_TheModelRoutes_Are401WithoutTheToken()
     {
         await using var open = await ModelEndpoint.StartAsync(new OpenAIChatModel { Name = "acme/chat-7b" }, _server);
@@ -147,4 +160,24 @@ public sealed class OpenAIRouteTests : IAsyncLifetime
 
     private Task<ModelEndpoint> StartAsync(OpenAIChatModel? model = null) =>
         ModelEndpoint.StartAsync(model ?? new OpenAIChatModel { Name = "acme/chat-7b" }, _server);
+
+    /// <summary>A body sent chunked: no Content-Length for the endpoint to check first.</summary>
+    private sealed class UnsizedContent(int bytes) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var chunk = new byte[64 * 1024];
+            chunk.AsSpan().Fill((byte)'x');
+            for (var sent = 0; sent < bytes; sent += chunk.Length)
+            {
+                await stream.WriteAsync(chunk);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }

@@ -173,6 +173,27 @@ public sealed class TgiRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplicaWhosePortRefuses_IsSkipped_ForTranslatedRequestsToo()
+    {
+        var set = new ReplicaSet();
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            set.Add(new ServiceReplica(1, new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/")));
+        }
+
+        set.Add(new ServiceReplica(2, _server.Address));
+        await using var endpoint = await ServiceEndpoint.StartAsync(new ServiceEndpointOptions("llm", new IPEndPoint(IPAddress.Loopback, 0), set, null) { Model = Model() });
+        using var http = new HttpClient();
+
+        using var response = await http.PostAsync(new Uri(endpoint.Address, "v1/chat/completions"), new StringContent(Chat));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/generate", _server.Received.Single().Path);
+        Assert.Contains(set.Snapshot(), r => r.Replica.Number == 1 && r.Paused);
+    }
+
+    [Fact]
     public async Task ATemplateThatDoesNotParse_FailsAtStart_NamingItsLineAndColumn()
     {
         var model = new TgiChatModel { Name = "acme/llama", ChatTemplate = "{% for m in messages %}\n{{ m.content | title }}{% endfor %}" };
