@@ -73,14 +73,10 @@ internal sealed partial class TgiRoute : ModelRoute
                 var status = (int)response.StatusCode;
                 await OpenAIError.WriteAsync(context, status is >= 400 and < 500 ? status : 502, $"the model server answered {status}: {text}").ConfigureAwait(false);
             }
-            else if (stream)
-            {
-                await StreamAsync(context, response).ConfigureAwait(false);
-            }
             else
             {
-                var stops = (body["parameters"]!["stop"] as JsonArray)?.Select(s => (string)s!).ToList() ?? [];
-                await AnswerAsync(context, response, stops).ConfigureAwait(false);
+                var stops = (body["parameters"]!["stop"] as JsonArray)?.Select(s => (string)s!).Where(s => s.Length > 0).ToList() ?? [];
+                await (stream ? StreamAsync(context, response, stops) : AnswerAsync(context, response, stops)).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)

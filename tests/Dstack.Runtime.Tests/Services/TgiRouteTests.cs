@@ -99,6 +99,25 @@ public sealed class TgiRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStreamedChat_NeverSendsTheStopSequenceThatEndedIt()
+    {
+        _server.StreamEvents =
+        [
+            """{"token":{"text":"Paris","special":false},"details":null}""",
+            """{"token":{"text":".\nUs","special":false},"details":null}""",
+            """{"token":{"text":"er:","special":false},"details":{"finish_reason":"stop_sequence","generated_tokens":3}}""",
+        ];
+        await using var endpoint = await StartAsync();
+
+        var (_, _, events) = await endpoint.StreamAsync("/v1/chat/completions", """{"model": "acme/llama", "stream": true, "stop": "\nUser:", "messages": [{"role": "user", "content": "x"}]}""");
+
+        var chunks = events.SkipLast(1).Select(e => ModelEndpoint.Json(e)["choices"]![0]!).ToList();
+        Assert.Equal("Paris.", string.Concat(chunks.Select(c => (string?)c["delta"]!["content"])));
+        Assert.Equal("stop", (string?)chunks[^1]["finish_reason"]);
+        Assert.Equal("[DONE]", events[^1]);
+    }
+
+    [Fact]
     public async Task WithoutAChatTemplate_TheRequestGoesToTgisOwnMessagesApi_AsItIs()
     {
         await using var endpoint = await ModelEndpoint.StartAsync(new TgiChatModel { Name = "acme/llama" }, _server);
