@@ -75,6 +75,20 @@ public sealed class OpenAIRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AChunkedChatBody_IsPassedThroughWhole()
+    {
+        await using var endpoint = await StartAsync();
+        using var http = new HttpClient();
+        using var content = new StreamContent(new NonSeekableStream(System.Text.Encoding.UTF8.GetBytes(Chat)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await http.PostAsync(new Uri(endpoint.Endpoint.Address, "v1/chat/completions"), content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("/v1/chat/completions", Chat), _server.Received.Single());
+    }
+
+    [Fact]
     public async Task AStreamedAnswer_StreamsThrough()
     {
         await using var endpoint = await StartAsync();
@@ -179,5 +193,11 @@ public sealed class OpenAIRouteTests : IAsyncLifetime
             length = 0;
             return false;
         }
+    }
+
+    /// <summary>A stream whose length is unknown, so the client sends it chunked.</summary>
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 }
