@@ -29,9 +29,12 @@ public sealed class ServiceEndpoint : IAsyncDisposable
     private readonly byte[]? _expected;
     private readonly HttpTransformer _transformer;
     private readonly ForwarderRequestConfig _config;
+    private readonly ModelRoute? _model;
+    private readonly ReplicaClient _replicaClient;
 
-    private ServiceEndpoint(WebApplication app, ServiceEndpointOptions options)
+    private ServiceEndpoint(WebApplication app, ServiceEndpointOptions options, ModelRoute? model)
     {
+        _model = model;
         _app = app;
         _options = options;
         _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
@@ -48,6 +51,7 @@ public sealed class ServiceEndpoint : IAsyncDisposable
         _expected = options.Token is { } token ? Encoding.UTF8.GetBytes(token) : null;
         _transformer = new TokenRemover(options.Token is not null);
         _config = new ForwarderRequestConfig { ActivityTimeout = options.IdleTimeout };
+        _replicaClient = new ReplicaClient(options.Replicas, _client);
         app.Run(HandleAsync);
     }
 
@@ -62,8 +66,10 @@ public sealed class ServiceEndpoint : IAsyncDisposable
 
     /// <summary>Starts serving on <see cref="ServiceEndpointOptions.Listen"/> (port 0: a free port, read <see cref="Address"/>).</summary>
     /// <exception cref="IOException">The address cannot be listened on (in use, not this machine's).</exception>
+    /// <exception cref="ChatTemplateException">The model's <c>chat_template</c> does not parse.</exception>
     public static async Task<ServiceEndpoint> StartAsync(ServiceEndpointOptions options, CancellationToken cancellationToken = default)
     {
+        var model = options.Model is { } m ? ModelRoute.Create(m, options.Name) : null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
@@ -73,7 +79,7 @@ public sealed class ServiceEndpoint : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
-        var endpoint = new ServiceEndpoint(app, options);
+        var endpoint = new ServiceEndpoint(app, options, model);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -105,6 +111,11 @@ public sealed class ServiceEndpoint : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"dstack\"";
             await context.Response.WriteAsync($"dstack: {_options.Name} needs `Authorization: Bearer TOKEN`; `dstack service token` prints the token (or set `auth: false` to publish it open)\n").ConfigureAwait(false);
+            return;
+        }
+
+        if (_model is not null && await _model.HandleAsync(context, _replicaClient).ConfigureAwait(false))
+        {
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Dstack.Runtime.Configuration.Model;
 
 namespace Dstack.Runtime.Services;
 
@@ -14,4 +15,7 @@ public sealed record ServiceEndpointOptions(string Name, IPEndPoint Listen, Repl
 
     /// <summary>How long a forwarded request may go without a byte either way (a streamed answer keeps it alive).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The service's <c>model:</c>: the endpoint also serves its OpenAI-compatible API (<see cref="ModelRoute"/>); null: none.</summary>
+    public ServiceModel? Model { get; init; }
 }
