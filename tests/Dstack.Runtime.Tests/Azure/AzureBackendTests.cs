@@ -84,6 +84,8 @@ public sealed class AzureBackendTests(FakeArmFixture fixture) : IClassFixture<Fa
         Assert.Equal(["resource_group", "network", "creating", "waiting_for_ssh", "ready"], steps);
         var vm = Assert.Single(_arm.LiveVms, v => v.Name == name);
         Assert.Equal(offer.Instance, vm.Size);
+        var image = vm.Request["properties"]!["storageProfile"]!["imageReference"]!;
+        Assert.Equal("microsoft-dsvm:ubuntu-hpc:2204:latest", $"{image["publisher"]}:{image["offer"]}:{image["sku"]}:{image["version"]}");
         Assert.Equal("run-a", (string?)vm.Request["tags"]!["dstack-run"]);
         Assert.Equal(ProjectKey.Of(fixture.Home).PublicKey, (string?)vm.Request["properties"]!["osProfile"]!["linuxConfiguration"]!["ssh"]!["publicKeys"]![0]!["keyData"]);
         var nsg = _arm.NetworkResources.Single(r => r.Key.EndsWith($"/{group}/providers/Microsoft.Network/networkSecurityGroups/{AzureCompute.SecurityGroupName}", StringComparison.OrdinalIgnoreCase)).Value;

@@ -132,6 +132,7 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
         var launch = new AzureVmLaunch(group, name, region, size, offer.Spot, maxPrice, subnet, settings.PublicIps, User, key.PublicKey, disk, tags)
         {
             ProximityPlacementGroupId = placement,
+            Image = offer.Resources.Gpus.Count > 0 ? AzureVmLaunch.GpuImage : AzureVmLaunch.CpuImage,
             CustomData = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(CustomData(User, request.Containers))),
         };
         var market = offer.Spot ? maxPrice is { } max ? $"spot, max price ${Money(max)}/hour" : "spot" : "pay-as-you-go";

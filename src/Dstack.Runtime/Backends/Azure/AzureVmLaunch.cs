@@ -27,8 +27,17 @@ public sealed record AzureVmLaunch(
     int DiskGb,
     IReadOnlyDictionary<string, string> Tags)
 {
-    /// <summary>The marketplace image (publisher:offer:sku:version): Ubuntu 22.04 LTS, gen 2.</summary>
-    public string Image { get; init; } = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest";
+    /// <summary>The marketplace image for sizes without GPUs (publisher:offer:sku:version): Ubuntu 22.04 LTS, gen 2.</summary>
+    public const string CpuImage = "Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest";
+
+    /// <summary>
+    /// The marketplace image for sizes with GPUs: Microsoft's Ubuntu 22.04 HPC image, gen 2, with the NVIDIA driver,
+    /// CUDA, the InfiniBand stack and the NVIDIA container toolkit.
+    /// </summary>
+    public const string GpuImage = "microsoft-dsvm:ubuntu-hpc:2204:latest";
+
+    /// <summary>The marketplace image (publisher:offer:sku:version).</summary>
+    public string Image { get; init; } = CpuImage;
 
     /// <summary>The proximity placement group it is made in (the VMs of a run of several nodes); null for none.</summary>
     public string? ProximityPlacementGroupId { get; init; }
