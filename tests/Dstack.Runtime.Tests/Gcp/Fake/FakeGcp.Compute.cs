@@ -28,7 +28,7 @@ public sealed partial class FakeGcp
     /// <summary>How many GETs show a new instance PROVISIONING before it is RUNNING.</summary>
     public int ProvisioningGets { get; set; } = 1;
 
-    /// <summary>How many waits on an insert's operation answer it still RUNNING (each after 200 ms, as a wait that timed out) before it is DONE.</summary>
+    /// <summary>How many waits on an instance insert's (zone) operation answer it still RUNNING (each after 200 ms, as a wait that timed out) before it is DONE.</summary>
     public int RunningWaits { get; set; }
 
     /// <summary>True: the machines of new instances never answer SSH (their link is cut).</summary>
@@ -183,7 +183,7 @@ public sealed partial class FakeGcp
     {
         lock (_gate)
         {
-            if (!_operations.TryGetValue(operation, out var found) || (string?)found["operationType"] != "insert" || (string?)found["status"] == "DONE")
+            if (!_operations.TryGetValue(operation, out var found) || (string?)found["operationType"] != "insert" || found["zone"] is null || (string?)found["status"] == "DONE")
             {
                 return null;
             }
