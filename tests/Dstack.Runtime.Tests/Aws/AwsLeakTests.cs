@@ -159,7 +159,7 @@ public sealed class AwsLeakTests
     }
 
     /// <summary>Limits what reaches host <paramref name="i"/> to 2 Mbit/s (a token bucket on the root side of its link).</summary>
-    private static void SlowLinkTo(NetnsHosts hosts, int i)
+    internal static void SlowLinkTo(NetnsHosts hosts, int i)
     {
         var (code, index) = hosts.RunInHost(i, "cat /sys/class/net/eth0/iflink");
         Assert.Equal(0, code);

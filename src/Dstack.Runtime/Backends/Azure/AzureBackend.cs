@@ -139,8 +139,9 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
         Step("creating", $"making {name} ({size}, {market}) in {region}{(placement is null ? string.Empty : $" in the proximity placement group {PlacementGroupName(request.Group!)}")}");
         try
         {
-            // Not cancelled: ARM may make the VM even when the answer is never read; a stop during it deletes the VM below.
-            await _compute.CreateVmAsync(launch, CancellationToken.None).ConfigureAwait(false);
+            // The request is carried out whatever happens; a stop while ARM still makes the VM ends the wait, and the VM
+            // is deleted below.
+            await _compute.CreateVmAsync(launch, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             var address = (settings.PublicIps
                 ? await _compute.PublicIpAsync(group, name, cancellationToken).ConfigureAwait(false)

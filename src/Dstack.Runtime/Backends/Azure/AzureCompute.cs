@@ -102,15 +102,18 @@ public sealed partial class AzureCompute
     }
 
     /// <summary>
-    /// Makes the VM and waits until ARM says it succeeded; its NIC, public IP and OS disk are deleted with it. A capacity
+    /// Makes the VM and waits until ARM says it succeeded (a cancellation stops the wait, never the request); its NIC, public IP and OS disk are deleted with it. A capacity
     /// refusal (409 <c>SkuNotAvailable</c>, or a failed operation with <c>AllocationFailed</c>) is a
     /// <see cref="RequestFailedException"/> that <see cref="IsCapacityError"/> knows.
     /// </summary>
     public async Task<VirtualMachineData> CreateVmAsync(AzureVmLaunch launch, CancellationToken cancellationToken)
     {
         var group = _arm.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(_subscriptionId, launch.ResourceGroup));
-        var operation = await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Completed, launch.Name, VmData(launch), cancellationToken).ConfigureAwait(false);
-        return operation.Value.Data;
+        // The request itself is not cancelled (ARM may make the VM even when its answer is never read); only the wait for
+        // its operation is, so that a stop does not wait minutes for a VM it then deletes.
+        var operation = await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, launch.Name, VmData(launch), CancellationToken.None).ConfigureAwait(false);
+        var done = await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+        return done.Value.Data;
     }
 
     /// <summary>The VM, or null when ARM has none of that name.</summary>

@@ -144,7 +144,7 @@ public sealed partial class FakeArm
                 {
                     var key = (string?)properties["osProfile"]?["linuxConfiguration"]?["ssh"]?["publicKeys"]?[0]?["keyData"];
                     var data = (string?)properties["osProfile"]?["customData"];
-                    created.Machine = _machines.Acquire(new FakeMachineRequest(name, size, key, data is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(data)), false));
+                    created.Machine = _machines.Acquire(new FakeMachineRequest(name, size, key, data is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(data)), UnreachableMachines));
                 }
             };
             return (201, VmJson(created), AsyncHeaders(region, operation.Id));
@@ -171,6 +171,7 @@ public sealed partial class FakeArm
 
             machine = vm.Machine;
             var operation = NewOperation(null, string.Empty);
+            operation.Polls = InProgressPolls;
             operation.Done = _ => { };
             if (machine is not null)
             {

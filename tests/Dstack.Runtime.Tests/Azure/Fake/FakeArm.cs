@@ -89,8 +89,11 @@ public sealed partial class FakeArm : IAsyncDisposable
     /// <summary>The resource SKUs the fake lists; a test may replace them before the first call.</summary>
     public IReadOnlyList<FakeSku> Skus { get; set; } = FakeSku.Defaults;
 
-    /// <summary>How many polls of an operation answer InProgress before it ends (0 unless set).</summary>
+    /// <summary>How many polls of a VM create's operation answer InProgress before it ends (0 unless set); each such answer comes after 200 ms.</summary>
     public int InProgressPolls { get; set; }
+
+    /// <summary>True: the machines of new VMs never answer SSH (their link is cut).</summary>
+    public bool UnreachableMachines { get; set; }
 
     /// <summary>Every request answered so far, in order, failed ones included.</summary>
     public IReadOnlyList<ArmCall> Calls
@@ -155,6 +158,12 @@ public sealed partial class FakeArm : IAsyncDisposable
             hold.Arrive();
             using var abandoned = context.RequestAborted.Register(hold.Abandon);
             await hold.Released.ConfigureAwait(false);
+        }
+
+        if (InProgressPolls > 0 && request.Method == "GET" && OperationPath.IsMatch(path))
+        {
+            // A long-running create: ARM asks to poll again later; answering at once would make the client spin.
+            await Task.Delay(200).ConfigureAwait(false);
         }
 
         var (status, answer, headers) = Answer(request.Method, path, request, body);

@@ -20,12 +20,19 @@ public sealed partial class FakeGcp
     private readonly List<GcpCall> _calls = [];
     private readonly Queue<(string? Zone, string Code)> _insertFaults = new();
     private int _sequence;
+    private Azure.Fake.ArmHold? _insertHold;
 
     /// <summary>The API root clients are given (<c>{Url}/compute/v1/</c>).</summary>
     public Uri ComputeUri => new(Url + "/compute/v1/");
 
     /// <summary>How many GETs show a new instance PROVISIONING before it is RUNNING.</summary>
     public int ProvisioningGets { get; set; } = 1;
+
+    /// <summary>How many waits on an instance insert's (zone) operation answer it still RUNNING (each after 200 ms, as a wait that timed out) before it is DONE.</summary>
+    public int RunningWaits { get; set; }
+
+    /// <summary>True: the machines of new instances never answer SSH (their link is cut).</summary>
+    public bool UnreachableMachines { get; set; }
 
     /// <summary>The machine types of every zone (machineTypes.list).</summary>
     public IReadOnlyList<(string Name, int Cpus, int MemoryMb)> MachineTypes { get; set; } = [("n1-standard-4", 4, 15360), ("g2-standard-4", 4, 16384)];
@@ -60,6 +67,15 @@ public sealed partial class FakeGcp
         lock (_gate)
         {
             _insertFaults.Enqueue((zone, code));
+        }
+    }
+
+    /// <summary>Holds the next instance insert until the test releases it; released, it is carried out even when its client is gone.</summary>
+    public Azure.Fake.ArmHold HoldNextInsert()
+    {
+        lock (_gate)
+        {
+            return _insertHold = new Azure.Fake.ArmHold();
         }
     }
 
@@ -110,6 +126,21 @@ public sealed partial class FakeGcp
             return;
         }
 
+        if (context.Request.Method == "POST" && collection == "instances" && name is null && TakeInsertHold() is { } hold)
+        {
+            hold.Arrive();
+            using var abandoned = context.RequestAborted.Register(hold.Abandon);
+            await hold.Released.ConfigureAwait(false);
+        }
+
+        if (match.Groups["wait"].Success && name is not null && StillRunning(name) is { } running)
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+            context.Response.ContentType = "application/json; charset=UTF-8";
+            await context.Response.WriteAsync(running.ToJsonString()).ConfigureAwait(false);
+            return;
+        }
+
         var (status, answer) = (context.Request.Method, collection, name, match.Groups["wait"].Success) switch
         {
             ("GET", "machineTypes" or "acceleratorTypes", null, false) when aggregated => (HttpStatusCode.OK, AggregatedList(collection, context.Request.Query["pageToken"].ToString())),
@@ -135,6 +166,39 @@ public sealed partial class FakeGcp
         context.Response.StatusCode = (int)status;
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.WriteAsync(answer.ToJsonString()).ConfigureAwait(false);
+    }
+
+    private Azure.Fake.ArmHold? TakeInsertHold()
+    {
+        lock (_gate)
+        {
+            var hold = _insertHold;
+            _insertHold = null;
+            return hold;
+        }
+    }
+
+    /// <summary>The operation as a wait answers it while it counts down <see cref="RunningWaits"/> (inserts only); null once it may end.</summary>
+    private JsonObject? StillRunning(string operation)
+    {
+        lock (_gate)
+        {
+            if (!_operations.TryGetValue(operation, out var found) || (string?)found["operationType"] != "insert" || found["zone"] is null || (string?)found["status"] == "DONE")
+            {
+                return null;
+            }
+
+            var waits = (int?)found["fakeWaits"] ?? 0;
+            if (waits >= RunningWaits)
+            {
+                return null;
+            }
+
+            found["fakeWaits"] = waits + 1;
+            var answer = found.DeepClone().AsObject();
+            answer.Remove("fakeWaits");
+            return answer;
+        }
     }
 
     private (HttpStatusCode, JsonObject?) Insert(string zone, JsonObject body)
@@ -169,7 +233,7 @@ public sealed partial class FakeGcp
             var userData = (string?)(body["metadata"]?["items"] as JsonArray)?.FirstOrDefault(i => (string?)i?["key"] == "user-data")?["value"];
             try
             {
-                instance.Machine = _machines.Acquire(new FakeMachineRequest(instance.Id, (string?)body["machineType"] ?? string.Empty, key, userData, false));
+                instance.Machine = _machines.Acquire(new FakeMachineRequest(instance.Id, (string?)body["machineType"] ?? string.Empty, key, userData, UnreachableMachines));
                 (natIp, networkIp) = (instance.Machine.PublicIpAddress, instance.Machine.PrivateIpAddress);
             }
             catch (FakeCapacityException)
