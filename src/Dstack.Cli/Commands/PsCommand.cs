@@ -16,7 +16,7 @@ public static class PsCommand
     public static Command Create(TextWriter output, TextWriter error, Func<CliContext> context)
     {
         var all = new Option<bool>("--all", "-a") { Description = "Also show finished runs (by default only active ones)." };
-        var json = new Option<bool>("--json") { Description = "Print JSON: {\"runs\": [{name, status, reason, exit_code, workflow, tags, configuration, repo, submitted_at, finished_at, attempt, jobs: [...]}]}." };
+        var json = new Option<bool>("--json") { Description = "Print JSON: {\"runs\": [{name, status, reason, exit_code, workflow, tags, configuration, repo, submitted_at, finished_at, attempt, service_url, ide_url, ssh_host, jobs: [...]}]}." };
         var command = new Command("ps", "List runs: name, configuration, status, when submitted, and how they ended.") { all, json };
         command.SetAction(parse =>
         {
@@ -111,6 +111,7 @@ public static class PsCommand
         var tags = TagsByRun(store);
         foreach (var run in runs)
         {
+            var endpoints = store.ListRunEndpoints(run.Id);
             var jobs = new JsonArray();
             foreach (var job in store.ListJobs(run.Id))
             {
@@ -140,6 +141,10 @@ public static class PsCommand
                 ["submitted_at"] = run.SubmittedAt.ToString("O"),
                 ["finished_at"] = run.FinishedAt?.ToString("O"),
                 ["attempt"] = run.Attempt,
+                // Where the running run is reached (null until it is ready and after it ends).
+                ["service_url"] = EndpointOf(endpoints, RunEndpointKind.Service),
+                ["ide_url"] = EndpointOf(endpoints, RunEndpointKind.Ide),
+                ["ssh_host"] = EndpointOf(endpoints, RunEndpointKind.Ssh),
                 ["jobs"] = jobs,
                 // The typed progress events (provisioning, uploading, uploaded with its seconds, running), oldest first.
                 ["events"] = new JsonArray([.. store.ListRunEvents(run.Id).Select(e =>
@@ -153,6 +158,8 @@ public static class PsCommand
 
         return new JsonObject { ["runs"] = array };
     }
+
+    private static string? EndpointOf(IReadOnlyList<RunEndpoint> endpoints, string kind) => endpoints.FirstOrDefault(e => e.Kind == kind)?.Address;
 
     /// <summary>How long ago, in the tables' words: <c>N sec ago</c>, <c>min</c>, <c>hours</c>, <c>days</c>.</summary>
     internal static string Ago(TimeSpan age) => age.TotalSeconds switch

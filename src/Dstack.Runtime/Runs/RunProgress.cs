@@ -62,6 +62,22 @@ public sealed record RunningProgress(int Rank, string Host) : RunProgress(Rank)
     public override string Describe() => $"job {Rank} is running on {Host}";
 }
 
+/// <summary>
+/// The run can be reached: a service's URL once a replica answers (<see cref="State.RunEndpointKind.Service"/>), a dev
+/// environment's IDE link and SSH alias once it is ready (<see cref="State.RunEndpointKind.Ide"/>,
+/// <see cref="State.RunEndpointKind.Ssh"/>). The same address is in the state store's endpoints while the run lasts.
+/// </summary>
+public sealed record EndpointProgress(int Rank, string Kind, string Address) : RunProgress(Rank)
+{
+    public override string Describe() => Kind switch
+    {
+        State.RunEndpointKind.Service => $"the service is up at {Address}",
+        State.RunEndpointKind.Ide => $"open the dev environment in the IDE: {Address}",
+        State.RunEndpointKind.Ssh => $"connect with: ssh {Address}",
+        _ => $"{Kind}: {Address}",
+    };
+}
+
 /// <summary>A workflow's artifact or cache path coming back from the job's host when the job has ended: bytes so far of the total (0: unknown).</summary>
 public sealed record DownloadProgress(int Rank, string Host, string Path, long Received, long Total) : RunProgress(Rank)
 {
@@ -112,6 +128,10 @@ public static class RunProgressJson
             case RunningProgress r:
                 json["host"] = r.Host;
                 break;
+            case EndpointProgress e:
+                json["endpoint"] = e.Kind;
+                json["address"] = e.Address;
+                break;
             case DownloadProgress d:
                 json["host"] = d.Host;
                 json["path"] = d.Path;
@@ -145,6 +165,7 @@ public static class RunProgressJson
                 "waiting" => new WaitingProgress(Text("reason")),
                 "pulling" => new PullingProgress(rank, Text("image"), Text("host"), Number("bytes"), Number("total"), (int)Number("layers_done"), (int)Number("layers")),
                 "running" => new RunningProgress(rank, Text("host")),
+                "endpoint" => new EndpointProgress(rank, Text("endpoint"), Text("address")),
                 "downloading" => new DownloadProgress(rank, Text("host"), Text("path"), Number("received"), Number("total")),
                 _ => null,
             };
@@ -165,6 +186,7 @@ public static class RunProgressJson
         PullingProgress => "pulling",
         RunningProgress => "running",
         DownloadProgress => "downloading",
+        EndpointProgress => "endpoint",
         _ => "unknown",
     };
 }

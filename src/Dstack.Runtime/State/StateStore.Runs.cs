@@ -138,6 +138,13 @@ public sealed partial class StateStore
         }
 
         AddHistory(connection, transaction, runId, null, status, now, reason);
+        if (status.IsFinished())
+        {
+            // An ended run is reachable nowhere: its service URL and SSH alias go with it.
+            using var endpoints = Command(connection, transaction, "DELETE FROM run_endpoints WHERE run_id = $id", ("$id", runId));
+            endpoints.ExecuteNonQuery();
+        }
+
         return true;
     });
 

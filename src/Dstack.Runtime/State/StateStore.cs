@@ -3,13 +3,13 @@ using Microsoft.Data.Sqlite;
 namespace Dstack.Runtime.State;
 
 /// <summary>
-/// Runs, jobs, status history, instances, artifacts and tags in <c>$DSTACK_HOME/state.db</c>: SQLite in WAL mode, so readers never block the
+/// Runs, jobs, status history, instances, artifacts, tags and run endpoints in <c>$DSTACK_HOME/state.db</c>: SQLite in WAL mode, so readers never block the
 /// writer, and short immediate transactions, so two <c>dstack</c> processes at once never lose or corrupt a record
 /// (SQLite serialises the writers; a busy database is waited for, up to <see cref="BusyTimeout"/>).
 /// </summary>
 public sealed partial class StateStore
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private const int SqliteCorrupt = 11;
 
@@ -124,6 +124,8 @@ public sealed partial class StateStore
         // Version 3: pipelines' artifacts and tags.
         Execute(connection, ArtifactsTable, transaction);
         Execute(connection, TagsTable, transaction);
+        // Version 4: where a running service or dev environment is reached.
+        Execute(connection, RunEndpointsTable, transaction);
         Execute(connection, $"PRAGMA user_version = {SchemaVersion};", transaction);
         transaction.Commit();
     }

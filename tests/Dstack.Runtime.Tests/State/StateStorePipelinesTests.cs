@@ -141,7 +141,7 @@ public sealed class StateStorePipelinesTests : IDisposable
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version;";
-        Assert.Equal(3L, version.ExecuteScalar());
+        Assert.Equal(4L, version.ExecuteScalar());
     }
 
     [Fact]

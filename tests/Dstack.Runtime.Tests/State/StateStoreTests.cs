@@ -162,6 +162,28 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void RunEndpoints_SetReplacedAndListed_GoneWhenTheRunEnds()
+    {
+        var store = StateStore.Open(new DstackHome(_root));
+        var (run, _) = store.CreateRun("svc", _ => "x", "/c.yml", "/repo", _ => "{}", Now);
+        var (other, _) = store.CreateRun("other", _ => "x", "/c.yml", "/repo", _ => "{}", Now);
+        store.SetRunEndpoint(run.Id, RunEndpointKind.Service, "http://127.0.0.1:1000/");
+        store.SetRunEndpoint(run.Id, RunEndpointKind.Service, "http://127.0.0.1:2000/");
+        store.SetRunEndpoint(run.Id, RunEndpointKind.Ssh, "svc");
+        store.SetRunEndpoint(other.Id, RunEndpointKind.Ide, "vscode://vscode-remote/ssh-remote+other/w");
+
+        Assert.Equal([new RunEndpoint("service", "http://127.0.0.1:2000/"), new RunEndpoint("ssh", "svc")], store.ListRunEndpoints(run.Id));
+        store.ClearRunEndpoints(run.Id, RunEndpointKind.Ssh);
+        Assert.Equal([new RunEndpoint("service", "http://127.0.0.1:2000/")], store.ListRunEndpoints(run.Id));
+
+        store.SetRunStatus(run.Id, RunStatus.Running, Now.AddSeconds(1));
+        Assert.Single(store.ListRunEndpoints(run.Id));
+        store.SetRunStatus(run.Id, RunStatus.Terminated, Now.AddSeconds(2), "stopped_by_user");
+        Assert.Empty(store.ListRunEndpoints(run.Id));
+        Assert.Single(store.ListRunEndpoints(other.Id));
+    }
+
+    [Fact]
     public void RequestStop_AbortUpgradesStop_AndFinishedRunRefuses()
     {
         var store = StateStore.Open(new DstackHome(_root));
