@@ -5,7 +5,7 @@ using Dstack.Runtime.Backends.Gcp;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.State;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Gcp.Fake;
 using Dstack.Runtime.Tests.Ssh;
 
