@@ -12,7 +12,7 @@ using Dstack.Runtime.Tests.Ssh;
 namespace Dstack.Runtime.Tests.Gcp;
 
 /// <summary>
-/// GcpBackend against the fake whose instances are network-namespace hosts with a real sshd (the AWS fake's
+/// GcpBackend against the fake whose instances are network-namespace hosts with a real sshd (the shared
 /// <see cref="NetnsMachines"/>): the instance answers SSH with the project key given in its ssh-keys metadata, the
 /// fake running out of hosts is a capacity error that moves to the next zone and then fails the offer, and a deleted
 /// instance no longer answers.

@@ -22,8 +22,9 @@ namespace Dstack.Runtime.Tests.Azure.Fake;
 /// SDK sends: the Microsoft Entra token endpoint (<c>POST /{tenant}/oauth2/v2.0/token</c>, client credentials) and ARM
 /// (resource SKUs, resource groups, VM PUT/GET/DELETE with <c>Azure-AsyncOperation</c> polling, the public IP made inside
 /// a VM request as a Microsoft.Network resource). Every ARM request needs a token it issued. VMs are machines of an
-/// <see cref="IFakeMachineProvider"/> (shared by the cloud fakes, in <c>CloudFakes/</c>). Tests inject capacity faults (<see cref="FailNextCreate"/>) and
-/// read every call back (<see cref="Calls"/>) and what is left (<see cref="LiveVms"/>).
+/// <see cref="IFakeMachineProvider"/> (shared by the cloud fakes, in <c>CloudFakes/</c>). Tests inject capacity faults
+/// (<see cref="FailNextCreate"/>), hold a VM request in flight (<see cref="HoldNextCreate"/>), and read every call back
+/// (<see cref="Calls"/>) and what is left (<see cref="LiveVms"/>).
 /// </summary>
 public sealed partial class FakeArm : IAsyncDisposable
 {
