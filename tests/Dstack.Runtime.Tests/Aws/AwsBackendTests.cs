@@ -6,6 +6,7 @@ using Dstack.Runtime.Offers;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.State;
 using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 
 namespace Dstack.Runtime.Tests.Aws;
 

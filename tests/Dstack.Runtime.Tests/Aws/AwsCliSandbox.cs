@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 
 namespace Dstack.Runtime.Tests.Aws;
 

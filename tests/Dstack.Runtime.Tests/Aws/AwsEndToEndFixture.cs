@@ -1,4 +1,5 @@
 using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Runtime.Tests.Aws;

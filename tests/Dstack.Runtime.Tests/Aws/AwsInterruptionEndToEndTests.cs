@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Ssh;
 using static Dstack.Runtime.Tests.Aws.AwsRunEndToEndTests;
 

@@ -1,6 +1,7 @@
 using Dstack.Runtime.Backends.Aws;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Runtime.Tests.Aws;
@@ -123,7 +124,7 @@ public sealed class AwsLeakTests
     }
 
     /// <summary>Waits until the run is at <paramref name="stage"/>.</summary>
-    private static async Task ReachAsync(string stage, FakeEc2 fake, AwsCliSandbox sandbox, AwsCliProcess cli, Ec2Hold? hold)
+    private static async Task ReachAsync(string stage, FakeEc2 fake, AwsCliSandbox sandbox, AwsCliProcess cli, FakeHold? hold)
     {
         switch (stage)
         {
@@ -147,7 +148,7 @@ public sealed class AwsLeakTests
     /// Releases a held launch once its client gave up on it, or after 3 s when it waits for the answer (as it should: a
     /// launch in flight is carried out by EC2 either way, and only its answer says which instance to terminate).
     /// </summary>
-    private static async Task ReleaseAfterTheClientGaveUpAsync(Ec2Hold? hold)
+    private static async Task ReleaseAfterTheClientGaveUpAsync(FakeHold? hold)
     {
         if (hold is null)
         {

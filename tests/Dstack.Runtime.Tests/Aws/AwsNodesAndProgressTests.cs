@@ -5,6 +5,7 @@ using Dstack.Runtime.Resources;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 
 namespace Dstack.Runtime.Tests.Aws;
 

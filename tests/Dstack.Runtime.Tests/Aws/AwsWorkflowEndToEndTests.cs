@@ -1,6 +1,7 @@
 using Dstack.Runtime.Pipelines;
 using Dstack.Runtime.State;
 using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Runtime.Tests.Aws;

@@ -3,7 +3,7 @@ using Dstack.Runtime.Backends.Azure;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Runs;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Azure.Fake;
 
 namespace Dstack.Runtime.Tests.Azure;

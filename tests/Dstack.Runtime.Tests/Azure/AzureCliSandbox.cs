@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dstack.Runtime.Backends.Azure;
 using Dstack.Runtime.Tests.Aws;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Azure.Fake;
 
 namespace Dstack.Runtime.Tests.Azure;

@@ -1,6 +1,6 @@
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Tests.Aws;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Azure.Fake;
 using Dstack.Runtime.Tests.Ssh;
 

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Azure.Fake;
 using Dstack.Runtime.Tests.Ssh;
 

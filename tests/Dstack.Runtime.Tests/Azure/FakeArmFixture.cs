@@ -1,5 +1,5 @@
 using Dstack.Runtime.State;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Azure.Fake;
 
 namespace Dstack.Runtime.Tests.Azure;

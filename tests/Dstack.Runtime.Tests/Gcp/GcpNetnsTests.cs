@@ -5,14 +5,14 @@ using Dstack.Runtime.Backends.Gcp;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.State;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Gcp.Fake;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Runtime.Tests.Gcp;
 
 /// <summary>
-/// GcpBackend against the fake whose instances are network-namespace hosts with a real sshd (the AWS fake's
+/// GcpBackend against the fake whose instances are network-namespace hosts with a real sshd (the shared
 /// <see cref="NetnsMachines"/>): the instance answers SSH with the project key given in its ssh-keys metadata, the
 /// fake running out of hosts is a capacity error that moves to the next zone and then fails the offer, and a deleted
 /// instance no longer answers.

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dstack.Runtime.Backends.Gcp;
 using Dstack.Runtime.Tests.Aws;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Gcp.Fake;
 using Dstack.Runtime.Tests.Ssh;
 

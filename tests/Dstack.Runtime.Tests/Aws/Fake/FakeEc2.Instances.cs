@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Dstack.Runtime.Tests.CloudFakes;
 using static Dstack.Runtime.Tests.Aws.Fake.Ec2Xml;
 
 namespace Dstack.Runtime.Tests.Aws.Fake;

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Amazon.EC2;
 using Amazon.Runtime;
+using Dstack.Runtime.Tests.CloudFakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -220,7 +221,7 @@ public sealed partial class FakeEc2 : IAsyncDisposable
     /// <summary>Stops the server and releases every machine still held.</summary>
     public async ValueTask DisposeAsync()
     {
-        ReleaseHolds();
+        _holds.ReleaseAll();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         lock (_gate)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Dstack.Runtime.Tests.CloudFakes;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Runtime.Tests.Aws.Fake;

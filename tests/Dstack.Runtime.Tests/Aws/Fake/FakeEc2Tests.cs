@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Dstack.Runtime.Tests.CloudFakes;
 
 namespace Dstack.Runtime.Tests.Aws.Fake;
 

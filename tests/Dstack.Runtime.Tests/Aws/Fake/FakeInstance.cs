@@ -1,4 +1,5 @@
 using System.Text;
+using Dstack.Runtime.Tests.CloudFakes;
 
 namespace Dstack.Runtime.Tests.Aws.Fake;
 

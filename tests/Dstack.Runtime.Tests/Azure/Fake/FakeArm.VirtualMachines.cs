@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
+using Microsoft.AspNetCore.Http;
 
 namespace Dstack.Runtime.Tests.Azure.Fake;
 
@@ -19,7 +20,7 @@ public sealed partial class FakeArm
     private readonly Dictionary<string, FakeVm> _vms = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, FakeOperation> _operations = new(StringComparer.Ordinal);
     private readonly List<(string Size, string Code)> _faults = [];
-    private ArmHold? _hold;
+    private readonly FakeHolds<HttpRequest> _holds = new();
 
     /// <summary>The VMs that exist now (a failed allocation's VM included, until it is deleted).</summary>
     public IReadOnlyList<FakeVm> LiveVms
@@ -46,24 +47,9 @@ public sealed partial class FakeArm
         }
     }
 
-    /// <summary>Holds the next VM request until the test releases it (see <see cref="ArmHold"/>).</summary>
-    public ArmHold HoldNextCreate()
-    {
-        lock (_gate)
-        {
-            return _hold = new ArmHold();
-        }
-    }
-
-    private ArmHold? TakeHold()
-    {
-        lock (_gate)
-        {
-            var hold = _hold;
-            _hold = null;
-            return hold;
-        }
-    }
+    /// <summary>Holds the next VM request (a PUT of a VM) until the test releases it (see <see cref="FakeHold"/>).</summary>
+    public FakeHold HoldNextCreate() =>
+        _holds.Add(request => request.Method == "PUT" && (request.Path.Value ?? "/").Contains("/virtualMachines/", StringComparison.OrdinalIgnoreCase));
 
     private (int, JsonNode?, IReadOnlyList<(string, string)>)? VmAnswer(string method, string path, string body)
     {

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Core.Pipeline;
 using Dstack.Runtime.Backends.Azure;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,8 +22,9 @@ namespace Dstack.Runtime.Tests.Azure.Fake;
 /// SDK sends: the Microsoft Entra token endpoint (<c>POST /{tenant}/oauth2/v2.0/token</c>, client credentials) and ARM
 /// (resource SKUs, resource groups, VM PUT/GET/DELETE with <c>Azure-AsyncOperation</c> polling, the public IP made inside
 /// a VM request as a Microsoft.Network resource). Every ARM request needs a token it issued. VMs are machines of an
-/// <see cref="IFakeMachineProvider"/> (the AWS fake's). Tests inject capacity faults (<see cref="FailNextCreate"/>) and
-/// read every call back (<see cref="Calls"/>) and what is left (<see cref="LiveVms"/>).
+/// <see cref="IFakeMachineProvider"/> (shared by the cloud fakes, in <c>CloudFakes/</c>). Tests inject capacity faults
+/// (<see cref="FailNextCreate"/>), hold a VM request in flight (<see cref="HoldNextCreate"/>), and read every call back
+/// (<see cref="Calls"/>) and what is left (<see cref="LiveVms"/>).
 /// </summary>
 public sealed partial class FakeArm : IAsyncDisposable
 {
@@ -130,6 +131,7 @@ public sealed partial class FakeArm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _holds.ReleaseAll();
         List<FakeMachine> left;
         lock (_gate)
         {
@@ -153,11 +155,9 @@ public sealed partial class FakeArm : IAsyncDisposable
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync().ConfigureAwait(false);
-        if (request.Method == "PUT" && path.Contains("/virtualMachines/", StringComparison.OrdinalIgnoreCase) && TakeHold() is { } hold)
+        if (_holds.Take(request) is { } hold)
         {
-            hold.Arrive();
-            using var abandoned = context.RequestAborted.Register(hold.Abandon);
-            await hold.Released.ConfigureAwait(false);
+            await hold.HoldAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
         if (InProgressPolls > 0 && request.Method == "GET" && OperationPath.IsMatch(path))

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 
 namespace Dstack.Runtime.Tests.Azure.Fake;
 

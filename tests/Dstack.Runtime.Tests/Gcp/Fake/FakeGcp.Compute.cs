@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Dstack.Runtime.Tests.Aws.Fake;
+using Dstack.Runtime.Tests.CloudFakes;
 using Microsoft.AspNetCore.Http;
 
 namespace Dstack.Runtime.Tests.Gcp.Fake;
@@ -20,7 +20,7 @@ public sealed partial class FakeGcp
     private readonly List<GcpCall> _calls = [];
     private readonly Queue<(string? Zone, string Code)> _insertFaults = new();
     private int _sequence;
-    private Azure.Fake.ArmHold? _insertHold;
+    private readonly FakeHolds<GcpCall> _holds = new();
 
     /// <summary>The API root clients are given (<c>{Url}/compute/v1/</c>).</summary>
     public Uri ComputeUri => new(Url + "/compute/v1/");
@@ -70,14 +70,9 @@ public sealed partial class FakeGcp
         }
     }
 
-    /// <summary>Holds the next instance insert until the test releases it; released, it is carried out even when its client is gone.</summary>
-    public Azure.Fake.ArmHold HoldNextInsert()
-    {
-        lock (_gate)
-        {
-            return _insertHold = new Azure.Fake.ArmHold();
-        }
-    }
+    /// <summary>Holds the next instance insert until the test releases it (see <see cref="FakeHold"/>); released, it is carried out even when its client is gone.</summary>
+    public FakeHold HoldNextInsert() =>
+        _holds.Add(call => call is { Method: "POST", Collection: "instances", Name: null });
 
     [GeneratedRegex(@"^/compute/v1/projects/(?<project>[a-z0-9-]+)/(?:zones/(?<zone>[a-z0-9-]+)|regions/(?<region>[a-z0-9-]+)|(?<global>global)|(?<aggregated>aggregated))/(?<collection>instances|operations|firewalls|machineTypes|acceleratorTypes|resourcePolicies)(?:/(?<name>[a-zA-Z0-9-]+))?(?<wait>/wait)?$")]
     private static partial Regex ComputePath();
@@ -109,9 +104,10 @@ public sealed partial class FakeGcp
         var aggregated = match.Groups["aggregated"].Success;
         var name = match.Groups["name"].Success ? match.Groups["name"].Value : null;
         var collection = match.Groups["collection"].Value;
+        var call = new GcpCall(context.Request.Method, collection, zone ?? region, name, body) { Aggregated = aggregated };
         lock (_gate)
         {
-            _calls.Add(new GcpCall(context.Request.Method, collection, zone ?? region, name, body) { Aggregated = aggregated });
+            _calls.Add(call);
         }
 
         if (aggregated && ListFailure is { } failure)
@@ -126,11 +122,9 @@ public sealed partial class FakeGcp
             return;
         }
 
-        if (context.Request.Method == "POST" && collection == "instances" && name is null && TakeInsertHold() is { } hold)
+        if (_holds.Take(call) is { } hold)
         {
-            hold.Arrive();
-            using var abandoned = context.RequestAborted.Register(hold.Abandon);
-            await hold.Released.ConfigureAwait(false);
+            await hold.HoldAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
         if (match.Groups["wait"].Success && name is not null && StillRunning(name) is { } running)
@@ -166,16 +160,6 @@ public sealed partial class FakeGcp
         context.Response.StatusCode = (int)status;
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.WriteAsync(answer.ToJsonString()).ConfigureAwait(false);
-    }
-
-    private Azure.Fake.ArmHold? TakeInsertHold()
-    {
-        lock (_gate)
-        {
-            var hold = _insertHold;
-            _insertHold = null;
-            return hold;
-        }
     }
 
     /// <summary>The operation as a wait answers it while it counts down <see cref="RunningWaits"/> (inserts only); null once it may end.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Dstack.Runtime.Tests.CloudFakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,7 +9,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Dstack.Runtime.Tests.Aws.Fake;
 
 namespace Dstack.Runtime.Tests.Gcp.Fake;
 
@@ -101,6 +101,7 @@ public sealed partial class FakeGcp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _holds.ReleaseAll();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _key.Dispose();

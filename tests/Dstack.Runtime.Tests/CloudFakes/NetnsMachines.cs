@@ -1,6 +1,6 @@
 using Dstack.Runtime.Tests.Ssh;
 
-namespace Dstack.Runtime.Tests.Aws.Fake;
+namespace Dstack.Runtime.Tests.CloudFakes;
 
 /// <summary>
 /// Machines that are <see cref="NetnsHosts"/> hosts: each instance gets the next unused host (a network namespace

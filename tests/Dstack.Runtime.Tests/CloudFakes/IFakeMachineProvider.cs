@@ -1,8 +1,9 @@
-namespace Dstack.Runtime.Tests.Aws.Fake;
+namespace Dstack.Runtime.Tests.CloudFakes;
 
 /// <summary>
-/// What an instance of <see cref="FakeEc2"/> is: <c>RunInstances</c> acquires one machine per instance and answers
-/// with its addresses; <c>TerminateInstances</c> (or a spot interruption) releases it.
+/// What an instance (EC2), instance (GCP) or VM (Azure) of a cloud fake is: the fake's create call acquires one machine
+/// per instance and answers with its addresses; its delete call (or a spot interruption) releases it. Shared by the
+/// three fakes: <c>FakeEc2</c>, <c>FakeGcp</c> and <c>FakeArm</c>.
 /// </summary>
 public interface IFakeMachineProvider
 {

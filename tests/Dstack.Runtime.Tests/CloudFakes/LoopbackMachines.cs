@@ -1,4 +1,4 @@
-namespace Dstack.Runtime.Tests.Aws.Fake;
+namespace Dstack.Runtime.Tests.CloudFakes;
 
 /// <summary>
 /// Machines that are only addresses, for in-process tests: every instance is 127.0.0.1 and nothing is started. One

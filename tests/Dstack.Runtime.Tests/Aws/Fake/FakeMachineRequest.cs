@@ -1,9 +1,0 @@
-namespace Dstack.Runtime.Tests.Aws.Fake;
-
-/// <summary>What <c>RunInstances</c> asks <see cref="IFakeMachineProvider"/> for, one instance at a time.</summary>
-/// <param name="InstanceId">The new instance's id.</param>
-/// <param name="InstanceType">Its instance type.</param>
-/// <param name="PublicKey">The OpenSSH public key line of its key pair (decoded from ImportKeyPair), or null without one.</param>
-/// <param name="UserData">Its user data, decoded from base64, or null.</param>
-/// <param name="Unreachable">True when the test asked for a machine whose SSH never answers.</param>
-public sealed record FakeMachineRequest(string InstanceId, string InstanceType, string? PublicKey, string? UserData, bool Unreachable);
