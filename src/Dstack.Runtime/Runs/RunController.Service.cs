@@ -118,6 +118,7 @@ public sealed partial class RunController
         private readonly Dictionary<int, int> _attempts = [];
         private readonly ServiceScaler? _scaler = service.Scaler;
         private long _order;
+        private Task _portTurn = Task.CompletedTask;
         private bool _published;
         private DateTimeOffset? _firstFailure;
 
@@ -210,20 +211,12 @@ public sealed partial class RunController
         {
             var attempt = _attempts[rank] = _attempts.GetValueOrDefault(rank) + 1;
             var cancel = new CancellationTokenSource();
-            _starting[rank] = (Task.Run(() => controller.StartReplicaAsync(rank, attempt, service, TakenPorts(), ++_order, cancel.Token)), cancel);
-        }
 
-        /// <summary>The ports other replicas were given, by the machine they run on.</summary>
-        private Dictionary<string, HashSet<int>> TakenPorts()
-        {
-            var taken = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
-            foreach (var replica in _live.Values)
-            {
-                var key = controller.MachineKey(replica.Rank);
-                (taken.TryGetValue(key, out var set) ? set : taken[key] = []).Add(replica.Port);
-            }
-
-            return taken;
+            // Replicas take their ports in the order they were started: the first on a machine gets the service's port.
+            var previous = _portTurn;
+            var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _portTurn = turn.Task;
+            _starting[rank] = (Task.Run(() => controller.StartReplicaAsync(rank, attempt, service, ++_order, previous, turn, cancel.Token)), cancel);
         }
 
         private async Task<AttemptResult?> TakeStartsAsync()
@@ -407,6 +400,7 @@ public sealed partial class RunController
             await replica.Cancel.CancelAsync().ConfigureAwait(false);
             replica.Reach?.Dispose();
             await controller.DrainAsync([replica.Job]).ConfigureAwait(false);
+            controller.GiveBackPort(replica.Rank);
         }
 
         /// <summary>Stops every replica (a stop, an abort, the run's end) and says how the run ends.</summary>
@@ -462,7 +456,19 @@ public sealed partial class RunController
     /// service's port when no other replica on that machine has it, else a free one there), its job. Null, with the
     /// reason in its log, when it cannot be started.
     /// </summary>
-    private async Task<Replica?> StartReplicaAsync(int rank, int attempt, ServiceSpec service, Dictionary<string, HashSet<int>> taken, long order, CancellationToken cancellationToken)
+    private async Task<Replica?> StartReplicaAsync(int rank, int attempt, ServiceSpec service, long order, Task previousTurn, TaskCompletionSource turn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StartReplicaInTurnAsync(rank, attempt, service, order, previousTurn, turn, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            turn.TrySetResult();
+        }
+    }
+
+    private async Task<Replica?> StartReplicaInTurnAsync(int rank, int attempt, ServiceSpec service, long order, Task previousTurn, TaskCompletionSource turn, CancellationToken cancellationToken)
     {
         if (_machines[rank] is null)
         {
@@ -519,8 +525,9 @@ public sealed partial class RunController
             return null;
         }
 
-        var onMachine = taken.GetValueOrDefault(MachineKey(rank)) ?? [];
-        var port = onMachine.Contains(service.Port) ? await Task.Run(() => host.FreePort(rank, onMachine), CancellationToken.None).ConfigureAwait(false) : service.Port;
+        await previousTurn.ConfigureAwait(false);
+        var port = TakePort(rank, service.Port);
+        turn.TrySetResult();
         var environment = ReplicaEnvironment(rank, port);
         IJobProcess process;
         try
@@ -529,6 +536,7 @@ public sealed partial class RunController
         }
         catch (Exception e) when (e is JobStartException or IOException or UnauthorizedAccessException)
         {
+            GiveBackPort(rank);
             Event(rank, e is Containers.ContainerStartException ? $"dstack: {Diagnostics.DiagnosticCodes.ContainerFailed}: {e.Message}" : $"dstack: {e.Message}");
             return null;
         }
@@ -537,6 +545,34 @@ public sealed partial class RunController
         Progress.Report(new RunningProgress(rank, host.Name));
         _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, _time.GetUtcNow(), null, _machines[rank]!.RecordId));
         return new Replica(rank, attempt, new RunningJob(rank, attempt, process, Pump(rank, process)), port, order);
+    }
+
+    /// <summary>The port each replica was given, with the machine it runs on, while it runs.</summary>
+    private readonly Dictionary<int, (string Machine, int Port)> _replicaPorts = [];
+    private readonly Lock _replicaPortsGate = new();
+
+    /// <summary>
+    /// The port replica <paramref name="rank"/> listens on: the service's port when no other replica on its machine
+    /// has it, else one free there (held until <see cref="GiveBackPort"/>).
+    /// </summary>
+    private int TakePort(int rank, int servicePort)
+    {
+        var machine = MachineKey(rank);
+        lock (_replicaPortsGate)
+        {
+            var taken = _replicaPorts.Where(p => p.Key != rank && p.Value.Machine == machine).Select(p => p.Value.Port).ToHashSet();
+            var port = taken.Contains(servicePort) ? HostOf(rank).FreePort(rank, [.. taken, servicePort]) : servicePort;
+            _replicaPorts[rank] = (machine, port);
+            return port;
+        }
+    }
+
+    private void GiveBackPort(int rank)
+    {
+        lock (_replicaPortsGate)
+        {
+            _replicaPorts.Remove(rank);
+        }
     }
 
     /// <summary>A replica's environment: a job's, with the port it listens on and its number.</summary>
@@ -652,6 +688,7 @@ public sealed partial class RunController
         replica.Reach?.Dispose();
         await DrainAsync([replica.Job]).ConfigureAwait(false);
         RecordExit(replica.Job, running ? RunStatus.Terminated : null);
+        GiveBackPort(replica.Rank);
     }
 
     /// <summary>Gives back the machine of a replica scaled away (this machine's "instance" costs nothing to give back).</summary>
