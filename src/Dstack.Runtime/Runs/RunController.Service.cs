@@ -24,6 +24,9 @@ public sealed partial class RunController
     /// <summary>How long a request waits for a replica when none is in the endpoint (starting, or scaled to zero).</summary>
     internal static readonly TimeSpan HoldWhenNoReplica = TimeSpan.FromSeconds(60);
 
+    /// <summary>The attempt every replica's job record has: a service is one attempt, its replicas restart within it.</summary>
+    private const int ReplicaRecordAttempt = 1;
+
     private static readonly TimeSpan ServiceTick = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ReadinessPoll = TimeSpan.FromMilliseconds(250);
 
@@ -543,8 +546,10 @@ public sealed partial class RunController
 
         Event(rank, $"dstack: replica {rank} started; it listens on port {port} (${RunPlanner.ServicePortVariable})");
         Progress.Report(new RunningProgress(rank, host.Name));
-        _store.SaveJob(new JobRecord(_run.Id, rank, attempt, RunStatus.Running, process.Pid, null, _time.GetUtcNow(), null, _machines[rank]!.RecordId));
-        return new Replica(rank, attempt, new RunningJob(rank, attempt, process, Pump(rank, process)), port, order);
+        // One job record per replica, replaced when it starts again (the state lists a run's jobs of its latest attempt,
+        // and replicas restart one by one): its earlier ends are in the status history and its log.
+        _store.SaveJob(new JobRecord(_run.Id, rank, ReplicaRecordAttempt, RunStatus.Running, process.Pid, null, _time.GetUtcNow(), null, _machines[rank]!.RecordId));
+        return new Replica(rank, attempt, new RunningJob(rank, ReplicaRecordAttempt, process, Pump(rank, process)), port, order);
     }
 
     /// <summary>The port each replica was given, with the machine it runs on, while it runs.</summary>
