@@ -293,7 +293,13 @@ public sealed partial class RunController
                     continue;
                 }
 
-                if (Failed(replica.Rank, code, lost is null ? $"exited with code {code}" : "was lost") is { } failed)
+                if (lost is not null)
+                {
+                    // Its machine is gone: a restart provisions another (the same offer).
+                    await controller.ReleaseMachineAsync(replica.Rank).ConfigureAwait(false);
+                }
+
+                if (Failed(replica.Rank, code, lost is null ? $"exited with code {code}" : "was lost", lost is not null) is { } failed)
                 {
                     return failed with { Reason = lost is null ? TerminationReason.JobFailed : TerminationReason.HostLost };
                 }
@@ -303,15 +309,15 @@ public sealed partial class RunController
         }
 
         /// <summary>A replica failed: null when it restarts (retry covers errors, within retry.duration), else the run's end.</summary>
-        private AttemptResult? Failed(int rank, int? code, string what)
+        private AttemptResult? Failed(int rank, int? code, string what, bool lost = false)
         {
             var now = Now;
-            if (controller._spec.Retries(RetryEvent.Error))
+            if (controller._spec.Retries(RetryEvent.Error) || (lost && controller._spec.Retries(RetryEvent.Interruption)))
             {
                 _firstFailure ??= now;
                 if (now - _firstFailure.Value <= TimeSpan.FromSeconds(Spec.RetryDuration))
                 {
-                    controller.Event(rank, $"dstack: replica {rank} {what}; restarting it (attempt {_attempts.GetValueOrDefault(rank) + 1}), as retry.on_events includes error");
+                    controller.Event(rank, $"dstack: replica {rank} {what}; restarting it (attempt {_attempts.GetValueOrDefault(rank) + 1}), as retry.on_events includes {(lost && !controller._spec.Retries(RetryEvent.Error) ? "interruption" : "error")}");
                     _restarts[rank] = now + RetryDelay;
                     return null;
                 }
