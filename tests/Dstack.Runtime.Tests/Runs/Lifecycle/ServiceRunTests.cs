@@ -154,6 +154,53 @@ public sealed class ServiceRunTests : IAsyncDisposable
         Assert.Equal(RunStatus.Aborted, (await running.WaitAsync(Limit)).Status);
     }
 
+    [Fact]
+    public async Task Service_Scaling_AddsAReplicaUnderLoad_AndRemovesTheNewestWhenIdle_GivingItsMachineBack()
+    {
+        await StartReplicasAsync(2);
+        var spec = Spec(replicas: 2) with
+        {
+            Service = new ServiceSpec { Port = 8000, Auth = false, MinReplicas = 1, MaxReplicas = 2, Target = 1, ScaleUpDelay = 0, ScaleDownDelay = 0 },
+        };
+        var (run, controller) = Submit(spec, new Dictionary<string, string> { [RunController.RateWindowVariable] = "1" });
+
+        var running = controller.RunAsync();
+        var first = await NextJobAsync();
+        var url = await WaitForUrlAsync(run);
+        Assert.Single(_backend.Provisions);
+
+        // Load: well above one request per second for the one replica.
+        var load = new CancellationTokenSource();
+        var loading = Task.Run(async () =>
+        {
+            while (!load.IsCancellationRequested)
+            {
+                await _http.GetStringAsync(url);
+                await Task.Delay(20);
+            }
+        });
+        var second = await NextJobAsync();
+        await load.CancelAsync();
+        await loading;
+
+        Assert.Equal(1, second.Rank);
+        Assert.Equal(2, _backend.Provisions.Count);
+        Assert.Contains("scaling up from 1 to 2 replicas", File.ReadAllText(_store.Home.LogFile(run.Name, 0)), StringComparison.Ordinal);
+
+        // Idle: the newest replica is stopped gracefully and its machine terminated; the first keeps running.
+        await WaitUntilAsync(() => Task.FromResult(second.Exited.IsCompleted));
+        Assert.Equal(Dstack.Runtime.Processes.Signals.Terminate, second.Signals[0]);
+        Assert.False(first.Exited.IsCompleted);
+        await WaitUntilAsync(() => Task.FromResult(_store.ListInstances(run.Id).Single(i => i.JobNum == 1).Status == InstanceStatus.Terminated));
+        Assert.Equal(InstanceStatus.Running, _store.ListInstances(run.Id).Single(i => i.JobNum == 0).Status);
+        Assert.Contains(_store.ListJobs(run.Id), j => j.JobNum == 1 && j.Status == RunStatus.Terminated);
+
+        _store.RequestStop(run.Id, StopRequest.Stop);
+        controller.OnStopSignal();
+        Assert.Equal(RunStatus.Terminated, (await running.WaitAsync(Limit)).Status);
+        Assert.All(_store.ListInstances(run.Id), i => Assert.Equal(InstanceStatus.Terminated, i.Status));
+    }
+
     private async Task StartReplicasAsync(int count)
     {
         for (var n = 0; n < count; n++)
@@ -175,10 +222,10 @@ public sealed class ServiceRunTests : IAsyncDisposable
         Service = new ServiceSpec { Port = 8000, Auth = false, MinReplicas = replicas, MaxReplicas = replicas },
     };
 
-    private (RunRecord Run, RunController Controller) Submit(RunSpec spec)
+    private (RunRecord Run, RunController Controller) Submit(RunSpec spec, Dictionary<string, string>? environment = null)
     {
         var (run, _) = _store.CreateRun(spec.RunName, _ => spec.RunName, spec.ConfigurationPath, spec.RepoRoot, _ => spec.WithoutSecrets().ToJson(), DateTimeOffset.UtcNow);
-        return (run, new RunController(_store, run, spec, new Dictionary<string, string>(), backends: name => name == FakeBackend.BackendName ? _backend : null));
+        return (run, new RunController(_store, run, spec, environment ?? [], backends: name => name == FakeBackend.BackendName ? _backend : null));
     }
 
     private async Task<FakeJob> NextJobAsync() => await _backend.Started.Reader.ReadAsync().AsTask().WaitAsync(Limit);
