@@ -124,7 +124,9 @@ public sealed class ServiceEndpoint : IAsyncDisposable
 
         if (Replicas.Count == 0 && _options.HoldWhenNoReplica > TimeSpan.Zero)
         {
-            await HoldAsync(context.RequestAborted).ConfigureAwait(false);
+            // A held request lets go when the endpoint stops too, so a stop never waits on it.
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping);
+            await HoldAsync(held.Token).ConfigureAwait(false);
         }
 
         if (_model is not null && await _model.HandleAsync(context, _replicaClient).ConfigureAwait(false))
