@@ -109,6 +109,12 @@ public sealed partial class RunController
         public CancellationTokenSource Cancel { get; } = new();
 
         public bool Joined { get; set; }
+
+        /// <summary>Whether the end of <see cref="Ready"/> was dealt with (joined, or stopped for not listening).</summary>
+        public bool ReadyTaken { get; set; }
+
+        /// <summary>Whether a failure to reach its port was said in its log (said once).</summary>
+        public bool ReachFailureSaid { get; set; }
     }
 
     /// <summary>The life of one service run: the loop that starts, watches, restarts, scales and stops its replicas.</summary>
@@ -157,7 +163,7 @@ public sealed partial class RunController
                 var waits = new List<Task> { controller._stopRequested.Task, maxDuration, Task.Delay(ServiceTick, controller._time) };
                 waits.AddRange(_starting.Values.Select(s => (Task)s.Task));
                 waits.AddRange(_live.Values.Select(r => (Task)r.Job.Process.Exited));
-                waits.AddRange(_live.Values.Where(r => !r.Joined).Select(r => (Task)r.Ready));
+                waits.AddRange(_live.Values.Where(r => !r.ReadyTaken).Select(r => (Task)r.Ready));
                 await Task.WhenAny(waits).ConfigureAwait(false);
                 if (controller._stopRequested.Task.IsCompleted)
                 {
@@ -245,8 +251,9 @@ public sealed partial class RunController
 
         private void TakeReadiness()
         {
-            foreach (var replica in _live.Values.Where(r => !r.Joined && r.Ready.IsCompleted))
+            foreach (var replica in _live.Values.Where(r => !r.ReadyTaken && r.Ready.IsCompleted))
             {
+                replica.ReadyTaken = true;
                 if (replica.Ready.Result && replica.Reach is { } reach)
                 {
                     replica.Joined = true;
@@ -394,11 +401,26 @@ public sealed partial class RunController
                 controller.Event(newest.Rank, $"dstack: replica {newest.Rank} is scaled away: it takes no new request and is stopped");
                 _stopping[newest.Rank] = Task.Run(async () =>
                 {
-                    newest.Cancel.Cancel();
+                    await ForgetReachAsync(newest).ConfigureAwait(false);
                     await controller.StopReplicaAsync(newest).ConfigureAwait(false);
                     await controller.ReleaseMachineAsync(newest.Rank).ConfigureAwait(false);
                 });
             }
+        }
+
+        /// <summary>Ends the readiness check (bounded: a forward being opened takes at most its own limit) and closes the way to the replica's port.</summary>
+        private static async Task ForgetReachAsync(Replica replica)
+        {
+            await replica.Cancel.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await replica.Ready.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            replica.Reach?.Dispose();
         }
 
         /// <summary>Takes an ended replica out of the endpoint and drains it.</summary>
@@ -406,8 +428,7 @@ public sealed partial class RunController
         {
             _live.Remove(replica.Rank);
             endpoint.Replicas.Remove(replica.Rank);
-            await replica.Cancel.CancelAsync().ConfigureAwait(false);
-            replica.Reach?.Dispose();
+            await ForgetReachAsync(replica).ConfigureAwait(false);
             await controller.DrainAsync([replica.Job]).ConfigureAwait(false);
             controller.GiveBackPort(replica.Rank);
         }
@@ -443,7 +464,7 @@ public sealed partial class RunController
             await controller.StopJobsAsync(jobs, kind).ConfigureAwait(false);
             foreach (var replica in _live.Values)
             {
-                replica.Reach?.Dispose();
+                await ForgetReachAsync(replica).ConfigureAwait(false);
             }
 
             await controller.DrainAsync(jobs).ConfigureAwait(false);
@@ -624,9 +645,13 @@ public sealed partial class RunController
                     return true;
                 }
             }
-            catch (IOException e)
+            catch (IOException e) when (!replica.ReachFailureSaid)
             {
-                Event(replica.Rank, $"dstack: replica {replica.Rank}'s port {replica.Port} cannot be reached yet: {e.Message}");
+                replica.ReachFailureSaid = true;
+                Event(replica.Rank, $"dstack: replica {replica.Rank}'s port {replica.Port} cannot be reached yet (trying again until it listens): {e.Message}");
+            }
+            catch (IOException)
+            {
             }
             catch (OperationCanceledException)
             {
