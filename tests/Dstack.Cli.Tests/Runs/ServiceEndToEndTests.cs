@@ -274,6 +274,21 @@ public sealed partial class ServiceEndToEndTests : IDisposable
         Assert.False(Listens(port), $"the replica on the host still listens on {port}");
     }
 
+    [Fact]
+    public async Task Service_WhoseEndpointPortIsBusy_IsRefusedBeforeItIsSubmitted()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var taken = ((IPEndPoint)busy.LocalEndpoint).Port;
+        _sandbox.Write(".dstack.yml", $"type: service\nname: busy\nport: \"{taken}:8000\"\ncommands:\n  - python3 app.py\n");
+
+        var result = await _sandbox.RunAsync("run", "-y", "-d");
+
+        Assert.True(result.Code != 0, result.ToString());
+        Assert.Contains($"DSTK3005: port {taken} is already in use on this machine, so the service's endpoint could not listen on it", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await _sandbox.RunsAsync()).GetArrayLength());
+    }
+
     [GeneratedRegex(@"the service is up at (?<url>http://127\.0\.0\.1:\d+/)")]
     private static partial Regex UrlLine();
 
