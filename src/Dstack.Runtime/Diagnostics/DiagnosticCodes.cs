@@ -76,6 +76,11 @@ public static class DiagnosticCodes
     public const string UnknownWorkflow = "DSTK2091";
     public const string WorkflowCycle = "DSTK2092";
 
+    // 210x: services
+    public const string ServiceReplicasSharePort = "DSTK2100";
+    public const string InvalidChatTemplate = "DSTK2101";
+    public const string ServiceGatewayUnavailable = "DSTK2102";
+
     // 3xxx: run and backend
     public const string RequiredEnvMissing = "DSTK3001";
     public const string NoMatchingPython = "DSTK3002";
@@ -189,6 +194,9 @@ public static class DiagnosticCodes
         (InvalidWorkflow, "A malformed pipelines workflow"),
         (UnknownWorkflow, "A workflow name (dstack run NAME, deps) that no .dstack/workflows file defines, or a tag that no run has"),
         (WorkflowCycle, "Workflows whose deps form a cycle"),
+        (ServiceReplicasSharePort, "Service replicas share a machine, and the commands never read $DSTACK_SERVICE_PORT"),
+        (InvalidChatTemplate, "A service model's `chat_template` does not parse"),
+        (ServiceGatewayUnavailable, "A service's `gateway` or `https`: there is no gateway here"),
         (RequiredEnvMissing, "A required environment variable has no value from -e, the environment or .env"),
         (NoMatchingPython, "No Python interpreter on this machine matches `python`"),
         (DockerUnavailable, "`image` needs a Docker engine and none answers"),

@@ -37,7 +37,11 @@ public sealed record RunSpec
 
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
+    /// <summary>The jobs, by rank: a task's nodes; a service's most replicas (each replica is a job of its own).</summary>
     public int Nodes { get; init; } = 1;
+
+    /// <summary>A service's endpoint, replicas and scaling (<c>type: service</c>); null for a task or dev environment.</summary>
+    public ServiceSpec? Service { get; init; }
 
     /// <summary>
     /// The offer each job runs on, by rank (the backend, the machine, the GPUs the job gets there): the plan's
