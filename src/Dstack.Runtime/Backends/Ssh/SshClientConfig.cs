@@ -100,6 +100,19 @@ public sealed partial class SshClientConfig
         return Update(entries => entries.Remove(runName));
     }
 
+    /// <summary>
+    /// Removes <paramref name="runName"/>'s entry only while it is still <paramref name="entry"/> (what the caller wrote,
+    /// as <see cref="Entry"/> made it): an entry another process has written since (a dev environment's controller) is
+    /// kept. Returns false when nothing was removed.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be written, or another process holds its lock for too long.</exception>
+    public bool RemoveRunIfUnchanged(string runName, string entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runName);
+        ArgumentNullException.ThrowIfNull(entry);
+        return Update(entries => entries.TryGetValue(runName, out var current) && current == entry.TrimEnd('\n') + "\n" && entries.Remove(runName));
+    }
+
     /// <summary>The runs that have an entry, in file order.</summary>
     public IReadOnlyList<string> RunNames() => [.. Parse(ReadOrEmpty(Path)).Keys];
 
