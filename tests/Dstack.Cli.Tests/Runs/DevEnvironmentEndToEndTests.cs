@@ -168,4 +168,36 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
         Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("cursed", TimeSpan.FromSeconds(5)));
         AssertNothingLeft("cursed", port);
     }
+
+    [Fact]
+    public async Task DevEnvironment_OnAnSshHost_SshRunLogsInToTheHost_AndTheLinkOpensTheJobsFolderThere()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        _sandbox.UseSshHost(sshd);
+        _sandbox.Write(".dstack.yml", "type: dev-environment\nname: remote-dev\nide: vscode\ninit:\n  - echo init-ran > init.txt\n");
+        var submitted = await _sandbox.RunAsync("run", "-b", "ssh", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        await _sandbox.WaitForLogsAsync("remote-dev", "dstack: connect with:", TimeSpan.FromSeconds(60));
+
+        var record = await _sandbox.RunRecordAsync("remote-dev");
+        const string Prefix = "vscode://vscode-remote/ssh-remote+remote-dev/";
+        var link = record.GetProperty("ide_url").GetString()!;
+        Assert.StartsWith(Prefix, link, StringComparison.Ordinal);
+        var folder = Uri.UnescapeDataString(link[(Prefix.Length - 1)..]);
+        var entry = File.ReadAllText(SshConfig);
+        Assert.Contains($"Host remote-dev\n    HostName 127.0.0.1\n    User {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}\n    Port {sshd.Port}\n", entry, StringComparison.Ordinal);
+
+        // The host is this machine over its own sshd: the link's folder is the job's folder on the host.
+        var (code, output, error) = await SshAsync("remote-dev", $"cd '{folder}' && cat init.txt");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("init-ran\n", output);
+
+        var stop = await _sandbox.RunAsync("stop", "remote-dev", "-y");
+        Assert.True(stop.Code == 0, stop.ToString());
+        var ended = await _sandbox.RunRecordAsync("remote-dev");
+        Assert.Equal("terminated", ended.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, ended.GetProperty("ssh_host").ValueKind);
+        Assert.DoesNotContain("Host remote-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), $"the job's folder {folder} is still on the host");
+    }
 }
