@@ -61,6 +61,41 @@ public sealed class LoopbackSshServer : IDisposable
     /// <summary>The server's public host key, as a known_hosts line would hold it after the address (<c>ssh-ed25519 AAAA…</c>).</summary>
     public string HostKeyLine { get; }
 
+    /// <summary>Where the server of run <paramref name="runName"/> keeps its files: <c>$DSTACK_HOME/runs/RUN/ssh-server</c>.</summary>
+    public static string FolderFor(State.DstackHome home, string runName) => Path.Combine(home.RunFolder(runName), "ssh-server");
+
+    /// <summary>
+    /// Ends the server a controller that is gone left in <paramref name="folder"/> (the one its pid file names, when
+    /// that process is an sshd) and removes the folder; its sessions end with the job's processes (they carry its token).
+    /// </summary>
+    public static void StopLeftover(string folder)
+    {
+        var pidFile = Path.Combine(folder, "sshd.pid");
+        try
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid)
+                && File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim().StartsWith("sshd", StringComparison.Ordinal))
+            {
+                Processes.Signals.SignalProcess(pid, Processes.Signals.Kill);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process is gone already.
+        }
+
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>The known_hosts file that holds the server's host key for <c>[127.0.0.1]:PORT</c>.</summary>
     public string KnownHostsFile => Path.Combine(Folder, "known_hosts");
 

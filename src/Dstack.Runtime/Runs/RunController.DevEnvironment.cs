@@ -25,6 +25,28 @@ public sealed partial class RunController
     private DevEnvironmentWatch? WatchDevEnvironment() =>
         _spec.Type == DevEnvironmentType ? new DevEnvironmentWatch(this) : null;
 
+    /// <summary>
+    /// For a dev environment whose controller is gone (<see cref="RunMonitor"/> does its work): ends the loopback sshd it
+    /// left (the job's processes, sessions included, are killed by their token) and removes the <c>ssh RUN</c> entry.
+    /// </summary>
+    internal static void CleanUpDevEnvironment(StateStore store, RunRecord run, RunSpec spec)
+    {
+        if (spec.Type != DevEnvironmentType)
+        {
+            return;
+        }
+
+        try
+        {
+            LoopbackSshServer.StopLeftover(LoopbackSshServer.FolderFor(store.Home, run.Name));
+            SshClientConfig.FromEnvironment(store.Home).RemoveRun(run.Name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or UnsafePathException or ArgumentException)
+        {
+            // Best effort: an entry left behind names a port nothing listens on.
+        }
+    }
+
     /// <summary>One attempt's dev environment: <see cref="Inactive"/> completes when <c>inactivity_duration</c> has passed.</summary>
     private sealed class DevEnvironmentWatch : IAsyncDisposable
     {
@@ -66,7 +88,7 @@ public sealed partial class RunController
                 {
                     var key = ProjectKey.Of(C.Home);
                     var environment = C.EnvironmentFor(0);
-                    _server = LoopbackSshServer.Start(Path.Combine(C.Home.RunFolder(name), "ssh-server"), key.PublicKey, path, environment);
+                    _server = LoopbackSshServer.Start(LoopbackSshServer.FolderFor(C.Home, name), key.PublicKey, path, environment);
                     login = _server.LoginAs(name, key.PrivateKeyFile);
                     var server = _server;
                     sessions = () => server.Sessions;

@@ -200,4 +200,29 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
         Assert.DoesNotContain("Host remote-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), $"the job's folder {folder} is still on the host");
     }
+
+    [Fact]
+    public async Task DevEnvironment_ControllerKilled_StopEndsItsSshdAndRemovesTheEntry()
+    {
+        await SubmitAsync("orphan", "ide: vscode\n");
+        var port = PortOf("orphan");
+        using var session = StartSsh("orphan", "echo open; exec sleep 120");
+        Assert.Equal("open", await session.StandardOutput.ReadLineAsync().WaitAsync(Limit));
+        var controller = _sandbox.FindRun("orphan")!.ControllerPid!.Value;
+
+        Signals.SignalProcess(controller, Signals.Kill);
+        var clock = Stopwatch.StartNew();
+        while (Signals.IsAlive(controller) && clock.Elapsed < Limit)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(Loopback.IsListening(port), "the sshd outlives its controller until someone stops the run");
+        var stop = await _sandbox.RunAsync("stop", "orphan", "-y");
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        await session.WaitForExitAsync(new CancellationTokenSource(Limit).Token);
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("orphan", TimeSpan.FromSeconds(5)));
+        AssertNothingLeft("orphan", port);
+    }
 }

@@ -23,7 +23,7 @@ public sealed partial class SshClientConfig
     public const string IncludeVariable = "DSTACK_SSH_CONFIG_INCLUDE";
 
     private const string Header =
-        "# Written by dstack: one Host entry per run on an SSH host, updated as runs start and end; edits here are lost.\n";
+        "# Written by dstack: one Host entry per run on an SSH host and per dev environment, updated as runs start and end; edits here are lost.\n";
 
     private const string HostKeyword = "Host ";
     private const string Indent = "    ";
