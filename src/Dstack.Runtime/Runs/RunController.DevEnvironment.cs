@@ -151,15 +151,32 @@ public sealed partial class RunController
             return true;
         }
 
-        /// <summary>The folder the job's ready line names, once it is in the job's log; null when the run ends first.</summary>
+        /// <summary>
+        /// The folder the job's ready line names, once it is in the job's log; null when the run ends first. The log
+        /// holds every attempt: a ready line counts only after the last <c>dstack: starting</c> line (which the host
+        /// writes just before it starts the job, so it is there when this watch begins), and all that is in the log is
+        /// read before deciding.
+        /// </summary>
         private async Task<string?> WaitForReadyAsync(CancellationToken cancellationToken)
         {
             using var reader = new JobLogReader(C.Home.LogFile(C._run.Name, 0));
             var pending = new List<byte>();
+            string? folder = null;
             while (!cancellationToken.IsCancellationRequested)
             {
                 foreach (var chunk in reader.ReadAvailable())
                 {
+                    if (chunk.Stream == LogStream.Event)
+                    {
+                        if (Encoding.UTF8.GetString(chunk.Data.Span).StartsWith("dstack: starting", StringComparison.Ordinal))
+                        {
+                            folder = null;
+                            pending.Clear();
+                        }
+
+                        continue;
+                    }
+
                     if (chunk.Stream != LogStream.Stdout)
                     {
                         continue;
@@ -173,13 +190,14 @@ public sealed partial class RunController
                             continue;
                         }
 
-                        var line = Encoding.UTF8.GetString([.. pending]);
+                        folder = ReadyLine.FolderOf(Encoding.UTF8.GetString([.. pending])) ?? folder;
                         pending.Clear();
-                        if (ReadyLine.FolderOf(line) is { } folder)
-                        {
-                            return folder;
-                        }
                     }
+                }
+
+                if (folder is not null)
+                {
+                    return folder;
                 }
 
                 await Task.Delay(ReadyPoll, C._time, cancellationToken).ConfigureAwait(false);

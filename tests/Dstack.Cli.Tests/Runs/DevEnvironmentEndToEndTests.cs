@@ -41,9 +41,9 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
         _sandbox.Dispose();
     }
 
-    private async Task<JsonElement> SubmitAsync(string name, string extra = "")
+    private async Task<JsonElement> SubmitAsync(string name, string extra = "", string init = "echo init-ran > init.txt")
     {
-        _sandbox.Write(".dstack.yml", $"type: dev-environment\nname: {name}\nenv:\n  - GREETING=hello from env\ninit:\n  - echo init-ran > init.txt\n{extra}");
+        _sandbox.Write(".dstack.yml", $"type: dev-environment\nname: {name}\nenv:\n  - GREETING=hello from env\ninit:\n  - {init}\n{extra}");
         var submitted = await _sandbox.RunAsync("run", "-y", "-d");
         Assert.True(submitted.Code == 0, submitted.ToString());
         await _sandbox.WaitForLogsAsync(name, "dstack: connect with:", Limit);
@@ -224,5 +224,37 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
         await session.WaitForExitAsync(new CancellationTokenSource(Limit).Token);
         Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("orphan", TimeSpan.FromSeconds(5)));
         AssertNothingLeft("orphan", port);
+    }
+
+    [Fact]
+    public async Task DevEnvironment_RetriedAfterItsJobDied_PublishesOnlyAfterTheNewAttemptsReadyLine()
+    {
+        // Attempt 1 becomes ready, then its job dies (retry on error); attempt 2's init takes 3 s before it is ready.
+        var mark = Path.Combine(_sandbox.Project, "..", "attempt-mark");
+        await SubmitAsync("again", "ide: vscode\nretry:\n  on_events: [error]\n", $"if [ -e {mark} ]; then sleep 3; else touch {mark}; (sleep 2; kill $$) & fi");
+        var clock = Stopwatch.StartNew();
+        string logs;
+        while (true)
+        {
+            logs = (await _sandbox.RunAsync("logs", "again")).Error;
+            var second = logs.LastIndexOf("dstack: starting the job", StringComparison.Ordinal);
+            if (second > logs.IndexOf("dstack: starting the job", StringComparison.Ordinal) && logs.IndexOf("dstack: connect with:", second, StringComparison.Ordinal) > 0)
+            {
+                break;
+            }
+
+            Assert.True(clock.Elapsed < Limit, $"attempt 2 did not become reachable:\n{logs}");
+            await Task.Delay(200);
+        }
+
+        var output = (await _sandbox.RunAsync("logs", "again")).Output;
+        Assert.Equal(2, output.Split("dstack: the dev environment is ready in ").Length - 1);
+        var record = await _sandbox.RunRecordAsync("again");
+        Assert.Equal(2, record.GetProperty("attempt").GetInt32());
+        Assert.Equal("running", record.GetProperty("status").GetString());
+        var (code, pwd, error) = await SshAsync("again", "pwd");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.EndsWith("/job-0\n", pwd, StringComparison.Ordinal);
+        Assert.True((await _sandbox.RunAsync("stop", "again", "-y")).Code == 0);
     }
 }
