@@ -152,4 +152,37 @@ public sealed class LoopbackSshServerTests : IDisposable
         Assert.Equal(0, SessionCount.Of(server.Port));
         Assert.Empty(LoopbackSshd.ProcessesWith(seconds));
     }
+
+    [Fact]
+    public void Start_NoSshdProgram_SaysWhatToInstall_AndStartsNothing()
+    {
+        var folder = Path.Combine(_folder, "server");
+
+        var e = Assert.Throws<LoopbackSshServerException>(() => LoopbackSshServer.Start(folder, File.ReadAllText(Key + ".pub"), Work, new Dictionary<string, string>(), program: Path.Combine(_folder, "no-sshd")));
+
+        Assert.Contains("openssh-server", e.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_folder, "no-sshd"), e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task EnvironmentFile_ReadByAShell_GivesTheJobsVariables_LessTheLoginsAndNamesNoShellTakes()
+    {
+        var file = Path.Combine(_folder, "environment");
+        File.WriteAllText(file, LoopbackSshServer.EnvironmentFile(new Dictionary<string, string>
+        {
+            ["A_B"] = "one\ntwo 'three' $x",
+            ["HOME"] = "/x",
+            ["SSH_AUTH_SOCK"] = "/s",
+            ["1BAD"] = "x",
+            ["BAD-NAME"] = "x",
+        }));
+
+        var shell = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"set -a; . '{file}'; set +a; printf '%s|%s|%s' \"$A_B\" \"$HOME\" \"${{SSH_AUTH_SOCK:-none}}\""]) { RedirectStandardOutput = true })!;
+        var output = await shell.StandardOutput.ReadToEndAsync();
+        await shell.WaitForExitAsync();
+
+        Assert.Equal($"one\ntwo 'three' $x|{Environment.GetEnvironmentVariable("HOME")}|{Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") ?? "none"}", output);
+        Assert.DoesNotContain("BAD", File.ReadAllText(file), StringComparison.Ordinal);
+    }
 }
