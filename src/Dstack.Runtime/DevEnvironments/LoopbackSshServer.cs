@@ -84,16 +84,7 @@ public sealed class LoopbackSshServer : IDisposable
             // The process is gone already.
         }
 
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
+        TryDeleteFolder(folder);
     }
 
     /// <summary>The known_hosts file that holds the server's host key for <c>[127.0.0.1]:PORT</c>.</summary>
@@ -122,6 +113,20 @@ public sealed class LoopbackSshServer : IDisposable
                 $"the dev environment needs OpenSSH's server at {program} to be reachable over SSH on this machine; install it (Debian/Ubuntu: sudo apt-get install openssh-server; the service itself need not run)");
         }
 
+        try
+        {
+            return StartIn(folder, authorizedKey, workingFolder, environment, program);
+        }
+        catch
+        {
+            // Nothing is left of a server that did not start: its folder holds the job's environment.
+            TryDeleteFolder(folder);
+            throw;
+        }
+    }
+
+    private static LoopbackSshServer StartIn(string folder, string authorizedKey, string workingFolder, IReadOnlyDictionary<string, string> environment, string program)
+    {
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
@@ -137,7 +142,7 @@ public sealed class LoopbackSshServer : IDisposable
         var keygen = Processes.ProgramOutput.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-C", "dstack-dev-environment", "-f", hostKey], null, ToolLimit);
         if (keygen.ExitCode != 0 || !File.Exists(hostKey + ".pub"))
         {
-            throw new LoopbackSshServerException($"ssh-keygen could not make the dev environment's host key in {folder}: {keygen.Error.Trim()}");
+            throw new LoopbackSshServerException($"ssh-keygen could not make the dev environment's host key in {folder}: {keygen.NotStarted ?? keygen.Error.Trim()}; install OpenSSH's client (Debian/Ubuntu: sudo apt-get install openssh-client)");
         }
 
         var hostKeyLine = string.Join(' ', File.ReadAllText(hostKey + ".pub").Trim().Split(' ').Take(2));
@@ -340,13 +345,21 @@ public sealed class LoopbackSshServer : IDisposable
     public void Dispose()
     {
         Kill(_server);
+        TryDeleteFolder(Folder);
+    }
+
+    private static void TryDeleteFolder(string folder)
+    {
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Best effort: the folder holds no process; the run's folder is removed with the run.
+            // Best effort: the folder holds no process.
         }
     }
 }

@@ -107,7 +107,7 @@ public sealed partial class RunController
                 _config.AddRun(name, login, null);
                 _config.EnsureIncluded();
             }
-            catch (Exception e) when (e is LoopbackSshServerException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is LoopbackSshServerException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or UnsafePathException)
             {
                 C.Event(0, $"dstack: {Diagnostics.DiagnosticCodes.DevEnvironmentUnreachable}: the dev environment runs, but ssh {name} is not set up: {e.Message}");
                 return false;
@@ -216,6 +216,11 @@ public sealed partial class RunController
             }
             catch (OperationCanceledException)
             {
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The environment's end is not held up by what went wrong in its watch; the log says what it was.
+                C.Event(0, $"dstack: warning: the dev environment's watch failed: {e.Message}");
             }
 
             if (_server is not null)
