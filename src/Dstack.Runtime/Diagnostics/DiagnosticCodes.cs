@@ -124,6 +124,7 @@ public static class DiagnosticCodes
     public const string TagNotFound = "DSTK3044";
     public const string RunNotFinished = "DSTK3045";
     public const string PruneFailed = "DSTK3046";
+    public const string DevEnvironmentUnreachable = "DSTK3055";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -237,6 +238,7 @@ public static class DiagnosticCodes
         (TagNotFound, "No tag with that name"),
         (RunNotFinished, "The run is still active: tag it when it has ended"),
         (PruneFailed, "A cache could not be deleted (permissions, a file in use)"),
+        (DevEnvironmentUnreachable, "A dev environment runs, but ssh RUN could not be set up (no sshd on this machine, the SSH config cannot be written)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

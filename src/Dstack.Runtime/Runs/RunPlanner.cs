@@ -164,6 +164,8 @@ public static partial class RunPlanner
             BuildOnly = overrides.BuildOnly,
             Reload = overrides.Reload,
             RunArgs = overrides.RunArgs,
+            Ide = configuration is DevEnvironmentConfiguration { Ide: { } ide } ? DevEnvironments.IdeLink.NameOf(ide) : null,
+            InactivityDuration = configuration is DevEnvironmentConfiguration dev ? dev.InactivityDuration?.Seconds : null,
         };
         if (workflow is not null)
         {

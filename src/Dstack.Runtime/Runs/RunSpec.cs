@@ -110,6 +110,12 @@ public sealed record RunSpec
     /// <summary>The artifacts of the workflow's <c>deps</c>, resolved when it was planned: put read-only into the working copy.</summary>
     public IReadOnlyList<DepArtifacts> Deps { get; init; } = [];
 
+    /// <summary>A dev environment's IDE (<c>vscode</c>, <c>cursor</c>): the scheme of its link; null for other runs.</summary>
+    public string? Ide { get; init; }
+
+    /// <summary>A dev environment's <c>inactivity_duration</c> in seconds: it ends after that long with no SSH session; null when off.</summary>
+    public long? InactivityDuration { get; init; }
+
     public bool Retries(RetryEvent retryEvent) => RetryOn.Contains(retryEvent);
 
     /// <summary>The spec with every environment value and secret removed: what the state store keeps.</summary>
