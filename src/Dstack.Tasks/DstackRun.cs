@@ -19,6 +19,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
     private CliProcess? _cli;
     private string? _configuration;
     private volatile bool _cancelled;
+    private bool _detach;
 
     /// <summary>The CLI: <c>dstack.dll</c> (run with dotnet) or an apphost.</summary>
     [Required]
@@ -69,8 +70,11 @@ public sealed partial class DstackRun : Task, ICancelableTask
     /// <summary><c>DstackRegions</c>: each a <c>-r</c>.</summary>
     public string[] Regions { get; set; } = [];
 
-    /// <summary><c>DstackDetach</c>: submit and return at once (<c>-d</c>); the run keeps going.</summary>
-    public bool Detach { get; set; }
+    /// <summary>
+    /// <c>DstackDetach</c>: <c>true</c> submits and returns at once (<c>-d</c>); the run keeps going. Empty: detached
+    /// for a service (which is then waited on until it answers), attached otherwise; <c>false</c> always attached.
+    /// </summary>
+    public string? Detach { get; set; }
 
     /// <summary><c>DstackRunName</c>: <c>-n</c>.</summary>
     public string? RunName { get; set; }
@@ -100,6 +104,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
     {
         _cancelled = true;
         _cli?.CloseInput();
+        _wake.Set();
     }
 
     public override bool Execute()
@@ -123,6 +128,9 @@ public sealed partial class DstackRun : Task, ICancelableTask
         }
 
         _configuration = configuration;
+        var isService = string.IsNullOrWhiteSpace(Workflow) && ConfigurationType.Of(configuration) == "service";
+        _detach = ShouldDetach(Detach, isService, DryRun);
+        WaitsForService = isService && _detach;
         if (!TryBuildArguments(configuration, out var arguments, out var environment))
         {
             return false;
@@ -202,6 +210,11 @@ public sealed partial class DstackRun : Task, ICancelableTask
                 "dstack run exited with code {0}{1}.", ExitCode, SubmittedRunName.Length > 0 ? $" (run {SubmittedRunName})" : "");
         }
 
+        if (ExitCode == 0 && !Log.HasLoggedErrors && WaitsForService && SubmittedRunName.Length > 0)
+        {
+            return WaitForService();
+        }
+
         return ExitCode == 0 && !Log.HasLoggedErrors;
     }
 
@@ -274,7 +287,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
         AddEach(arguments, "-p", Ports);
         AddEach(arguments, "-b", Backends);
         AddEach(arguments, "-r", Regions);
-        if (Detach && !DryRun)
+        if (_detach)
         {
             arguments.Add("-d");
         }
