@@ -274,6 +274,21 @@ public sealed class TargetsIntegrationTests
     }
 
     [Fact]
+    public void DstackRunOnAServiceThatExits_SubmitsItDetachedAndFailsWithDstk0008NamingTheRun()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        folder.Write(".dstack.yml", "type: service\nname: exits-early\nport: 18932\ncommands:\n  - exit 3\n");
+
+        var built = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackRun", "-v:n", "-p:DstackServiceReadyTimeout=60");
+
+        Assert.NotEqual(0, built.ExitCode);
+        Assert.Contains(" -y --no-color --stop-when-input-closes -d --", built.Output, StringComparison.Ordinal);
+        Assert.Contains("exits-early submitted and running in the background", built.Output, StringComparison.Ordinal);
+        Assert.Contains("error DSTK0008: the service exits-early ended before it answered: status failed", built.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     [Trait("Needs", "ServiceController")]
     public async Task DstackRunOnAService_ReturnsTheUrlThatAnswers_AndDstackStopEndsIt()
     {
