@@ -9,7 +9,8 @@ namespace Dstack.Tasks;
 /// Runs one configuration with <c>dstack run</c> (or shows its plan, <see cref="DryRun"/>), out of process: the
 /// plan, the job's log lines and the forwarded ports' URLs appear in the build output as they arrive; the CLI's
 /// diagnostics become MSBuild errors and warnings; a job that fails fails the build with DSTK3018 naming the run;
-/// cancelling the build (Ctrl+C) stops the run and waits until it has stopped.
+/// cancelling the build (Ctrl+C) stops the run and waits until it has stopped. A service is submitted detached and
+/// waited on until it answers; its URL is <see cref="ServiceUrl"/> (DstackRun.Service.cs).
 /// </summary>
 public sealed partial class DstackRun : Task, ICancelableTask
 {
