@@ -108,7 +108,7 @@ public sealed partial class DstackRun
         }
     }
 
-    /// <summary>Stops a service this task submitted and gave up on, so that a failed or cancelled build leaves nothing running.</summary>
+    /// <summary>Stops a run this task submitted detached and gave up on, so that a failed or cancelled build leaves nothing running.</summary>
     private void StopService(string name)
     {
         var (exitCode, output, error) = CliQuery.Run(DstackCliPath, ["stop", name, "-y"], ProjectDirectory, CliLimit);

@@ -192,6 +192,12 @@ public sealed partial class DstackRun : Task, ICancelableTask
         {
             if (SubmittedRunName.Length > 0)
             {
+                if (_detach)
+                {
+                    // A detached run outlives its CLI: closing the input stopped nothing.
+                    StopService(SubmittedRunName);
+                }
+
                 Log.LogMessage(MessageImportance.High, "The build was cancelled: the run {0} was stopped.", SubmittedRunName);
             }
 

@@ -169,6 +169,27 @@ public sealed class DstackRunServiceTests
         Assert.Null(task.ServiceUrl);
     }
 
+    [Fact]
+    public async Task Cancel_WhileTheServiceIsBeingSubmitted_StopsTheDetachedRunOnceItIsNamed()
+    {
+        using var cli = new FakeCli("web-cancelled-early");
+        cli.SetRun("running", null, null);
+        cli.DelayRun(2);
+        using var project = new TempFolder();
+        project.Write(".dstack.yml", Service);
+        var (task, engine) = NewRun(project, cli);
+
+        var execution = Task.Run(task.Execute);
+        Bounded.WaitUntil(() => cli.RunArguments.Length > 0 || execution.IsCompleted, Bounded.RunLimit, "dstack run to start");
+        task.Cancel();
+
+        Assert.True(await Task.WhenAny(execution, Task.Delay(Bounded.RunLimit)) == execution, "DstackRun went on after Cancel()");
+        Assert.False(await execution);
+        Assert.Equal(["stop web-cancelled-early -y"], cli.StopArguments);
+        Assert.Equal(0, cli.PsCalls);
+        Assert.Contains(engine.Messages, m => m.Message == "The build was cancelled: the run web-cancelled-early was stopped.");
+    }
+
     private static (DstackRun Task, RecordingBuildEngine Engine) NewRun(TempFolder project, FakeCli cli)
     {
         var engine = new RecordingBuildEngine();

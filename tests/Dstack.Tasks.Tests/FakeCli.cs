@@ -17,7 +17,7 @@ public sealed class FakeCli : IDisposable
             #!/bin/sh
             d=$(dirname "$0")
             case "$1" in
-              run) echo "$*" >> "$d/run.args"; echo "{{runName}} submitted and running in the background: dstack ps | dstack logs {{runName}} -f"; exit 0 ;;
+              run) echo "$*" >> "$d/run.args"; if [ -f "$d/run.sleep" ]; then sleep "$(cat "$d/run.sleep")"; fi; echo "{{runName}} submitted and running in the background: dstack ps | dstack logs {{runName}} -f"; exit 0 ;;
               ps) n=$(cat "$d/ps.count" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$d/ps.count"
                   if [ -f "$d/ps.$n.json" ]; then cat "$d/ps.$n.json"; else cat "$d/ps.json"; fi; exit 0 ;;
               stop) echo "$*" >> "$d/stop.args"; exit 0 ;;
@@ -42,6 +42,9 @@ public sealed class FakeCli : IDisposable
 
     /// <summary>The arguments of each <c>stop</c>, one line each.</summary>
     public string[] StopArguments => Lines("stop.args");
+
+    /// <summary>Makes <c>run</c> take this long before it says the run was submitted.</summary>
+    public void DelayRun(int seconds) => _folder.Write("run.sleep", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>How many times <c>ps</c> was called.</summary>
     public int PsCalls => Lines("ps.count") is [var count] ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 0;
