@@ -15,6 +15,7 @@ public static class DiagnosticCodes
     public const string MsBuildConfigurationChoice = "DSTK0005";
     public const string MsBuildNoRunToStop = "DSTK0006";
     public const string MsBuildOutputHidden = "DSTK0007";
+    public const string MsBuildServiceNotReady = "DSTK0008";
 
     // 1xxx: YAML and schema
     public const string YamlSyntax = "DSTK1001";
@@ -139,6 +140,7 @@ public static class DiagnosticCodes
         (MsBuildConfigurationChoice, "DstackRun cannot tell which configuration to run: the one named does not exist, or the project has none or several"),
         (MsBuildNoRunToStop, "DstackStop does not know which run to stop: set DstackRunName, or start the run with DstackRun first"),
         (MsBuildOutputHidden, "The terminal logger (dotnet build's default in a terminal) hides a run's output until the end: build with -tl:off to follow it live"),
+        (MsBuildServiceNotReady, "DstackRun submitted a service that did not become ready: the run ended, or DstackServiceReadyTimeout passed"),
         (YamlSyntax, "The file is not valid YAML"),
         (DuplicateKey, "A key appears twice in one mapping"),
         (EmptyDocument, "The file is empty"),
