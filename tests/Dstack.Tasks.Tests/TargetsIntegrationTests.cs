@@ -313,7 +313,17 @@ public sealed class TargetsIntegrationTests
             Assert.Equal($"service-url={url} item={url} run=msbuild-web", line);
             Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
             using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            Assert.Equal("hello from the service\n", await http.GetStringAsync(new Uri(new Uri(url), "index.html")));
+            var page = new Uri(new Uri(url), "index.html");
+
+            // auth: true (the default): the token in DSTACK_HOME is asked for, as a test project would send it.
+            using (var refused = await http.GetAsync(page))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+
+            var token = File.ReadAllText(System.IO.Path.Combine(home.Path, "service-token")).Trim();
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal("hello from the service\n", await http.GetStringAsync(page));
 
             var stopped = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackStop");
             Assert.True(stopped.ExitCode == 0, stopped.ToString());
