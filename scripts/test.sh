@@ -101,9 +101,10 @@ fi
 dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 
-# The same end-to-end runs (run, logs, ps, stop, attach) and the LSP client tests with the native programs.
+# The same end-to-end runs (run, logs, ps, stop, attach) and the LSP client tests with the native programs (not when
+# arguments such as a --filter were given).
 native="$PWD/artifacts/native/linux-x64"
-if [ -x "$native/dstack/dstack" ] && [ -x "$native/dstack-language-server/dstack-language-server" ]; then
+if [ "$#" -eq 0 ] && [ -x "$native/dstack/dstack" ] && [ -x "$native/dstack-language-server/dstack-language-server" ]; then
   DSTACK_TEST_CLI="$native/dstack/dstack" dotnet test tests/Dstack.Cli.Tests -c Release --no-build -nologo -v quiet \
     --filter "FullyQualifiedName~Dstack.Cli.Tests.Runs.RunEndToEndTests|FullyQualifiedName~Dstack.Cli.Tests.Runs.StopEndToEndTests|FullyQualifiedName~Dstack.Cli.Tests.Runs.LogsEndToEndTests|FullyQualifiedName~Dstack.Cli.Tests.Runs.AttachEndToEndTests" \
     --logger "trx;LogFileName=native-cli.trx" --results-directory "$results/native" "$@" || status=$?

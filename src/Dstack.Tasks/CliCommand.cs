@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Dstack.Tasks;
 
 /// <summary>
@@ -25,4 +27,24 @@ public static class CliCommand
     /// <summary>The arguments that come before dstack's own: the dll's full path when it runs with dotnet.</summary>
     public static IReadOnlyList<string> Prefix(string cliPath) =>
         RunsWithDotnet(cliPath) ? [Path.GetFullPath(cliPath)] : [];
+
+    /// <summary>Where the package puts the native CLI, relative to the portable one's folder (tools/cli/).</summary>
+    public static readonly string NativeRelativePath = Path.Combine("..", "cli-native", "linux-x64", "dstack");
+
+    /// <summary>
+    /// The native (Native AOT) CLI that the package ships beside the portable <c>dstack.dll</c> at
+    /// <c>tools/cli-native/linux-x64/dstack</c>, when it is there and this machine runs it (glibc Linux on x64); otherwise
+    /// <paramref name="cliPath"/> as given. It starts in a fraction of the time; <paramref name="runtimeIdentifier"/> is
+    /// the running .NET's (a parameter for the tests).
+    /// </summary>
+    public static string PreferNative(string cliPath, string? runtimeIdentifier = null)
+    {
+        if (!RunsWithDotnet(cliPath) || (runtimeIdentifier ?? RuntimeInformation.RuntimeIdentifier) != "linux-x64")
+        {
+            return cliPath;
+        }
+
+        var native = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cliPath))!, NativeRelativePath));
+        return File.Exists(native) ? native : cliPath;
+    }
 }
