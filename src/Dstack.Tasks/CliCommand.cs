@@ -45,6 +45,27 @@ public static class CliCommand
         }
 
         var native = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cliPath))!, NativeRelativePath));
-        return File.Exists(native) ? native : cliPath;
+        return OperatingSystem.IsLinux() && File.Exists(native) && Executable(native) ? native : cliPath;
+    }
+
+    /// <summary>Whether the file may be run; a package extracted without its execute bits gets them back when it can.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static bool Executable(string file)
+    {
+        const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        try
+        {
+            var mode = File.GetUnixFileMode(file);
+            if ((mode & UnixFileMode.UserExecute) == 0)
+            {
+                File.SetUnixFileMode(file, mode | execute);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

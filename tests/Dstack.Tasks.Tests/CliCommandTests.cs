@@ -12,6 +12,8 @@ public sealed class CliCommandTests
         var native = package.Write("tools/cli-native/linux-x64/dstack", "");
 
         Assert.Equal(native, CliCommand.PreferNative(dll, "linux-x64"));
+        // A package extracted without execute bits: they are given back.
+        Assert.True(!OperatingSystem.IsLinux() || (File.GetUnixFileMode(native) & UnixFileMode.UserExecute) != 0);
     }
 
     [Theory]
