@@ -39,6 +39,7 @@ public static class DstackCommandLine
         root.Subcommands.Add(LogsCommand.Create(output, error, context));
         root.Subcommands.Add(StopCommand.Create(output, error, context));
         root.Subcommands.Add(AttachCommand.Create(output, error, context));
+        root.Subcommands.Add(ServiceCommand.Create(output, error, context));
         root.Subcommands.Add(ArtifactsCommand.Create(output, error, context));
         root.Subcommands.Add(TagsCommand.Create(output, error, context));
         root.Subcommands.Add(PruneCommand.Create(output, error, context));

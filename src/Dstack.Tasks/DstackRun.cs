@@ -9,7 +9,8 @@ namespace Dstack.Tasks;
 /// Runs one configuration with <c>dstack run</c> (or shows its plan, <see cref="DryRun"/>), out of process: the
 /// plan, the job's log lines and the forwarded ports' URLs appear in the build output as they arrive; the CLI's
 /// diagnostics become MSBuild errors and warnings; a job that fails fails the build with DSTK3018 naming the run;
-/// cancelling the build (Ctrl+C) stops the run and waits until it has stopped.
+/// cancelling the build (Ctrl+C) stops the run and waits until it has stopped. A service is submitted detached and
+/// waited on until it answers; its URL is <see cref="ServiceUrl"/> (DstackRun.Service.cs).
 /// </summary>
 public sealed partial class DstackRun : Task, ICancelableTask
 {
@@ -19,6 +20,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
     private CliProcess? _cli;
     private string? _configuration;
     private volatile bool _cancelled;
+    private bool _detach;
 
     /// <summary>The CLI: <c>dstack.dll</c> (run with dotnet) or an apphost.</summary>
     [Required]
@@ -69,8 +71,11 @@ public sealed partial class DstackRun : Task, ICancelableTask
     /// <summary><c>DstackRegions</c>: each a <c>-r</c>.</summary>
     public string[] Regions { get; set; } = [];
 
-    /// <summary><c>DstackDetach</c>: submit and return at once (<c>-d</c>); the run keeps going.</summary>
-    public bool Detach { get; set; }
+    /// <summary>
+    /// <c>DstackDetach</c>: <c>true</c> submits and returns at once (<c>-d</c>); the run keeps going. Empty: detached
+    /// for a service (which is then waited on until it answers), attached otherwise; <c>false</c> always attached.
+    /// </summary>
+    public string? Detach { get; set; }
 
     /// <summary><c>DstackRunName</c>: <c>-n</c>.</summary>
     public string? RunName { get; set; }
@@ -100,6 +105,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
     {
         _cancelled = true;
         _cli?.CloseInput();
+        _wake.Set();
     }
 
     public override bool Execute()
@@ -123,6 +129,9 @@ public sealed partial class DstackRun : Task, ICancelableTask
         }
 
         _configuration = configuration;
+        var isService = string.IsNullOrWhiteSpace(Workflow) && ConfigurationType.Of(configuration) == "service";
+        _detach = ShouldDetach(Detach, isService, DryRun);
+        WaitsForService = isService && _detach;
         if (!TryBuildArguments(configuration, out var arguments, out var environment))
         {
             return false;
@@ -183,6 +192,12 @@ public sealed partial class DstackRun : Task, ICancelableTask
         {
             if (SubmittedRunName.Length > 0)
             {
+                if (_detach)
+                {
+                    // A detached run outlives its CLI: closing the input stopped nothing.
+                    StopService(SubmittedRunName);
+                }
+
                 Log.LogMessage(MessageImportance.High, "The build was cancelled: the run {0} was stopped.", SubmittedRunName);
             }
 
@@ -200,6 +215,11 @@ public sealed partial class DstackRun : Task, ICancelableTask
         {
             Log.LogError(null, DstackToolTask.SetupErrorCode, null, null, 0, 0, 0, 0,
                 "dstack run exited with code {0}{1}.", ExitCode, SubmittedRunName.Length > 0 ? $" (run {SubmittedRunName})" : "");
+        }
+
+        if (ExitCode == 0 && !Log.HasLoggedErrors && WaitsForService && SubmittedRunName.Length > 0)
+        {
+            return WaitForService();
         }
 
         return ExitCode == 0 && !Log.HasLoggedErrors;
@@ -274,7 +294,7 @@ public sealed partial class DstackRun : Task, ICancelableTask
         AddEach(arguments, "-p", Ports);
         AddEach(arguments, "-b", Backends);
         AddEach(arguments, "-r", Regions);
-        if (Detach && !DryRun)
+        if (_detach)
         {
             arguments.Add("-d");
         }

@@ -25,6 +25,9 @@ public abstract class DstackToolTask : ToolTask
     /// <summary>The terminal logger will not show the run's output as it arrives.</summary>
     public const string OutputHiddenWarningCode = "DSTK0007";
 
+    /// <summary>DstackRun submitted a service that did not answer: it ended first, or DstackServiceReadyTimeout passed.</summary>
+    public const string ServiceNotReadyErrorCode = "DSTK0008";
+
     /// <summary>Exit code of the CLI for wrong usage (DESIGN.md, "Contracts").</summary>
     private const int UsageExitCode = 2;
 

@@ -53,7 +53,7 @@ public sealed class DstackStopTests(IsolatedDstackHome home)
             DstackCliPath = TestPaths.CliDll,
             ProjectDirectory = project.Path,
             RunNameFile = Path.Combine(project.Path, "obj", "dstack", "last-run.txt"),
-            Detach = true,
+            Detach = "true",
         };
         Assert.True(Bounded.Execute(run, Bounded.RunLimit), runEngine.ToString());
         Assert.Equal(name, run.SubmittedRunName);

@@ -273,6 +273,81 @@ public sealed class TargetsIntegrationTests
         Assert.True(WaitUntil(() => !Directory.Exists($"/proc/{pid}")), $"job process {pid} is still there after DstackStop\n{stopped}");
     }
 
+    [Fact]
+    public void DstackRunOnAServiceThatExits_SubmitsItDetachedAndFailsWithDstk0008NamingTheRun()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        folder.Write(".dstack.yml", "type: service\nname: exits-early\nport: 18932\ncommands:\n  - exit 3\n");
+
+        var built = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackRun", "-v:n", "-p:DstackServiceReadyTimeout=60");
+
+        Assert.NotEqual(0, built.ExitCode);
+        Assert.Contains(" -y --no-color --stop-when-input-closes -d --", built.Output, StringComparison.Ordinal);
+        Assert.Contains("exits-early submitted and running in the background", built.Output, StringComparison.Ordinal);
+        Assert.Contains("error DSTK0008: the service exits-early ended before it answered: status failed", built.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [Trait("Needs", "ServiceController")]
+    public async Task DstackRunOnAService_ReturnsTheUrlThatAnswers_AndDstackStopEndsIt()
+    {
+        using var folder = NewProject();
+        using var home = new TempFolder();
+        folder.Write("site/index.html", "hello from the service\n");
+        folder.Write(".dstack.yml", "type: service\nname: msbuild-web\nport: 18931\ncommands:\n  - cd site && exec python3 -m http.server 18931 --bind 127.0.0.1\n");
+        folder.Write("Directory.Build.targets", """
+            <Project>
+              <Target Name="UseService" DependsOnTargets="DstackRun">
+                <Message Importance="high" Text="service-url=$(DstackServiceUrl) item=@(DstackServiceUrl) run=%(DstackServiceUrl.RunName)" />
+              </Target>
+            </Project>
+            """);
+
+        var built = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:UseService", "-p:DstackServiceReadyTimeout=90");
+        try
+        {
+            Assert.True(built.ExitCode == 0, built.ToString());
+            var line = built.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("service-url=", StringComparison.Ordinal));
+            var url = line["service-url=".Length..line.IndexOf(' ', StringComparison.Ordinal)];
+            Assert.Equal($"service-url={url} item={url} run=msbuild-web", line);
+            Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
+            using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var page = new Uri(new Uri(url), "index.html");
+
+            // auth: true (the default): the token in DSTACK_HOME is asked for, as a test project would send it.
+            using (var refused = await http.GetAsync(page))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+
+            var token = File.ReadAllText(System.IO.Path.Combine(home.Path, "service-token")).Trim();
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal("hello from the service\n", await http.GetStringAsync(page));
+
+            var stopped = Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackStop");
+            Assert.True(stopped.ExitCode == 0, stopped.ToString());
+            Assert.True(WaitUntil(() => !Answers(http, url)), $"{url} still answers after DstackStop");
+        }
+        finally
+        {
+            Dotnet(folder, home, "msbuild", "app.csproj", "-nologo", "-t:DstackStop", "-p:DstackStopAbort=true");
+        }
+    }
+
+    private static bool Answers(System.Net.Http.HttpClient http, string url)
+    {
+        try
+        {
+            using var response = http.GetAsync(url).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (e is System.Net.Http.HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
     private static int WaitForPid(string pidFile)
     {
         Assert.True(WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0), $"{pidFile} was never written");

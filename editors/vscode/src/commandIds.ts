@@ -13,6 +13,10 @@ export const ExtensionCommands = {
   showRuns: 'dstack.showRuns',
   /** [uri?]: `dstack run . -f FILE --dry-run`, its plan and offer problems in the output channel. */
   showOffers: 'dstack.showOffers',
+  /** [uri, url]: the lens on a running service's URL or a dev environment's IDE link; opens it with vscode.env.openExternal. */
+  openUrl: 'dstack.openUrl',
+  /** [uri, host]: the lens on a dev environment's SSH host; `ssh HOST` in a new terminal. */
+  ssh: 'dstack.ssh',
   /** Stops and starts the language server again. */
   restartServer: 'dstack.restartServer',
   /** Reveals the Dstack output channel. */

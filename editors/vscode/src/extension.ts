@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ExtensionCommands } from './commandIds';
 import { DstackCli } from './dstackCli';
 import { activateOffersCommand } from './offers';
+import { activateEndpointCommands } from './runEndpoints';
 import { activateRunsCommands } from './runsView';
 import { RunTracker } from './runStatus';
 import { activateRunCommands } from './runTask';
@@ -28,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dstack
   activateRunCommands(context, cli, runs, output);
   activateRunsCommands(context, cli, output);
   activateOffersCommand(context, cli, output);
+  activateEndpointCommands(context, output);
   activateServerCommands(context, server, output);
   activateSettingsWatcher(context, server);
 

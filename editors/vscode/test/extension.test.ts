@@ -392,3 +392,54 @@ describe('runs', () => {
     expect(stub.messages.at(-1)?.text).toContain('The dstack command line was not found on PATH');
   });
 });
+
+describe('run endpoint lenses', () => {
+  const lensTarget = 'file:///work/web.dstack.yml';
+
+  it('opens a running service\'s URL in the browser with openExternal', async () => {
+    await activate(context as never);
+    const opened = await stub.commands.get('dstack.openUrl')!(lensTarget, 'http://127.0.0.1:8123/');
+    expect(opened).toBe(true);
+    expect(stub.openedExternally).toEqual(['http://127.0.0.1:8123/']);
+    expect(stub.messages).toEqual([]);
+  });
+
+  it('opens a dev environment\'s vscode:// link externally, which VS Code hands to Remote - SSH', async () => {
+    await activate(context as never);
+    await stub.commands.get('dstack.openUrl')!(lensTarget, 'vscode://vscode-remote/ssh-remote+dev-1/workflow');
+    expect(stub.openedExternally).toEqual(['vscode://vscode-remote/ssh-remote+dev-1/workflow']);
+  });
+
+  it('says so when the link could not be opened', async () => {
+    await activate(context as never);
+    stub.openExternalAnswer = false;
+    expect(await stub.commands.get('dstack.openUrl')!(lensTarget, 'cursor://vscode-remote/ssh-remote+dev-1/workflow')).toBe(false);
+    expect(stub.messages.map(m => m.text)).toEqual([
+      'Dstack: cursor://vscode-remote/ssh-remote+dev-1/workflow could not be opened (is the application for cursor:// links, with its Remote - SSH extension, installed?).',
+    ]);
+  });
+
+  it.each([['file:///etc/passwd'], ['javascript:alert(1)'], [undefined]])('opens nothing a run does not publish: %s', async url => {
+    await activate(context as never);
+    expect(await stub.commands.get('dstack.openUrl')!(lensTarget, url)).toBe(false);
+    expect(stub.openedExternally).toEqual([]);
+    expect(stub.messages.map(m => m.level)).toEqual(['error']);
+  });
+
+  it('runs ssh HOST in a new terminal for the ssh lens', async () => {
+    await activate(context as never);
+    const before = stub.terminals.length;
+    await stub.commands.get('dstack.ssh')!(lensTarget, 'dev-1');
+    const terminal = stub.terminals.at(-1) as FakeTerminal;
+    expect(stub.terminals.length).toBe(before + 1);
+    expect([terminal.name, terminal.sent, terminal.shown]).toEqual(['ssh dev-1', ['ssh dev-1'], true]);
+  });
+
+  it.each([['-oProxyCommand=touch x'], ['dev 1; rm -rf ~'], [42]])('refuses an SSH host that is not a run\'s alias: %s', async host => {
+    await activate(context as never);
+    const before = stub.terminals.length;
+    await stub.commands.get('dstack.ssh')!(lensTarget, host);
+    expect(stub.terminals.length).toBe(before);
+    expect(stub.messages.map(m => m.level)).toEqual(['error']);
+  });
+});

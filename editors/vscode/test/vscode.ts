@@ -153,6 +153,10 @@ function freshState() {
     activeLine: 0,
     workspaceFolder: undefined as string | undefined,
     shell: '/bin/bash',
+    /** What vscode.env.openExternal was given, as strings. */
+    openedExternally: [] as string[],
+    /** What vscode.env.openExternal answers. */
+    openExternalAnswer: true,
   };
 }
 
@@ -251,5 +255,9 @@ export const workspace = {
 export const env = {
   get shell() {
     return stub.shell;
+  },
+  openExternal: async (uri: Uri) => {
+    stub.openedExternally.push(uri.toString());
+    return stub.openExternalAnswer;
   },
 };

@@ -17,7 +17,8 @@ public static class PsCommand
     {
         var all = new Option<bool>("--all", "-a") { Description = "Also show finished runs (by default only active ones)." };
         var json = new Option<bool>("--json") { Description = "Print JSON: {\"runs\": [{name, status, reason, exit_code, workflow, tags, configuration, repo, submitted_at, finished_at, attempt, service_url, ide_url, ssh_host, jobs: [...]}]}." };
-        var command = new Command("ps", "List runs: name, configuration, status, when submitted, and how they ended.") { all, json };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Also say, under the table, how to call each running service: its replicas, and the token its requests need." };
+        var command = new Command("ps", "List runs: name, configuration, status, when submitted, and how they ended; running services' URLs under the table.") { all, json, verbose };
         command.SetAction(parse =>
         {
             var cli = context();
@@ -60,6 +61,7 @@ public static class PsCommand
                     TerminationReason.Describe(r.Reason, r.ExitCode),
                 ]),
                 !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out) && string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("NO_COLOR")));
+            ServiceLines.Write(output, store, runs, parse.GetValue(verbose));
             return DstackCommandLine.Success;
         });
         return command;

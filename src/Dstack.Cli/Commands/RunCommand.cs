@@ -131,6 +131,12 @@ public static class RunCommand
         try
         {
             using var host = RunHosts.Planned(cli.Home, plan);
+            if (plan.Spec?.Service is { LocalPort: { } endpointPort } && !PortReservation.IsFree(plan.Host, endpointPort))
+            {
+                // The service's endpoint listens here, whichever backend runs its replicas.
+                throw new PortUnavailableException(endpointPort, null, DiagnosticCodes.PortBusy, $"port {endpointPort} is already in use on this machine, so the service's endpoint could not listen on it; stop what uses it (ss -ltnp 'sport = :{endpointPort}' shows it), or choose another with -p LOCAL:{plan.Spec.Service.Port}");
+            }
+
             if (detach)
             {
                 host.CheckJobPorts(plan.Ports);

@@ -27,13 +27,16 @@ public static class RunProgressView
                 long last = 0;
                 while (!cancellationToken.IsCancellationRequested)
                 {
+                    var reachable = false;
                     foreach (var item in store.ListRunEvents(run.Id, last))
                     {
                         last = item.Id;
                         Apply(item.Progress, jobs);
+                        reachable |= item.Progress is EndpointProgress;
                     }
 
-                    if (jobs.All(j => j.Running) || (store.FindRun(run.Id)?.Status.IsFinished() ?? true))
+                    // A published endpoint (a service's URL) ends the view too: a service scaled to zero has no job running yet.
+                    if (reachable || jobs.All(j => j.Running) || (store.FindRun(run.Id)?.Status.IsFinished() ?? true))
                     {
                         return;
                     }

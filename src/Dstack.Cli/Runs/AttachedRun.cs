@@ -53,7 +53,9 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
             {
                 try
                 {
-                    await RunProgressView.ShowAsync(store, run, spec.Nodes, _stopFollowing.Token);
+                    // A service shows the replicas it starts with (a range starts at its lower bound), not its most.
+                    var lines = spec.Service is { } service ? Math.Max(1, service.Scaler is null ? service.MaxReplicas : service.MinReplicas) : spec.Nodes;
+                    await RunProgressView.ShowAsync(store, run, lines, _stopFollowing.Token);
                 }
                 catch (Exception e) when (e is StateException or InvalidOperationException or IOException)
                 {

@@ -32,6 +32,10 @@ public sealed class DstackCommandRunner(EditorOffers offers)
                 return JsonSerializer.SerializeToElement(CommandLine(arguments, context), LspJsonContext.Default.RunCommandLineResult);
             case DstackCommands.Offers or DstackCommands.ShowOffers:
                 return JsonSerializer.SerializeToElement(Offers(arguments, context), LspJsonContext.Default.OffersResult);
+            case DstackCommands.OpenUrl:
+                return JsonSerializer.SerializeToElement(OpenUrl(arguments, context), LspJsonContext.Default.String);
+            case DstackCommands.Ssh:
+                return JsonSerializer.SerializeToElement("ssh " + SshHost(arguments), LspJsonContext.Default.String);
             default:
                 throw new JsonRpcException(
                     ErrorCodes.InvalidParams,
@@ -106,6 +110,52 @@ public sealed class DstackCommandRunner(EditorOffers offers)
             target.Uri,
             summary.Text,
             [.. summary.Candidates.Select(c => new OfferCandidateView(c.Offer.Backend, c.Offer.Instance, c.Offer.PricePerHour, Resources(c.Offer), c.Fits, c.Unmet))]);
+    }
+
+    /// <summary>
+    /// Asks a client that supports <c>window/showDocument</c> to open the URL externally (not awaited: the answer may
+    /// be read by the loop that runs this command), and returns it. Only the schemes a run publishes are opened.
+    /// </summary>
+    private static string OpenUrl(CommandArguments arguments, ServerContext context)
+    {
+        arguments.Uri();
+        var url = arguments.Optional(1, LspJsonContext.Default.String, "the URL or link to open");
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https" or "vscode" or "cursor" or "vscode-insiders" or "windsurf"))
+        {
+            throw arguments.Invalid($"argument 2 must be a service's http(s) URL or an IDE's vscode:// or cursor:// link (found {url ?? "nothing"})");
+        }
+
+        if (context.ClientFeatures.ShowsDocuments)
+        {
+            _ = ShowExternallyAsync(url, context);
+        }
+
+        return url;
+    }
+
+    private static async Task ShowExternallyAsync(string url, ServerContext context)
+    {
+        try
+        {
+            await context.Client.RequestAsync(Methods.ShowDocument, new ShowDocumentParams(url, External: true), LspJsonContext.Default.ShowDocumentParams, context.Ending, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ClientErrorException or TimeoutException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            context.Log.Info($"window/showDocument {url}: {e.Message}");
+        }
+    }
+
+    /// <summary>The SSH host alias of argument 2: a name the generated SSH config defines, never an option.</summary>
+    private static string SshHost(CommandArguments arguments)
+    {
+        arguments.Uri();
+        var host = arguments.Optional(1, LspJsonContext.Default.String, "the SSH host alias");
+        if (host is null || host.Length == 0 || host[0] == '-' || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+        {
+            throw arguments.Invalid($"argument 2 must be a run's SSH host alias, such as \"my-dev-env\" (found {host ?? "nothing"})");
+        }
+
+        return host;
     }
 
     /// <summary>What the machine has; "unknown" for one not probed (an SSH host still being probed, unreachable or busy).</summary>

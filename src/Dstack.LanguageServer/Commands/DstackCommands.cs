@@ -24,9 +24,19 @@ public static class DstackCommands
     /// <summary><c>[uri]</c>: the offers lens's command; here the same answer as <see cref="Offers"/>.</summary>
     public const string ShowOffers = "dstack.showOffers";
 
+    /// <summary>
+    /// <c>[uri, url]</c>: the lens on a running service's URL, or a dev environment's IDE link. The editor opens it
+    /// (the VS Code extension with <c>vscode.env.openExternal</c>); sent here, the server asks a client that supports
+    /// <c>window/showDocument</c> to open it externally, and answers the URL.
+    /// </summary>
+    public const string OpenUrl = "dstack.openUrl";
+
+    /// <summary><c>[uri, host]</c>: the lens on a dev environment's SSH host; the editor runs <c>ssh HOST</c> in a terminal. Sent here: the command line.</summary>
+    public const string Ssh = "dstack.ssh";
+
     /// <summary>What <c>initialize</c> lists in <c>executeCommandProvider.commands</c>.</summary>
     public static IReadOnlyList<string> Advertised { get; } = [RunCommandLine, Validate, Offers];
 
     /// <summary>Every command this server answers.</summary>
-    public static IReadOnlyList<string> All { get; } = [Run, RunCommandLine, Validate, Offers, ShowOffers];
+    public static IReadOnlyList<string> All { get; } = [Run, RunCommandLine, Validate, Offers, ShowOffers, OpenUrl, Ssh];
 }

@@ -14,21 +14,26 @@ public static class DstackHandlers
     /// pool's probes), and the progress of the runs of the same <c>$DSTACK_HOME</c>, read every
     /// <paramref name="runPoll"/> (default <see cref="RunProgressWatcher.DefaultInterval"/>).
     /// </summary>
-    public static DispatchTable Create(EditorOffers offers, TimeSpan? runPoll = null) => new DispatchTable()
-        .Add(new InitializeHandler())
-        .Add(new InitializedHandler(offers.Home, runPoll))
-        .Add(new ShutdownHandler())
-        .Add(new ExitHandler())
-        .Add(new DidOpenHandler())
-        .Add(new DidChangeHandler())
-        .Add(new DidCloseHandler())
-        .Add(new DidChangeWatchedFilesHandler())
-        .Add(new DocumentDiagnosticHandler())
-        .Add(new CodeLensHandler(offers))
-        .Add(new ExecuteCommandHandler(offers))
-        .Add(new CodeActionHandler())
-        .Add(new HoverHandler())
-        .Add(new DocumentSymbolHandler())
-        .Add(new FormattingHandler())
-        .Add(new CompletionHandler());
+    public static DispatchTable Create(EditorOffers offers, TimeSpan? runPoll = null)
+    {
+        // One reader for the lenses and the watcher that refreshes them: it keeps the state store open.
+        var endpoints = new RunEndpointsReader(offers.Home);
+        return new DispatchTable()
+            .Add(new InitializeHandler())
+            .Add(new InitializedHandler(offers.Home, endpoints, runPoll))
+            .Add(new ShutdownHandler())
+            .Add(new ExitHandler())
+            .Add(new DidOpenHandler())
+            .Add(new DidChangeHandler())
+            .Add(new DidCloseHandler())
+            .Add(new DidChangeWatchedFilesHandler())
+            .Add(new DocumentDiagnosticHandler())
+            .Add(new CodeLensHandler(offers, endpoints))
+            .Add(new ExecuteCommandHandler(offers))
+            .Add(new CodeActionHandler())
+            .Add(new HoverHandler())
+            .Add(new DocumentSymbolHandler())
+            .Add(new FormattingHandler())
+            .Add(new CompletionHandler());
+    }
 }

@@ -12,10 +12,12 @@ namespace Dstack.LanguageServer.Handlers;
 /// to <c>initialize</c> (started earlier, it would compete with that answer for the JIT and the two cores). A client
 /// that shows work-done progress also gets the progress of the runs of its open files, from
 /// <paramref name="runs"/>, read every <paramref name="runPoll"/>. A client that can watch files for the server is
-/// asked to report changes on disk to workflows files (the one dynamic registration). A client that sends
+/// asked to report changes on disk to workflows files (the one dynamic registration). A client that refreshes code
+/// lenses on request has them refreshed when a run of an open file publishes or loses its endpoints (read through
+/// <paramref name="endpoints"/>). A client that sends
 /// <c>initialized</c> again (LSP allows it once) starts nothing more: one watcher per session.
 /// </summary>
-public sealed class InitializedHandler(DstackHome runs, TimeSpan? runPoll = null) : INotificationHandler
+public sealed class InitializedHandler(DstackHome runs, RunEndpointsReader endpoints, TimeSpan? runPoll = null) : INotificationHandler
 {
     private int _handled;
 
@@ -39,6 +41,11 @@ public sealed class InitializedHandler(DstackHome runs, TimeSpan? runPoll = null
         if (context.ClientFeatures.WorkDoneProgress)
         {
             await context.KeepAsync(RunProgressWatcher.Start(context, runs, runPoll)).ConfigureAwait(false);
+        }
+
+        if (context.ClientFeatures.RefreshesCodeLenses)
+        {
+            await context.KeepAsync(RunEndpointsWatcher.Start(context, endpoints, runPoll)).ConfigureAwait(false);
         }
     }
 

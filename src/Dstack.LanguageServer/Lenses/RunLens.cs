@@ -11,4 +11,5 @@ namespace Dstack.LanguageServer.Lenses;
 /// <param name="Title">What the editor shows: <c>▶ Run</c>, <c>✓ Validate</c>, the offers summary, <c>▶ Run NAME</c>.</param>
 /// <param name="Command">The command a click runs, one of <see cref="Commands.DstackCommands"/>.</param>
 /// <param name="Options">The second argument, when the command takes one: which workflow a workflow lens runs.</param>
-public sealed record RunLens(SourceSpan Span, string Title, string Command, RunCommandLineOptions? Options = null);
+/// <param name="Target">The second argument of <see cref="Commands.DstackCommands.OpenUrl"/> and <see cref="Commands.DstackCommands.Ssh"/>: the URL, the link or the SSH host.</param>
+public sealed record RunLens(SourceSpan Span, string Title, string Command, RunCommandLineOptions? Options = null, string? Target = null);

@@ -54,6 +54,7 @@ namespace Dstack.LanguageServer.Protocol;
 [JsonSerializable(typeof(DidChangeWatchedFilesParams))]
 [JsonSerializable(typeof(RegistrationParams))]
 [JsonSerializable(typeof(DidChangeWatchedFilesRegistrationOptions))]
+[JsonSerializable(typeof(ShowDocumentParams))]
 public sealed partial class LspJsonContext : JsonSerializerContext
 {
     /// <summary>

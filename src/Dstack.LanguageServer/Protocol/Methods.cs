@@ -26,4 +26,6 @@ public static class Methods
     public const string DidChangeWatchedFiles = "workspace/didChangeWatchedFiles";
     public const string RegisterCapability = "client/registerCapability";
     public const string DiagnosticRefresh = "workspace/diagnostic/refresh";
+    public const string CodeLensRefresh = "workspace/codeLens/refresh";
+    public const string ShowDocument = "window/showDocument";
 }

@@ -19,7 +19,15 @@ namespace Dstack.LanguageServer.Server;
 /// <c>workspace.diagnostics.refreshSupport</c>: a pulling client pulls again when the server sends
 /// <c>workspace/diagnostic/refresh</c>, as it must after another file changed what a document's problems are.
 /// </param>
-public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics = false, bool WatchesFiles = false, bool RefreshesDiagnostics = false)
+/// <param name="RefreshesCodeLenses">
+/// <c>workspace.codeLens.refreshSupport</c>: the client asks for code lenses again when the server sends
+/// <c>workspace/codeLens/refresh</c>, as it must when a run of an open file publishes or loses its URL.
+/// </param>
+/// <param name="ShowsDocuments">
+/// <c>window.showDocument.support</c>: the client opens a URI the server names (<c>window/showDocument</c>), in the
+/// browser or the application that handles it when <c>external</c> is true.
+/// </param>
+public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics = false, bool WatchesFiles = false, bool RefreshesDiagnostics = false, bool RefreshesCodeLenses = false, bool ShowsDocuments = false)
 {
     /// <summary>Before <c>initialize</c>, or for a client that declared nothing.</summary>
     public static ClientFeatures None { get; } = new(WorkDoneProgress: false);
@@ -29,7 +37,9 @@ public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics 
         WorkDoneProgress: IsTrue(capabilities, "window", "workDoneProgress"),
         PullDiagnostics: IsObject(capabilities, "textDocument", "diagnostic"),
         WatchesFiles: IsTrue(capabilities, "workspace", "didChangeWatchedFiles", "dynamicRegistration"),
-        RefreshesDiagnostics: IsTrue(capabilities, "workspace", "diagnostics", "refreshSupport"));
+        RefreshesDiagnostics: IsTrue(capabilities, "workspace", "diagnostics", "refreshSupport"),
+        RefreshesCodeLenses: IsTrue(capabilities, "workspace", "codeLens", "refreshSupport"),
+        ShowsDocuments: IsTrue(capabilities, "window", "showDocument", "support"));
 
     private static bool IsObject(JsonElement? root, params string[] path) =>
         Find(root, path) is { ValueKind: JsonValueKind.Object };

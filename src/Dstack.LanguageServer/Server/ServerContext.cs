@@ -23,7 +23,10 @@ public sealed class ServerContext(DocumentStore documents, ClientChannel client,
     public LatestWork Background { get; } = new(e => log.Info($"background work failed: {e.GetType().Name}: {e.Message}\n{e.StackTrace}"));
 
     /// <summary>Asks a pulling client to pull diagnostics again, after a change in another file.</summary>
-    public DiagnosticRefresh DiagnosticRefresh { get; } = new(client, log);
+    public ClientRefresh DiagnosticRefresh { get; } = new(client, log, Protocol.Methods.DiagnosticRefresh);
+
+    /// <summary>Asks the client to ask for code lenses again, after a run of an open file published or lost an endpoint.</summary>
+    public ClientRefresh CodeLensRefresh { get; } = new(client, log, Protocol.Methods.CodeLensRefresh);
 
     /// <summary>What the client declared in <c>initialize</c>; <see cref="ClientFeatures.None"/> until then.</summary>
     public ClientFeatures ClientFeatures { get; internal set; } = ClientFeatures.None;

@@ -15,6 +15,7 @@ public static class DiagnosticCodes
     public const string MsBuildConfigurationChoice = "DSTK0005";
     public const string MsBuildNoRunToStop = "DSTK0006";
     public const string MsBuildOutputHidden = "DSTK0007";
+    public const string MsBuildServiceNotReady = "DSTK0008";
 
     // 1xxx: YAML and schema
     public const string YamlSyntax = "DSTK1001";
@@ -76,6 +77,11 @@ public static class DiagnosticCodes
     public const string UnknownWorkflow = "DSTK2091";
     public const string WorkflowCycle = "DSTK2092";
 
+    // 210x: services
+    public const string ServiceReplicasSharePort = "DSTK2100";
+    public const string InvalidChatTemplate = "DSTK2101";
+    public const string ServiceGatewayUnavailable = "DSTK2102";
+
     // 3xxx: run and backend
     public const string RequiredEnvMissing = "DSTK3001";
     public const string NoMatchingPython = "DSTK3002";
@@ -119,6 +125,7 @@ public static class DiagnosticCodes
     public const string TagNotFound = "DSTK3044";
     public const string RunNotFinished = "DSTK3045";
     public const string PruneFailed = "DSTK3046";
+    public const string DevEnvironmentUnreachable = "DSTK3055";
 
     // 9xxx: internal
     public const string InternalError = "DSTK9001";
@@ -133,6 +140,7 @@ public static class DiagnosticCodes
         (MsBuildConfigurationChoice, "DstackRun cannot tell which configuration to run: the one named does not exist, or the project has none or several"),
         (MsBuildNoRunToStop, "DstackStop does not know which run to stop: set DstackRunName, or start the run with DstackRun first"),
         (MsBuildOutputHidden, "The terminal logger (dotnet build's default in a terminal) hides a run's output until the end: build with -tl:off to follow it live"),
+        (MsBuildServiceNotReady, "DstackRun submitted a service that did not become ready: the run ended, or DstackServiceReadyTimeout passed"),
         (YamlSyntax, "The file is not valid YAML"),
         (DuplicateKey, "A key appears twice in one mapping"),
         (EmptyDocument, "The file is empty"),
@@ -189,6 +197,9 @@ public static class DiagnosticCodes
         (InvalidWorkflow, "A malformed pipelines workflow"),
         (UnknownWorkflow, "A workflow name (dstack run NAME, deps) that no .dstack/workflows file defines, or a tag that no run has"),
         (WorkflowCycle, "Workflows whose deps form a cycle"),
+        (ServiceReplicasSharePort, "Service replicas share a machine, and the commands never read $DSTACK_SERVICE_PORT"),
+        (InvalidChatTemplate, "A service model's `chat_template` does not parse"),
+        (ServiceGatewayUnavailable, "A service's `gateway` or `https`: there is no gateway here"),
         (RequiredEnvMissing, "A required environment variable has no value from -e, the environment or .env"),
         (NoMatchingPython, "No Python interpreter on this machine matches `python`"),
         (DockerUnavailable, "`image` needs a Docker engine and none answers"),
@@ -229,6 +240,7 @@ public static class DiagnosticCodes
         (TagNotFound, "No tag with that name"),
         (RunNotFinished, "The run is still active: tag it when it has ended"),
         (PruneFailed, "A cache could not be deleted (permissions, a file in use)"),
+        (DevEnvironmentUnreachable, "A dev environment runs, but ssh RUN could not be set up (no sshd on this machine, the SSH config cannot be written)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

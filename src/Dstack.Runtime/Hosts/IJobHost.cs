@@ -42,6 +42,12 @@ public interface IJobHost : IDisposable
     /// </summary>
     Containers.ContainerEngine? Engine => null;
 
+    /// <summary>
+    /// How a user logs in to this machine over SSH (its address, user, port and key), for a dev environment's
+    /// <c>ssh RUN</c> entry; null on this machine (a dev environment there gets a loopback SSH server of its own).
+    /// </summary>
+    Backends.Ssh.SshHost? SshLogin => null;
+
     /// <summary>The image the jobs run in instead of the spec's: the one their build made; set before they start.</summary>
     string? ImageToRun { get => null; set { } }
 
@@ -117,6 +123,21 @@ public interface IJobHost : IDisposable
     /// it forwards, and when a link drops and comes back, through <paramref name="say"/>.
     /// </summary>
     IAsyncDisposable ForwardPorts(StateStore store, RunRecord run, PortReservation reservation, string address, Action<string> say);
+
+    /// <summary>
+    /// Makes <paramref name="port"/> on job <paramref name="rank"/>'s machine (where the job listens, on its loopback)
+    /// reachable from this process, for as long as the result is not disposed: the port itself on this machine, the
+    /// local end of a forward over the host's connection on another. What a service's endpoint sends its replica's
+    /// requests to.
+    /// </summary>
+    /// <exception cref="IOException">The forward could not be opened; the message says why.</exception>
+    ReachedPort ReachPort(int rank, int port);
+
+    /// <summary>
+    /// A port of job <paramref name="rank"/>'s machine that nothing listens on now, other than <paramref name="taken"/>
+    /// (ports other jobs of the run were given there): what the next replica of a service on the same machine listens on.
+    /// </summary>
+    int FreePort(int rank, IReadOnlyCollection<int> taken);
 }
 
 /// <summary>Where a job's code is on its machine: a folder of this machine (what the build cache and --reload need), or on another.</summary>

@@ -265,6 +265,27 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         return new Forwarding(forwarders, reservation);
     }
 
+    /// <summary>The job listens on this machine: its port is reached as it is.</summary>
+    public ReachedPort ReachPort(int rank, int port) => new(new Uri($"http://127.0.0.1:{port}/"));
+
+    public int FreePort(int rank, IReadOnlyCollection<int> taken) => FreeLocalPort(taken);
+
+    /// <summary>A port of this machine's loopback that nothing listens on now and that is not in <paramref name="taken"/>.</summary>
+    internal static int FreeLocalPort(IReadOnlyCollection<int> taken)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            if (!taken.Contains(port) || tries >= 20)
+            {
+                return port;
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -46,6 +46,8 @@ public sealed partial class RemoteHost : IJobHost
 
     public string Name => Host.Name;
 
+    public SshHost? SshLogin => Host;
+
     public bool IsThisMachine => false;
 
     /// <summary>None: the job's login shell on the host sets its own.</summary>

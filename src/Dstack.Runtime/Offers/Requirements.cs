@@ -64,7 +64,7 @@ public sealed record Requirements
         Backends = profile.Backends,
         Regions = profile.Regions,
         InstanceTypes = profile.InstanceTypes,
-        Nodes = configuration is TaskConfiguration task ? task.Nodes : 1,
+        Nodes = JobsOf(configuration),
         Image = configuration.Image ?? image,
         Python = (configuration.Image ?? image) is null ? configuration.Python : null,
         Build = configuration is TaskConfiguration { Build.Count: > 0 },
@@ -72,6 +72,14 @@ public sealed record Requirements
         InstanceVolumes = configuration.Volumes.OfType<InstanceVolumeMount>().Any(v => !v.Optional),
         Reload = reload,
         Replicas = configuration is ServiceConfiguration service && service.Replicas.Min is int min && min > 1 ? min : 1,
+    };
+
+    /// <summary>The jobs a configuration runs: a task's nodes, a service's most replicas (each its own job), else 1.</summary>
+    public static int JobsOf(RunConfiguration configuration) => configuration switch
+    {
+        TaskConfiguration task => task.Nodes,
+        ServiceConfiguration service => Math.Max(1, service.Replicas.Max ?? service.Replicas.Min ?? 1),
+        _ => 1,
     };
 
     /// <summary>

@@ -83,15 +83,21 @@ public sealed partial class RunController
         var started = markStarted();
         _store.SetRunStatus(_run.Id, RunStatus.Running, _time.GetUtcNow());
         var syncs = _spec.Reload ? StartReload(copies) : [];
+        var devEnvironment = WatchDevEnvironment();
         try
         {
-            return await SuperviseAsync(jobs, firstStart ?? started).ConfigureAwait(false);
+            return await SuperviseAsync(jobs, firstStart ?? started, devEnvironment?.Inactive).ConfigureAwait(false);
         }
         finally
         {
             foreach (var sync in syncs)
             {
                 sync.Dispose();
+            }
+
+            if (devEnvironment is not null)
+            {
+                await devEnvironment.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -121,8 +127,12 @@ public sealed partial class RunController
         return [.. copies.Select(copy => FolderSync.Start(_spec.RepoRoot, copy, ReportReloadChange, Home.Root))];
     }
 
-    private async Task<AttemptResult> SuperviseAsync(List<RunningJob> jobs, DateTimeOffset started)
+    /// <param name="jobs">The jobs started.</param>
+    /// <param name="started">When the run first started (max_duration counts from there).</param>
+    /// <param name="inactive">A dev environment's: completes when its inactivity_duration has passed; null otherwise.</param>
+    private async Task<AttemptResult> SuperviseAsync(List<RunningJob> jobs, DateTimeOffset started, Task? inactive = null)
     {
+        inactive ??= Task.Delay(Timeout.Infinite);
         var maxDuration = _spec.MaxDuration is { } seconds
             ? Task.Delay(Max(TimeSpan.Zero, started + TimeSpan.FromSeconds(seconds) - _time.GetUtcNow()), _time)
             : Task.Delay(Timeout.Infinite);
@@ -156,11 +166,18 @@ public sealed partial class RunController
                 break;
             }
 
-            var done = await Task.WhenAny([.. pending, _stopRequested.Task, maxDuration]).ConfigureAwait(false);
+            var done = await Task.WhenAny([.. pending, _stopRequested.Task, maxDuration, inactive]).ConfigureAwait(false);
             if (done == _stopRequested.Task)
             {
                 stopKind = await _stopRequested.Task.ConfigureAwait(false);
                 stopReason = stopKind == StopRequest.Abort ? TerminationReason.AbortedByUser : TerminationReason.StoppedByUser;
+                break;
+            }
+
+            if (done == inactive)
+            {
+                stopKind = StopRequest.Stop;
+                stopReason = TerminationReason.InactivityDurationExceeded;
                 break;
             }
 

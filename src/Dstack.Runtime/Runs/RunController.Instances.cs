@@ -20,8 +20,8 @@ public sealed partial class RunController
     /// <summary>The offers asked of each backend for the run's group (a run of several jobs), to release it at the end.</summary>
     private readonly List<(IBackend Backend, Offer Offer)> _grouped = [];
 
-    /// <summary>The run's group for its backends (its name), when it has several jobs; none for one job.</summary>
-    private string? Group => _spec.Nodes > 1 ? _run.Name : null;
+    /// <summary>The run's group for its backends (its name), when it has several jobs; none for one job, nor for a service's replicas (independent machines).</summary>
+    private string? Group => _spec.Nodes > 1 && _spec.Service is null ? _run.Name : null;
 
     /// <summary>The host of job <paramref name="rank"/> (provisioned before any job starts).</summary>
     private IJobHost HostOf(int rank) => _machines[rank]!.Host;

@@ -72,7 +72,14 @@ public sealed partial class RunController
                 _logs.Add(new JobLogWriter(Home.LogFile(_run.Name, rank)));
             }
 
-            await RunAttemptsAsync().ConfigureAwait(false);
+            if (_spec.Service is { } service)
+            {
+                await RunServiceAsync(service).ConfigureAwait(false);
+            }
+            else
+            {
+                await RunAttemptsAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -178,6 +178,8 @@ public static class RunMonitor
             host.KillJob(rank, pid, JobToken.For(store.Home, run, rank), signal);
         }
 
+        RunController.CleanUpDevEnvironment(store, run, spec);
+
         TerminateInstances(store, run);
     }
 

@@ -222,10 +222,10 @@ public static partial class RunPlanner
             _ => [],
         };
 
-        // A dev environment: setup, then init as written (dstack substitutes no references there), then it stays up
-        // until stopped (there is no IDE server locally).
+        // A dev environment: setup, then init as written (dstack substitutes no references there), then the ready line
+        // (the controller waits for it to publish the IDE link and `ssh RUN`), then it stays up until it ends.
         IReadOnlyList<string> verbatim = configuration is DevEnvironmentConfiguration environment
-            ? [.. environment.Init, "echo \"dstack: the dev environment is ready in $PWD; stop it with dstack stop $DSTACK_RUN_NAME\"", "exec tail -f /dev/null"]
+            ? [.. environment.Init, DevEnvironments.ReadyLine.Command, "exec tail -f /dev/null"]
             : [];
         try
         {

@@ -128,6 +128,7 @@ public static partial class RunPlanner
         diagnostics.AddRange(search.ProblemsFor(placement).Select(p => DiagnosticOf(p, document, display)));
 
         var script = ScriptOf(configuration, image, overrides.RunArgs, diagnostics, display);
+        var service = ServiceOf(configuration, ref ports, host, placement, script, document, display, diagnostics);
         var registry = RegistryOf(configuration, environment.Variables, diagnostics, display, document);
         var spec = new RunSpec
         {
@@ -141,7 +142,8 @@ public static partial class RunPlanner
             Env = [.. environment.Variables.Select(v => new EnvEntry(v.Key, v.Value))],
             Secrets = [.. environment.SecretValues, .. registry is { Password.Length: > 0 } r ? [r.Password] : Array.Empty<string>()],
             Ports = ports,
-            Nodes = configuration is TaskConfiguration task ? task.Nodes : 1,
+            Nodes = Requirements.JobsOf(configuration),
+            Service = service,
             Placements = placement?.Jobs ?? [],
             Spares = placement?.Spares ?? [],
             Python = configuration.Python,
@@ -162,6 +164,8 @@ public static partial class RunPlanner
             BuildOnly = overrides.BuildOnly,
             Reload = overrides.Reload,
             RunArgs = overrides.RunArgs,
+            Ide = configuration is DevEnvironmentConfiguration { Ide: { } ide } ? DevEnvironments.IdeLink.NameOf(ide) : null,
+            InactivityDuration = configuration is DevEnvironmentConfiguration dev ? dev.InactivityDuration?.Seconds : null,
         };
         if (workflow is not null)
         {

@@ -37,7 +37,11 @@ public sealed record RunSpec
 
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
+    /// <summary>The jobs, by rank: a task's nodes; a service's most replicas (each replica is a job of its own).</summary>
     public int Nodes { get; init; } = 1;
+
+    /// <summary>A service's endpoint, replicas and scaling (<c>type: service</c>); null for a task or dev environment.</summary>
+    public ServiceSpec? Service { get; init; }
 
     /// <summary>
     /// The offer each job runs on, by rank (the backend, the machine, the GPUs the job gets there): the plan's
@@ -105,6 +109,12 @@ public sealed record RunSpec
 
     /// <summary>The artifacts of the workflow's <c>deps</c>, resolved when it was planned: put read-only into the working copy.</summary>
     public IReadOnlyList<DepArtifacts> Deps { get; init; } = [];
+
+    /// <summary>A dev environment's IDE (<c>vscode</c>, <c>cursor</c>): the scheme of its link; null for other runs.</summary>
+    public string? Ide { get; init; }
+
+    /// <summary>A dev environment's <c>inactivity_duration</c> in seconds: it ends after that long with no SSH session; null when off.</summary>
+    public long? InactivityDuration { get; init; }
 
     public bool Retries(RetryEvent retryEvent) => RetryOn.Contains(retryEvent);
 

@@ -8,6 +8,9 @@ public static class TerminationReason
     public const string StoppedByUser = "stopped_by_user";
     public const string AbortedByUser = "aborted_by_user";
     public const string MaxDurationExceeded = "max_duration_exceeded";
+
+    /// <summary>A dev environment had no SSH session for its <c>inactivity_duration</c> (dstack's name).</summary>
+    public const string InactivityDurationExceeded = "inactivity_duration_exceeded";
     public const string BuildFailed = "build_failed";
     public const string StartFailed = "start_failed";
 
@@ -33,6 +36,7 @@ public static class TerminationReason
         StoppedByUser => "stopped",
         AbortedByUser => "aborted",
         MaxDurationExceeded => "stopped: max_duration reached",
+        InactivityDurationExceeded => "stopped: no SSH session for inactivity_duration",
         BuildFailed => exitCode is { } code ? $"build failed with code {code}" : "build failed",
         StartFailed => "could not start",
         NoCapacity => "no capacity",

@@ -109,10 +109,18 @@ public abstract class ModelRoute
     /// <summary>Any other request: rewrites its path where the format maps it; false (forward it).</summary>
     private protected virtual bool Rewrite(HttpRequest request) => false;
 
-    private protected Task NoReplicaAsync(HttpContext context, int tried) => OpenAIError.WriteAsync(
-        context,
-        503,
-        $"{Service} cannot take the request: {(tried == 0 ? "it has no replica running yet" : $"no replica answers on its port ({tried} tried)")}; `dstack ps` shows its replicas and `dstack logs {Service}` what they printed");
+    private protected Task NoReplicaAsync(HttpContext context, int tried)
+    {
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Headers.RetryAfter = ServiceEndpoint.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return OpenAIError.WriteAsync(
+            context,
+            503,
+            $"{Service} cannot take the request: {(tried == 0 ? "it has no replica running yet" : $"no replica answers on its port ({tried} tried)")}; `dstack ps` shows its replicas and `dstack logs {Service}` what they printed");
+    }
 
     private async Task<bool> CheckAsync(HttpContext context, JsonElement chat)
     {

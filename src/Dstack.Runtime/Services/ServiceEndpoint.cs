@@ -61,6 +61,14 @@ public sealed class ServiceEndpoint : IAsyncDisposable
     /// <summary>The requests it has received, per second (every request, answered or refused).</summary>
     public RequestRate Rate { get; } = new();
 
+    /// <summary>Requests held now because no replica is in the set (<see cref="ServiceEndpointOptions.HoldWhenNoReplica"/>): what scaling from zero reads.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    private int _waiting;
+
+    /// <summary>The seconds a 503 for want of a replica asks the caller to wait before trying again.</summary>
+    public const int RetryAfterSeconds = 5;
+
     /// <summary>Where it listens, once started: <c>http://127.0.0.1:8000/</c>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
@@ -114,6 +122,13 @@ public sealed class ServiceEndpoint : IAsyncDisposable
             return;
         }
 
+        if (Replicas.Count == 0 && _options.HoldWhenNoReplica > TimeSpan.Zero)
+        {
+            // A held request lets go when the endpoint stops too, so a stop never waits on it.
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping);
+            await HoldAsync(held.Token).ConfigureAwait(false);
+        }
+
         if (_model is not null && await _model.HandleAsync(context, _replicaClient).ConfigureAwait(false))
         {
             return;
@@ -142,9 +157,37 @@ public sealed class ServiceEndpoint : IAsyncDisposable
         }
 
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var why = tried.Count == 0 ? "it has no replica running yet" : $"no replica answers on its port ({tried.Count} tried)";
         await context.Response.WriteAsync($"dstack: {_options.Name} cannot take the request: {why}; `dstack ps` shows its replicas and `dstack logs {_options.Name}` what they printed\n").ConfigureAwait(false);
     }
+
+    /// <summary>Waits (bounded) for a replica to join the set, counted in <see cref="Waiting"/> meanwhile.</summary>
+    private async Task HoldAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (Replicas.Count == 0 && clock.Elapsed < _options.HoldWhenNoReplica && !cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(HoldPoll, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+    }
+
+    private static readonly TimeSpan HoldPoll = TimeSpan.FromMilliseconds(100);
 
     private bool Authorized(HttpRequest request)
     {

@@ -16,6 +16,12 @@ public sealed record ServiceEndpointOptions(string Name, IPEndPoint Listen, Repl
     /// <summary>How long a forwarded request may go without a byte either way (a streamed answer keeps it alive).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a request that arrives while no replica is in the set (the service starting, or scaled to zero) is held
+    /// for one to join; zero answers 503 at once. After it, 503 with <c>Retry-After</c>.
+    /// </summary>
+    public TimeSpan HoldWhenNoReplica { get; init; } = TimeSpan.Zero;
+
     /// <summary>The service's <c>model:</c>: the endpoint also serves its OpenAI-compatible API (<see cref="ModelRoute"/>); null: none.</summary>
     public ServiceModel? Model { get; init; }
 }

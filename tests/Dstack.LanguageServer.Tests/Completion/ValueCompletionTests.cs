@@ -9,7 +9,7 @@ public sealed class ValueCompletionTests
     [Theory]
     // Enums (YAML spellings), booleans, the default marked elsewhere.
     [InlineData("type: task\ncreation_policy: ‸\n", "reuse,reuse-or-create")]
-    [InlineData("type: dev-environment\nide: ‸\n", "vscode")]
+    [InlineData("type: dev-environment\nide: ‸\n", "vscode,cursor")]
     [InlineData("type: task\nprivileged: ‸\n", "true,false")]
     [InlineData("type: task\nretry: ‸\n", "true,false")]
     [InlineData("type: task\nretry:\n  on_events: [no-capacity, ‸]\n", "interruption,error")]

@@ -25,14 +25,14 @@ public sealed class CodeLensTests
     }
 
     [Theory]
-    [InlineData("dev-environment", "ide: vscode\n")]
-    [InlineData("service", "commands: [serve]\nport: 8000\n")]
-    public async Task CodeLens_OtherRunTypes_HaveLensesToo(string type, string rest)
+    [InlineData("dev-environment", "ide: vscode\n", "▶ Run dev environment")]
+    [InlineData("service", "commands: [serve]\nport: 8000\n", "▶ Run service")]
+    public async Task CodeLens_OtherRunTypes_HaveLensesToo_NamedForTheirType(string type, string rest, string run)
     {
         await using var client = await TestClient.InitializedAsync(TestMachines.Table());
         await OpenAsync(client, Uri, $"type: {type}\n{rest}");
 
-        Assert.Equal(["▶ Run", "✓ Validate", "1 offer: local, free"], (await LensesAsync(client, Uri)).Select(Title));
+        Assert.Equal([run, "✓ Validate", "1 offer: local, free"], (await LensesAsync(client, Uri)).Select(Title));
     }
 
     [Fact]
@@ -155,10 +155,10 @@ public sealed class CodeLensTests
         await client.DiagnosticsAsync(uri, 1);
     }
 
-    private static async Task<IReadOnlyList<JsonElement>> LensesAsync(TestClient client, string uri) =>
+    internal static async Task<IReadOnlyList<JsonElement>> LensesAsync(TestClient client, string uri) =>
         [.. (await client.ResultAsync("textDocument/codeLens", new { textDocument = new { uri } })).EnumerateArray()];
 
-    private static string Title(JsonElement lens) => lens.GetProperty("command").GetProperty("title").GetString()!;
+    internal static string Title(JsonElement lens) => lens.GetProperty("command").GetProperty("title").GetString()!;
 
     private static (int, int, int, int) Range(JsonElement lens)
     {

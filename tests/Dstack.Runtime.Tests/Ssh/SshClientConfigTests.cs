@@ -34,7 +34,7 @@ public sealed class SshClientConfigTests : IDisposable
 
         Assert.Equal(
             $"""
-            # Written by dstack: one Host entry per run on an SSH host, updated as runs start and end; edits here are lost.
+            # Written by dstack: one Host entry per run on an SSH host and per dev environment, updated as runs start and end; edits here are lost.
 
             Host train-1
                 HostName 10.0.0.5

@@ -67,11 +67,6 @@ public sealed class LocalBackend(LocalMachineFacts facts) : IBackend
             Lacks(shortReason, OfferProblem.Error(DiagnosticCodes.InvalidVolume, message, "volumes"));
         }
 
-        if (requirements.Replicas > 1)
-        {
-            problems.Add(new OfferProblem(DiagnosticCodes.UnsupportedLocally, DiagnosticSeverity.Warning, "replicas: the local backend runs one replica of a service", "replicas"));
-        }
-
         var resourcesUnmet = ResourceMatcher.Unmet(requirements.Resources, machine, enforceDefaults: false);
         if (resourcesUnmet.Count > 0)
         {

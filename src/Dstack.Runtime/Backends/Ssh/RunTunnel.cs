@@ -28,6 +28,9 @@ public sealed class RunTunnel : IAsyncDisposable
     private readonly Task _work;
     private SshTunnel? _tunnel;
 
+    /// <summary>The <c>ssh RUN</c> entry this tunnel wrote; null when it wrote none (a dev environment's controller owns it).</summary>
+    private string? _entry;
+
     private RunTunnel(StateStore store, RunRecord run, SshHost host, PortReservation reservation, SshClientConfig config, Action<string> say, Func<SshHost>? hostWhenRunning)
     {
         _hostWhenRunning = hostWhenRunning;
@@ -66,7 +69,10 @@ public sealed class RunTunnel : IAsyncDisposable
         _reservation.Dispose();
         try
         {
-            _config.RemoveRun(_run.Name);
+            if (_entry is not null)
+            {
+                _config.RemoveRunIfUnchanged(_run.Name, _entry);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -159,6 +165,13 @@ public sealed class RunTunnel : IAsyncDisposable
     {
         try
         {
+            if (_store.ListRunEndpoints(_run.Id).Any(e => e.Kind == RunEndpointKind.Ssh))
+            {
+                // A dev environment: its controller keeps the entry for as long as the environment runs.
+                return;
+            }
+
+            _entry = _config.Entry(_run.Name, host, _tunnel?.ControlSocket);
             _config.AddRun(_run.Name, host, _tunnel?.ControlSocket);
             _config.EnsureIncluded();
             _say($"To log in to {host.Name}: {_config.ConnectCommand(_run.Name)}");

@@ -23,7 +23,7 @@ public sealed partial class SshClientConfig
     public const string IncludeVariable = "DSTACK_SSH_CONFIG_INCLUDE";
 
     private const string Header =
-        "# Written by dstack: one Host entry per run on an SSH host, updated as runs start and end; edits here are lost.\n";
+        "# Written by dstack: one Host entry per run on an SSH host and per dev environment, updated as runs start and end; edits here are lost.\n";
 
     private const string HostKeyword = "Host ";
     private const string Indent = "    ";
@@ -98,6 +98,19 @@ public sealed partial class SshClientConfig
     {
         ArgumentException.ThrowIfNullOrEmpty(runName);
         return Update(entries => entries.Remove(runName));
+    }
+
+    /// <summary>
+    /// Removes <paramref name="runName"/>'s entry only while it is still <paramref name="entry"/> (what the caller wrote,
+    /// as <see cref="Entry"/> made it): an entry another process has written since (a dev environment's controller) is
+    /// kept. Returns false when nothing was removed.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be written, or another process holds its lock for too long.</exception>
+    public bool RemoveRunIfUnchanged(string runName, string entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runName);
+        ArgumentNullException.ThrowIfNull(entry);
+        return Update(entries => entries.TryGetValue(runName, out var current) && current == entry.TrimEnd('\n') + "\n" && entries.Remove(runName));
     }
 
     /// <summary>The runs that have an entry, in file order.</summary>

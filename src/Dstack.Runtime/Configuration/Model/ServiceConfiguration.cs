@@ -12,13 +12,13 @@ public sealed record ServiceConfiguration : RunConfiguration
     [Description("The shell commands that start the service. Either `commands` or `image` is required.")]
     public IReadOnlyList<string> Commands { get; init; } = [];
 
-    [Description("The port the service listens on: 8000 (published as 80), \"80:8000\", or {local_port, container_port}.")]
+    [Description("The port the replicas listen on ($DSTACK_SERVICE_PORT): 8000 (the endpoint on a free local port), \"8080:8000\" (the endpoint on 8080), or {local_port, container_port}.")]
     [System.ComponentModel.DataAnnotations.Required]
     [Example("port: 8000")]
     [DefaultLocalPort(80)]
     public PortMapping? Port { get; init; }
 
-    [Description("The gateway to publish through, or false for none.")]
+    [Description("The gateway to publish through, or false for none. There is no gateway here: a name is a warning, and the service is published on its local endpoint.")]
     public GatewayChoice? Gateway { get; init; }
 
     [Description("Strip the /proxy/services/<project>/<run> prefix before requests reach the service.")]
@@ -28,7 +28,7 @@ public sealed record ServiceConfiguration : RunConfiguration
     [Description("Publish the service as an OpenAI-compatible chat model: the model name, or {type: chat, name, format, prefix}.")]
     public ServiceModel? Model { get; init; }
 
-    [Description("Serve over HTTPS through the gateway.")]
+    [Description("Serve over HTTPS through the gateway. There is no gateway here: `https: true` written is a warning, and the endpoint serves plain HTTP.")]
     [DefaultValue(true)]
     public bool Https { get; init; } = true;
 

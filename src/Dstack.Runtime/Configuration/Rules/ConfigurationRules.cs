@@ -286,6 +286,11 @@ public sealed class ConfigurationRules
         {
             Error(DiagnosticCodes.InvalidService, _map.KeySpan(service, "scaling"), "To use `scaling`, `replicas` must be set to a range. Write, for example, `replicas: 1..4`, or remove `scaling`");
         }
+
+        if (service.Model is TgiChatModel { ChatTemplate: not null } tgi && Services.ModelRoute.Validate(tgi) is { } template)
+        {
+            Error(DiagnosticCodes.InvalidChatTemplate, _map.ValueSpan(tgi, "chat_template"), $"model.{template}; fix the template (Jinja: {{% ... %}} statements, {{{{ ... }}}} expressions), or remove chat_template to use the default");
+        }
     }
 
     private void CheckProfiles(ProfilesFile file)

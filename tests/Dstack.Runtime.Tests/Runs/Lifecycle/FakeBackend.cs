@@ -58,6 +58,9 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 
     public bool JobsIgnoreTerminate { get; set; }
 
+    /// <summary>Where a service replica's port is reached from the controller, by rank and port (default: 127.0.0.1 at the port).</summary>
+    public Func<int, int, Uri>? ReplicaAddress { get; set; }
+
     /// <summary>What each host reports while it makes a job's image ready (a pull's progress), for its rank; none at first.</summary>
     public Func<int, IReadOnlyList<RunProgress>> ImageProgress { get; set; } = _ => [];
 

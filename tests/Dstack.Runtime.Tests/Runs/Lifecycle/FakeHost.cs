@@ -145,6 +145,26 @@ internal sealed class FakeHost(FakeBackend backend, Instance instance) : IJobHos
         return new Nothing();
     }
 
+    /// <summary>Every port a replica's endpoint reached, by rank.</summary>
+    public List<(int Rank, int Port)> Reached { get; } = [];
+
+    /// <summary>How many reached ports were given back.</summary>
+    public int ReachedClosed => _reachedClosed;
+
+    private int _reachedClosed;
+
+    public ReachedPort ReachPort(int rank, int port)
+    {
+        lock (Reached)
+        {
+            Reached.Add((rank, port));
+        }
+
+        return new ReachedPort(backend.ReplicaAddress?.Invoke(rank, port) ?? new Uri($"http://127.0.0.1:{port}/"), () => Interlocked.Increment(ref _reachedClosed));
+    }
+
+    public int FreePort(int rank, IReadOnlyCollection<int> taken) => taken.Count == 0 ? 30000 : taken.Max() + 1;
+
     public void Dispose() => Disposed = true;
 
     private sealed class Nothing : IAsyncDisposable
