@@ -63,6 +63,11 @@ npm ci --prefix tests/lsp-client --no-audit --no-fund --loglevel=error
 
 dotnet build Dstack.sln -c Release -nologo -v quiet
 
+# The native (Native AOT) CLI and language server in artifacts/native (installs clang, lld and zlib1g-dev as root when
+# missing); trim and AOT warnings are errors there. NativeParityTests compare them with the portable build, and the
+# end-to-end and LSP client tests run against them again below (docs/native.md).
+bash scripts/publish-native.sh >"$results/publish-native.log" 2>&1 || { cat "$results/publish-native.log" >&2; status=1; }
+
 # A real Docker engine with the local busybox image for the container tests (DockerFact), from the workplace's recipe
 # beside the repository, when it is there and this runs as root. Best effort: without an engine those tests are
 # skipped and say why. Only a dockerd started here is stopped at the end (teardown.sh knows it by its pid file).
@@ -95,6 +100,18 @@ fi
 # One test project at a time: the end-to-end tests start real processes and time them, and CI has 2 cores.
 dotnet test Dstack.sln -c Release --no-build -nologo -v quiet -m:1 \
   --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# The same end-to-end runs (run, logs, ps, stop, attach) and the LSP client tests with the native programs (not when
+# arguments such as a --filter were given).
+native="$PWD/artifacts/native/linux-x64"
+if [ "$#" -eq 0 ] && [ -x "$native/dstack/dstack" ] && [ -x "$native/dstack-language-server/dstack-language-server" ]; then
+  DSTACK_TEST_CLI="$native/dstack/dstack" dotnet test tests/Dstack.Cli.Tests -c Release --no-build -nologo -v quiet \
+    --filter "FullyQualifiedName~Dstack.Cli.Tests.Runs.RunEndToEndTests|FullyQualifiedName~Dstack.Cli.Tests.Runs.StopEndToEndTests|FullyQualifiedName~Dstack.Cli.Tests.Runs.LogsEndToEndTests|FullyQualifiedName~Dstack.Cli.Tests.Runs.AttachEndToEndTests" \
+    --logger "trx;LogFileName=native-cli.trx" --results-directory "$results/native" "$@" || status=$?
+  DSTACK_TEST_LANGUAGE_SERVER="$native/dstack-language-server/dstack-language-server" dotnet test tests/Dstack.LanguageServer.Tests -c Release --no-build -nologo -v quiet \
+    --filter "FullyQualifiedName~RealClientTests" \
+    --logger "trx;LogFileName=native-lsp.trx" --results-directory "$results/native" "$@" || status=$?
+fi
 
 # --- VS Code extension (editors/vscode) -------------------------------------------------------------------------------
 # node and npm are installed above when missing. Its unit tests (the vscode module stubbed), then the

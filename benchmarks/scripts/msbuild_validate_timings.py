@@ -190,13 +190,15 @@ def main():
     parser.add_argument("--runs", type=int, default=10, help="timed runs of each command (default 10)")
     parser.add_argument("--warm-up", type=int, default=2, help="untimed runs of each command first (default 2)")
     parser.add_argument("--files", type=int, default=50, help="configuration files in the project (default 50)")
-    parser.add_argument("--cli", default=DEFAULT_CLI, help="dstack.dll (default: the Release build of src/Dstack.Cli)")
+    parser.add_argument("--cli", default=DEFAULT_CLI, help="dstack.dll, or a dstack executable such as the native one (default: the Release build of src/Dstack.Cli)")
     parser.add_argument("--tasks", default=DEFAULT_TASKS,
                         help="Dstack.Tasks.dll (default: the Release build of src/Dstack.Tasks)")
     args = parser.parse_args()
     if args.runs < 1 or args.warm_up < 0 or args.files < 1:
         parser.error("--runs and --files must be at least 1, --warm-up at least 0")
     cli, tasks = os.path.abspath(args.cli), os.path.abspath(args.tasks)
+    # dstack.dll runs with dotnet; an executable (the native CLI of scripts/publish-native.sh) runs as it is.
+    cli_command = ["dotnet", cli] if cli.endswith(".dll") else [cli]
     ensure_built(cli, DEFAULT_CLI, "src/Dstack.Cli")
     ensure_built(tasks, DEFAULT_TASKS, "src/Dstack.Tasks")
 
@@ -218,7 +220,7 @@ def main():
         stamp = os.path.join(work, "obj", "dstack-validate.stamp")
 
         # The files must be clean, or the target never writes its stamp and measure 1 would validate every time.
-        _, _, output = run(["dotnet", cli, "validate", "--format", "msbuild", *files], env, work)
+        _, _, output = run([*cli_command, "validate", "--format", "msbuild", *files], env, work)
         if output.strip():
             raise SystemExit(f"the generated configurations are not clean:\n{output[-4000:]}")
 
@@ -309,8 +311,8 @@ def main():
         # The CLI alone, on every file and on one: the difference is the files' own cost, the rest the process's start.
         direct, direct_one = [], []
         for round_index in range(args.warm_up + args.runs):
-            w, _, _ = run(["dotnet", cli, "validate", "--format", "msbuild", *files], env, work)
-            w_one, _, _ = run(["dotnet", cli, "validate", "--format", "msbuild", files[0]], env, work)
+            w, _, _ = run([*cli_command, "validate", "--format", "msbuild", *files], env, work)
+            w_one, _, _ = run([*cli_command, "validate", "--format", "msbuild", files[0]], env, work)
             if round_index >= args.warm_up:
                 direct.append(w)
                 direct_one.append(w_one)

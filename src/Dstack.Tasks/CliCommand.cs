@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Dstack.Tasks;
 
 /// <summary>
@@ -25,4 +27,45 @@ public static class CliCommand
     /// <summary>The arguments that come before dstack's own: the dll's full path when it runs with dotnet.</summary>
     public static IReadOnlyList<string> Prefix(string cliPath) =>
         RunsWithDotnet(cliPath) ? [Path.GetFullPath(cliPath)] : [];
+
+    /// <summary>Where the package puts the native CLI, relative to the portable one's folder (tools/cli/).</summary>
+    public static readonly string NativeRelativePath = Path.Combine("..", "cli-native", "linux-x64", "dstack");
+
+    /// <summary>
+    /// The native (Native AOT) CLI that the package ships beside the portable <c>dstack.dll</c> at
+    /// <c>tools/cli-native/linux-x64/dstack</c>, when it is there and this machine runs it (glibc Linux on x64); otherwise
+    /// <paramref name="cliPath"/> as given. It starts in a fraction of the time; <paramref name="runtimeIdentifier"/> is
+    /// the running .NET's (a parameter for the tests).
+    /// </summary>
+    public static string PreferNative(string cliPath, string? runtimeIdentifier = null)
+    {
+        if (!RunsWithDotnet(cliPath) || (runtimeIdentifier ?? RuntimeInformation.RuntimeIdentifier) != "linux-x64")
+        {
+            return cliPath;
+        }
+
+        var native = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cliPath))!, NativeRelativePath));
+        return OperatingSystem.IsLinux() && File.Exists(native) && Executable(native) ? native : cliPath;
+    }
+
+    /// <summary>Whether the file may be run; a package extracted without its execute bits gets them back when it can.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static bool Executable(string file)
+    {
+        const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        try
+        {
+            var mode = File.GetUnixFileMode(file);
+            if ((mode & UnixFileMode.UserExecute) == 0)
+            {
+                File.SetUnixFileMode(file, mode | execute);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

@@ -53,12 +53,21 @@ public abstract class DstackToolTask : ToolTask
     /// <summary>The arguments after the CLI path, such as <c>validate --format msbuild a.dstack.yml</c>.</summary>
     protected abstract void AppendArguments(CommandLineBuilder builder);
 
-    protected override string GenerateFullPathToTool() => CliCommand.Program(DstackCliPath!);
+    /// <summary>
+    /// Whether this command may run on the native CLI shipped beside the portable one (CliCommand.PreferNative): true
+    /// for commands that the native build answers exactly as the portable one (it leaves the GCP and Azure backends out).
+    /// </summary>
+    protected virtual bool MayUseNativeCli => false;
+
+    /// <summary>The CLI this task starts: <see cref="DstackCliPath"/>, or the native CLI beside it where that fits.</summary>
+    private string Cli => MayUseNativeCli ? CliCommand.PreferNative(DstackCliPath!) : DstackCliPath!;
+
+    protected override string GenerateFullPathToTool() => CliCommand.Program(Cli);
 
     protected override string GenerateCommandLineCommands()
     {
         var builder = new CommandLineBuilder();
-        foreach (var prefix in CliCommand.Prefix(DstackCliPath!))
+        foreach (var prefix in CliCommand.Prefix(Cli))
         {
             builder.AppendFileNameIfNotNull(prefix);
         }

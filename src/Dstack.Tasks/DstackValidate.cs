@@ -15,6 +15,14 @@ public sealed class DstackValidate : DstackToolTask
     [NotNull]
     public ITaskItem[]? Files { get; set; }
 
+    /// <summary>
+    /// Default true: on glibc Linux x64, the native CLI shipped beside the portable one checks the files (it starts
+    /// about four times faster, and reads every file as the portable one does). False always runs <see cref="DstackToolTask.DstackCliPath"/>.
+    /// </summary>
+    public bool PreferNativeCli { get; set; } = true;
+
+    protected override bool MayUseNativeCli => PreferNativeCli;
+
     public override bool Execute()
     {
         if (Files!.Length == 0)

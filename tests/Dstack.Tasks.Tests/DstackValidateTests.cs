@@ -74,6 +74,28 @@ public sealed class DstackValidateTests
         Assert.Empty(engine.Errors);
     }
 
+    [NativeCliFact]
+    public void Execute_NativeCliBesideThePortableOne_ChecksWithTheNative()
+    {
+        using var package = new TempFolder();
+        // An empty dstack.dll: the check only succeeds if the task starts the native CLI beside it.
+        var dll = package.Write("tools/cli/dstack.dll", "");
+        Directory.CreateDirectory(Path.Combine(package.Path, "tools", "cli-native", "linux-x64"));
+        File.CreateSymbolicLink(Path.Combine(package.Path, "tools", "cli-native", "linux-x64", "dstack"), NativeCliFactAttribute.NativeCli);
+        var file = package.Write("bad.dstack.yml", BrokenRange);
+        var (task, engine) = NewTask(dll, file);
+
+        Assert.False(task.Execute(), engine.ToString());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(("DSTK2003", file, 5, 11), (error.Code, error.File, error.LineNumber, error.ColumnNumber));
+
+        var (portableOnly, portableEngine) = NewTask(dll, file);
+        portableOnly.PreferNativeCli = false;
+        Assert.False(portableOnly.Execute());
+        Assert.DoesNotContain(portableEngine.Errors, e => e.Code == "DSTK2003");
+    }
+
     private static (DstackValidate Task, RecordingBuildEngine Engine) NewTask(string cli, params string[] files)
     {
         var engine = new RecordingBuildEngine();

@@ -3,6 +3,8 @@
 // 2. the language server, published framework-dependent (any OS with a .NET 10 runtime) into server/;
 // 3. the extension bundled by esbuild into dist/extension.js (npm run bundle);
 // 4. vsce package, without node_modules (the bundle holds what is needed); .vscodeignore leaves out the rest.
+// With `--target linux-x64` (npm run package -- --target linux-x64): a package for that platform only, which also
+// carries the native server of scripts/publish-native.sh in server/native/linux-x64/ (the extension starts it first).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -49,9 +51,22 @@ for (const platform of fs.existsSync(path.join(server, 'runtimes')) ? fs.readdir
   }
 }
 
+const targetAt = process.argv.indexOf('--target');
+const target = targetAt >= 0 ? process.argv[targetAt + 1] : undefined;
+if (target !== undefined) {
+  if (target !== 'linux-x64') {
+    throw new Error(`--target ${target}: only linux-x64 has a native server`);
+  }
+  const native = path.join(repository, 'artifacts', 'native', 'linux-x64', 'dstack-language-server');
+  if (!fs.existsSync(path.join(native, 'dstack-language-server'))) {
+    throw new Error(`${native}/dstack-language-server is missing: run \`bash scripts/publish-native.sh\` first`);
+  }
+  fs.cpSync(native, path.join(server, 'native', 'linux-x64'), { recursive: true });
+}
+
 fs.rmSync(path.join(here, 'dist'), { recursive: true, force: true });
 run('npm', ['run', '--silent', 'bundle']);
 
-const vsix = `dstack-${version}.vsix`;
-run(bin('vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', vsix]);
+const vsix = target ? `dstack-${target}-${version}.vsix` : `dstack-${version}.vsix`;
+run(bin('vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', ...(target ? ['--target', target] : []), '-o', vsix]);
 console.log(`${vsix}: ${(fs.statSync(path.join(here, vsix)).size / 1024 / 1024).toFixed(1)} MB`);

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 export interface Machine {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly platform: NodeJS.Platform;
+  /** process.arch; absent means unknown (then no native server is picked). */
+  readonly arch?: string;
   readonly home: string;
   isFile(file: string): boolean;
 }
@@ -13,6 +15,7 @@ export interface Machine {
 export const thisMachine: Machine = {
   env: process.env,
   platform: process.platform,
+  arch: process.arch,
   home: os.homedir(),
   isFile: file => {
     try {
@@ -36,6 +39,8 @@ export class LaunchError extends Error {
 
 export const serverPathVariable = 'DSTACK_LANGUAGE_SERVER_PATH';
 export const bundledServerFile = path.join('server', 'dstack-language-server.dll');
+/** The native (Native AOT) server that a linux-x64 package carries (docs/native.md); it starts without dotnet. */
+export const bundledNativeServerFile = path.join('server', 'native', 'linux-x64', 'dstack-language-server');
 
 /** How to start a program: `command` with `args` before the caller's own. */
 export interface ProgramCommand {
@@ -55,7 +60,8 @@ export interface ServerSettings {
 
 /**
  * The language server, in this order: the DSTACK_LANGUAGE_SERVER_PATH environment variable, the dstack.server.path
- * setting, the copy bundled under server/. A place that is named but holds no file is an error, never a reason to
+ * setting, the copy bundled under server/ (the native server first, on Linux x64 when the package has one). A place
+ * that is named but holds no file is an error, never a reason to
  * fall back silently: the person who set it meant that server. A .dll starts with dotnet; anything else directly.
  */
 export function locateServer(settings: ServerSettings, extensionPath: string, machine: Machine, baseFolder?: string): ServerLaunch {
@@ -85,7 +91,8 @@ export function locateServer(settings: ServerSettings, extensionPath: string, ma
       );
     }
   } else {
-    serverPath = path.join(extensionPath, bundledServerFile);
+    const native = path.join(extensionPath, bundledNativeServerFile);
+    serverPath = machine.platform === 'linux' && machine.arch === 'x64' && machine.isFile(native) ? native : path.join(extensionPath, bundledServerFile);
     source = 'bundled';
     if (!machine.isFile(serverPath)) {
       throw new LaunchError(

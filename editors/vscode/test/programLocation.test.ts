@@ -41,6 +41,16 @@ describe('locateServer', () => {
     expect(locateServer({ serverPath: '~/ls/server.dll', dotnetPath: '' }, extension, m).serverPath).toBe('/home/me/ls/server.dll');
   });
 
+  it('picks the bundled native server first on Linux x64, and the portable one elsewhere', () => {
+    const native = '/ext/server/native/linux-x64/dstack-language-server';
+    const linux = { ...machine([native, bundled, '/usr/bin/dotnet']), arch: 'x64' };
+    expect(locateServer(noSettings, extension, linux)).toMatchObject({ source: 'bundled', serverPath: native, command: native, args: ['--stdio'] });
+    const arm = { ...machine([native, bundled, '/usr/bin/dotnet']), arch: 'arm64' };
+    expect(locateServer(noSettings, extension, arm)).toMatchObject({ serverPath: bundled, command: '/usr/bin/dotnet', args: [bundled, '--stdio'] });
+    const portableOnly = { ...machine([bundled, '/usr/bin/dotnet']), arch: 'x64' };
+    expect(locateServer(noSettings, extension, portableOnly)).toMatchObject({ serverPath: bundled, args: [bundled, '--stdio'] });
+  });
+
   it('falls back to the bundled copy when neither is set', () => {
     const m = machine([bundled, '/usr/bin/dotnet'], { DSTACK_LANGUAGE_SERVER_PATH: '  ' });
     expect(locateServer(noSettings, extension, m)).toMatchObject({ source: 'bundled', serverPath: bundled, args: [bundled, '--stdio'] });

@@ -117,7 +117,7 @@ public static class PsCommand
             var jobs = new JsonArray();
             foreach (var job in store.ListJobs(run.Id))
             {
-                jobs.Add(new JsonObject
+                jobs.Add((JsonNode)new JsonObject
                 {
                     ["job_num"] = job.JobNum,
                     ["attempt"] = job.Attempt,
@@ -127,7 +127,7 @@ public static class PsCommand
                 });
             }
 
-            array.Add(new JsonObject
+            array.Add((JsonNode)new JsonObject
             {
                 ["name"] = run.Name,
                 ["status"] = run.Status.ToText(),

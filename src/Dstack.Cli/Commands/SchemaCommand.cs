@@ -1,9 +1,12 @@
 using System.CommandLine;
-using Dstack.Runtime.Schema;
 
 namespace Dstack.Cli.Commands;
 
-/// <summary><c>dstack schema [--profiles|--workflows]</c>: prints the JSON schema of the configuration files.</summary>
+/// <summary>
+/// <c>dstack schema [--profiles|--workflows]</c>: prints the JSON schema of the configuration files. The schemas are the
+/// checked-in files of <c>schema/</c>, embedded in the program; the generator runs in the tests, which fail when a file
+/// is stale (ConfigurationSchemaTests), so the program needs no schema library at run time.
+/// </summary>
 public static class SchemaCommand
 {
     public static Command Create(TextWriter output)
@@ -13,12 +16,21 @@ public static class SchemaCommand
         var command = new Command("schema", "Print the JSON schema of *.dstack.yml run configurations (for editors and CI).") { profiles, workflows };
         command.SetAction(parse =>
         {
-            var schema = parse.GetValue(profiles) ? ConfigurationSchema.ForProfiles()
-                : parse.GetValue(workflows) ? ConfigurationSchema.ForWorkflows()
-                : ConfigurationSchema.ForRunConfigurations();
-            output.Write(ConfigurationSchema.ToText(schema));
+            var file = parse.GetValue(profiles) ? "profiles.schema.json"
+                : parse.GetValue(workflows) ? "workflows.schema.json"
+                : "dstack.schema.json";
+            output.Write(Embedded(file));
             return DstackCommandLine.Success;
         });
         return command;
+    }
+
+    /// <summary>The text of one embedded schema file, with \n line ends.</summary>
+    public static string Embedded(string file)
+    {
+        using var stream = typeof(SchemaCommand).Assembly.GetManifestResourceStream($"Dstack.Cli.Schema.{file}")
+            ?? throw new InvalidOperationException($"schema/{file} is not embedded in this build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 }

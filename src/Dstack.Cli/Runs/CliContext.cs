@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
@@ -38,10 +39,15 @@ public sealed record CliContext(
     /// <summary>
     /// The controller is this same program (<c>dstack controller</c>): the apphost beside dstack.dll when there is one,
     /// otherwise <c>dotnet dstack.dll</c>. Found from the assembly, not the process, so it also works in-process (tests, MSBuild).
+    /// A native (Native AOT) build has no assembly file: there the controller is the running executable itself.
     /// </summary>
     public static ControllerCommand LocateController()
     {
-        var dll = typeof(CliContext).Assembly.Location;
+        if (AssemblyFile() is not { } dll)
+        {
+            return new ControllerCommand(System.Environment.ProcessPath ?? Path.Combine(AppContext.BaseDirectory, "dstack"), []);
+        }
+
         var folder = Path.GetDirectoryName(dll)!;
         var apphost = Path.Combine(folder, "dstack");
         if (File.Exists(apphost))
@@ -52,4 +58,10 @@ public sealed record CliContext(
         var dotnet = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
         return new ControllerCommand(dotnet, [dll]);
     }
+
+    [UnconditionalSuppressMessage(
+        "SingleFile",
+        "IL3000:Avoid accessing Assembly file path when publishing as a single file",
+        Justification = "The empty Location of a native or single-file build is checked for, and LocateController then uses the process path.")]
+    private static string? AssemblyFile() => typeof(CliContext).Assembly.Location is { Length: > 0 } location ? location : null;
 }

@@ -83,8 +83,8 @@ public static class ModelPath
             return type.GetGenericArguments()[0];
         }
 
-        return type.GetInterfaces()
-            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))?
-            .GetGenericArguments()[0];
+        // The model's one class that is a list; named rather than found through GetInterfaces, which a native build
+        // cannot answer for types it trimmed (ModelPathTests checks every model property type against GetInterfaces).
+        return type == typeof(EnvVariables) ? typeof(EnvVariable) : null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dstack.Runtime.Backends.Aws;
 using Dstack.Runtime.Backends.Gcp;
 using Dstack.Runtime.Backends.Azure;
@@ -80,24 +81,40 @@ public static class BackendRegistry
     /// entry it read had a problem. <paramref name="local"/> and <paramref name="sshPool"/> are the
     /// test and editor replacements of <see cref="Read"/>.
     /// </summary>
-    private static IReadOnlyList<BackendRegistration> Registrations(LocalMachineFacts? local, Func<IReadOnlyList<SshHost>, ISshPool>? sshPool) =>
+    private static List<BackendRegistration> Registrations(LocalMachineFacts? local, Func<IReadOnlyList<SshHost>, ISshPool>? sshPool)
+    {
+        List<BackendRegistration> registrations =
+        [
+            new(
+                LocalBackend.BackendName,
+                (entry, _, home, diagnostics) => LocalBackendSettings.IsEnabled(entry, diagnostics) ? new LocalBackend(local ?? LocalMachineFacts.Detect(home.Root)) : null,
+                home => new LocalBackend(LocalMachineFacts.Detect(home.Root)),
+                WithoutEntry: true),
+            new(
+                SshBackend.BackendName,
+                (_, config, home, diagnostics) => SshHostsConfig.ReadHosts(config, diagnostics) is { Count: > 0 } hosts && !diagnostics.HasErrors
+                    ? new SshBackend(home, sshPool?.Invoke(hosts) ?? new ProbingSshPool(home, hosts))
+                    : null,
+                home => new SshBackend(home, new ProbingSshPool(home, [])),
+                WithoutEntry: true),
+            new(
+                AwsBackend.BackendName,
+                (entry, _, home, diagnostics) => entry is not null && AwsSettings.Read(entry, diagnostics) is { } settings ? new AwsBackend(home, settings) : null,
+                home => new AwsBackend(home, AwsSettingsOf(home))),
+        ];
+        if (SdkBackends.IsSupported)
+        {
+            registrations.AddRange(SdkRegistrations());
+        }
+
+        return registrations;
+    }
+
+    /// <summary>The backends built on SDKs that a native build leaves out (<see cref="SdkBackends"/>).</summary>
+    [RequiresUnreferencedCode("Google.Apis.Auth (through Newtonsoft.Json) and Azure.ResourceManager use reflection over unreferenced code.")]
+    [RequiresDynamicCode("Google.Apis.Auth (through Newtonsoft.Json) and Azure.ResourceManager generate code at run time.")]
+    private static BackendRegistration[] SdkRegistrations() =>
     [
-        new(
-            LocalBackend.BackendName,
-            (entry, _, home, diagnostics) => LocalBackendSettings.IsEnabled(entry, diagnostics) ? new LocalBackend(local ?? LocalMachineFacts.Detect(home.Root)) : null,
-            home => new LocalBackend(LocalMachineFacts.Detect(home.Root)),
-            WithoutEntry: true),
-        new(
-            SshBackend.BackendName,
-            (_, config, home, diagnostics) => SshHostsConfig.ReadHosts(config, diagnostics) is { Count: > 0 } hosts && !diagnostics.HasErrors
-                ? new SshBackend(home, sshPool?.Invoke(hosts) ?? new ProbingSshPool(home, hosts))
-                : null,
-            home => new SshBackend(home, new ProbingSshPool(home, [])),
-            WithoutEntry: true),
-        new(
-            AwsBackend.BackendName,
-            (entry, _, home, diagnostics) => entry is not null && AwsSettings.Read(entry, diagnostics) is { } settings ? new AwsBackend(home, settings) : null,
-            home => new AwsBackend(home, AwsSettingsOf(home))),
         new(
             GcpBackend.BackendName,
             (entry, _, home, diagnostics) => entry is not null && GcpSettings.Read(entry, diagnostics, Path.GetDirectoryName(home.ConfigFile)) is { } settings ? new GcpBackend(home, settings) : null,
@@ -145,6 +162,15 @@ public static class BackendRegistry
     /// </summary>
     private static void ReportUnsupported(BackendEntry entry, IReadOnlyList<BackendRegistration> registrations, DiagnosticBag diagnostics)
     {
+        if (!SdkBackends.IsSupported && SdkBackends.Types.Contains(entry.Type))
+        {
+            diagnostics.Warning(
+                DiagnosticCodes.HostsConfigInvalid,
+                entry.Span,
+                $"the {entry.Type} backend is not in the native build of dstack (its SDK needs the .NET JIT); the entry is left out: run the portable build (the dstack .NET tool, or `dotnet dstack.dll`) to use it");
+            return;
+        }
+
         var supported = registrations.Select(r => r.Type).ToList();
         var known = ModelBinder.EnumNames(typeof(BackendType)).Select(n => n.Name).Where(n => !supported.Contains(n) && n != "remote").ToList();
         if (known.Contains(entry.Type))

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using DescriptionAttribute = Dstack.Runtime.Configuration.Model.DescriptionAttribute;
 
 namespace Dstack.Runtime.Resources;
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text;
+using DescriptionAttribute = Dstack.Runtime.Configuration.Model.DescriptionAttribute;
 
 namespace Dstack.Runtime.Resources;
 

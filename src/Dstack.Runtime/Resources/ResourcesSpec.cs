@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Dstack.Runtime.Configuration.Model;
+using DescriptionAttribute = Dstack.Runtime.Configuration.Model.DescriptionAttribute;
 
 namespace Dstack.Runtime.Resources;
 

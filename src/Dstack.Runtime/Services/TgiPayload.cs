@@ -71,13 +71,13 @@ internal static class TgiPayload
 
             foreach (var item in items)
             {
-                stop.Add(item.GetString());
+                stop.Add((JsonNode?)item.GetString());
             }
         }
 
         if (!string.IsNullOrEmpty(eosToken) && !stop.Any(s => (string?)s == eosToken))
         {
-            stop.Add(eosToken);
+            stop.Add((JsonNode)eosToken);
         }
 
         if (stop.Count > 0)

@@ -59,7 +59,7 @@ public sealed partial class YamlTreeReader
 
     private YamlNode? Parse(string parsedText)
     {
-        var parser = new Parser(new StringReader(parsedText));
+        var parser = new ScannerGuard(new Parser(new StringReader(parsedText)));
         try
         {
             return ReadStream(parser);
@@ -70,7 +70,7 @@ public sealed partial class YamlTreeReader
             ReportSyntaxError(e);
             return null;
         }
-        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        catch (ScannerGuard.ScannerFailure)
         {
             // YamlDotNet's scanner throws this instead of a YamlException for some broken plain values inside
             // [...] or {...} (such as `[a[b]` or a NEL character); it carries no position, so point after the last
@@ -82,7 +82,7 @@ public sealed partial class YamlTreeReader
         }
     }
 
-    private YamlNode? ReadStream(Parser parser)
+    private YamlNode? ReadStream(IParser parser)
     {
         parser.Consume<StreamStart>();
         if (parser.TryConsume<StreamEnd>(out _))

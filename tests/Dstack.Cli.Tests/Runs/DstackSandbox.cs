@@ -12,7 +12,13 @@ namespace Dstack.Cli.Tests.Runs;
 /// </summary>
 public sealed class DstackSandbox : IDisposable
 {
-    public static readonly string Apphost = Path.Combine(AppContext.BaseDirectory, "dstack");
+    /// <summary>
+    /// The dstack program the end-to-end tests run: the apphost built beside the tests, or the program that
+    /// DSTACK_TEST_CLI names (scripts/test.sh names the native build to run these tests against it too).
+    /// </summary>
+    public static readonly string Apphost = System.Environment.GetEnvironmentVariable("DSTACK_TEST_CLI") is { Length: > 0 } cli
+        ? cli
+        : Path.Combine(AppContext.BaseDirectory, "dstack");
 
     private readonly TempFolder _folder = new();
     private readonly List<DstackProcess> _processes = [];

@@ -69,4 +69,24 @@ public sealed class ModelPathTests
         Assert.Equal(ConfigurationLoader.KindOf(snapshot.Path, ConfigurationLoader.LoadText(snapshot.Path, text).Root), DocumentCursor.KindOf(snapshot));
         Assert.Equal(ConfigurationKind.Profiles, DocumentCursor.KindOf(snapshot));
     }
+
+    [Fact]
+    public void ItemTypeOf_EveryModelPropertyType_IsWhatItsInterfacesSay()
+    {
+        var types = typeof(ProfilesFile).Assembly.GetTypes()
+            .Where(t => t.IsClass && t.Namespace is "Dstack.Runtime.Configuration.Model" or "Dstack.Runtime.Resources")
+            .SelectMany(t => Dstack.Runtime.Configuration.Binding.ModelDescriptor.For(t).Properties)
+            .Select(p => p.ValueType)
+            .Distinct()
+            .ToList();
+
+        Assert.Contains(typeof(EnvVariables), types);
+        foreach (var type in types)
+        {
+            var expected = type == typeof(string) ? null
+                : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0]
+                : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))?.GetGenericArguments()[0];
+            Assert.Equal(expected, ModelPath.ItemTypeOf(type));
+        }
+    }
 }

@@ -31,9 +31,15 @@ public sealed class RealClientRun : IAsyncLifetime
             return;
         }
 
-        if (!File.Exists(ServerProcess.ServerDll))
+        // DSTACK_TEST_LANGUAGE_SERVER names another server program (scripts/test.sh names the native build); by default
+        // the portable server built beside these tests.
+        var native = Environment.GetEnvironmentVariable("DSTACK_TEST_LANGUAGE_SERVER") is { Length: > 0 } named ? named : null;
+        var server = native is not null ? native : ServerProcess.ServerDll;
+        if (!File.Exists(server))
         {
-            _failure = $"{ServerProcess.ServerDll} is missing: build the test project first";
+            _failure = native is not null
+                ? $"{native} (DSTACK_TEST_LANGUAGE_SERVER) is missing: run `bash scripts/publish-native.sh` first"
+                : $"{ServerProcess.ServerDll} is missing: build the test project first";
             return;
         }
 
@@ -44,7 +50,8 @@ public sealed class RealClientRun : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[Path.Combine(ScriptFolder, "drive.mjs"), "--", "dotnet", ServerProcess.ServerDll, "--stdio"])
+        string[] command = native is not null ? [native, "--stdio"] : ["dotnet", ServerProcess.ServerDll, "--stdio"];
+        foreach (var arg in (string[])[Path.Combine(ScriptFolder, "drive.mjs"), "--", .. command])
         {
             start.ArgumentList.Add(arg);
         }

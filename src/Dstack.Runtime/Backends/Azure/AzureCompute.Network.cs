@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using Azure.ResourceManager.Resources;
@@ -31,24 +32,27 @@ public sealed partial class AzureCompute
     {
         var groupId = $"/subscriptions/{_subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Network";
         var securityGroupId = $"{groupId}/networkSecurityGroups/{SecurityGroupName}";
-        var rules = new[]
-        {
-            new
+        var rules = new JsonArray(
+            new JsonObject
             {
-                name = "dstack-ssh",
-                properties = new
+                ["name"] = "dstack-ssh",
+                ["properties"] = new JsonObject
                 {
-                    priority = 1000, direction = "Inbound", access = "Allow", protocol = "Tcp",
-                    sourceAddressPrefix = "*", sourcePortRange = "*", destinationAddressPrefix = "*", destinationPortRange = "22",
+                    ["priority"] = 1000, ["direction"] = "Inbound", ["access"] = "Allow", ["protocol"] = "Tcp",
+                    ["sourceAddressPrefix"] = "*", ["sourcePortRange"] = "*", ["destinationAddressPrefix"] = "*", ["destinationPortRange"] = "22",
                 },
-            },
-        };
-        await PutAsync(securityGroupId, region, tags, new { securityRules = rules }, cancellationToken).ConfigureAwait(false);
+            });
+        await PutAsync(securityGroupId, region, tags, new JsonObject { ["securityRules"] = rules }, cancellationToken).ConfigureAwait(false);
         var networkId = $"{groupId}/virtualNetworks/{NetworkName}";
-        await PutAsync(networkId, region, tags, new
+        await PutAsync(networkId, region, tags, new JsonObject
         {
-            addressSpace = new { addressPrefixes = new[] { "10.0.0.0/16" } },
-            subnets = new[] { new { name = SubnetName, properties = new { addressPrefix = "10.0.0.0/20", networkSecurityGroup = new { id = securityGroupId } } } },
+            ["addressSpace"] = new JsonObject { ["addressPrefixes"] = new JsonArray("10.0.0.0/16") },
+            ["subnets"] = new JsonArray(
+                new JsonObject
+                {
+                    ["name"] = SubnetName,
+                    ["properties"] = new JsonObject { ["addressPrefix"] = "10.0.0.0/20", ["networkSecurityGroup"] = new JsonObject { ["id"] = securityGroupId } },
+                }),
         }, cancellationToken).ConfigureAwait(false);
         return $"{networkId}/subnets/{SubnetName}";
     }
@@ -73,9 +77,9 @@ public sealed partial class AzureCompute
             : null;
     }
 
-    private async Task PutAsync(string id, string region, IReadOnlyDictionary<string, string> tags, object properties, CancellationToken cancellationToken)
+    private async Task PutAsync(string id, string region, IReadOnlyDictionary<string, string> tags, JsonObject properties, CancellationToken cancellationToken)
     {
-        var data = new GenericResourceData(new AzureLocation(region)) { Properties = BinaryData.FromObjectAsJson(properties) };
+        var data = new GenericResourceData(new AzureLocation(region)) { Properties = BinaryData.FromString(properties.ToJsonString()) };
         foreach (var (key, value) in tags)
         {
             data.Tags[key] = value;

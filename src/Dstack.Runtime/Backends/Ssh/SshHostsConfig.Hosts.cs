@@ -13,7 +13,7 @@ public sealed partial record SshHostsConfig
 {
     private static readonly string[] HostKeys = ["name", "user", "host", "port", "identity_file", "proxy_jump"];
 
-    private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions Quoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Where hosts of the <c>- type: ssh</c> entry are, in messages.</summary>
     private const string EntryPlace = "`hosts` of the ssh backend";
@@ -187,5 +187,15 @@ public sealed partial record SshHostsConfig
         return text.ToString();
     }
 
-    private static string Quote(string value) => JsonSerializer.Serialize(value, Quoting);
+    /// <summary>A JSON string literal (valid YAML too), written without the serializer so a native build needs no metadata.</summary>
+    private static string Quote(string value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Quoting))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

@@ -35,7 +35,7 @@ public sealed partial class ModelBinder
         }
 
         var descriptor = ModelDescriptor.For(type);
-        var instance = Activator.CreateInstance(type)!;
+        var instance = descriptor.CreateInstance();
         SourceMap.Record(instance, node);
         foreach (var entry in mapping.Entries)
         {
@@ -148,7 +148,7 @@ public sealed partial class ModelBinder
                 return null;
             }
 
-            var wrapped = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+            var wrapped = ModelTypes.NewList(itemType);
             wrapped.Add(one);
             return wrapped;
         }
@@ -158,7 +158,7 @@ public sealed partial class ModelBinder
             var name = (mapping.Find("name")?.Value as YamlScalar)?.Value ?? "NAME";
             _diagnostics.Warning(DiagnosticCodes.InvalidWorkflow, mapping.Entries.Count > 0 ? mapping.Entries[0].Key.Span : mapping.Span, $"{path}: a mapping where a list is expected; read as a list of one, but write it as a list: `{path}:` then `  - name: {name}` (each item starts with `- `)");
             var item = BindValue(itemType, mapping, $"{path}[0]", property);
-            var wrappedMapping = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+            var wrappedMapping = ModelTypes.NewList(itemType);
             if (item is not null)
             {
                 SourceMap.Record(item, mapping);
@@ -175,7 +175,7 @@ public sealed partial class ModelBinder
             return null;
         }
 
-        var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
+        var list = ModelTypes.NewList(itemType);
         for (var i = 0; i < sequence.Items.Count; i++)
         {
             var item = sequence.Items[i];
@@ -300,9 +300,7 @@ public sealed partial class ModelBinder
     }
 
     /// <summary>The YAML spelling of each enum value, from its [EnumMember].</summary>
-    public static IReadOnlyList<(string Name, object Value)> EnumNames(Type enumType) =>
-        [.. enumType.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => (f.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? f.Name.ToLowerInvariant(), f.GetValue(null)!))];
+    public static IReadOnlyList<(string Name, object Value)> EnumNames(Type enumType) => ModelTypes.EnumNames(enumType);
 
     private void Report(ValueIssue issue, YamlNode node, string path)
     {

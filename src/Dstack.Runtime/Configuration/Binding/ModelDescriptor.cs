@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Dstack.Runtime.Configuration.Model;
 
@@ -9,20 +10,24 @@ public sealed class ModelDescriptor
 {
     private static readonly ConcurrentDictionary<Type, ModelDescriptor> Cache = new();
     private readonly Dictionary<string, PropertyDescriptor> _byName;
+    [DynamicallyAccessedMembers(ModelTypes.ModelMembers)]
+    private readonly Type? _type;
 
-    private ModelDescriptor(Type type)
+    /// <summary>A descriptor read from the type's public properties; made only through <see cref="ModelTypes"/>.</summary>
+    internal ModelDescriptor([DynamicallyAccessedMembers(ModelTypes.ModelMembers)] Type type)
     {
         Type = type;
+        _type = type;
         Properties =
         [
             .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.GetIndexParameters().Length == 0)
                 .Select(Root)
-                .Where(p => p.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>() is not null)
+                .Where(p => p.GetCustomAttribute<DescriptionAttribute>() is not null)
                 .DistinctBy(p => p.Name)
                 .OrderBy(p => p.DeclaringType == typeof(ProfileParameters) ? 1 : 0)
                 .ThenBy(p => Depth(p.DeclaringType!))
-                .ThenBy(p => p.MetadataToken)
+                .ThenBy(p => p.GetCustomAttribute<DescriptionAttribute>()!.Line)
                 .Select(p => new PropertyDescriptor(p)),
         ];
         _byName = Properties.ToDictionary(p => p.YamlName, StringComparer.Ordinal);
@@ -38,6 +43,14 @@ public sealed class ModelDescriptor
             var key = Properties.First(p => p.YamlName == parent.Key);
             Selector = (parent.Key, (string)key.Property.GetValue(Activator.CreateInstance(type))!);
         }
+    }
+
+    /// <summary>A type with no described properties: no model.</summary>
+    private ModelDescriptor(Type type, bool empty)
+    {
+        Type = type;
+        Properties = [];
+        _byName = [];
     }
 
     public Type Type { get; }
@@ -59,7 +72,12 @@ public sealed class ModelDescriptor
     /// <summary>What selects this type, as a user writes it: <c>type: task</c>, <c>format: tgi</c>; null when nothing does.</summary>
     public string? SelectorText => ConfigurationType is { } t ? $"type: {t}" : Selector is { } s ? $"{s.Key}: {s.Value}" : null;
 
-    public static ModelDescriptor For(Type type) => Cache.GetOrAdd(type, t => new ModelDescriptor(t));
+    /// <summary>The descriptor of <paramref name="type"/>: empty (no properties) for a type that is not a model.</summary>
+    public static ModelDescriptor For(Type type) => Cache.GetOrAdd(type, static t => ModelTypes.Describe(t) ?? new ModelDescriptor(t, empty: true));
+
+    /// <summary>A new instance of the model type, to bind into.</summary>
+    internal object CreateInstance() =>
+        Activator.CreateInstance(_type ?? throw new InvalidOperationException($"{Type.Name} is not a model type registered in {nameof(ModelTypes)}"))!;
 
     public PropertyDescriptor? Find(string yamlName) => _byName.GetValueOrDefault(yamlName);
 
@@ -83,6 +101,10 @@ public sealed class ModelDescriptor
     }
 
     // An overriding property (such as Type) keeps the attributes of its abstract declaration.
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2075:'this' argument does not satisfy 'DynamicallyAccessedMembersAttribute' in call to target method",
+        Justification = "The declaring type is a base type of a model type whose public properties are kept (PublicProperties keeps them on the whole type hierarchy).")]
     private static PropertyInfo Root(PropertyInfo property) =>
         property.GetMethod?.GetBaseDefinition() is { } baseGetter && baseGetter.DeclaringType != property.DeclaringType
             ? baseGetter.DeclaringType!.GetProperty(property.Name) ?? property

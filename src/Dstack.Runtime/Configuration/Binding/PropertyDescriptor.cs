@@ -23,7 +23,7 @@ public sealed class PropertyDescriptor
         AllowsNull = Nullable.GetUnderlyingType(type) is not null ||
             (nullability is not null && nullability.WriteState != NullabilityState.NotNull && nullability.ReadState != NullabilityState.NotNull);
         IsRequired = property.GetCustomAttribute<RequiredAttribute>() is not null;
-        Description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? string.Empty;
+        Description = property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>()?.Description ?? string.Empty;
         DefaultText = property.GetCustomAttribute<DefaultValueAttribute>()?.Value switch
         {
             null => null,

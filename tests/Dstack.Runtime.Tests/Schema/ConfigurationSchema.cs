@@ -4,7 +4,7 @@ using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Resources;
 using NJsonSchema;
 
-namespace Dstack.Runtime.Schema;
+namespace Dstack.Runtime.Tests.Schema;
 
 /// <summary>
 /// Generates the JSON schemas in <c>schema/</c> from the model descriptors with NJsonSchema, so the schema, the

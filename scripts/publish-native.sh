@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Publishes the CLI and the language server as native (Native AOT) linux-x64 executables:
+#   artifacts/native/linux-x64/dstack/dstack                                  (with libe_sqlite3.so beside it)
+#   artifacts/native/linux-x64/dstack-language-server/dstack-language-server
+# Trim and AOT warnings are errors (TreatWarningsAsErrors), so a publish that succeeds has none. Installs what the
+# native compiler needs when it is missing and this runs as root: clang, lld and zlib1g-dev (docs/native.md).
+# Only linux-x64 is compiled here; macOS and Windows keep the portable (JIT) build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v clang >/dev/null || missing+=(clang)
+command -v ld.lld >/dev/null || missing+=(lld)
+[ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "a native publish needs: ${missing[*]}; install them (as root: apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+out="artifacts/native/linux-x64"
+for project in Dstack.Cli:dstack Dstack.LanguageServer:dstack-language-server; do
+  name="${project#*:}"
+  rm -rf "$out/$name"
+  dotnet publish "src/${project%%:*}" -c Release -r linux-x64 -p:PublishAot=true -nologo -v quiet -o "$out/$name"
+  # The debug symbols (*.dbg, several times the binary) stay in obj/; nothing runs them.
+  rm -f "$out/$name"/*.dbg "$out/$name"/*.pdb "$out/$name"/*.xml
+done
+ls -l "$out"/dstack/dstack "$out"/dstack-language-server/dstack-language-server
