@@ -16,16 +16,21 @@ public sealed class ConfigurationSchemaTests
     public void CheckedInSchema_MatchesGenerator(string file)
     {
         var generated = ConfigurationSchema.ToText(Generate(file));
-        var path = RepositoryPaths.Combine("schema", file);
-        if (Environment.GetEnvironmentVariable("DSTACK_UPDATE_SCHEMA") == "1")
+        // schema/ is what `dstack schema` prints; editors/vscode/schema/ is the copy the extension ships (its own
+        // vitest checks it too, but only the full run reaches that).
+        foreach (var folder in new[] { "schema", "editors/vscode/schema" })
         {
-            File.WriteAllText(path, generated);
-        }
+            var path = RepositoryPaths.Combine(folder, file);
+            if (Environment.GetEnvironmentVariable("DSTACK_UPDATE_SCHEMA") == "1")
+            {
+                File.WriteAllText(path, generated);
+            }
 
-        var checkedIn = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
-        Assert.True(
-            checkedIn == generated,
-            $"schema/{file} is stale (the generator runs here; `dstack schema` prints the checked-in files): run these tests with DSTACK_UPDATE_SCHEMA=1");
+            var checkedIn = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+            Assert.True(
+                checkedIn == generated,
+                $"{folder}/{file} is stale (the generator runs here; `dstack schema` prints the checked-in files): run these tests with DSTACK_UPDATE_SCHEMA=1");
+        }
     }
 
     [Fact]
