@@ -104,8 +104,10 @@ public sealed class GcpLeakTests
                 Signals.SignalProcess(cli.Id, Signals.Interrupt);
                 if (hold is not null)
                 {
-                    // Released once its client gave up, or after 3 s: the insert is carried out either way.
+                    // The insert request is never cut off (Compute Engine would carry it out unseen): it is still
+                    // waiting for its answer 3 s after the stop, and the instance it makes is then deleted.
                     await Task.WhenAny(hold.Abandoned, Task.Delay(TimeSpan.FromSeconds(3)));
+                    Assert.False(hold.Abandoned.IsCompleted, $"the stop cut the insert request off\n{cli}");
                     hold.Release();
                 }
 

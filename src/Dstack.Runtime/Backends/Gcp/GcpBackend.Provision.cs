@@ -79,6 +79,12 @@ public sealed partial class GcpBackend
                 await Compute.DeleteInstanceAsync(zone, name, CancellationToken.None).ConfigureAwait(false);
                 throw new ProvisioningException($"{offer.ShownAs} in {zone}: Compute Engine refused it ({e.Code}: {e.Detail})");
             }
+            catch (OperationCanceledException)
+            {
+                // Stopped while the insert's operation ran: the instance was asked for (the request is never cut off), so it is deleted.
+                await Compute.DeleteInstanceAsync(zone, name, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
 
             try
             {

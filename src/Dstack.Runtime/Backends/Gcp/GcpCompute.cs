@@ -24,10 +24,31 @@ public sealed partial class GcpCompute(HttpClient http, string project, Func<Can
 
     public string Project => project;
 
-    /// <summary>Creates an instance in <paramref name="zone"/> and waits for the operation; a failed operation throws with its code.</summary>
+    /// <summary>How long an insert request may take to be answered (the answer is an operation, not the instance).</summary>
+    public static readonly TimeSpan InsertAnswerLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Creates an instance in <paramref name="zone"/> and waits for the operation; a failed operation throws with its
+    /// code. A cancellation stops the wait, never the request: Compute Engine carries out an insert whose answer is never
+    /// read, so the request is always answered (within <see cref="InsertAnswerLimit"/>) and the instance, once asked
+    /// for, exists by name for the caller to delete.
+    /// </summary>
     public async Task InsertInstanceAsync(string zone, JsonObject instance, CancellationToken cancellationToken)
     {
-        var operation = await SendAsync(HttpMethod.Post, $"projects/{project}/zones/{zone}/instances", instance, cancellationToken).ConfigureAwait(false);
+        JsonObject? operation;
+        using (var answer = new CancellationTokenSource(InsertAnswerLimit))
+        {
+            try
+            {
+                operation = await SendAsync(HttpMethod.Post, $"projects/{project}/zones/{zone}/instances", instance, answer.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (answer.IsCancellationRequested)
+            {
+                throw new GcpApiException(0, "timeout", $"the insert was not answered within {InsertAnswerLimit.TotalSeconds:0} s");
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         await WaitAsync(operation!, $"projects/{project}/zones/{zone}/operations", cancellationToken).ConfigureAwait(false);
     }
 
