@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Backends;
-using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Diagnostics;
 
 namespace Dstack.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Dstack.Cli.Runs;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Names;
 

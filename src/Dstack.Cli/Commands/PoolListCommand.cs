@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Planning;
 
 namespace Dstack.Cli.Commands;

@@ -34,7 +34,7 @@ public sealed class EditorOffers
     /// <param name="environment">The server's environment: its <c>PATH</c> finds a Python, its <c>DSTACK_PROFILE</c> names the profile.</param>
     /// <param name="time">The clock for <paramref name="maxAge"/>.</param>
     /// <param name="maxAge">How old a host's probe or the runs' placements may be before a request reads them again (default <see cref="Runtime.Backends.Ssh.SshProbeCache.DefaultMaxAge"/>).</param>
-    /// <param name="probeTimeout">How long one probe may take (default <see cref="Runtime.Backends.Ssh.SshHostProbe.DefaultTimeout"/>).</param>
+    /// <param name="probeTimeout">How long one probe may take (default <see cref="Runtime.Ssh.SshHostProbe.DefaultTimeout"/>).</param>
     /// <param name="inUse">The placements active runs hold, read in the background; default <see cref="ActiveRuns"/> of <paramref name="home"/>.</param>
     public EditorOffers(DstackHome home, KeptMachineFacts machine, IReadOnlyDictionary<string, string> environment, TimeProvider? time = null, TimeSpan? maxAge = null, TimeSpan? probeTimeout = null, Func<IReadOnlyList<HeldPlacement>>? inUse = null)
     {

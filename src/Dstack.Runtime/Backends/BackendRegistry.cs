@@ -4,6 +4,7 @@ using Dstack.Runtime.Backends.Gcp;
 using Dstack.Runtime.Backends.Azure;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;

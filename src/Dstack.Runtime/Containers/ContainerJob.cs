@@ -235,7 +235,7 @@ public sealed class ContainerJob : IJobProcess
                 if (!await _engine.RecoverAsync($"the Docker engine on {_engine.HostName} stopped answering ({e.Message})", cancellationToken).ConfigureAwait(false))
                 {
                     LostReason = _engine.LostReason;
-                    return Backends.Ssh.SshFailure.SshError;
+                    return Ssh.SshFailure.SshError;
                 }
             }
         }

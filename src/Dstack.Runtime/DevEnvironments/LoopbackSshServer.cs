@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.DevEnvironments;
 

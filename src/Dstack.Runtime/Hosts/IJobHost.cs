@@ -46,7 +46,7 @@ public interface IJobHost : IDisposable
     /// How a user logs in to this machine over SSH (its address, user, port and key), for a dev environment's
     /// <c>ssh RUN</c> entry; null on this machine (a dev environment there gets a loopback SSH server of its own).
     /// </summary>
-    Backends.Ssh.SshHost? SshLogin => null;
+    Ssh.SshHost? SshLogin => null;
 
     /// <summary>The image the jobs run in instead of the spec's: the one their build made; set before they start.</summary>
     string? ImageToRun { get => null; set { } }

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Containers;
 using Dstack.Runtime.Processes;
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.Hosts;
 

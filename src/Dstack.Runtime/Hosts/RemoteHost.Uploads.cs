@@ -1,5 +1,5 @@
 using System.Formats.Tar;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Runs;
 
 namespace Dstack.Runtime.Hosts;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dstack.Runtime.Backends;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Containers;
 using Dstack.Runtime.Forwarding;

@@ -2,7 +2,7 @@ namespace Dstack.Runtime.Processes;
 
 /// <summary>
 /// A running job as the controller supervises it, wherever it runs: a process of this machine (<see cref="JobProcess"/>)
-/// or one on an SSH host (<see cref="Backends.Ssh.RemoteJob"/>).
+/// or one on an SSH host (<see cref="Ssh.RemoteJob"/>).
 /// </summary>
 public interface IJobProcess : IDisposable
 {

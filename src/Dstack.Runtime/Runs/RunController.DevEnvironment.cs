@@ -1,6 +1,6 @@
 using System.Text;
 using Dstack.Runtime.Backends;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.DevEnvironments;
 using Dstack.Runtime.Logs;
 using Dstack.Runtime.Processes;

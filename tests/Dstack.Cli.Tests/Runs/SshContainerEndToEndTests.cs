@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.State;
 using Dstack.Runtime.Tests.Ssh;

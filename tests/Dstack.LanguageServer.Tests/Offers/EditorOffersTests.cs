@@ -2,6 +2,7 @@ using Dstack.LanguageServer.Offers;
 using Dstack.LanguageServer.Tests.Support;
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Dstack.LanguageServer.Offers;
 using Dstack.LanguageServer.Tests.Support;
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Offers;

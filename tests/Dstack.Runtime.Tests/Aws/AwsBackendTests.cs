@@ -168,7 +168,7 @@ public sealed class AwsBackendTests : IAsyncLifetime
         public void Report(Dstack.Runtime.Runs.RunProgress value) => report(value);
     }
 
-    private AwsBackend Backend(bool sshAnswers, Func<Dstack.Runtime.Backends.Ssh.SshHost, CancellationToken, Task<bool>>? dockerAnswers = null, TimeSpan? readyLimit = null) => new(_home, new AwsSettings(), new AwsCompute(new AwsSettings(), region => _fake.NewClient(region)))
+    private AwsBackend Backend(bool sshAnswers, Func<Dstack.Runtime.Ssh.SshHost, CancellationToken, Task<bool>>? dockerAnswers = null, TimeSpan? readyLimit = null) => new(_home, new AwsSettings(), new AwsCompute(new AwsSettings(), region => _fake.NewClient(region)))
     {
         Poll = TimeSpan.FromMilliseconds(10),
         ReadyLimit = readyLimit ?? TimeSpan.FromMilliseconds(sshAnswers ? 5000 : 300),

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.DevEnvironments;
 using Dstack.Runtime.State;
 using Dstack.Runtime.Tests.Ssh;

@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.DevEnvironments;

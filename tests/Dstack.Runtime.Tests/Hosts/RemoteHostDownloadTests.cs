@@ -1,5 +1,6 @@
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Planning;

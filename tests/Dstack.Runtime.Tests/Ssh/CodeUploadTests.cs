@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Snapshots;
 using Dstack.Runtime.State;
 using Dstack.Runtime.Tests.Snapshots;

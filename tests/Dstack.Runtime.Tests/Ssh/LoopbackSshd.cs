@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.Tests.Ssh;
 

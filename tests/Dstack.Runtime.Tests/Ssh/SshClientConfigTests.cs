@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Tests.Ssh;

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.State;
 

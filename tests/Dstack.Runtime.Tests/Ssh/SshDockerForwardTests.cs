@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Containers;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.State;

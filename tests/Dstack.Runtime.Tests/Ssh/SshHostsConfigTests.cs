@@ -1,4 +1,5 @@
 using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Diagnostics;
 
 namespace Dstack.Runtime.Tests.Ssh;

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.Tests.Ssh;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Forwarding;

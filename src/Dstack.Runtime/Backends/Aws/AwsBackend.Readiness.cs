@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Processes;
 
 namespace Dstack.Runtime.Backends.Aws;

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Processes;
 
 namespace Dstack.Runtime.Backends.Azure;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Azure;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Offers;

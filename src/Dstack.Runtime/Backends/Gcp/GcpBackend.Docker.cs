@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Processes;
 
 namespace Dstack.Runtime.Backends.Gcp;

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Dstack.Runtime.Backends.Ssh;
+using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Hosts;
 using Dstack.Runtime.Offers;

@@ -1,3 +1,5 @@
+using Dstack.Runtime.Ssh;
+
 namespace Dstack.Runtime.Backends.Ssh;
 
 /// <summary>

@@ -6,6 +6,7 @@ using Dstack.Runtime.Offers;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.Backends.Ssh;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Names;
 using Dstack.Runtime.Yaml;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.Backends.Ssh;
 

@@ -1,5 +1,6 @@
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Yaml;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.Backends.Ssh;
 

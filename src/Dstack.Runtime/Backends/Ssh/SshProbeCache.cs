@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.State;
+using Dstack.Runtime.Ssh;
 
 namespace Dstack.Runtime.Backends.Ssh;
 

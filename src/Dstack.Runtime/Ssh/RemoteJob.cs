@@ -3,7 +3,7 @@ using System.Globalization;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// A job running on an SSH host under the small supervisor of <see cref="RemoteJobFolder"/>: it runs detached from

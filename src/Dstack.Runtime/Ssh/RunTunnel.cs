@@ -2,7 +2,7 @@ using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// The ports of a run on SSH hosts, forwarded while a front end is attached: the local ports stay reserved until the

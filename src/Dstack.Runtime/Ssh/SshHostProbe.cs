@@ -5,7 +5,7 @@ using Dstack.Runtime.Processes;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.State;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// Reads an SSH host's resources in one round trip: a small POSIX sh script, sent on stdin, prints the cores, the

@@ -7,7 +7,7 @@ using Dstack.Runtime.Forwarding;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.State;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// Forwards local ports to ports on an SSH host's 127.0.0.1, as dstack does: one OpenSSH client per run, its own

@@ -1,6 +1,6 @@
 using Dstack.Runtime.Diagnostics;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// An SSH tunnel could not be opened: a local port is in use, the host is unreachable or refused the login, or ssh

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Processes;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 public sealed partial class SshTunnel
 {

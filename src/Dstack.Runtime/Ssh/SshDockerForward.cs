@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Dstack.Runtime.Containers;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// An SSH host's Docker engine, reached from here: a local unix socket (private to the user, under

@@ -4,7 +4,7 @@ using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.State;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// The controller's connection to one SSH host: one control master it owns (a child process, <c>ssh -M -N</c>), and

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dstack.Runtime.Names;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// One host of the SSH pool, as <c>dstack pool add-ssh</c> recorded it in <c>$DSTACK_HOME/config.yml</c>.

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Dstack.Runtime.State;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// dstack's OpenSSH client config, <c>$DSTACK_HOME/ssh/config</c>: one <c>Host &lt;run&gt;</c> entry per run on an

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// One output of a job on an SSH host (its <c>stdout</c> or <c>stderr</c> file there), read as one stream for as long

@@ -1,7 +1,8 @@
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Planning;
+using Dstack.Runtime.Backends.Ssh;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>What probing one SSH host found: its resources, or the problem that kept them from being read.</summary>
 /// <param name="Host">The host probed.</param>

@@ -1,7 +1,7 @@
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Processes;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// Turns a failed <c>ssh</c> call into one diagnostic in plain words. ssh exits with 255 for its own errors and

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using Dstack.Runtime.Snapshots;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// Sends a code snapshot to a job's folder on an SSH host as one tar stream over the connection (no temporary

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dstack.Runtime.Runs;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// A job's folder on an SSH host, <c>~/.dstack-runs/RUN-KEY/job-RANK</c>, and the POSIX sh lines that act on it.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dstack.Runtime.State;
 
-namespace Dstack.Runtime.Backends.Ssh;
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>
 /// The OpenSSH client's command line for one host. Only the options dstack needs are set on the command line,

@@ -1,4 +1,5 @@
-namespace Dstack.Runtime.Backends.Ssh;
+
+namespace Dstack.Runtime.Ssh;
 
 /// <summary>What <see cref="SshClientConfig.EnsureIncluded"/> did to <c>~/.ssh/config</c>.</summary>
 public enum SshConfigInclusion
