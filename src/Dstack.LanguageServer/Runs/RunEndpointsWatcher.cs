@@ -15,75 +15,30 @@ public sealed class RunEndpointsWatcher : IAsyncDisposable
 {
     private readonly ServerContext _context;
     private readonly RunEndpointsReader _reader;
-    private readonly TimeSpan _interval;
-    private readonly CancellationTokenSource _stop = new();
     private IReadOnlyDictionary<string, LiveEndpoints> _last = new Dictionary<string, LiveEndpoints>();
-    private string? _lastProblem;
-    private Task _loop = Task.CompletedTask;
+    private StatePollingLoop? _loop;
 
-    private RunEndpointsWatcher(ServerContext context, RunEndpointsReader reader, TimeSpan interval)
+    private RunEndpointsWatcher(ServerContext context, RunEndpointsReader reader)
     {
         _context = context;
         _reader = reader;
-        _interval = interval;
     }
 
     /// <summary>Starts the loop; returns at once.</summary>
     /// <param name="interval">The pause between two reads; default <see cref="RunProgressWatcher.DefaultInterval"/>.</param>
     public static RunEndpointsWatcher Start(ServerContext context, RunEndpointsReader reader, TimeSpan? interval = null)
     {
-        var watcher = new RunEndpointsWatcher(context, reader, interval ?? RunProgressWatcher.DefaultInterval);
-        watcher._loop = Task.Run(watcher.LoopAsync);
+        var watcher = new RunEndpointsWatcher(context, reader);
+        watcher._loop = StatePollingLoop.Start("run endpoints", context.Log, interval ?? RunProgressWatcher.DefaultInterval, _ =>
+        {
+            watcher.Turn();
+            return Task.CompletedTask;
+        });
         return watcher;
     }
 
     /// <summary>Stops the loop.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        var stopping = _stop.Token;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                Turn();
-                _lastProblem = null;
-            }
-            catch (Exception e)
-            {
-                // A watcher's failure must never reach the session: it is logged once, and the next turn tried.
-                var text = $"run endpoints: {e.GetType().Name}: {e.Message}";
-                if (text != _lastProblem)
-                {
-                    _lastProblem = text;
-                    _context.Log.Info(text);
-                }
-            }
-
-            try
-            {
-                await Task.Delay(_interval, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _loop?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private void Turn()
     {

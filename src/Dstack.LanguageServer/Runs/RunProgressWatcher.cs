@@ -27,85 +27,34 @@ public sealed class RunProgressWatcher : IAsyncDisposable
 
     private readonly ServerContext _context;
     private readonly DstackHome _home;
-    private readonly TimeSpan _interval;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<long, FollowedRun> _followed = [];
     private StateStore? _store;
-    private string? _lastProblem;
-    private Task _loop = Task.CompletedTask;
+    private StatePollingLoop? _loop;
 
-    private RunProgressWatcher(ServerContext context, DstackHome home, TimeSpan interval)
+    private RunProgressWatcher(ServerContext context, DstackHome home)
     {
         _context = context;
         _home = home;
-        _interval = interval;
     }
 
     /// <summary>Starts watching the runs of <paramref name="home"/> for <paramref name="context"/>'s open documents; returns at once.</summary>
     /// <param name="interval">The pause between two reads; default (and least) <see cref="DefaultInterval"/> outside tests.</param>
     public static RunProgressWatcher Start(ServerContext context, DstackHome home, TimeSpan? interval = null)
     {
-        var watcher = new RunProgressWatcher(context, home, interval ?? DefaultInterval);
-        watcher._loop = Task.Run(watcher.LoopAsync);
+        var watcher = new RunProgressWatcher(context, home);
+        // A failed turn opens the store again next time (a store that cannot be read fails every turn the same way).
+        watcher._loop = StatePollingLoop.Start(
+            "run progress",
+            context.Log,
+            interval ?? DefaultInterval,
+            watcher.TurnAsync,
+            failed: _ => watcher._store = null,
+            closing: () => watcher.EndAllAsync("the language server stopped following the run"));
         return watcher;
     }
 
     /// <summary>Stops the loop and ends the progress it still shows.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        var stopping = _stop.Token;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await TurnAsync(stopping).ConfigureAwait(false);
-                _lastProblem = null;
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                // A watcher's failure must never reach the session: it is logged, and the next turn tried.
-                Problem(e);
-            }
-
-            try
-            {
-                await Task.Delay(_interval, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        try
-        {
-            await EndAllAsync("the language server stopped following the run").ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // The client may be gone already; the stop must still complete.
-            Problem(e);
-        }
-    }
+    public ValueTask DisposeAsync() => _loop?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     /// <summary>One read: new runs of open documents are followed, followed ones updated, those no longer open or active ended.</summary>
     private async Task TurnAsync(CancellationToken stopping)
@@ -207,17 +156,5 @@ public sealed class RunProgressWatcher : IAsyncDisposable
         }
 
         _followed.Clear();
-    }
-
-    /// <summary>Logs a failed turn once (a store that cannot be read fails every turn the same way), and opens the store again next time.</summary>
-    private void Problem(Exception e)
-    {
-        _store = null;
-        var text = $"run progress: {e.GetType().Name}: {e.Message}";
-        if (text != _lastProblem)
-        {
-            _lastProblem = text;
-            _context.Log.Info(text);
-        }
     }
 }
