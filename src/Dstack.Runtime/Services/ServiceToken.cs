@@ -5,8 +5,8 @@ namespace Dstack.Runtime.Services;
 
 /// <summary>
 /// The bearer token that a service with <c>auth: true</c> requires: one per user, made on first use in
-/// <see cref="DstackHome.ServiceTokenFile"/> (32 random bytes, base64url; the file 0600 from its creation, written
-/// whole or not at all), read back after that. A file others can read, or that does not hold a token, is refused with
+/// <see cref="DstackHome.ServiceTokenFile"/> (32 random bytes, base64url; the file 0600 from its creation and created
+/// exclusively, so one token wins when several processes make it at once), read back after that. A file others can read, or that does not hold a token, is refused with
 /// what to do, never silently replaced: services already published with it would lock their callers out.
 /// </summary>
 public static class ServiceToken
@@ -23,32 +23,27 @@ public static class ServiceToken
 
         Directory.CreateDirectory(home.Root);
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
+            // Created exclusively (O_EXCL), so of several processes making it at once exactly one writes its token and
+            // the others read that one (a rename is no such guarantee: File.Move may replace a file made meanwhile).
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            using (var stream = new FileStream(temporary, options))
+            using (var stream = new FileStream(path, options))
             using (var writer = new StreamWriter(stream))
             {
                 writer.WriteLine(token);
             }
 
-            // Two processes making it at once: the first one's token stays, the other reads it.
-            File.Move(temporary, path, overwrite: false);
             return token;
         }
         catch (IOException) when (File.Exists(path))
         {
             return Read(path) ?? throw new IOException($"{path} holds no service token; delete it and run again (services published with the old token need the new one)");
-        }
-        finally
-        {
-            File.Delete(temporary);
         }
     }
 
@@ -61,6 +56,12 @@ public static class ServiceToken
             return null;
         }
 
+        // Made a moment ago by another process that is still writing it: its token is there within microseconds.
+        for (var wait = 0; wait < ContentWaits && File.Exists(path) && new FileInfo(path).Length == 0; wait++)
+        {
+            Thread.Sleep(10);
+        }
+
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
         {
             throw new IOException($"{path} can be read or written by other users, so its service token is not secret; run `chmod 600 {path}` (or delete it for a new token)");
@@ -71,6 +72,9 @@ public static class ServiceToken
             ? text
             : throw new IOException($"{path} holds no service token (16 or more letters, digits, - or _); delete it and run again for a new one");
     }
+
+    /// <summary>How many times (10 ms apart) an empty token file is looked at again before it counts as holding no token.</summary>
+    private const int ContentWaits = 200;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
