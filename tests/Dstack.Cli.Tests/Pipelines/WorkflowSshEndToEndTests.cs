@@ -65,7 +65,7 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
         WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-a on expensive result\n" });
         WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-b on expensive result\n" });
         WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "two words", new Dictionary<string, string> { ["a b.txt"] = "it's $1\n" });
-        Assert.Empty(RemoteFoldersOf(_name));
+        Assert.Empty(RemoteRunFolders.Of(_name));
         Assert.Empty(Directory.Exists(Path.Combine(_sandbox.Home, "cache", "downloads")) ? Directory.GetFileSystemEntries(Path.Combine(_sandbox.Home, "cache", "downloads")) : []);
     }
 
@@ -136,7 +136,7 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(Path.Combine(saved, "sub", "w.txt")));
         }
 
-        Assert.Empty(RemoteFoldersOf(_name));
+        Assert.Empty(RemoteRunFolders.Of(_name));
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
 
         Assert.True(stop.Code == 0, stop.ToString());
         WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "out", new Dictionary<string, string> { ["early.txt"] = "written on the host before the stop\n" });
-        Assert.Empty(RemoteFoldersOf(_name));
+        Assert.Empty(RemoteRunFolders.Of(_name));
     }
 
     [DockerFact]
@@ -196,12 +196,6 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
         WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "out", new Dictionary<string, string> { ["copy.txt"] = "cached in a container\n" });
         Assert.Empty(EngineState.Containers(_name + "-a"));
         Assert.Empty(EngineState.Containers(_name + "-b"));
-        Assert.Empty(RemoteFoldersOf(_name));
-    }
-
-    private static IReadOnlyList<string> RemoteFoldersOf(string runName)
-    {
-        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack-runs");
-        return Directory.Exists(root) ? [.. Directory.EnumerateDirectories(root, runName + "-*")] : [];
+        Assert.Empty(RemoteRunFolders.Of(_name));
     }
 }

@@ -47,7 +47,7 @@ public sealed class SshRunEndToEndTests : IDisposable
         Assert.Equal("failed", run.GetProperty("status").GetString());
         Assert.Equal(4, run.GetProperty("exit_code").GetInt32());
         Assert.Equal("ssh (lo)", run.GetProperty("backend").GetString());
-        Assert.Empty(RemoteFoldersOf("remote"));
+        Assert.Empty(RemoteRunFolders.Of("remote"));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class SshRunEndToEndTests : IDisposable
         var all = result.Output + result.Error;
         const string Named = "skipped 2 special files: pipe (FIFO), sock (socket)";
         Assert.True(all.Contains(Named, StringComparison.Ordinal) && all.IndexOf(Named, StringComparison.Ordinal) == all.LastIndexOf(Named, StringComparison.Ordinal), result.ToString());
-        Assert.Empty(RemoteFoldersOf("remote-specials"));
+        Assert.Empty(RemoteRunFolders.Of("remote-specials"));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class SshRunEndToEndTests : IDisposable
         }
 
         Assert.Empty(ProcessesWith(marker));
-        Assert.Empty(RemoteFoldersOf("longrun"));
+        Assert.Empty(RemoteRunFolders.Of("longrun"));
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class SshRunEndToEndTests : IDisposable
             Assert.True(stop.Code == 0, stop.ToString());
             Assert.Equal("terminated", (await _sandbox.RunRecordAsync("sshdetacher")).GetProperty("status").GetString());
             Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(10)), $"left running on the host after dstack stop: {string.Join(", ", DetachedProcesses.Find(marker))}");
-            Assert.Empty(RemoteFoldersOf("sshdetacher"));
+            Assert.Empty(RemoteRunFolders.Of("sshdetacher"));
         }
         finally
         {
@@ -228,13 +228,6 @@ public sealed class SshRunEndToEndTests : IDisposable
         }
 
         File.WriteAllLines(Path.Combine(_sandbox.Home, "config.yml"), lines);
-    }
-
-    /// <summary>The run's folders under the login user's ~/.dstack-runs (the "host" is this machine).</summary>
-    private static IReadOnlyList<string> RemoteFoldersOf(string runName)
-    {
-        var root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dstack-runs");
-        return Directory.Exists(root) ? [.. Directory.EnumerateDirectories(root, runName + "-*")] : [];
     }
 
     private static IReadOnlyList<int> ProcessesWith(string marker)
