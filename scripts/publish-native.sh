@@ -12,16 +12,9 @@ missing=()
 command -v clang >/dev/null || missing+=(clang)
 command -v ld.lld >/dev/null || missing+=(lld)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "a native publish needs: ${missing[*]}; install them (as root: apt-get install -y ${missing[*]})" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=lib/require-packages.sh
+. scripts/lib/require-packages.sh
+require_packages "a native publish needs" ${missing[@]+"${missing[@]}"}
 
 out="artifacts/native/linux-x64"
 for project in Dstack.Cli:dstack Dstack.LanguageServer:dstack-language-server; do

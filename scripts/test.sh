@@ -37,16 +37,9 @@ if [ "$fast" = 1 ]; then
   missing=()
   command -v python3 >/dev/null || missing+=(python3)
 fi
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "the tests need: ${missing[*]}; install them (as root: apt-get install -y ${missing[*]})" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=lib/require-packages.sh
+. scripts/lib/require-packages.sh
+require_packages "the tests need" ${missing[@]+"${missing[@]}"}
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
