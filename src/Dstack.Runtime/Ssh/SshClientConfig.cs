@@ -171,7 +171,7 @@ public sealed partial class SshClientConfig
         var words = new SshCommand(Home, machine).Options(shareConnection: false)
             .Select(w => w.StartsWith("UserKnownHostsFile=", StringComparison.Ordinal) ? "UserKnownHostsFile=" + System.IO.Path.GetFullPath(w["UserKnownHostsFile=".Length..]) : w)
             .Select(w => w == machine.IdentityFile && !w.StartsWith('~') ? System.IO.Path.GetFullPath(w) : w);
-        var command = "exec ssh " + string.Join(' ', words.Select(w => Runs.ShellQuote.Quote(w).Replace("%", "%%", StringComparison.Ordinal)))
+        var command = "ssh " + string.Join(' ', words.Select(w => Runs.ShellQuote.Quote(w).Replace("%", "%%", StringComparison.Ordinal)))
             + " -W %h:%p -- " + Runs.ShellQuote.Quote(machine.Destination).Replace("%", "%%", StringComparison.Ordinal);
         return command;
     }
