@@ -108,6 +108,7 @@ public sealed class RemoteSshServerTests : IDisposable
         Assert.Equal("open", await ssh.StandardOutput.ReadLineAsync().WaitAsync(Limit));
         Assert.Equal(1, server.CountSessions());
         Assert.True(Directory.Exists(RemoteFolder));
+        Assert.NotEmpty(LoopbackSshd.ProcessesMentioning(Path.Combine(RemoteFolder, "sshd_config")));
 
         server.Dispose();
 
@@ -115,7 +116,7 @@ public sealed class RemoteSshServerTests : IDisposable
         Assert.False(Directory.Exists(RemoteFolder), "the server's folder on the machine is left");
         Assert.False(Directory.Exists(LocalFolder), "the known_hosts folder here is left");
         Assert.Empty(LoopbackSshd.ProcessesWith(seconds));
-        Assert.Empty(LoopbackSshd.ProcessesWith(Path.Combine(RemoteFolder, "sshd_config")));
+        Assert.Empty(LoopbackSshd.ProcessesMentioning(Path.Combine(RemoteFolder, "sshd_config")));
         Assert.Equal(0, SessionCount.Of(server.Port));
     }
 
