@@ -12,8 +12,10 @@ namespace Dstack.Runtime.DevEnvironments;
 /// port free there, with its own host key, letting in only the key dstack logs in with, and the same config and
 /// session script as on this machine (<see cref="DevEnvironmentSshd"/>). Its files are in the job's folder there
 /// (<c>~/.dstack-runs/RUN-KEY/job-0/ssh-server</c>); here, only a known_hosts with its host key. <c>ssh RUN</c>
-/// reaches it through the machine (<see cref="SshHost.Through"/>). The server carries the job's token, as every
-/// session does (the environment file holds it), so whatever ends the job's processes there ends it too.
+/// reaches it through the machine (<see cref="SshHost.Through"/>). Every session carries the job's token (the
+/// environment file holds it), so whatever ends the job's processes there ends them too; the server itself is found by
+/// its pid file in the job's folder (<see cref="RemoteJobFolder.StopServerCommand"/>), as it rewrites its own
+/// environment area with its process title.
 /// </summary>
 public sealed class RemoteSshServer : IDevEnvironmentServer
 {

@@ -96,8 +96,9 @@ public sealed partial class RemoteHost
             return;
         }
 
-        // What carries the token on the host itself (a dev environment's sshd and its sessions) ends with the folder.
-        Connection.Run($"{RemoteJobFolder.SignalMarkedCommand(Signals.Kill, token)}; {RemoteJobFolder.For(_context.Home, _context.Run, rank).RemoveCommand()}", null, TimeSpan.FromSeconds(15));
+        // What is of the job on the host itself (a dev environment's sshd, and its sessions: they carry the token) ends with the folder.
+        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
+        Connection.Run($"{folder.StopServerCommand()}; {RemoteJobFolder.SignalMarkedCommand(Signals.Kill, token)}; {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
     }
 
     private void DisposeEngine()

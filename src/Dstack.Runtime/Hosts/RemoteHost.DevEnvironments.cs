@@ -28,7 +28,7 @@ public sealed partial class RemoteHost
             throw new DevEnvironmentServerException(e.Message);
         }
 
-        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank).FolderUnder(home) + "/ssh-server";
+        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank).FolderUnder(home) + "/" + RemoteJobFolder.ServerFolderName;
         return RemoteSshServer.Start(Connection, folder, session, AuthorizedKey());
     }
 

@@ -29,6 +29,16 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
     /// <summary>The job's folder as an absolute path, for the login user's home <paramref name="home"/>.</summary>
     public string FolderUnder(string home) => $"{home}/.dstack-runs/{RunFolder}/job-{Rank.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>The folder in the job's folder where a dev environment's SSH server keeps its files (its pid file among them).</summary>
+    public const string ServerFolderName = "ssh-server";
+
+    /// <summary>
+    /// Kills the dev environment's SSH server the job's folder names (<c>ssh-server/sshd.pid</c>), when that process is
+    /// still an sshd: the server rewrites its own environment area (its process title), so the job's token does not find it.
+    /// </summary>
+    public string StopServerCommand() =>
+        $"p=$(cat {Path}/{ServerFolderName}/sshd.pid 2>/dev/null) && case \"$(cat /proc/$p/comm 2>/dev/null)\" in sshd*) kill -9 \"$p\";; esac; true";
+
     /// <summary>The run's folder on the host, removed when its last job's folder is.</summary>
     public string RunPath => $"\"$HOME/.dstack-runs/{RunFolder}\"";
 

@@ -261,6 +261,49 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
         Assert.DoesNotContain("Host idle-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DevEnvironment_OnAnSshHost_ControllerKilled_StopEndsItsSshdAndSessionsThere()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        var (folder, port) = await SubmitOnAnSshHostAsync(sshd, "orphan-dev", string.Empty);
+        using var session = StartSsh("orphan-dev", "echo open; exec sleep 120");
+        Assert.Equal("open", await session.StandardOutput.ReadLineAsync().WaitAsync(Limit));
+        var controller = _sandbox.FindRun("orphan-dev")!.ControllerPid!.Value;
+
+        Signals.SignalProcess(controller, Signals.Kill);
+        var clock = Stopwatch.StartNew();
+        while (Signals.IsAlive(controller) && clock.Elapsed < Limit)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.NotEmpty(RemoteSshd(folder));
+        var stop = await _sandbox.RunAsync("stop", "orphan-dev", "-y");
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        await session.WaitForExitAsync(new CancellationTokenSource(Limit).Token);
+        Assert.Empty(RemoteSshd(folder));
+        Assert.False(Loopback.IsListening(port), $"the environment's sshd still listens on {port} on the host");
+        Assert.False(Directory.Exists(folder), $"the job's folder {folder} is still on the host");
+        Assert.DoesNotContain("Host orphan-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(ServerFolder("orphan-dev")), $"{ServerFolder("orphan-dev")} is still there");
+    }
+
+    [DockerFact]
+    public async Task DevEnvironment_OnAnSshHostWithImage_SshRunRunsInTheJobsContainerThere()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        var (folder, _) = await SubmitOnAnSshHostAsync(sshd, "boxed-dev", $"image: {DockerFactAttribute.Image}\n");
+
+        var (code, output, error) = await SshAsync("boxed-dev", "pwd; echo \"$GREETING\"; [ -f /.dockerenv ] && echo in-container");
+
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("/workflow", folder);
+        Assert.Equal("/workflow\nhello from env\nin-container\n", output);
+        Assert.True((await _sandbox.RunAsync("stop", "boxed-dev", "-y")).Code == 0);
+        Assert.DoesNotContain("Host boxed-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+    }
+
     [DockerFact]
     public async Task DevEnvironment_LocalImage_SshRunRunsInTheJobsContainer()
     {
