@@ -11,7 +11,6 @@ namespace Dstack.Runtime.Tests.DevEnvironments;
 /// only when the client asked for a terminal.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-[Trait("Category", "Fast")]
 public sealed class DevEnvironmentSshdTests : IDisposable
 {
     private readonly string _folder = Path.Combine("/tmp", "dsd-" + Guid.NewGuid().ToString("N")[..8]);
