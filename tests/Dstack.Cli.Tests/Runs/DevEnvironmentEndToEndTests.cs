@@ -45,6 +45,13 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
             {
                 Signals.SignalProcess(pid, Signals.Kill);
             }
+
+            // The run's folder on the host (…/RUN-KEY/job-0/code): other tests look for leftovers there.
+            var runFolder = Path.GetDirectoryName(Path.GetDirectoryName(folder.TrimEnd('/')));
+            if (runFolder is not null && runFolder.Contains("/.dstack-runs/", StringComparison.Ordinal) && Directory.Exists(runFolder))
+            {
+                Directory.Delete(runFolder, recursive: true);
+            }
         }
 
         _sandbox.Dispose();
@@ -204,33 +211,33 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
     public async Task DevEnvironment_OnAnSshHost_SshRunLandsInTheJobsFolderThereWithItsEnvironment_AndStopLeavesNoSshd()
     {
         using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
-        var (folder, port) = await SubmitOnAnSshHostAsync(sshd, "remote-dev", string.Empty);
+        var (folder, port) = await SubmitOnAnSshHostAsync(sshd, "hostdev", string.Empty);
         var entry = File.ReadAllText(SshConfig);
 
         // The environment's own sshd on the host's loopback, reached through the host's login.
-        Assert.Contains($"Host remote-dev\n    HostName 127.0.0.1\n    User {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}\n    Port {port}\n", entry, StringComparison.Ordinal);
+        Assert.Contains($"Host hostdev\n    HostName 127.0.0.1\n    User {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}\n    Port {port}\n", entry, StringComparison.Ordinal);
         Assert.Contains($"-p {sshd.Port} ", entry, StringComparison.Ordinal);
         Assert.NotEqual(sshd.Port, port);
         Assert.NotEmpty(RemoteSshd(folder));
 
-        var (code, output, error) = await SshAsync("remote-dev", "pwd; cat init.txt; echo \"$DSTACK_RUN_NAME|$GREETING\"");
+        var (code, output, error) = await SshAsync("hostdev", "pwd; cat init.txt; echo \"$DSTACK_RUN_NAME|$GREETING\"");
         Assert.True(code == 0, $"exit {code}: {error}");
-        Assert.Equal($"{folder}\ninit-ran\nremote-dev|hello from env\n", output);
+        Assert.Equal($"{folder}\ninit-ran\nhostdev|hello from env\n", output);
 
-        using var session = StartSsh("remote-dev", "echo open; exec sleep 120");
+        using var session = StartSsh("hostdev", "echo open; exec sleep 120");
         Assert.Equal("open", await session.StandardOutput.ReadLineAsync().WaitAsync(Limit));
-        var stop = await _sandbox.RunAsync("stop", "remote-dev", "-y");
+        var stop = await _sandbox.RunAsync("stop", "hostdev", "-y");
         Assert.True(stop.Code == 0, stop.ToString());
         await session.WaitForExitAsync(new CancellationTokenSource(Limit).Token);
 
-        var ended = await _sandbox.RunRecordAsync("remote-dev");
+        var ended = await _sandbox.RunRecordAsync("hostdev");
         Assert.Equal("terminated", ended.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, ended.GetProperty("ssh_host").ValueKind);
-        Assert.DoesNotContain("Host remote-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.DoesNotContain("Host hostdev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
         Assert.Empty(RemoteSshd(folder));
         Assert.False(Loopback.IsListening(port), $"the environment's sshd still listens on {port} on the host");
         Assert.False(Directory.Exists(folder), $"the job's folder {folder} is still on the host");
-        Assert.False(Directory.Exists(ServerFolder("remote-dev")), $"{ServerFolder("remote-dev")} is still there");
+        Assert.False(Directory.Exists(ServerFolder("hostdev")), $"{ServerFolder("hostdev")} is still there");
     }
 
     [Fact]
