@@ -15,30 +15,20 @@ namespace Dstack.Runtime.DevEnvironments;
 /// script that loads it and then runs what the client asked for (an interactive login is a login shell). Stopping it
 /// ends the server and every session (the whole process tree), and removes its folder.
 /// </summary>
-/// <remarks>
-/// Run without root, sshd can log in only the user it runs as, and does not need the privilege separation user or
-/// folder; run as root it does, and the folder <c>/run/sshd</c> is made when missing. <c>UsePAM no</c> and
-/// <c>StrictModes no</c> keep it from needing root-owned files. <c>SetEnv SHLVL=1</c> makes a command's bash skip
-/// <c>~/.bashrc</c>, as the job's own commands do.
-/// </remarks>
-public sealed class LoopbackSshServer : IDisposable
+/// <remarks>Its config, environment file and session script are <see cref="DevEnvironmentSshd"/>'s, as every dev environment's sshd.</remarks>
+public sealed class LoopbackSshServer : IDevEnvironmentServer
 {
     /// <summary>Where Debian's openssh-server puts the server.</summary>
-    public const string DefaultProgram = "/usr/sbin/sshd";
+    public const string DefaultProgram = DevEnvironmentSshd.DefaultProgram;
 
-    private const string LoopbackAddress = "127.0.0.1";
+    private const string LoopbackAddress = DevEnvironmentSshd.LoopbackAddress;
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ToolLimit = TimeSpan.FromSeconds(30);
     private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Variables of the job's environment a session does not take: the login's own (sshd sets them) and the shell's.</summary>
-    private static readonly HashSet<string> LoginVariables = new(StringComparer.Ordinal)
-    {
-        "HOME", "USER", "LOGNAME", "SHELL", "TERM", "PWD", "OLDPWD", "SHLVL", "_", "MAIL", "DISPLAY", "TMUX", "TMUX_PANE",
-    };
-
     private readonly Process _server;
+    private string? _token;
 
     private LoopbackSshServer(string folder, int port, string user, string hostKeyLine, Process server)
     {
@@ -93,18 +83,34 @@ public sealed class LoopbackSshServer : IDisposable
     /// <summary>The SSH sessions open now (<see cref="SessionCount"/>).</summary>
     public int Sessions => SessionCount.Of(Port);
 
+    /// <summary>The key <see cref="Login"/> names (the project key).</summary>
+    public string? IdentityFile { get; set; }
+
+    /// <summary>The <c>Host</c> name <see cref="Login"/> has.</summary>
+    public string Alias { get; set; } = "dev-environment";
+
+    /// <inheritdoc/>
+    public SshHost Login => LoginAs(Alias, IdentityFile);
+
+    /// <summary>Once a second: reading this machine's /proc/net/tcp costs nothing.</summary>
+    public TimeSpan SessionInterval => TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc/>
+    public int? CountSessions() => Sessions;
+
     /// <summary>The login as an <see cref="SshHost"/> named <paramref name="alias"/>, with <paramref name="identityFile"/> as its key and the server's own known_hosts.</summary>
-    public SshHost LoginAs(string alias, string identityFile) =>
+    public SshHost LoginAs(string alias, string? identityFile) =>
         new(alias, User, LoopbackAddress, Port, identityFile) { KnownHostsFile = KnownHostsFile };
 
     /// <summary>Starts the server in <paramref name="folder"/> (made, private; anything there is replaced).</summary>
     /// <param name="folder">The server's folder.</param>
     /// <param name="authorizedKey">The one public key let in (an OpenSSH line).</param>
     /// <param name="workingFolder">Where sessions start.</param>
-    /// <param name="environment">The job's environment: sessions get it, less <see cref="LoginVariables"/> and names that are no shell variable.</param>
+    /// <param name="environment">The job's environment: sessions get it, less the login's own variables and names that are no shell variable.</param>
     /// <param name="program">The sshd program (tests may pass another).</param>
+    /// <param name="container">The job's container, where sessions run (<c>image:</c>); null for this machine itself.</param>
     /// <exception cref="LoopbackSshServerException">sshd or ssh-keygen is missing, or the server did not start; the message says why and what to do.</exception>
-    public static LoopbackSshServer Start(string folder, string authorizedKey, string workingFolder, IReadOnlyDictionary<string, string> environment, string program = DefaultProgram)
+    public static LoopbackSshServer Start(string folder, string authorizedKey, string workingFolder, IReadOnlyDictionary<string, string> environment, string program = DefaultProgram, string? container = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         if (!File.Exists(program))
@@ -115,7 +121,7 @@ public sealed class LoopbackSshServer : IDisposable
 
         try
         {
-            return StartIn(folder, authorizedKey, workingFolder, environment, program);
+            return StartIn(folder, authorizedKey, workingFolder, environment, program, container);
         }
         catch
         {
@@ -125,7 +131,7 @@ public sealed class LoopbackSshServer : IDisposable
         }
     }
 
-    private static LoopbackSshServer StartIn(string folder, string authorizedKey, string workingFolder, IReadOnlyDictionary<string, string> environment, string program)
+    private static LoopbackSshServer StartIn(string folder, string authorizedKey, string workingFolder, IReadOnlyDictionary<string, string> environment, string program, string? container)
     {
         if (Directory.Exists(folder))
         {
@@ -147,8 +153,8 @@ public sealed class LoopbackSshServer : IDisposable
 
         var hostKeyLine = string.Join(' ', File.ReadAllText(hostKey + ".pub").Trim().Split(' ').Take(2));
         WritePrivate(Path.Combine(folder, "authorized_keys"), authorizedKey.Trim() + "\n");
-        WritePrivate(Path.Combine(folder, "environment"), EnvironmentFile(environment));
-        WritePrivate(Path.Combine(folder, "session.sh"), SessionScript(Path.Combine(folder, "environment"), workingFolder));
+        WritePrivate(Path.Combine(folder, "environment"), DevEnvironmentSshd.EnvironmentFile(environment));
+        WritePrivate(Path.Combine(folder, "session.sh"), DevEnvironmentSshd.SessionScript(Path.Combine(folder, "environment"), workingFolder, container));
         if (Environment.IsPrivilegedProcess)
         {
             // As root, sshd refuses to start without its privilege separation folder.
@@ -162,12 +168,12 @@ public sealed class LoopbackSshServer : IDisposable
             // A port found free may be taken before sshd binds it: then another is tried.
             var port = FreePort();
             var config = Path.Combine(folder, "sshd_config");
-            WritePrivate(config, Config(folder, port, user));
+            WritePrivate(config, DevEnvironmentSshd.Config(folder, port, user));
             var server = StartServer(program, config, folder);
             if (WaitUntilListening(server, port))
             {
                 File.WriteAllText(Path.Combine(folder, "known_hosts"), $"[{LoopbackAddress}]:{port.ToString(CultureInfo.InvariantCulture)} {hostKeyLine}\n");
-                return new LoopbackSshServer(folder, port, user, hostKeyLine, server);
+                return new LoopbackSshServer(folder, port, user, hostKeyLine, server) { _token = environment.GetValueOrDefault(Processes.JobProcess.TokenVariable) };
             }
 
             Kill(server);
@@ -176,72 +182,6 @@ public sealed class LoopbackSshServer : IDisposable
 
         throw last!;
     }
-
-    /// <summary>The sshd_config: loopback only, public key only, this user only, the session script forced.</summary>
-    internal static string Config(string folder, int port, string user)
-    {
-        string Quoted(string path) => "\"" + path.Replace("%", "%%", StringComparison.Ordinal) + "\"";
-        var lines = new[]
-        {
-            "# Written by dstack for a dev environment; removed when it ends.",
-            $"Port {port.ToString(CultureInfo.InvariantCulture)}",
-            $"ListenAddress {LoopbackAddress}",
-            $"HostKey {Quoted(Path.Combine(folder, "host_key"))}",
-            $"PidFile {Quoted(Path.Combine(folder, "sshd.pid"))}",
-            $"AuthorizedKeysFile {Quoted(Path.Combine(folder, "authorized_keys"))}",
-            $"AllowUsers {user}",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "PermitRootLogin prohibit-password",
-            "UsePAM no",
-            "StrictModes no",
-            "AllowTcpForwarding yes",
-            "AllowStreamLocalForwarding yes",
-            "X11Forwarding no",
-            "PrintMotd no",
-            "PermitUserEnvironment no",
-            "SetEnv SHLVL=1",
-            "Subsystem sftp /usr/lib/openssh/sftp-server",
-            $"ForceCommand /bin/sh {Runs.ShellQuote.Quote(Path.Combine(folder, "session.sh"))}",
-            "LogLevel ERROR",
-        };
-        return string.Join('\n', lines) + "\n";
-    }
-
-    /// <summary>The job's variables as <c>NAME='value'</c> lines, for <c>set -a; . FILE</c>.</summary>
-    internal static string EnvironmentFile(IReadOnlyDictionary<string, string> environment)
-    {
-        var text = new StringBuilder("# The dev environment's job environment, loaded by every SSH session; written by dstack.\n");
-        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            if (LoginVariables.Contains(name) || name.StartsWith("SSH_", StringComparison.Ordinal) || !IsShellName(name) || value.Contains('\0', StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            text.Append(name).Append('=').Append(Runs.ShellQuote.Quote(value)).Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>The forced command: load the environment, go to the folder, run what was asked (or a login shell).</summary>
-    internal static string SessionScript(string environmentFile, string workingFolder) => $$"""
-        # Written by dstack: every SSH session of the dev environment starts here.
-        set -a
-        . {{Runs.ShellQuote.Quote(environmentFile)}}
-        set +a
-        cd {{Runs.ShellQuote.Quote(workingFolder)}} 2>/dev/null || true
-        if [ -n "${SSH_ORIGINAL_COMMAND:-}" ]; then
-          exec "${SHELL:-/bin/sh}" -c "$SSH_ORIGINAL_COMMAND"
-        fi
-        exec "${SHELL:-/bin/sh}" -l
-
-        """;
-
-    private static bool IsShellName(string name) =>
-        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static Process StartServer(string program, string config, string folder)
     {
@@ -345,6 +285,13 @@ public sealed class LoopbackSshServer : IDisposable
     public void Dispose()
     {
         Kill(_server);
+
+        // What a session detached (nohup, setsid) still carries the job's token.
+        if (_token is not null)
+        {
+            Processes.MarkedProcesses.Signal(Processes.JobProcess.TokenVariable, _token, Processes.Signals.Kill);
+        }
+
         TryDeleteFolder(Folder);
     }
 

@@ -1,4 +1,4 @@
 namespace Dstack.Runtime.DevEnvironments;
 
-/// <summary>The dev environment's SSH server could not be started; the message says why and what to do.</summary>
-public sealed class LoopbackSshServerException(string message) : Exception(message);
+/// <summary>The dev environment's SSH server on this machine could not be started; the message says why and what to do.</summary>
+public sealed class LoopbackSshServerException(string message) : DevEnvironmentServerException(message);

@@ -240,7 +240,7 @@ public static class DiagnosticCodes
         (TagNotFound, "No tag with that name"),
         (RunNotFinished, "The run is still active: tag it when it has ended"),
         (PruneFailed, "A cache could not be deleted (permissions, a file in use)"),
-        (DevEnvironmentUnreachable, "A dev environment runs, but ssh RUN could not be set up (no sshd on this machine, the SSH config cannot be written)"),
+        (DevEnvironmentUnreachable, "A dev environment runs, but ssh RUN could not be set up (no sshd on the job's machine, the SSH config cannot be written)"),
         (InternalError, "An internal error: please report it"),
     ];
 }

@@ -48,6 +48,16 @@ public interface IJobHost : IDisposable
     /// </summary>
     Ssh.SshHost? SshLogin => null;
 
+    /// <summary>
+    /// Starts the SSH server of a dev environment whose job <paramref name="rank"/> runs on this host, on the job's
+    /// machine: sessions start in <see cref="DevEnvironments.DevEnvironmentSession.WorkingFolder"/> with the job's
+    /// environment (in its container with <c>image:</c>), and its <see cref="DevEnvironments.IDevEnvironmentServer.Login"/>
+    /// is what the <c>Host RUN</c> entry names.
+    /// </summary>
+    /// <exception cref="DevEnvironments.DevEnvironmentServerException">The machine lacks what the server needs (sshd, ssh-keygen, a key to let in), or it did not start; the message says what and how to fix it.</exception>
+    DevEnvironments.IDevEnvironmentServer StartDevEnvironmentServer(int rank, DevEnvironments.DevEnvironmentSession session) =>
+        throw new DevEnvironments.DevEnvironmentServerException($"{Name} cannot serve a dev environment over SSH");
+
     /// <summary>The image the jobs run in instead of the spec's: the one their build made; set before they start.</summary>
     string? ImageToRun { get => null; set { } }
 

@@ -104,6 +104,16 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
         }
     }
 
+    /// <summary>A loopback sshd of this machine, letting in the project key (<see cref="DevEnvironments.LoopbackSshServer"/>).</summary>
+    public DevEnvironments.IDevEnvironmentServer StartDevEnvironmentServer(int rank, DevEnvironments.DevEnvironmentSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var server = DevEnvironments.LoopbackSshServer.Start(session.LocalFolder, session.ProjectKeyPublic, session.WorkingFolder, session.Environment, container: session.Container);
+        server.Alias = session.Alias;
+        server.IdentityFile = session.ProjectKeyFile;
+        return server;
+    }
+
     /// <summary>The image the jobs run in when it is not the spec's: the one their build made (<see cref="BuildCache"/>).</summary>
     public string? ImageToRun { get; set; }
 

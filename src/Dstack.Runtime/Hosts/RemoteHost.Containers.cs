@@ -32,10 +32,13 @@ public sealed partial class RemoteHost
     }
 
     /// <summary>
-    /// The job's code folder on the host as an absolute path (the engine mounts it, and does not expand <c>$HOME</c>):
-    /// the login user's home is asked for once.
+    /// The job's code folder on the host as an absolute path (the engine mounts it, and does not expand <c>$HOME</c>).
     /// </summary>
-    private string RemoteCodeFolder(int rank)
+    private string RemoteCodeFolder(int rank) => RemoteJobFolder.For(_context.Home, _context.Run, rank).CodeFolderUnder(RemoteHome());
+
+    /// <summary>The login user's home on the host, asked for once.</summary>
+    /// <exception cref="JobStartException">It could not be read.</exception>
+    private string RemoteHome()
     {
         if (_remoteHome is null)
         {
@@ -43,13 +46,13 @@ public sealed partial class RemoteHost
             var home = run.Output.Trim();
             if (run.ExitCode != 0 || !home.StartsWith('/'))
             {
-                throw new JobStartException($"image: the home folder of {SshDockerForward.UserOf(Host)} on {Name} could not be read ({(run.ExitCode != 0 ? Connection.Describe(run, TimeSpan.FromSeconds(30)).Message : $"$HOME is \"{home}\"")}); the job's code is mounted from there");
+                throw new JobStartException($"the home folder of {SshDockerForward.UserOf(Host)} on {Name} could not be read ({(run.ExitCode != 0 ? Connection.Describe(run, TimeSpan.FromSeconds(30)).Message : $"$HOME is \"{home}\"")}); the job's files are there");
             }
 
             _remoteHome = home.TrimEnd('/');
         }
 
-        return RemoteJobFolder.For(_context.Home, _context.Run, rank).CodeFolderUnder(_remoteHome);
+        return _remoteHome;
     }
 
     private ContainerJob StartContainer(int rank, string image, IReadOnlyDictionary<string, string> environment)
@@ -93,7 +96,9 @@ public sealed partial class RemoteHost
             return;
         }
 
-        Connection.Run(RemoteJobFolder.For(_context.Home, _context.Run, rank).RemoveCommand(), null, TimeSpan.FromSeconds(15));
+        // What is of the job on the host itself (a dev environment's sshd, and its sessions: they carry the token) ends with the folder.
+        var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
+        Connection.Run($"{folder.StopServerCommand()}; {RemoteJobFolder.SignalMarkedCommand(Signals.Kill, token)}; {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
     }
 
     private void DisposeEngine()

@@ -213,7 +213,7 @@ public sealed partial class RemoteHost : IJobHost
 
         // The job's process is on its host: the ids of this machine mean nothing there.
         var folder = RemoteJobFolder.For(_context.Home, _context.Run, rank);
-        Connection.Run($"({RemoteJobFolder.SignalCommand(group, signal, token)}); {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
+        Connection.Run($"({RemoteJobFolder.SignalCommand(group, signal, token)}); {folder.StopServerCommand()}; {folder.RemoveCommand()}", null, TimeSpan.FromSeconds(15));
     }
 
     /// <summary>Only the local ports are taken here (the job listens on its host), and kept until the tunnel opens.</summary>

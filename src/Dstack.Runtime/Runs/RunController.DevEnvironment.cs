@@ -19,7 +19,6 @@ public sealed partial class RunController
 {
     private const string DevEnvironmentType = "dev-environment";
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan SessionPoll = TimeSpan.FromSeconds(1);
 
     /// <summary>The watch of a dev environment's job, or null for other runs; disposed after the jobs have ended.</summary>
     private DevEnvironmentWatch? WatchDevEnvironment() =>
@@ -54,7 +53,7 @@ public sealed partial class RunController
         private readonly CancellationTokenSource _stop = new();
         private readonly Task<bool> _work;
         private readonly TaskCompletionSource _inactive = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private LoopbackSshServer? _server;
+        private IDevEnvironmentServer? _server;
         private SshClientConfig? _config;
 
         public DevEnvironmentWatch(RunController controller)
@@ -79,35 +78,33 @@ public sealed partial class RunController
             var readyAt = C._time.GetUtcNow();
             var host = C.HostOf(0);
             var name = C._run.Name;
-            var path = host.LocalPath(0, C._spec.WorkingDir is { Length: > 0 } dir ? dir : ".") ?? folder;
+
+            // With an image the sessions run in the job's container, in the folder its ready line names; without, in
+            // the job's working folder (the working copy on this machine, the ready line's folder on another).
+            var container = C._spec.Image is null ? null : Containers.ContainerLaunch.ContainerName(name, 0);
+            var path = container is null ? host.LocalPath(0, C._spec.WorkingDir is { Length: > 0 } dir ? dir : ".") ?? folder : folder;
             SshHost login;
-            Func<int>? sessions = null;
             try
             {
-                if (host.IsThisMachine)
+                var key = ProjectKey.Of(C.Home);
+                var session = new DevEnvironmentSession(name, LoopbackSshServer.FolderFor(C.Home, name), path, C.EnvironmentFor(0), container, key.PublicKey, key.PrivateKeyFile);
+                try
                 {
-                    var key = ProjectKey.Of(C.Home);
-                    var environment = C.EnvironmentFor(0);
-                    _server = LoopbackSshServer.Start(LoopbackSshServer.FolderFor(C.Home, name), key.PublicKey, path, environment);
-                    login = _server.LoginAs(name, key.PrivateKeyFile);
-                    var server = _server;
-                    sessions = () => server.Sessions;
+                    _server = host.StartDevEnvironmentServer(0, session);
+                    login = _server.Login with { Name = name };
                 }
-                else if (host.SshLogin is { } remote)
+                catch (DevEnvironmentServerException e) when (host.SshLogin is { } machine)
                 {
-                    login = remote with { Name = name };
-                }
-                else
-                {
-                    C.Event(0, $"dstack: the dev environment's machine ({host.Name}) cannot be reached over SSH; ssh {name} and the IDE link are not available");
-                    return false;
+                    // The machine itself is still reachable: ssh RUN logs in there, as dstack does.
+                    C.Event(0, $"dstack: warning: {Diagnostics.DiagnosticCodes.DevEnvironmentUnreachable}: the dev environment's own SSH server could not be started on {host.Name}: {e.Message}; ssh {name} logs in to the machine itself instead (your home there, without the job's environment{(container is null ? string.Empty : ", outside its container")}), and inactivity_duration is not honoured");
+                    login = machine with { Name = name };
                 }
 
                 _config = SshClientConfig.FromEnvironment(C.Home, C._controllerEnvironment);
                 _config.AddRun(name, login, null);
                 _config.EnsureIncluded();
             }
-            catch (Exception e) when (e is LoopbackSshServerException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or UnsafePathException)
+            catch (Exception e) when (e is DevEnvironmentServerException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or UnsafePathException)
             {
                 C.Event(0, $"dstack: {Diagnostics.DiagnosticCodes.DevEnvironmentUnreachable}: the dev environment runs, but ssh {name} is not set up: {e.Message}");
                 return false;
@@ -127,9 +124,9 @@ public sealed partial class RunController
                 return true;
             }
 
-            if (sessions is null)
+            if (_server is not { } server)
             {
-                C.Event(0, $"dstack: warning: inactivity_duration ({new Configuration.Model.Duration(seconds)}) is honoured only on the local backend; this environment runs until it is stopped or reaches max_duration");
+                C.Event(0, $"dstack: warning: inactivity_duration ({new Configuration.Model.Duration(seconds)}) is not honoured without the dev environment's own SSH server; this environment runs until it is stopped or reaches max_duration");
                 return true;
             }
 
@@ -137,14 +134,15 @@ public sealed partial class RunController
             C.Event(0, $"dstack: it ends after {new Configuration.Model.Duration(seconds)} with no SSH session attached (inactivity_duration)");
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (rule.Observe(C._time.GetUtcNow(), sessions()))
+                // A count the machine did not answer is skipped: a link that drops for a while does not end the environment.
+                if (server.CountSessions() is { } sessions && rule.Observe(C._time.GetUtcNow(), sessions))
                 {
                     C.Event(0, $"dstack: no SSH session for inactivity_duration ({new Configuration.Model.Duration(seconds)}): stopping the dev environment");
                     _inactive.TrySetResult();
                     return true;
                 }
 
-                var wait = rule.Remaining(C._time.GetUtcNow()) is { } left && left < SessionPoll ? left : SessionPoll;
+                var wait = rule.Remaining(C._time.GetUtcNow()) is { } left && left < server.SessionInterval ? left : server.SessionInterval;
                 await Task.Delay(wait, C._time, cancellationToken).ConfigureAwait(false);
             }
 
@@ -225,10 +223,9 @@ public sealed partial class RunController
 
             if (_server is not null)
             {
+                // On the job's machine: the server, every session, and what a session detached (nohup, setsid: it
+                // carries the job's token), and the server's files.
                 _server.Dispose();
-
-                // What a session detached (nohup, setsid) still carries the job's token.
-                MarkedProcesses.Signal(JobProcess.TokenVariable, JobToken.For(C.Home, C._run, 0), Signals.Kill);
             }
 
             try

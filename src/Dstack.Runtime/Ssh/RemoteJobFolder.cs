@@ -26,6 +26,19 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
     /// <summary>The job's code folder as an absolute path, for the login user's home <paramref name="home"/> (a Docker bind mount expands nothing).</summary>
     public string CodeFolderUnder(string home) => $"{home}/.dstack-runs/{RunFolder}/job-{Rank.ToString(CultureInfo.InvariantCulture)}/code";
 
+    /// <summary>The job's folder as an absolute path, for the login user's home <paramref name="home"/>.</summary>
+    public string FolderUnder(string home) => $"{home}/.dstack-runs/{RunFolder}/job-{Rank.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The folder in the job's folder where a dev environment's SSH server keeps its files (its pid file among them).</summary>
+    public const string ServerFolderName = "ssh-server";
+
+    /// <summary>
+    /// Kills the dev environment's SSH server the job's folder names (<c>ssh-server/sshd.pid</c>), when that process is
+    /// still an sshd: the server rewrites its own environment area (its process title), so the job's token does not find it.
+    /// </summary>
+    public string StopServerCommand() =>
+        $"p=$(cat {Path}/{ServerFolderName}/sshd.pid 2>/dev/null) && case \"$(cat /proc/$p/comm 2>/dev/null)\" in sshd*) kill -9 \"$p\";; esac; true";
+
     /// <summary>The run's folder on the host, removed when its last job's folder is.</summary>
     public string RunPath => $"\"$HOME/.dstack-runs/{RunFolder}\"";
 
@@ -125,6 +138,16 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
 
         var passes = signal == Processes.Signals.Kill ? "1 2 3" : "1";
         return group + string.Create(CultureInfo.InvariantCulture, $"; for i in {passes}; do for f in $({MarkedCommand(token, "-l")}); do p=${{f#/proc/}}; p=${{p%/environ}}; [ \"$p\" != \"$$\" ] && kill -{signal} \"$p\" 2>/dev/null && r=0; done; done; exit $r");
+    }
+
+    /// <summary>
+    /// Signals every process on the host that carries the job's <paramref name="token"/> (what the job detached, a dev
+    /// environment's sshd and its sessions), whether or not the job's own group is still there.
+    /// </summary>
+    public static string SignalMarkedCommand(int signal, string token)
+    {
+        var passes = signal == Processes.Signals.Kill ? "1 2 3" : "1";
+        return string.Create(CultureInfo.InvariantCulture, $"for i in {passes}; do for f in $({MarkedCommand(token, "-l")}); do p=${{f#/proc/}}; p=${{p%/environ}}; [ \"$p\" != \"$$\" ] && kill -{signal} \"$p\" 2>/dev/null; done; done; true");
     }
 
     /// <summary>Exit 0 while any process of the job's group, or any process holding its <paramref name="token"/>, is left.</summary>

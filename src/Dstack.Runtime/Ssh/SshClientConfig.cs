@@ -141,6 +141,11 @@ public sealed partial class SshClientConfig
             Line("ProxyJump", Value(jump, tokens: false));
         }
 
+        if (host.Through is { } machine)
+        {
+            Line("ProxyCommand", ProxyCommand(machine));
+        }
+
         Line("UserKnownHostsFile", Value(System.IO.Path.GetFullPath(host.KnownHosts(Home)), tokens: true));
         Line("StrictHostKeyChecking", "accept-new");
         Line("HashKnownHosts", "no");
@@ -153,6 +158,22 @@ public sealed partial class SshClientConfig
         }
 
         return entry.ToString();
+    }
+
+    /// <summary>
+    /// The <c>ProxyCommand</c> that reaches a server listening on <paramref name="machine"/>'s loopback: ssh logs in to
+    /// the machine as dstack does (the same options: its port, key, known_hosts, jump host; no shared connection, so
+    /// nothing outlives the session) and connects its standard streams to <c>%h:%p</c> there (<c>-W</c>). ssh hands
+    /// the rest of the line to the shell, so every word is shell-quoted, with <c>%</c> doubled.
+    /// </summary>
+    internal string ProxyCommand(SshHost machine)
+    {
+        var words = new SshCommand(Home, machine).Options(shareConnection: false)
+            .Select(w => w.StartsWith("UserKnownHostsFile=", StringComparison.Ordinal) ? "UserKnownHostsFile=" + System.IO.Path.GetFullPath(w["UserKnownHostsFile=".Length..]) : w)
+            .Select(w => w == machine.IdentityFile && !w.StartsWith('~') ? System.IO.Path.GetFullPath(w) : w);
+        var command = "ssh " + string.Join(' ', words.Select(w => Runs.ShellQuote.Quote(w).Replace("%", "%%", StringComparison.Ordinal)))
+            + " -W %h:%p -- " + Runs.ShellQuote.Quote(machine.Destination).Replace("%", "%%", StringComparison.Ordinal);
+        return command;
     }
 
     private bool Update(Func<Dictionary<string, string>, bool> edit)

@@ -27,6 +27,13 @@ public sealed record SshHost(string Name, string User, string Host, int? Port = 
     /// </summary>
     public string? KnownHostsFile { get; init; }
 
+    /// <summary>
+    /// The machine this host is reached through (its sshd listens only on that machine's loopback: a dev environment's
+    /// server on a pool host or a cloud instance), or null when it is reached directly. The generated entry's
+    /// <c>ProxyCommand</c> logs in to it as dstack does (its key, known_hosts and jump host).
+    /// </summary>
+    public SshHost? Through { get; init; }
+
     /// <summary>The known_hosts file ssh uses for this host: its own, or the pool's of <paramref name="home"/>.</summary>
     public string KnownHosts(State.DstackHome home)
     {

@@ -38,8 +38,26 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
             }
         }
 
+        // Nor on the SSH host: the environment's sshd there is named by its config in the job's folder.
+        foreach (var folder in _remoteFolders)
+        {
+            foreach (var pid in RemoteSshd(folder))
+            {
+                Signals.SignalProcess(pid, Signals.Kill);
+            }
+
+            // The run's folder on the host (…/RUN-KEY/job-0/code): other tests look for leftovers there.
+            var runFolder = Path.GetDirectoryName(Path.GetDirectoryName(folder.TrimEnd('/')));
+            if (runFolder is not null && runFolder.Contains("/.dstack-runs/", StringComparison.Ordinal) && Directory.Exists(runFolder))
+            {
+                Directory.Delete(runFolder, recursive: true);
+            }
+        }
+
         _sandbox.Dispose();
     }
+
+    private readonly List<string> _remoteFolders = [];
 
     private async Task<JsonElement> SubmitAsync(string name, string extra = "", string init = "echo init-ran > init.txt")
     {
@@ -169,36 +187,141 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
         AssertNothingLeft("cursed", port);
     }
 
-    [Fact]
-    public async Task DevEnvironment_OnAnSshHost_SshRunLogsInToTheHost_AndTheLinkOpensTheJobsFolderThere()
+    /// <summary>A dev environment on a pool host (a loopback sshd plays it): submitted, ready, its job's folder there from the link.</summary>
+    private async Task<(string Folder, int Port)> SubmitOnAnSshHostAsync(Dstack.Runtime.Tests.Ssh.LoopbackSshd sshd, string name, string extra)
     {
-        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
         _sandbox.UseSshHost(sshd);
-        _sandbox.Write(".dstack.yml", "type: dev-environment\nname: remote-dev\nide: vscode\ninit:\n  - echo init-ran > init.txt\n");
+        _sandbox.Write(".dstack.yml", $"type: dev-environment\nname: {name}\nide: vscode\nenv:\n  - GREETING=hello from env\ninit:\n  - echo init-ran > init.txt\n{extra}");
         var submitted = await _sandbox.RunAsync("run", "-b", "ssh", "-y", "-d");
         Assert.True(submitted.Code == 0, submitted.ToString());
-        await _sandbox.WaitForLogsAsync("remote-dev", "dstack: connect with:", TimeSpan.FromSeconds(60));
+        await _sandbox.WaitForLogsAsync(name, "dstack: connect with:", TimeSpan.FromSeconds(60));
+        var link = (await _sandbox.RunRecordAsync(name)).GetProperty("ide_url").GetString()!;
+        var prefix = $"vscode://vscode-remote/ssh-remote+{name}/";
+        Assert.StartsWith(prefix, link, StringComparison.Ordinal);
+        var folder = Uri.UnescapeDataString(link[(prefix.Length - 1)..]);
+        _remoteFolders.Add(folder);
+        return (folder, PortOf(name));
+    }
 
-        var record = await _sandbox.RunRecordAsync("remote-dev");
-        const string Prefix = "vscode://vscode-remote/ssh-remote+remote-dev/";
-        var link = record.GetProperty("ide_url").GetString()!;
-        Assert.StartsWith(Prefix, link, StringComparison.Ordinal);
-        var folder = Uri.UnescapeDataString(link[(Prefix.Length - 1)..]);
+    /// <summary>The processes of the environment's sshd on the host: their command line names its config in the job's folder.</summary>
+    private static IReadOnlyList<int> RemoteSshd(string jobCodeFolder) =>
+        Dstack.Runtime.Tests.Ssh.LoopbackSshd.ProcessesMentioning(Path.Combine(Path.GetDirectoryName(jobCodeFolder.TrimEnd('/'))!, "ssh-server", "sshd_config"));
+
+    [Fact]
+    public async Task DevEnvironment_OnAnSshHost_SshRunLandsInTheJobsFolderThereWithItsEnvironment_AndStopLeavesNoSshd()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        var (folder, port) = await SubmitOnAnSshHostAsync(sshd, "hostdev", string.Empty);
         var entry = File.ReadAllText(SshConfig);
-        Assert.Contains($"Host remote-dev\n    HostName 127.0.0.1\n    User {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}\n    Port {sshd.Port}\n", entry, StringComparison.Ordinal);
 
-        // The host is this machine over its own sshd: the link's folder is the job's folder on the host.
-        var (code, output, error) = await SshAsync("remote-dev", $"cd '{folder}' && cat init.txt");
+        // The environment's own sshd on the host's loopback, reached through the host's login.
+        Assert.Contains($"Host hostdev\n    HostName 127.0.0.1\n    User {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}\n    Port {port}\n", entry, StringComparison.Ordinal);
+        Assert.Contains($"-p {sshd.Port} ", entry, StringComparison.Ordinal);
+        Assert.NotEqual(sshd.Port, port);
+        Assert.NotEmpty(RemoteSshd(folder));
+
+        var (code, output, error) = await SshAsync("hostdev", "pwd; cat init.txt; echo \"$DSTACK_RUN_NAME|$GREETING\"");
         Assert.True(code == 0, $"exit {code}: {error}");
-        Assert.Equal("init-ran\n", output);
+        Assert.Equal($"{folder}\ninit-ran\nhostdev|hello from env\n", output);
 
-        var stop = await _sandbox.RunAsync("stop", "remote-dev", "-y");
+        using var session = StartSsh("hostdev", "echo open; exec sleep 120");
+        Assert.Equal("open", await session.StandardOutput.ReadLineAsync().WaitAsync(Limit));
+        var stop = await _sandbox.RunAsync("stop", "hostdev", "-y");
         Assert.True(stop.Code == 0, stop.ToString());
-        var ended = await _sandbox.RunRecordAsync("remote-dev");
+        await session.WaitForExitAsync(new CancellationTokenSource(Limit).Token);
+
+        var ended = await _sandbox.RunRecordAsync("hostdev");
         Assert.Equal("terminated", ended.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, ended.GetProperty("ssh_host").ValueKind);
-        Assert.DoesNotContain("Host remote-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.DoesNotContain("Host hostdev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.Empty(RemoteSshd(folder));
+        Assert.False(Loopback.IsListening(port), $"the environment's sshd still listens on {port} on the host");
         Assert.False(Directory.Exists(folder), $"the job's folder {folder} is still on the host");
+        Assert.False(Directory.Exists(ServerFolder("hostdev")), $"{ServerFolder("hostdev")} is still there");
+    }
+
+    [Fact]
+    public async Task DevEnvironment_OnAnSshHost_InactivityEndsItOnlyWithoutASession()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        var (folder, port) = await SubmitOnAnSshHostAsync(sshd, "idle-dev", "inactivity_duration: 5s\n");
+        Assert.NotEmpty(RemoteSshd(folder));
+
+        // A session held open for longer than the inactivity duration keeps the environment up.
+        using var held = StartSsh("idle-dev", "echo open; exec sleep 9");
+        Assert.Equal("open", await held.StandardOutput.ReadLineAsync().WaitAsync(Limit));
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.Equal("running", (await _sandbox.RunRecordAsync("idle-dev")).GetProperty("status").GetString());
+
+        var closed = Stopwatch.StartNew();
+        await held.WaitForExitAsync(new CancellationTokenSource(Limit).Token);
+        var ended = await WaitForStatusAsync("idle-dev", "terminated", TimeSpan.FromSeconds(30));
+        closed.Stop();
+
+        Assert.True(closed.Elapsed >= TimeSpan.FromSeconds(4.5), $"it ended {closed.Elapsed.TotalSeconds:0.0} s after the session closed, before inactivity_duration (5s)");
+        Assert.Equal("inactivity_duration_exceeded", ended.GetProperty("reason").GetString());
+        var logs = (await _sandbox.RunAsync("logs", "idle-dev")).Error;
+        Assert.Contains("no SSH session for inactivity_duration (5s)", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("not honoured", logs, StringComparison.Ordinal);
+        Assert.Empty(RemoteSshd(folder));
+        Assert.False(Loopback.IsListening(port), $"the environment's sshd still listens on {port} on the host");
+        Assert.DoesNotContain("Host idle-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DevEnvironment_OnAnSshHost_ControllerKilled_StopEndsItsSshdAndSessionsThere()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        var (folder, port) = await SubmitOnAnSshHostAsync(sshd, "orphan-dev", string.Empty);
+        using var session = StartSsh("orphan-dev", "echo open; exec sleep 120");
+        Assert.Equal("open", await session.StandardOutput.ReadLineAsync().WaitAsync(Limit));
+        var controller = _sandbox.FindRun("orphan-dev")!.ControllerPid!.Value;
+
+        Signals.SignalProcess(controller, Signals.Kill);
+        var clock = Stopwatch.StartNew();
+        while (Signals.IsAlive(controller) && clock.Elapsed < Limit)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.NotEmpty(RemoteSshd(folder));
+        var stop = await _sandbox.RunAsync("stop", "orphan-dev", "-y");
+
+        Assert.True(stop.Code == 0, stop.ToString());
+        await session.WaitForExitAsync(new CancellationTokenSource(Limit).Token);
+        Assert.Empty(RemoteSshd(folder));
+        Assert.False(Loopback.IsListening(port), $"the environment's sshd still listens on {port} on the host");
+        Assert.False(Directory.Exists(folder), $"the job's folder {folder} is still on the host");
+        Assert.DoesNotContain("Host orphan-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(ServerFolder("orphan-dev")), $"{ServerFolder("orphan-dev")} is still there");
+    }
+
+    [DockerFact]
+    public async Task DevEnvironment_OnAnSshHostWithImage_SshRunRunsInTheJobsContainerThere()
+    {
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd();
+        var (folder, _) = await SubmitOnAnSshHostAsync(sshd, "boxed-dev", $"image: {DockerFactAttribute.Image}\n");
+
+        var (code, output, error) = await SshAsync("boxed-dev", "pwd; echo \"$GREETING\"; [ -f /.dockerenv ] && echo in-container");
+
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("/workflow", folder);
+        Assert.Equal("/workflow\nhello from env\nin-container\n", output);
+        Assert.True((await _sandbox.RunAsync("stop", "boxed-dev", "-y")).Code == 0);
+        Assert.DoesNotContain("Host boxed-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+    }
+
+    [DockerFact]
+    public async Task DevEnvironment_LocalImage_SshRunRunsInTheJobsContainer()
+    {
+        await SubmitAsync("boxed", $"ide: vscode\nimage: {DockerFactAttribute.Image}\n");
+
+        var (code, output, error) = await SshAsync("boxed", "pwd; echo \"$GREETING\"; [ -f /.dockerenv ] && echo in-container");
+
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal("/workflow\nhello from env\nin-container\n", output);
+        Assert.Equal("vscode://vscode-remote/ssh-remote+boxed/workflow", (await _sandbox.RunRecordAsync("boxed")).GetProperty("ide_url").GetString());
+        Assert.True((await _sandbox.RunAsync("stop", "boxed", "-y")).Code == 0);
     }
 
     [Fact]

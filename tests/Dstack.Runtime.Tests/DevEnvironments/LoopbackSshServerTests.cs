@@ -169,7 +169,7 @@ public sealed class LoopbackSshServerTests : IDisposable
     public async Task EnvironmentFile_ReadByAShell_GivesTheJobsVariables_LessTheLoginsAndNamesNoShellTakes()
     {
         var file = Path.Combine(_folder, "environment");
-        File.WriteAllText(file, LoopbackSshServer.EnvironmentFile(new Dictionary<string, string>
+        File.WriteAllText(file, DevEnvironmentSshd.EnvironmentFile(new Dictionary<string, string>
         {
             ["A_B"] = "one\ntwo 'three' $x",
             ["HOME"] = "/x",

@@ -35,6 +35,24 @@ public sealed class SshEntryTests : IDisposable
     }
 
     [Fact]
+    public void Entry_ThroughAMachine_ProxiesThroughItsLoginWithItsKeyKnownHostsAndJumpHost()
+    {
+        var machine = new SshHost("gpu box", "ubuntu", "10.0.0.5", 2222, "/keys/pool key", "bastion@jump") { KnownHostsFile = "/h/hosts%1" };
+        var entry = Config.Entry("dev", Loopback(41234) with { User = "ubuntu", IdentityFile = "/keys/pool key", Through = machine }, null);
+
+        Assert.Contains("    HostName 127.0.0.1\n    User ubuntu\n    Port 41234\n", entry, StringComparison.Ordinal);
+        Assert.Contains(
+            "    ProxyCommand ssh -o BatchMode=yes -o ConnectTimeout=10 -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=/h/hosts%%1 " +
+            "-o HashKnownHosts=no -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -p 2222 -i '/keys/pool key' -o IdentitiesOnly=yes -J bastion@jump -W %h:%p -- ubuntu@10.0.0.5\n",
+            entry,
+            StringComparison.Ordinal);
+
+        // The server's own key is the one checked: nothing asks to trust it.
+        Assert.Contains("    UserKnownHostsFile /h/runs/dev/ssh-server/known_hosts\n", entry, StringComparison.Ordinal);
+        Assert.DoesNotContain("ControlPath", entry, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RemoveRunIfUnchanged_EntryReplacedByAnother_IsKept()
     {
         var config = Config;

@@ -72,7 +72,15 @@ public sealed class LoopbackSshd : IDisposable
     }
 
     /// <summary>The ids of running processes whose command line has <paramref name="argument"/> (from /proc; ssh clients left behind).</summary>
-    public static IReadOnlyList<int> ProcessesWith(string argument)
+    public static IReadOnlyList<int> ProcessesWith(string argument) => ProcessesWhere(arguments => arguments.Contains(argument));
+
+    /// <summary>
+    /// The ids of running processes whose command line mentions <paramref name="text"/> anywhere: an sshd rewrites its
+    /// own (<c>sshd: /usr/sbin/sshd -D -f CONFIG [listener]</c>, one string).
+    /// </summary>
+    public static IReadOnlyList<int> ProcessesMentioning(string text) => ProcessesWhere(arguments => arguments.Any(a => a.Contains(text, StringComparison.Ordinal)));
+
+    private static List<int> ProcessesWhere(Func<string[], bool> matches)
     {
         var found = new List<int>();
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
@@ -86,7 +94,7 @@ public sealed class LoopbackSshd : IDisposable
             {
                 var arguments = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
                 var state = File.ReadAllLines(Path.Combine(folder, "status")).FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal)) ?? string.Empty;
-                if (arguments.Contains(argument) && !state.Contains("zombie", StringComparison.Ordinal))
+                if (matches(arguments) && !state.Contains("zombie", StringComparison.Ordinal))
                 {
                     found.Add(id);
                 }
