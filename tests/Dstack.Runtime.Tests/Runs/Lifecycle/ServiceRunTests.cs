@@ -67,9 +67,7 @@ public sealed class ServiceRunTests : IAsyncDisposable
             return _replicas.All(r => r.Hits > 0);
         });
 
-        _store.RequestStop(run.Id, StopRequest.Stop);
-        controller.OnStopSignal();
-        var final = await running.WaitAsync(Limit);
+        var final = await StopAsync(run, controller, running, StopRequest.Stop);
 
         Assert.Equal(RunStatus.Terminated, final.Status);
         Assert.All(jobs, j => Assert.Contains(Dstack.Runtime.Processes.Signals.Terminate, j.Signals));
@@ -102,9 +100,7 @@ public sealed class ServiceRunTests : IAsyncDisposable
         Assert.Contains("restarting it (attempt 2), as retry.on_events includes error", File.ReadAllText(_store.Home.LogFile(run.Name, 1)), StringComparison.Ordinal);
         Assert.Equal(RunStatus.Running, _store.FindRun(run.Id)!.Status);
 
-        _store.RequestStop(run.Id, StopRequest.Stop);
-        controller.OnStopSignal();
-        Assert.Equal(RunStatus.Terminated, (await running.WaitAsync(Limit)).Status);
+        Assert.Equal(RunStatus.Terminated, (await StopAsync(run, controller, running, StopRequest.Stop)).Status);
     }
 
     [Fact]
@@ -149,9 +145,7 @@ public sealed class ServiceRunTests : IAsyncDisposable
         await WaitForUrlAsync(run);
         Assert.Equal(RunStatus.Running, _store.FindRun(run.Id)!.Status);
 
-        _store.RequestStop(run.Id, StopRequest.Abort);
-        controller.OnStopSignal();
-        Assert.Equal(RunStatus.Aborted, (await running.WaitAsync(Limit)).Status);
+        Assert.Equal(RunStatus.Aborted, (await StopAsync(run, controller, running, StopRequest.Abort)).Status);
     }
 
     [Fact]
@@ -195,9 +189,7 @@ public sealed class ServiceRunTests : IAsyncDisposable
         Assert.Equal(InstanceStatus.Running, _store.ListInstances(run.Id).Single(i => i.JobNum == 0).Status);
         Assert.Contains(_store.ListJobs(run.Id), j => j.JobNum == 1 && j.Status == RunStatus.Terminated);
 
-        _store.RequestStop(run.Id, StopRequest.Stop);
-        controller.OnStopSignal();
-        Assert.Equal(RunStatus.Terminated, (await running.WaitAsync(Limit)).Status);
+        Assert.Equal(RunStatus.Terminated, (await StopAsync(run, controller, running, StopRequest.Stop)).Status);
         Assert.All(_store.ListInstances(run.Id), i => Assert.Equal(InstanceStatus.Terminated, i.Status));
     }
 
@@ -226,6 +218,14 @@ public sealed class ServiceRunTests : IAsyncDisposable
     {
         var (run, _) = _store.CreateRun(spec.RunName, _ => spec.RunName, spec.ConfigurationPath, spec.RepoRoot, _ => spec.WithoutSecrets().ToJson(), DateTimeOffset.UtcNow);
         return (run, new RunController(_store, run, spec, environment ?? [], backends: name => name == FakeBackend.BackendName ? _backend : null));
+    }
+
+    /// <summary>Asks the controller to stop the run (as <c>dstack stop</c> does) and waits for the run's end.</summary>
+    private async Task<RunRecord> StopAsync(RunRecord run, RunController controller, Task<RunRecord> running, StopRequest kind)
+    {
+        _store.RequestStop(run.Id, kind);
+        controller.OnStopSignal();
+        return await running.WaitAsync(Limit);
     }
 
     private async Task<FakeJob> NextJobAsync() => await _backend.Started.Reader.ReadAsync().AsTask().WaitAsync(Limit);
