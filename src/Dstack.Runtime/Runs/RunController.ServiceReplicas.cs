@@ -31,7 +31,7 @@ public sealed partial class RunController
     {
         if (_machines[rank] is null)
         {
-            var offer = rank < _spec.Placements.Count ? _spec.Placements[rank] : _spec.Placements.Count > 0 ? _spec.Placements[0] : Backends.BackendRegistry.DefaultPlacement;
+            var offer = PlacementOf(rank);
             var (machine, _) = await ProvisionAsync(rank, offer, replacing: false, cancellationToken).ConfigureAwait(false);
             if (machine is null)
             {
@@ -178,6 +178,36 @@ public sealed partial class RunController
         RecordExit(replica.Job, running ? RunStatus.Terminated : null);
         GiveBackPort(replica.Rank);
     }
+
+    /// <summary>
+    /// Of <paramref name="ranks"/> (replicas without a machine), those whose placement is a machine that runs one run
+    /// at a time (a pool host) and that another active run holds now: each with the host and that run's name.
+    /// </summary>
+    private Dictionary<int, string> HostsTakenByOtherRuns(IReadOnlyList<int> ranks)
+    {
+        var taken = new Dictionary<int, string>();
+        var exclusive = ranks.Where(r => _machines[r] is null && _backendOf(PlacementOf(r).Backend) is { OneRunPerMachine: true }).ToList();
+        if (exclusive.Count == 0)
+        {
+            return taken;
+        }
+
+        var held = RunMonitor.InUse(_store, reconcile: false).Where(h => h.RunName != _run.Name).ToList();
+        foreach (var rank in exclusive)
+        {
+            var offer = PlacementOf(rank);
+            if (held.FirstOrDefault(h => h.Offer.Backend == offer.Backend && h.Offer.Instance == offer.Instance) is { } other)
+            {
+                taken[rank] = $"{offer.ShownAs} (run {other.RunName})";
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>The offer replica <paramref name="rank"/> is provisioned from: its own placement, else the first.</summary>
+    private Offers.Offer PlacementOf(int rank) =>
+        rank < _spec.Placements.Count ? _spec.Placements[rank] : _spec.Placements.Count > 0 ? _spec.Placements[0] : Backends.BackendRegistry.DefaultPlacement;
 
     /// <summary>Gives back the machine of a replica scaled away (this machine's "instance" costs nothing to give back).</summary>
     private async Task ReleaseMachineAsync(int rank)

@@ -14,15 +14,26 @@ public sealed partial class RunController
             var decision = scaler.Decide(current, rate, endpoint.Waiting > 0, Now, lastChange);
             if (decision.Replicas > current)
             {
-                controller.Event(0, $"dstack: scaling up from {current} to {decision.Replicas} replicas: {decision.Why}");
-                var free = Enumerable.Range(0, Spec.Nodes).Where(r => !_live.ContainsKey(r) && !_starting.ContainsKey(r) && !_restarts.ContainsKey(r) && !_stopping.ContainsKey(r));
-                foreach (var rank in free.Take(decision.Replicas - current).ToList())
+                // A replica whose pool host another run took since it was scaled away waits for the host to be free.
+                var free = Enumerable.Range(0, Spec.Nodes).Where(r => !_live.ContainsKey(r) && !_starting.ContainsKey(r) && !_restarts.ContainsKey(r) && !_stopping.ContainsKey(r)).ToList();
+                var taken = controller.HostsTakenByOtherRuns(free);
+                var starting = free.Where(r => !taken.ContainsKey(r)).Take(decision.Replicas - current).ToList();
+                SayTaken(starting.Count < decision.Replicas - current ? taken : new Dictionary<int, string>());
+                if (starting.Count == 0)
+                {
+                    return lastChange;
+                }
+
+                controller.Event(0, $"dstack: scaling up from {current} to {current + starting.Count} replicas: {decision.Why}");
+                foreach (var rank in starting)
                 {
                     Start(rank);
                 }
 
                 return Now;
             }
+
+            SayTaken(new Dictionary<int, string>());
 
             if (decision.Replicas < current)
             {
@@ -36,6 +47,22 @@ public sealed partial class RunController
             }
 
             return lastChange;
+        }
+
+        /// <summary>Says (once for each change) which replicas cannot start because other runs hold their hosts.</summary>
+        private void SayTaken(IReadOnlyDictionary<int, string> taken)
+        {
+            var what = string.Join("; ", taken.OrderBy(t => t.Key).Select(t => $"replica {t.Key}'s host {t.Value}"));
+            if (what == _takenSaid)
+            {
+                return;
+            }
+
+            _takenSaid = what;
+            if (what.Length > 0)
+            {
+                controller.Event(0, $"dstack: the service wants more replicas, but other runs hold the hosts they would run on ({what}); it scales up onto a host once that run ends (dstack ps shows the runs)");
+            }
         }
 
         /// <summary>Stops the newest replica: one waiting to restart, else one still starting, else the newest running one (out of the endpoint first).</summary>

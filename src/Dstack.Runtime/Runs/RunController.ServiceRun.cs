@@ -21,6 +21,7 @@ public sealed partial class RunController
         private Task _portTurn = Task.CompletedTask;
         private bool _published;
         private DateTimeOffset? _firstFailure;
+        private string _takenSaid = string.Empty;
 
         private RunSpec Spec => controller._spec;
 

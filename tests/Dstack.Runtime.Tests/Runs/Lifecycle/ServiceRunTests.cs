@@ -193,6 +193,43 @@ public sealed class ServiceRunTests : IAsyncDisposable
         Assert.All(_store.ListInstances(run.Id), i => Assert.Equal(InstanceStatus.Terminated, i.Status));
     }
 
+    [Fact]
+    public async Task Service_ScaledToZero_FreesItsHostForOtherRuns_AndScalesUpOntoItOnlyOnceTheRunThatTookItEnds()
+    {
+        await StartReplicasAsync(1);
+        var spec = Spec(replicas: 1) with
+        {
+            Service = new ServiceSpec { Port = 8000, Auth = false, MinReplicas = 0, MaxReplicas = 1, Target = 1, ScaleUpDelay = 0, ScaleDownDelay = 2 },
+        };
+        var (run, controller) = Submit(spec, new Dictionary<string, string> { [RunController.RateWindowVariable] = "1" });
+
+        var running = controller.RunAsync();
+        var url = await WaitForUrlAsync(run);
+        Assert.DoesNotContain(RunMonitor.InUse(_store, reconcile: false), h => h.RunName == "svc");
+
+        // A request starts replica 0 on m0: m0 is held while it runs, and free again once it is scaled away.
+        Assert.Equal("replica 0", await _http.GetStringAsync(url));
+        Assert.Contains(RunMonitor.InUse(_store, reconcile: false), h => h.RunName == "svc" && h.Offer.Instance == "m0");
+        await WaitUntilAsync(() => Task.FromResult(_store.ListInstances(run.Id).All(i => i.Status == InstanceStatus.Terminated)));
+        Assert.DoesNotContain(RunMonitor.InUse(_store, reconcile: false), h => h.RunName == "svc");
+
+        // Another run takes m0: a request waits, and the service does not start a replica on the other run's machine.
+        var otherSpec = Spec(replicas: 1) with { RunName = "other", Type = "task", Service = null };
+        var (other, _) = _store.CreateRun("other", _ => "other", otherSpec.ConfigurationPath, otherSpec.RepoRoot, _ => otherSpec.ToJson(), DateTimeOffset.UtcNow);
+        var provisions = _backend.Provisions.Count;
+        var waiting = _http.GetStringAsync(url);
+        await WaitUntilAsync(() => Task.FromResult(File.ReadAllText(_store.Home.LogFile(run.Name, 0)).Contains("other runs hold the hosts they would run on (replica 0's host m0 (run other))", StringComparison.Ordinal)));
+        Assert.Equal(provisions, _backend.Provisions.Count);
+        Assert.False(waiting.IsCompleted);
+
+        // That run ends: the replica starts on m0 and the waiting request is answered.
+        _store.SetRunStatus(other.Id, RunStatus.Done, DateTimeOffset.UtcNow);
+        Assert.Equal("replica 0", await waiting.WaitAsync(Limit));
+        Assert.Equal(provisions + 1, _backend.Provisions.Count);
+
+        Assert.Equal(RunStatus.Terminated, (await StopAsync(run, controller, running, StopRequest.Stop)).Status);
+    }
+
     private async Task StartReplicasAsync(int count)
     {
         for (var n = 0; n < count; n++)
