@@ -113,5 +113,8 @@ public sealed partial class RunController
 
         /// <summary>Whether a failure to reach its port was said in its log (said once).</summary>
         public bool ReachFailureSaid { get; set; }
+
+        /// <summary>With <c>--reload</c>: the sync that copies edits into its working copy while it runs; null otherwise.</summary>
+        public Snapshots.FolderSync? Reload { get; set; }
     }
 }

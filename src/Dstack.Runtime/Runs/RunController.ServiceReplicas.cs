@@ -105,7 +105,22 @@ public sealed partial class RunController
         // One job record per replica, replaced when it starts again (the state lists a run's jobs of its latest attempt,
         // and replicas restart one by one): its earlier ends are in the status history and its log.
         _store.SaveJob(new JobRecord(_run.Id, rank, ReplicaRecordAttempt, RunStatus.Running, process.Pid, null, _time.GetUtcNow(), null, _machines[rank]!.RecordId));
-        return new Replica(rank, attempt, new RunningJob(rank, ReplicaRecordAttempt, process, Pump(rank, process)), port, order);
+        var replica = new Replica(rank, attempt, new RunningJob(rank, ReplicaRecordAttempt, process, Pump(rank, process)), port, order);
+        if (_spec.Reload && code.LocalFolder is { } copy)
+        {
+            // Each replica has a working copy of its own: each gets the edits while it runs (the planner allows --reload only where the code is copied).
+            Event(rank, $"dstack: --reload: changes in {_spec.RepoRoot} are copied into replica {rank}'s working copy");
+            try
+            {
+                replica.Reload = Snapshots.FolderSync.Start(_spec.RepoRoot, copy, ReportReloadChange, Home.Root);
+            }
+            catch (Snapshots.SnapshotException e)
+            {
+                Event(rank, $"dstack: --reload: edits cannot reach replica {rank}: {e.Message}");
+            }
+        }
+
+        return replica;
     }
 
     /// <summary>The port each replica was given, with the machine it runs on, while it runs.</summary>
@@ -174,6 +189,7 @@ public sealed partial class RunController
         }
 
         replica.Reach?.Dispose();
+        replica.Reload?.Dispose();
         await DrainAsync([replica.Job]).ConfigureAwait(false);
         RecordExit(replica.Job, running ? RunStatus.Terminated : null);
         GiveBackPort(replica.Rank);

@@ -60,7 +60,7 @@ public sealed partial class RunController
             return new AttemptResult(RunStatus.Failed, code is null ? TerminationReason.StartFailed : TerminationReason.JobFailed, code);
         }
 
-        /// <summary>Ends the readiness check (bounded: a forward being opened takes at most its own limit) and closes the way to the replica's port.</summary>
+        /// <summary>Ends the readiness check (bounded: a forward being opened takes at most its own limit), closes the way to the replica's port and ends its --reload sync.</summary>
         private static async Task ForgetReachAsync(Replica replica)
         {
             await replica.Cancel.CancelAsync().ConfigureAwait(false);
@@ -73,6 +73,7 @@ public sealed partial class RunController
             }
 
             replica.Reach?.Dispose();
+            replica.Reload?.Dispose();
         }
 
         /// <summary>Takes an ended replica out of the endpoint and drains it.</summary>

@@ -196,6 +196,48 @@ public sealed partial class ServiceEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Service_WithReload_EveryReplicaServesTheEditedFile()
+    {
+        var port = FreePort();
+        _sandbox.Write("message.txt", "first-version\n");
+        _sandbox.Write(".dstack.yml", $"type: service\nname: live-web\nport: {port}\nauth: false\nreplicas: 2\ncommands:\n  - python3 -m http.server $DSTACK_SERVICE_PORT --bind 127.0.0.1\n");
+
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d", "--reload");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        Assert.DoesNotContain("--reload", submitted.Error, StringComparison.Ordinal);
+        var url = await WaitForUrlAsync("live-web") + "message.txt";
+        Assert.Equal("first-version\n", await _http.GetStringAsync(url));
+
+        _sandbox.Write("message.txt", "second-version\n");
+        // Round robin: four answers in a row with the new text come from both replicas.
+        var inARow = 0;
+        var deadline = DateTime.UtcNow + Limit;
+        while (inARow < 4)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the edit did not reach both replicas");
+            inARow = await _http.GetStringAsync(url) == "second-version\n" ? inARow + 1 : 0;
+            await Task.Delay(50);
+        }
+
+        var logs = await _sandbox.RunAsync("logs", "live-web");
+        Assert.Contains("--reload: changes in", logs.Output + logs.Error, StringComparison.Ordinal);
+        var stop = await _sandbox.RunAsync("stop", "live-web", "-y");
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("live-web", TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Service_WithForceBuild_IsWarnedThatTheFlagDoesNothing()
+    {
+        _sandbox.Write(".dstack.yml", "type: service\nname: fb\nport: 8000\ncommands:\n  - python3 app.py\n");
+
+        var result = await _sandbox.RunAsync("run", "-y", "--dry-run", "--force-build");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("warning DSTK2103: --force-build: a service has no build commands", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Service_Attached_OpenWithAuthFalse_PrintsTheUrl_AndServesTheOpenAIRoute()
     {
         var port = FreePort();
