@@ -50,6 +50,13 @@ public interface IBackend
     bool RefreshesOffers => false;
 
     /// <summary>
+    /// Whether one of its machines runs one run at a time (a pool host): a service scaling up onto a machine that
+    /// another run took meanwhile waits for it. False (the default) where every run gets machines of its own or shares
+    /// by GPUs (this machine, a cloud).
+    /// </summary>
+    bool OneRunPerMachine => false;
+
+    /// <summary>
     /// Provisions an instance for <paramref name="request"/>'s offer (creates a VM, checks that a pool host answers,
     /// takes this machine) and reports its steps through <paramref name="progress"/>. The instance is recorded by the
     /// caller before this is called, under <see cref="ProvisionRequest.Token"/>, so one that a crash leaves behind is

@@ -81,6 +81,7 @@ public static class DiagnosticCodes
     public const string ServiceReplicasSharePort = "DSTK2100";
     public const string InvalidChatTemplate = "DSTK2101";
     public const string ServiceGatewayUnavailable = "DSTK2102";
+    public const string OptionNotForService = "DSTK2103";
 
     // 3xxx: run and backend
     public const string RequiredEnvMissing = "DSTK3001";

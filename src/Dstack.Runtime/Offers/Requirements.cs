@@ -49,6 +49,9 @@ public sealed record Requirements
     /// <summary>True with <c>--reload</c>: edits in the folder reach the running job.</summary>
     public bool Reload { get; init; }
 
+    /// <summary>True for a service: its jobs are replicas (messages say <c>replicas</c>, not <c>nodes</c>).</summary>
+    public bool Service { get; init; }
+
     /// <summary>A service's least number of replicas (1 for tasks and dev environments).</summary>
     public int Replicas { get; init; } = 1;
 
@@ -72,6 +75,7 @@ public sealed record Requirements
         InstanceVolumes = configuration.Volumes.OfType<InstanceVolumeMount>().Any(v => !v.Optional),
         Reload = reload,
         Replicas = configuration is ServiceConfiguration service && service.Replicas.Min is int min && min > 1 ? min : 1,
+        Service = configuration is ServiceConfiguration,
     };
 
     /// <summary>The jobs a configuration runs: a task's nodes, a service's most replicas (each its own job), else 1.</summary>

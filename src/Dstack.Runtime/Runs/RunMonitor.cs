@@ -116,7 +116,8 @@ public static class RunMonitor
         {
             try
             {
-                held.AddRange(RunSpec.FromJson(run.Spec).Placements.Select(p => new HeldPlacement(p, run.Name)));
+                var spec = RunSpec.FromJson(run.Spec);
+                held.AddRange(Held(store, run, spec).Select(p => new HeldPlacement(p, run.Name)));
             }
             catch (System.Text.Json.JsonException)
             {
@@ -124,6 +125,27 @@ public static class RunMonitor
         }
 
         return held;
+    }
+
+    /// <summary>
+    /// The placements a run holds: all of them, except a scaling service's beyond its least replicas, held only while
+    /// that replica has a machine (a replica scaled away gives its pool host back to other runs).
+    /// </summary>
+    private static IEnumerable<Offer> Held(StateStore store, RunRecord run, RunSpec spec)
+    {
+        if (spec.Service is not { Scaler: not null } service)
+        {
+            return spec.Placements;
+        }
+
+        var withMachine = store.ListInstances(run.Id).Where(i => i.IsActive).Select(i => i.JobNum).ToHashSet();
+        if (spec.Placements.Count < spec.Nodes)
+        {
+            // One placement every replica shares (this machine): held while any replica has it.
+            return service.MinReplicas > 0 || withMachine.Count > 0 ? spec.Placements : [];
+        }
+
+        return spec.Placements.Where((_, rank) => rank < service.MinReplicas || withMachine.Contains(rank));
     }
 
     /// <summary>Waits until the run has finished (or <paramref name="limit"/> passes); returns its latest record.</summary>

@@ -112,6 +112,10 @@ public static partial class RunPlanner
             diagnostics.Add(CommandLineError(DiagnosticCodes.InvalidOption, $"--host {host}: not an IP address of this machine; write 127.0.0.1 (the default: only this machine), 0.0.0.0 (every network), or one of this machine's addresses"));
         }
         var ports = MergePorts(configuration, overrides, display, diagnostics);
+        if (overrides.ForceBuild && configuration is ServiceConfiguration)
+        {
+            diagnostics.Add(CommandLineWarning(DiagnosticCodes.OptionNotForService, "--force-build: a service has no build commands (`build:` is a task's property), so there is nothing to rebuild and the flag does nothing; remove it, and put the service's setup in its `commands`"));
+        }
 
         var dotEnv = DotEnvFile.Load(Path.Combine(repoRoot, ".env"));
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -16,8 +17,9 @@ namespace Dstack.Runtime.Services;
 /// A service's published endpoint: an HTTP server on a local address that checks the bearer token (when the service has
 /// <c>auth: true</c>) and forwards each request to the next replica in turn (<see cref="ReplicaSet"/>), streaming both
 /// ways (WebSocket and other upgrades too). A replica whose port refuses the connection is skipped and the request
-/// goes to the next one, so a replica that is restarting or scaled away costs no failed request; when none answers the
-/// caller gets 503 with what to check. Every request is counted in <see cref="Rate"/> (what rps scaling reads).
+/// goes to the next one, so a replica that is restarting or scaled away costs no failed request; so does a request
+/// without a body that a replica's connection ended without an answer when its port no longer answers (it just died, or
+/// its SSH forward's far end refuses). When none answers the caller gets 503 with what to check. Every request is counted in <see cref="Rate"/> (what rps scaling reads).
 /// </summary>
 /// <remarks>Kestrel serves; YARP's forwarder sends (hop-by-hop headers, upgrades, streaming, timeouts).</remarks>
 public sealed class ServiceEndpoint : IAsyncDisposable
@@ -145,12 +147,18 @@ public sealed class ServiceEndpoint : IAsyncDisposable
                 return;
             }
 
-            if (!Refused(context) || context.Response.HasStarted)
+            if (context.Response.HasStarted)
             {
                 return;
             }
 
-            // Nothing was sent to that replica (its port refused the connection): try the next one.
+            if (!Refused(context) && !await EndedUnansweredAsync(context, replica, error).ConfigureAwait(false))
+            {
+                await FailedAsync(context, replica, error).ConfigureAwait(false);
+                return;
+            }
+
+            // The request reached no app (its port refused it, or nothing listens behind its forward): try the next one.
             Replicas.Refused(replica);
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);
@@ -200,6 +208,44 @@ public sealed class ServiceEndpoint : IAsyncDisposable
 
         var given = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
         return CryptographicOperations.FixedTimeEquals(given, _expected);
+    }
+
+    /// <summary>
+    /// Whether a request that failed at <paramref name="replica"/> before any answer reached no app and is safe to send to
+    /// another: it has no body (nothing of the caller's was consumed), its method is idempotent, and the replica's port
+    /// does not answer now (a replica that just died, or an SSH forward whose far end refuses: it takes the connection
+    /// and closes it without an answer).
+    /// </summary>
+    private static async Task<bool> EndedUnansweredAsync(HttpContext context, ServiceReplica replica, ForwarderError error)
+    {
+        var request = context.Request;
+        var idempotent = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
+            || HttpMethods.IsTrace(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsDelete(request.Method);
+        var bodiless = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+        return error == ForwarderError.Request && idempotent && bodiless && !context.RequestAborted.IsCancellationRequested
+            && !await PortProbe.AnswersAsync(replica.Address.Host, replica.Address.Port, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Says in the answer's body (the forwarder set its status, 502 or 504) which replica failed and how.</summary>
+    private async Task FailedAsync(HttpContext context, ServiceReplica replica, ForwarderError error)
+    {
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var what = context.GetForwarderErrorFeature()?.Exception is { } e ? $": {Innermost(e).Message}" : string.Empty;
+        await context.Response.WriteAsync($"dstack: {_options.Name}'s replica {replica.Number} failed the request ({error}{what}); it was not sent to another replica, as it may have reached this one; `dstack logs {_options.Name}` shows what the replica printed\n").ConfigureAwait(false);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
     }
 
     private static bool Refused(HttpContext context)

@@ -20,14 +20,14 @@ public sealed partial class ServiceEndToEndTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    /// <summary>A web app that answers every GET with its replica number, its port and the Authorization it received.</summary>
+    /// <summary>A web app that answers every GET with its replica number, its port, the Authorization it received and its process id.</summary>
     private const string App = """
         import http.server, os, sys
         port = int(os.environ["DSTACK_SERVICE_PORT"])
         replica = os.environ.get("DSTACK_REPLICA_NUM", "?")
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
-                body = f"replica={replica} port={port} auth={self.headers.get('Authorization', 'none')}\n".encode()
+                body = f"replica={replica} port={port} auth={self.headers.get('Authorization', 'none')} pid={os.getpid()}\n".encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -143,6 +143,98 @@ public sealed partial class ServiceEndToEndTests : IDisposable
         var record = await _sandbox.RunRecordAsync("web2");
         Assert.Equal("terminated", record.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, record.GetProperty("service_url").ValueKind);
+    }
+
+    [Fact]
+    public async Task Service_AReplicaWhoseProcessIsKilled_CostsNoFailedRequest_WhileTheOtherAnswers()
+    {
+        var port = FreePort();
+        _sandbox.Write(".dstack.yml", $"type: service\nname: killed\nport: {port}\nauth: false\nreplicas: 2\nretry: true\ncommands:\n  - python3 app.py\n");
+
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        var url = await WaitForUrlAsync("killed");
+        var pids = new Dictionary<string, int>();
+        var deadline = DateTime.UtcNow + Limit;
+        while (pids.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            var body = await _http.GetStringAsync(url);
+            pids[ReplicaOf(body)] = int.Parse(Regex.Match(body, "pid=(\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.Equal(["0", "1"], pids.Keys.Order());
+
+        // Replica 1 dies at once; the endpoint learns it only from its refused port until the controller sees the exit.
+        System.Diagnostics.Process.GetProcessById(pids["1"]).Kill();
+        var failed = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            using var answer = await _http.GetAsync(url);
+            var body = await answer.Content.ReadAsStringAsync();
+            if (answer.StatusCode != HttpStatusCode.OK)
+            {
+                failed.Add($"{(int)answer.StatusCode}: {body}");
+            }
+        }
+
+        Assert.True(failed.Count == 0, string.Join("\n", failed));
+
+        // retry: true restarts it with the same number, and it answers again.
+        var seen = new HashSet<string>();
+        deadline = DateTime.UtcNow + Limit;
+        while (!seen.Contains("1") && DateTime.UtcNow < deadline)
+        {
+            seen.Add(ReplicaOf(await _http.GetStringAsync(url)));
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("1", seen);
+        var stop = await _sandbox.RunAsync("stop", "killed", "-y");
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("killed", TimeSpan.FromSeconds(10)));
+        Assert.False(Listens(new Uri(url).Port));
+    }
+
+    [Fact]
+    public async Task Service_WithReload_EveryReplicaServesTheEditedFile()
+    {
+        var port = FreePort();
+        _sandbox.Write("message.txt", "first-version\n");
+        _sandbox.Write(".dstack.yml", $"type: service\nname: live-web\nport: {port}\nauth: false\nreplicas: 2\ncommands:\n  - python3 -m http.server $DSTACK_SERVICE_PORT --bind 127.0.0.1\n");
+
+        var submitted = await _sandbox.RunAsync("run", "-y", "-d", "--reload");
+        Assert.True(submitted.Code == 0, submitted.ToString());
+        Assert.DoesNotContain("--reload", submitted.Error, StringComparison.Ordinal);
+        var url = await WaitForUrlAsync("live-web") + "message.txt";
+        Assert.Equal("first-version\n", await _http.GetStringAsync(url));
+
+        _sandbox.Write("message.txt", "second-version\n");
+        // Round robin: four answers in a row with the new text come from both replicas.
+        var inARow = 0;
+        var deadline = DateTime.UtcNow + Limit;
+        while (inARow < 4)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the edit did not reach both replicas");
+            inARow = await _http.GetStringAsync(url) == "second-version\n" ? inARow + 1 : 0;
+            await Task.Delay(50);
+        }
+
+        var logs = await _sandbox.RunAsync("logs", "live-web");
+        Assert.Contains("--reload: changes in", logs.Output + logs.Error, StringComparison.Ordinal);
+        var stop = await _sandbox.RunAsync("stop", "live-web", "-y");
+        Assert.True(stop.Code == 0, stop.ToString());
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("live-web", TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Service_WithForceBuild_IsWarnedThatTheFlagDoesNothing()
+    {
+        _sandbox.Write(".dstack.yml", "type: service\nname: fb\nport: 8000\ncommands:\n  - python3 app.py\n");
+
+        var result = await _sandbox.RunAsync("run", "-y", "--dry-run", "--force-build");
+
+        Assert.True(result.Code == 0, result.ToString());
+        Assert.Contains("warning DSTK2103: --force-build: a service has no build commands", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

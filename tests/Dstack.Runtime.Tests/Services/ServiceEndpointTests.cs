@@ -69,6 +69,46 @@ public sealed class ServiceEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplicaBehindAForwardWhoseFarEndRefuses_IsSkipped_ForRequestsWithoutABody_AndPaused()
+    {
+        // An SSH forward to a replica that just died: it takes each connection and closes it without an answer.
+        using var forward = new ClosingForward();
+        var dead = new ServiceReplica(9, forward.Address);
+        var set = new ReplicaSet();
+        set.Add(dead);
+        set.Add(new ServiceReplica(1, _replicas[0].Address));
+        await using var endpoint = await ServiceEndpoint.StartAsync(new ServiceEndpointOptions("svc", new IPEndPoint(IPAddress.Loopback, 0), set, null));
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await _http.GetAsync(endpoint.Address);
+            statuses.Add(response.StatusCode);
+            Assert.Equal("replica 1", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.True(forward.Accepted > 0, "the forward was never tried");
+        Assert.Contains(set.Snapshot(), r => r.Replica == dead && r.Paused);
+    }
+
+    [Fact]
+    public async Task ARequestWithABody_ThatAReplicasConnectionEndedWithoutAnAnswer_IsNotSentAgain_AndThe502SaysWhy()
+    {
+        using var forward = new ClosingForward();
+        var set = new ReplicaSet();
+        set.Add(new ServiceReplica(9, forward.Address));
+        set.Add(new ServiceReplica(1, _replicas[0].Address));
+        await using var endpoint = await ServiceEndpoint.StartAsync(new ServiceEndpointOptions("svc-2", new IPEndPoint(IPAddress.Loopback, 0), set, null));
+
+        using var response = await _http.PostAsync(new Uri(endpoint.Address, "echo"), new StringContent("once only"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("svc-2's replica 9 failed the request", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, _replicas[0].Hits);
+    }
+
+    [Fact]
     public async Task NoReplicaAnswering_Is503_ThatSaysWhatToCheck()
     {
         var set = new ReplicaSet();
@@ -184,5 +224,44 @@ public sealed class ServiceEndpointTests : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A port that takes every connection and closes it at once, as an SSH forward does when its far end refuses.</summary>
+    private sealed class ClosingForward : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly Task _accepting;
+        private int _accepted;
+
+        public ClosingForward()
+        {
+            _listener.Start();
+            Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+            _accepting = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        using var client = await _listener.AcceptTcpClientAsync();
+                        Interlocked.Increment(ref _accepted);
+                        client.Close();
+                    }
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                }
+            });
+        }
+
+        public Uri Address { get; }
+
+        public int Accepted => Volatile.Read(ref _accepted);
+
+        public void Dispose()
+        {
+            _listener.Stop();
+            _accepting.Wait(TimeSpan.FromSeconds(5));
+        }
     }
 }

@@ -26,6 +26,9 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
 
     public string Name => BackendName;
 
+    /// <inheritdoc/>
+    public bool OneRunPerMachine => true;
+
     public ISshPool Pool { get; } = pool;
 
     public string Summary => Pool.Hosts.Count == 1 ? $"1 host: {Pool.Hosts[0].Name}" : $"{Pool.Hosts.Count} hosts: {string.Join(", ", Pool.Hosts.Select(h => h.Name))}";
@@ -113,11 +116,12 @@ public sealed class SshBackend(DstackHome home, ISshPool pool) : IBackend
         if (fitting.Count < requirements.Nodes)
         {
             var nodes = requirements.Nodes;
-            var need = nodes == 1 ? "no SSH host can run it" : $"nodes: {nodes} needs {nodes} free SSH hosts that fit, and {fitting.Count} {(fitting.Count == 1 ? "does" : "do")}";
+            var jobs = requirements.Service ? "replicas" : "nodes";
+            var need = nodes == 1 ? "no SSH host can run it" : $"{jobs}: {nodes} needs {nodes} free SSH hosts that fit (one per {(requirements.Service ? "replica" : "node")}), and {fitting.Count} {(fitting.Count == 1 ? "does" : "do")}";
             problems.Add(OfferProblem.Error(
                 DiagnosticCodes.NoOffers,
                 $"{need}: {string.Join("; ", notOffered.Concat(fitting.Select(f => $"{f.Offer.Instance}: fits")))}. Lower the requirement, free a host (dstack ps), or add one (dstack pool add-ssh)",
-                nodes > 1 ? "nodes" : "resources"));
+                nodes > 1 ? jobs : "resources"));
             return new BackendOffers(BackendName, candidates, problems);
         }
 

@@ -20,6 +20,9 @@ internal sealed class FakeBackend(StateStore? store = null) : IBackend
 {
     public const string BackendName = "fake";
 
+    /// <summary>As pool hosts: one of its machines runs one run at a time.</summary>
+    public bool OneRunPerMachine => true;
+
     private int _instances;
 
     public string Name => BackendName;

@@ -67,9 +67,7 @@ public sealed class ServiceRunTests : IAsyncDisposable
             return _replicas.All(r => r.Hits > 0);
         });
 
-        _store.RequestStop(run.Id, StopRequest.Stop);
-        controller.OnStopSignal();
-        var final = await running.WaitAsync(Limit);
+        var final = await StopAsync(run, controller, running, StopRequest.Stop);
 
         Assert.Equal(RunStatus.Terminated, final.Status);
         Assert.All(jobs, j => Assert.Contains(Dstack.Runtime.Processes.Signals.Terminate, j.Signals));
@@ -102,9 +100,7 @@ public sealed class ServiceRunTests : IAsyncDisposable
         Assert.Contains("restarting it (attempt 2), as retry.on_events includes error", File.ReadAllText(_store.Home.LogFile(run.Name, 1)), StringComparison.Ordinal);
         Assert.Equal(RunStatus.Running, _store.FindRun(run.Id)!.Status);
 
-        _store.RequestStop(run.Id, StopRequest.Stop);
-        controller.OnStopSignal();
-        Assert.Equal(RunStatus.Terminated, (await running.WaitAsync(Limit)).Status);
+        Assert.Equal(RunStatus.Terminated, (await StopAsync(run, controller, running, StopRequest.Stop)).Status);
     }
 
     [Fact]
@@ -149,9 +145,7 @@ public sealed class ServiceRunTests : IAsyncDisposable
         await WaitForUrlAsync(run);
         Assert.Equal(RunStatus.Running, _store.FindRun(run.Id)!.Status);
 
-        _store.RequestStop(run.Id, StopRequest.Abort);
-        controller.OnStopSignal();
-        Assert.Equal(RunStatus.Aborted, (await running.WaitAsync(Limit)).Status);
+        Assert.Equal(RunStatus.Aborted, (await StopAsync(run, controller, running, StopRequest.Abort)).Status);
     }
 
     [Fact]
@@ -195,10 +189,45 @@ public sealed class ServiceRunTests : IAsyncDisposable
         Assert.Equal(InstanceStatus.Running, _store.ListInstances(run.Id).Single(i => i.JobNum == 0).Status);
         Assert.Contains(_store.ListJobs(run.Id), j => j.JobNum == 1 && j.Status == RunStatus.Terminated);
 
-        _store.RequestStop(run.Id, StopRequest.Stop);
-        controller.OnStopSignal();
-        Assert.Equal(RunStatus.Terminated, (await running.WaitAsync(Limit)).Status);
+        Assert.Equal(RunStatus.Terminated, (await StopAsync(run, controller, running, StopRequest.Stop)).Status);
         Assert.All(_store.ListInstances(run.Id), i => Assert.Equal(InstanceStatus.Terminated, i.Status));
+    }
+
+    [Fact]
+    public async Task Service_ScaledToZero_FreesItsHostForOtherRuns_AndScalesUpOntoItOnlyOnceTheRunThatTookItEnds()
+    {
+        await StartReplicasAsync(1);
+        var spec = Spec(replicas: 1) with
+        {
+            Service = new ServiceSpec { Port = 8000, Auth = false, MinReplicas = 0, MaxReplicas = 1, Target = 1, ScaleUpDelay = 0, ScaleDownDelay = 2 },
+        };
+        var (run, controller) = Submit(spec, new Dictionary<string, string> { [RunController.RateWindowVariable] = "1" });
+
+        var running = controller.RunAsync();
+        var url = await WaitForUrlAsync(run);
+        Assert.DoesNotContain(RunMonitor.InUse(_store, reconcile: false), h => h.RunName == "svc");
+
+        // A request starts replica 0 on m0: m0 is held while it runs, and free again once it is scaled away.
+        Assert.Equal("replica 0", await _http.GetStringAsync(url));
+        Assert.Contains(RunMonitor.InUse(_store, reconcile: false), h => h.RunName == "svc" && h.Offer.Instance == "m0");
+        await WaitUntilAsync(() => Task.FromResult(_store.ListInstances(run.Id).All(i => i.Status == InstanceStatus.Terminated)));
+        Assert.DoesNotContain(RunMonitor.InUse(_store, reconcile: false), h => h.RunName == "svc");
+
+        // Another run takes m0: a request waits, and the service does not start a replica on the other run's machine.
+        var otherSpec = Spec(replicas: 1) with { RunName = "other", Type = "task", Service = null };
+        var (other, _) = _store.CreateRun("other", _ => "other", otherSpec.ConfigurationPath, otherSpec.RepoRoot, _ => otherSpec.ToJson(), DateTimeOffset.UtcNow);
+        var provisions = _backend.Provisions.Count;
+        var waiting = _http.GetStringAsync(url);
+        await WaitUntilAsync(() => Task.FromResult(File.ReadAllText(_store.Home.LogFile(run.Name, 0)).Contains("other runs hold the hosts they would run on (replica 0's host m0 (run other))", StringComparison.Ordinal)));
+        Assert.Equal(provisions, _backend.Provisions.Count);
+        Assert.False(waiting.IsCompleted);
+
+        // That run ends: the replica starts on m0 and the waiting request is answered.
+        _store.SetRunStatus(other.Id, RunStatus.Done, DateTimeOffset.UtcNow);
+        Assert.Equal("replica 0", await waiting.WaitAsync(Limit));
+        Assert.Equal(provisions + 1, _backend.Provisions.Count);
+
+        Assert.Equal(RunStatus.Terminated, (await StopAsync(run, controller, running, StopRequest.Stop)).Status);
     }
 
     private async Task StartReplicasAsync(int count)
@@ -226,6 +255,14 @@ public sealed class ServiceRunTests : IAsyncDisposable
     {
         var (run, _) = _store.CreateRun(spec.RunName, _ => spec.RunName, spec.ConfigurationPath, spec.RepoRoot, _ => spec.WithoutSecrets().ToJson(), DateTimeOffset.UtcNow);
         return (run, new RunController(_store, run, spec, environment ?? [], backends: name => name == FakeBackend.BackendName ? _backend : null));
+    }
+
+    /// <summary>Asks the controller to stop the run (as <c>dstack stop</c> does) and waits for the run's end.</summary>
+    private async Task<RunRecord> StopAsync(RunRecord run, RunController controller, Task<RunRecord> running, StopRequest kind)
+    {
+        _store.RequestStop(run.Id, kind);
+        controller.OnStopSignal();
+        return await running.WaitAsync(Limit);
     }
 
     private async Task<FakeJob> NextJobAsync() => await _backend.Started.Reader.ReadAsync().AsTask().WaitAsync(Limit);
