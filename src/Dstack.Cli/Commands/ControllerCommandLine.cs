@@ -27,7 +27,12 @@ public static class ControllerCommandLine
         var reading = Task.Run(() => ControllerProcess.ReadStartMessage(Console.In));
         ControllerProcess.WarmUp(store);
         // Beside it, off the critical path: the container code (a run with an image pays no first-call compilation).
-        _ = Task.Run(() => Dstack.Runtime.Containers.ContainerWarmUp.RunAsync(CliContext.ProcessEnvironment()));
+        // A native build compiles nothing at run time: there the warm-up (a ping of the engine) would only take a core
+        // from the front end that is planning.
+        if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled)
+        {
+            _ = Task.Run(() => Dstack.Runtime.Containers.ContainerWarmUp.RunAsync(CliContext.ProcessEnvironment()));
+        }
         var message = await reading;
         if (message is null || store.FindRun(message.RunId) is not { } run)
         {

@@ -124,6 +124,9 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
     private async Task WaitForInstancesToEndAsync(RunRecord run)
     {
         var deadline = DateTime.UtcNow + InstanceEndLimit;
+        // The controller terminates them right after it records the end (a local instance within milliseconds):
+        // look again soon at first, then every InstancePoll.
+        var poll = TimeSpan.FromMilliseconds(5);
         try
         {
             while (store.ListInstances(run.Id).Any(i => i.IsActive))
@@ -140,7 +143,8 @@ public sealed class AttachedRun(CliContext context, StateStore store, TextWriter
                     return;
                 }
 
-                await Task.Delay(InstancePoll);
+                await Task.Delay(poll);
+                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, InstancePoll.Ticks));
             }
         }
         catch (StateException)

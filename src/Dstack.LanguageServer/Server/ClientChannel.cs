@@ -82,6 +82,30 @@ public sealed class ClientChannel(MessageWriter writer)
     internal Task RespondAsync(RequestId id, JsonElement result) =>
         SendAsync(new ResponseMessage(id, result), LspJsonContext.Wire.ResponseMessage);
 
+    /// <summary>
+    /// A successful response whose result is already JSON (<see cref="IJsonResultHandler"/>): the same bytes as
+    /// <see cref="RespondAsync"/> with that result as an element, members in the same order.
+    /// </summary>
+    internal Task RespondJsonAsync(RequestId id, byte[] result) => writer.WriteAsync(ResponseJson(id, result)).AsTask();
+
+    /// <summary>The response message of <see cref="RespondJsonAsync"/>.</summary>
+    internal static ReadOnlyMemory<byte> ResponseJson(RequestId id, ReadOnlySpan<byte> result)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(result.Length + 64);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LspJsonContext.Wire.Options.Encoder, SkipValidation = true }))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("id");
+            JsonSerializer.Serialize(json, id, LspJsonContext.Wire.RequestId);
+            json.WritePropertyName("result");
+            json.WriteRawValue(result, skipInputValidation: true);
+            json.WriteString("jsonrpc", "2.0");
+            json.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
+    }
+
     internal Task RespondErrorAsync(RequestId? id, ResponseError error) =>
         SendAsync(new ErrorResponseMessage(id, error), LspJsonContext.Wire.ErrorResponseMessage);
 

@@ -1,11 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Dstack.LanguageServer.Protocol;
 
 namespace Dstack.LanguageServer.Server;
 
 /// <summary>A request handler with typed params and result, read and written through the source-generated context.</summary>
-public abstract class RequestHandler<TParams, TResult>(string method, JsonTypeInfo<TParams> paramsType, JsonTypeInfo<TResult> resultType) : IRequestHandler
+public abstract class RequestHandler<TParams, TResult>(string method, JsonTypeInfo<TParams> paramsType, JsonTypeInfo<TResult> resultType) : IJsonResultHandler
 {
+    private JsonTypeInfo<TResult>? _wireResultType;
+
     public string Method { get; } = method;
 
     async Task<JsonElement> IRequestHandler.HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
@@ -13,6 +16,15 @@ public abstract class RequestHandler<TParams, TResult>(string method, JsonTypeIn
         var typed = TypedParams.Read(Method, parameters, paramsType);
         var result = await HandleAsync(typed, context, cancellation).ConfigureAwait(false);
         return JsonSerializer.SerializeToElement(result, resultType);
+    }
+
+    async Task<byte[]> IJsonResultHandler.HandleToJsonAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
+    {
+        var typed = TypedParams.Read(Method, parameters, paramsType);
+        var result = await HandleAsync(typed, context, cancellation).ConfigureAwait(false);
+        // The same contract with the wire's escaping: the bytes an element of the result would be written as.
+        _wireResultType ??= (JsonTypeInfo<TResult>)LspJsonContext.Wire.GetTypeInfo(typeof(TResult))!;
+        return JsonSerializer.SerializeToUtf8Bytes(result, _wireResultType);
     }
 
     protected abstract Task<TResult> HandleAsync(TParams parameters, ServerContext context, CancellationToken cancellation);

@@ -45,6 +45,7 @@ public sealed partial class ServerSession
     private async Task RunRequestAsync(RequestMessage request, IRequestHandler handler, CancellationToken cancellation)
     {
         System.Text.Json.JsonElement? result = null;
+        byte[]? json = null;
         ResponseError? error = null;
         try
         {
@@ -55,7 +56,14 @@ public sealed partial class ServerSession
                 await Task.Yield();
             }
 
-            result = await handler.HandleAsync(request.Params, Context, cancellation).ConfigureAwait(false);
+            if (handler is IJsonResultHandler direct)
+            {
+                json = await direct.HandleToJsonAsync(request.Params, Context, cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                result = await handler.HandleAsync(request.Params, Context, cancellation).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -79,9 +87,9 @@ public sealed partial class ServerSession
 
         try
         {
-            await SendSafelyAsync(() => error is null
-                ? Context.Client.RespondAsync(request.Id, result!.Value)
-                : Context.Client.RespondErrorAsync(request.Id, error)).ConfigureAwait(false);
+            await SendSafelyAsync(() => error is not null ? Context.Client.RespondErrorAsync(request.Id, error)
+                : json is not null ? Context.Client.RespondJsonAsync(request.Id, json)
+                : Context.Client.RespondAsync(request.Id, result!.Value)).ConfigureAwait(false);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -14,18 +15,28 @@ public sealed class MessageWriter(Stream output) : IDisposable
     /// <summary>Writes one frame: the header, then <paramref name="body"/> (UTF-8 JSON). Cancellation stops only the wait for the lock.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> body, CancellationToken cancellation = default)
     {
-        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n"));
-        await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+        // Header and body go out in one write: one system call, and the client reads the frame whole.
+        var header = string.Create(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n\r\n");
+        var frame = ArrayPool<byte>.Shared.Rent(header.Length + body.Length);
         try
         {
-            // Once started, a frame is finished whatever happens to the caller: half a frame would corrupt the stream.
-            await output.WriteAsync(header, CancellationToken.None).ConfigureAwait(false);
-            await output.WriteAsync(body, CancellationToken.None).ConfigureAwait(false);
-            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            var headerLength = Encoding.ASCII.GetBytes(header, frame);
+            body.Span.CopyTo(frame.AsSpan(headerLength));
+            await _lock.WaitAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                // Once started, a frame is finished whatever happens to the caller: half a frame would corrupt the stream.
+                await output.WriteAsync(frame.AsMemory(0, headerLength + body.Length), CancellationToken.None).ConfigureAwait(false);
+                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _lock.Release();
+            }
         }
         finally
         {
-            _lock.Release();
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 

@@ -22,6 +22,8 @@ public static class RunFollower
     public static async Task<RunRecord> FollowAsync(StateStore store, RunRecord run, int nodes, Action<int, LogChunk> onChunk, bool follow = true, CancellationToken cancellationToken = default)
     {
         var readers = Enumerable.Range(0, Math.Max(1, nodes)).Select(rank => new JobLogReader(store.Home.LogFile(run.Name, rank))).ToList();
+        // While following, a write to the state store (a status recorded) wakes the wait at once; the polls stay as they were.
+        using var changes = follow && !run.Status.IsFinished() ? StoreChanges.Watch(store.Home) : null;
         try
         {
             var current = run;
@@ -30,7 +32,7 @@ public static class RunFollower
             while (true)
             {
                 var finished = !follow || current.Status.IsFinished();
-                if (!finished && DateTimeOffset.UtcNow - lastStatusCheck >= StatusPoll)
+                if (!finished && (changes?.Take() == true || DateTimeOffset.UtcNow - lastStatusCheck >= StatusPoll))
                 {
                     current = RunMonitor.Reconcile(store, store.FindRun(run.Id) ?? current);
                     lastStatusCheck = DateTimeOffset.UtcNow;
@@ -60,7 +62,14 @@ public static class RunFollower
                 {
                     try
                     {
-                        await Task.Delay(idle, cancellationToken).ConfigureAwait(false);
+                        if (changes is null)
+                        {
+                            await Task.Delay(idle, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await changes.WaitAsync(idle, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                     catch (OperationCanceledException)
                     {
