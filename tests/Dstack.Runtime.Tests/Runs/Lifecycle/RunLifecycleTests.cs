@@ -278,7 +278,8 @@ public sealed class RunLifecycleTests : IDisposable
         controller.NoCapacityDelay = TimeSpan.FromMilliseconds(10);
         var running = controller.RunAsync();
 
-        await WaitUntilAsync(() => _backend.Provisions.Count == 1);
+        // At least one try found no capacity (the 10 ms pause may let more follow before the test frees it).
+        await WaitUntilAsync(() => _backend.Provisions.Count >= 1);
         lock (_backend.NoCapacityFor)
         {
             _backend.NoCapacityFor.Clear();
@@ -288,8 +289,8 @@ public sealed class RunLifecycleTests : IDisposable
         var final = await running.WaitAsync(Limit);
 
         Assert.Equal(RunStatus.Done, final.Status);
-        Assert.Equal(2, final.Attempt);
-        Assert.Equal(2, _backend.Provisions.Count);
+        Assert.True(_backend.Provisions.Count >= 2, $"provisioned {_backend.Provisions.Count} times");
+        Assert.Equal(_backend.Provisions.Count, final.Attempt);
     }
 
     [Fact]
