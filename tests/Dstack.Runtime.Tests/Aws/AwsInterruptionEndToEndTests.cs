@@ -82,7 +82,7 @@ public sealed class AwsInterruptionEndToEndTests
                 await WaitUntilAsync(() => File.Exists(marker));
                 fake.Interrupt(Assert.Single(fake.Instances).Id);
             });
-            await WaitUntilAsync(() => fake.LiveInstances.Count == 0 && NoInstanceFolders(environment));
+            await WaitUntilAsync(() => fake.LiveInstances.Count == 0 && NoInstanceFolders(environment), () => Left(fake, environment, run));
             var ps = await RunAsync(project, environment, "ps", "-a", "--json");
 
             Assert.True(run.Code == 0, run.ToString());
@@ -136,6 +136,14 @@ public sealed class AwsInterruptionEndToEndTests
     }
 
     /// <summary>True when no instance has its own known_hosts folder left under <c>$DSTACK_HOME/ssh/instances</c>.</summary>
+    /// <summary>What is left when a wait for the end gives up: the live instances, the instance folders, the run's output.</summary>
+    private static string Left(FakeEc2 fake, Dictionary<string, string> environment, (int Code, string Output, string Error) run)
+    {
+        var instances = Path.Combine(environment["DSTACK_HOME"], "ssh", "instances");
+        var folders = Directory.Exists(instances) ? string.Join(", ", Directory.GetFileSystemEntries(instances).Select(Path.GetFileName)) : "none";
+        return $"live instances [{string.Join(", ", fake.LiveInstances.Select(i => i.Id))}] of [{string.Join(", ", fake.Instances.Select(i => i.Id))}], instance folders [{folders}]; run exited {run.Code}\n{run.Output}\n{run.Error}";
+    }
+
     private static bool NoInstanceFolders(Dictionary<string, string> environment)
     {
         var instances = Path.Combine(environment["DSTACK_HOME"], "ssh", "instances");

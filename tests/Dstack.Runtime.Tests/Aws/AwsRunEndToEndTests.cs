@@ -197,12 +197,12 @@ public sealed class AwsRunEndToEndTests
         }
     }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition)
+    internal static async Task WaitUntilAsync(Func<bool> condition, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 60 s" + (describe is null ? string.Empty : ": " + describe()));
             await Task.Delay(100);
         }
     }
