@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Publishes the CLI and the language server as native (Native AOT) linux-x64 executables:
 #   artifacts/native/linux-x64/dstack/dstack                                  (with libe_sqlite3.so beside it)
+#   artifacts/native/linux-x64/dstack/dstack-controller                       (the run controller: Dstack.Cli's publish brings it)
 #   artifacts/native/linux-x64/dstack-language-server/dstack-language-server
 # Trim and AOT warnings are errors (TreatWarningsAsErrors), so a publish that succeeds has none. Installs what the
 # native compiler needs when it is missing and this runs as root: clang, lld and zlib1g-dev (docs/native.md).
@@ -24,4 +25,4 @@ for project in Dstack.Cli:dstack Dstack.LanguageServer:dstack-language-server; d
   # The debug symbols (*.dbg, several times the binary) stay in obj/; nothing runs them.
   rm -f "$out/$name"/*.dbg "$out/$name"/*.pdb "$out/$name"/*.xml
 done
-ls -l "$out"/dstack/dstack "$out"/dstack-language-server/dstack-language-server
+ls -l "$out"/dstack/dstack "$out"/dstack/dstack-controller "$out"/dstack-language-server/dstack-language-server

@@ -47,7 +47,10 @@ public static class DstackCommandLine
         root.Subcommands.Add(InstanceCommand.Create(output, error, context));
         root.Subcommands.Add(BackendCommand.Create(output, error, context));
         root.Subcommands.Add(SchemaCommand.Create(output));
-        root.Subcommands.Add(ControllerCommandLine.Create());
+        if (ControllerBuild.IsBuiltIn)
+        {
+            root.Subcommands.Add(ControllerCommandLine.Create());
+        }
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
@@ -25,27 +24,20 @@ public sealed record CliContext(
     }
 
     /// <summary>This process's environment variables.</summary>
-    public static Dictionary<string, string> ProcessEnvironment()
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-        {
-            environment[(string)entry.Key] = entry.Value as string ?? string.Empty;
-        }
-
-        return environment;
-    }
+    public static Dictionary<string, string> ProcessEnvironment() => ControllerMain.ProcessEnvironment();
 
     /// <summary>
     /// The controller is this same program (<c>dstack controller</c>): the apphost beside dstack.dll when there is one,
     /// otherwise <c>dotnet dstack.dll</c>. Found from the assembly, not the process, so it also works in-process (tests, MSBuild).
-    /// A native (Native AOT) build has no assembly file: there the controller is the running executable itself.
+    /// A native (Native AOT) build has no assembly file: there the controller is <c>dstack-controller</c> beside the
+    /// running executable (<see cref="ControllerBuild"/>), or the executable itself when it was published with the controller built in.
     /// </summary>
     public static ControllerCommand LocateController()
     {
         if (AssemblyFile() is not { } dll)
         {
-            return new ControllerCommand(System.Environment.ProcessPath ?? Path.Combine(AppContext.BaseDirectory, "dstack"), []);
+            var self = System.Environment.ProcessPath ?? Path.Combine(AppContext.BaseDirectory, "dstack");
+            return new ControllerCommand(ControllerBuild.IsBuiltIn ? self : Path.Combine(Path.GetDirectoryName(self) ?? AppContext.BaseDirectory, ControllerBuild.SeparateProgram), []);
         }
 
         var folder = Path.GetDirectoryName(dll)!;

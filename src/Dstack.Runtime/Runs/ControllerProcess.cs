@@ -24,6 +24,12 @@ public sealed class ControllerProcess : IDisposable
     /// <summary>Starts <c>dstack controller</c>; throws <see cref="Processes.JobStartException"/> when it cannot.</summary>
     public static ControllerProcess Start(ControllerCommand controller, DstackHome home)
     {
+        // sh would start and then fail to exec it: say what is missing now, not "the controller ended" later.
+        if (Path.IsPathRooted(controller.Program) && !File.Exists(controller.Program))
+        {
+            throw new Processes.JobStartException($"the controller could not be started: {controller.Program} does not exist (a native dstack needs the dstack-controller its publish puts beside it: docs/native.md)");
+        }
+
         var start = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,

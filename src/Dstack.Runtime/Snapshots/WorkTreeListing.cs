@@ -109,8 +109,38 @@ public sealed record WorkTreeListing(IReadOnlyList<string> Files, bool FromGit, 
         return files;
     }
 
+    /// <summary>
+    /// False only when git cannot see a repository at <paramref name="root"/>: no <c>.git</c> (folder, or file of a
+    /// worktree or submodule) in it or any folder above it, and no <c>GIT_DIR</c> naming one elsewhere.
+    /// </summary>
+    internal static bool MayBeInGitRepository(string root)
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_DIR")))
+        {
+            return true;
+        }
+
+        for (var folder = Path.GetFullPath(root); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            var git = Path.Join(folder, ".git");
+            if (Directory.Exists(git) || File.Exists(git))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static List<string>? GitFiles(string root, IgnoreSources sources, IReadOnlyCollection<string> leaveOut, List<SpecialFile> special)
     {
+        // Outside any repository (no .git in the folder or above it, no GIT_DIR) git could only say so: asking it costs a
+        // process start on every run's path for nothing.
+        if (!MayBeInGitRepository(root))
+        {
+            return null;
+        }
+
         var output = ProgramOutput.TryRun("git", ["-C", root, "ls-files", "-co", "--exclude-standard", "-z", "--", "."], TimeSpan.FromSeconds(60));
         if (output is null)
         {

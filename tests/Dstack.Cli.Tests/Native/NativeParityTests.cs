@@ -82,6 +82,11 @@ public sealed class NativeParityTests : IDisposable
         }
         while (!logs.Contains("started", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
         Assert.Contains("started", logs, StringComparison.Ordinal);
+        // The native CLI carries no controller: the run's controller is dstack-controller beside it.
+        Assert.Contains(ControllersOf(_sandbox.Home), c => c == Path.Combine(Path.GetDirectoryName(NativeBuild.Cli)!, "dstack-controller"));
+        var builtIn = await _sandbox.StartProgram(NativeBuild.Cli, "controller").WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, builtIn.Code);
+        Assert.Contains("'controller'", builtIn.Error, StringComparison.Ordinal);
 
         var ps = await _sandbox.StartProgram(NativeBuild.Cli, "ps", "-a", "--json").WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(ps.Code == 0, ps.ToString());
@@ -107,5 +112,28 @@ public sealed class NativeParityTests : IDisposable
         Assert.True(list.Code == 0, list.ToString());
         Assert.Contains("warning DSTK3019: the azure backend is not in the native build of dstack", list.Error, StringComparison.Ordinal);
         Assert.Contains("local", list.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The programs of the controllers running for <paramref name="home"/> (their DSTACK_HOME), from /proc.</summary>
+    private static List<string> ControllersOf(string home)
+    {
+        var found = new List<string>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var arguments = File.ReadAllText(Path.Combine(folder, "cmdline")).Split('\0');
+                var environment = File.ReadAllText(Path.Combine(folder, "environ")).Split('\0');
+                if (arguments is [var program, "controller", ..] && environment.Contains("DSTACK_HOME=" + home))
+                {
+                    found.Add(program);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
     }
 }
