@@ -9,6 +9,10 @@ public sealed class CompletionHandler() : RequestHandler<CompletionParams, Compl
 {
     public static CompletionOptions Options { get; } = new(CompletionDispatcher.TriggerCharacters, ResolveProvider: false);
 
+    /// <inheritdoc/>
+    /// <remarks>A completion list is built from the snapshot in memory in tens to hundreds of microseconds (a workflows file's <c>deps</c> also read the few other workflow files of its folder).</remarks>
+    public override bool RunsOnReadLoop => true;
+
     protected override Task<CompletionList> HandleAsync(CompletionParams parameters, ServerContext context, CancellationToken cancellation)
     {
         var document = context.Documents.Find(parameters.TextDocument.Uri);

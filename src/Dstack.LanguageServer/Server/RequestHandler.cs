@@ -11,6 +11,9 @@ public abstract class RequestHandler<TParams, TResult>(string method, JsonTypeIn
 
     public string Method { get; } = method;
 
+    /// <inheritdoc/>
+    public virtual bool RunsOnReadLoop => false;
+
     async Task<JsonElement> IRequestHandler.HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
     {
         var typed = TypedParams.Read(Method, parameters, paramsType);

@@ -27,7 +27,7 @@ public sealed partial class ServerSession
             return;
         }
 
-        // Not awaited: the handler runs on the thread pool (initialize on this loop), and the loop reads on.
+        // Not awaited: the handler runs on the thread pool (initialize and the quick answers on this loop), and the loop reads on.
         _ = RunRequestAsync(request, handler, cancellation.Token);
     }
 
@@ -50,8 +50,9 @@ public sealed partial class ServerSession
         try
         {
             // Off the read loop: the loop goes on reading (a $/cancelRequest, the next edit) while the handler runs.
-            // initialize stays on it, so that nothing else is read before the server knows what the client can do.
-            if (request.Method != Methods.Initialize)
+            // initialize stays on it, so that nothing else is read before the server knows what the client can do;
+            // so do the quick answers (completion, hover), for which the hop to a pool thread cost more than the work.
+            if (request.Method != Methods.Initialize && !handler.RunsOnReadLoop)
             {
                 await Task.Yield();
             }

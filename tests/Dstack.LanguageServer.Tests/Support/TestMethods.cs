@@ -12,10 +12,12 @@ public static class TestMethods
     public const string ThrowOnNotification = "test/throwOnNotification";
     public const string Echo = "test/echo";
     public const string Progress = "test/progress";
+    public const string OnReadLoop = "test/onReadLoop";
 
     /// <summary>The dstack handlers plus the test methods; <paramref name="waiter"/> is the instance behind <see cref="Wait"/>.</summary>
-    public static DispatchTable Table(WaitHandler waiter) => DstackHandlers.Create()
+    public static DispatchTable Table(WaitHandler waiter, OnReadLoopHandler? onReadLoop = null) => DstackHandlers.Create()
         .Add(waiter)
+        .Add(onReadLoop ?? new OnReadLoopHandler())
         .Add(new ThrowingRequest())
         .Add(new ThrowingNotification())
         .Add(new EchoHandler())
@@ -36,6 +38,29 @@ public static class TestMethods
             _started.Release();
             await Task.Delay(Timeout.Infinite, cancellation);
             throw new InvalidOperationException("unreachable: the delay ends only by cancellation");
+        }
+    }
+
+    /// <summary>Runs on the session's reading loop and blocks it until <see cref="Release"/> (or a time limit) lets it answer.</summary>
+    public sealed class OnReadLoopHandler : IRequestHandler
+    {
+        private readonly ManualResetEventSlim _gate = new();
+        private readonly SemaphoreSlim _started = new(0);
+
+        public string Method => OnReadLoop;
+
+        public bool RunsOnReadLoop => true;
+
+        /// <summary>Completes when one more request has entered the handler.</summary>
+        public Task Started() => _started.WaitAsync(Bounded.Limit);
+
+        public void Release() => _gate.Set();
+
+        public Task<JsonElement> HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
+        {
+            _started.Release();
+            _gate.Wait(Bounded.Limit, CancellationToken.None);
+            return Task.FromResult(parameters ?? default);
         }
     }
 
