@@ -141,7 +141,9 @@ public sealed class AwsInterruptionEndToEndTests
     {
         var instances = Path.Combine(environment["DSTACK_HOME"], "ssh", "instances");
         var folders = Directory.Exists(instances) ? string.Join(", ", Directory.GetFileSystemEntries(instances).Select(Path.GetFileName)) : "none";
-        return $"live instances [{string.Join(", ", fake.LiveInstances.Select(i => i.Id))}] of [{string.Join(", ", fake.Instances.Select(i => i.Id))}], instance folders [{folders}]; run exited {run.Code}\n{run.Output}\n{run.Error}";
+        var log = new Dstack.Runtime.State.DstackHome(environment["DSTACK_HOME"]).ControllerLog("spotty");
+        var controller = File.Exists(log) ? File.ReadAllText(log) : "(no controller.log)";
+        return $"live instances [{string.Join(", ", fake.LiveInstances.Select(i => i.Id))}] of [{string.Join(", ", fake.Instances.Select(i => i.Id))}], instance folders [{folders}]; run exited {run.Code}\n{run.Output}\n{run.Error}\ncontroller.log:\n{controller}";
     }
 
     private static bool NoInstanceFolders(Dictionary<string, string> environment)
