@@ -52,7 +52,7 @@ public sealed partial class StateStore
 
     /// <summary>What to do: a damaged file is moved aside (its runs are forgotten); anything else is about access.</summary>
     private static string Advice(DstackHome home, Exception e) => e is SqliteException { SqliteErrorCode: SqliteNotADatabase or SqliteCorrupt }
-        ? $"the file is damaged or is not dstack's state; move it aside (mv {home.StateDatabase} {home.StateDatabase}.damaged) and dstack starts a new one, forgetting the runs it recorded"
+        ? $"the file is damaged or is not dstack's state; move it aside with its -wal and -shm files (mkdir {home.Root}/damaged && mv {home.StateDatabase}* {home.Root}/damaged/) and dstack starts a new one, forgetting the runs it recorded"
         : "check that the folder is writable, or set DSTACK_HOME to another folder";
 
     private static string Describe(Exception e) => e is SqliteException sqlite ? $"SQLite error {sqlite.SqliteErrorCode}: {sqlite.Message.Replace("SQLite Error ", string.Empty, StringComparison.Ordinal)}" : e.Message;
@@ -152,6 +152,10 @@ public sealed partial class StateStore
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Execute(connection, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+        // The last connection of a process to close would copy the WAL into state.db and delete it: three fsyncs on the
+        // way out of every command, which the CLI's exit (and `dstack run`'s end) waited for. SQLite's automatic
+        // checkpoint (every 1,000 pages of WAL) does that work instead; the WAL stays beside state.db, as it may anyway.
+        SQLitePCL.raw.sqlite3_db_config(connection.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
         return connection;
     }
 

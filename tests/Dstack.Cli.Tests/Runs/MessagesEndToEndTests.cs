@@ -45,7 +45,7 @@ public sealed class MessagesEndToEndTests : IDisposable
 
         Assert.True(result.Code == 1, result.ToString());
         Assert.Contains("DSTK3014", result.Error, StringComparison.Ordinal);
-        Assert.Contains($"the file is damaged or is not dstack's state; move it aside (mv {database} {database}.damaged)", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"the file is damaged or is not dstack's state; move it aside with its -wal and -shm files (mkdir {Path.GetDirectoryName(database)}/damaged && mv {database}* {Path.GetDirectoryName(database)}/damaged/)", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("writable", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
