@@ -15,6 +15,10 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
     private readonly DstackSandbox _sandbox = new();
+
+    /// <summary>When the test began: a host folder older than this was left by an earlier test session (RemoteRunFolders).</summary>
+    private readonly DateTime _started = DateTime.UtcNow;
+
     private readonly string _name = "ws-" + Guid.NewGuid().ToString("N")[..10];
 
     public WorkflowSshEndToEndTests(SharedSshd sshd)
@@ -65,7 +69,7 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
         WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-a on expensive result\n" });
         WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "out", new Dictionary<string, string> { ["result.txt"] = $"run {_name}-b on expensive result\n" });
         WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "two words", new Dictionary<string, string> { ["a b.txt"] = "it's $1\n" });
-        Assert.Empty(RemoteRunFolders.Of(_name));
+        Assert.Empty(RemoteRunFolders.Of(_name, _started));
         Assert.Empty(Directory.Exists(Path.Combine(_sandbox.Home, "cache", "downloads")) ? Directory.GetFileSystemEntries(Path.Combine(_sandbox.Home, "cache", "downloads")) : []);
     }
 
@@ -136,7 +140,7 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(Path.Combine(saved, "sub", "w.txt")));
         }
 
-        Assert.Empty(RemoteRunFolders.Of(_name));
+        Assert.Empty(RemoteRunFolders.Of(_name, _started));
     }
 
     [Fact]
@@ -162,7 +166,7 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
 
         Assert.True(stop.Code == 0, stop.ToString());
         WorkflowRuns.AssertSaved(_sandbox, _name + "-a", "out", new Dictionary<string, string> { ["early.txt"] = "written on the host before the stop\n" });
-        Assert.Empty(RemoteRunFolders.Of(_name));
+        Assert.Empty(RemoteRunFolders.Of(_name, _started));
     }
 
     [DockerFact]
@@ -196,6 +200,6 @@ public sealed class WorkflowSshEndToEndTests : IClassFixture<SharedSshd>, IDispo
         WorkflowRuns.AssertSaved(_sandbox, _name + "-b", "out", new Dictionary<string, string> { ["copy.txt"] = "cached in a container\n" });
         Assert.Empty(EngineState.Containers(_name + "-a"));
         Assert.Empty(EngineState.Containers(_name + "-b"));
-        Assert.Empty(RemoteRunFolders.Of(_name));
+        Assert.Empty(RemoteRunFolders.Of(_name, _started));
     }
 }

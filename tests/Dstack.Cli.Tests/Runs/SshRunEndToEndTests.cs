@@ -15,6 +15,10 @@ public sealed class SshRunEndToEndTests : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     private readonly DstackSandbox _sandbox = new();
+
+    /// <summary>When the test began: a host folder older than this was left by an earlier test session (RemoteRunFolders).</summary>
+    private readonly DateTime _started = DateTime.UtcNow;
+
     private readonly LoopbackSshd _sshd = new();
 
     public SshRunEndToEndTests()
@@ -47,7 +51,7 @@ public sealed class SshRunEndToEndTests : IDisposable
         Assert.Equal("failed", run.GetProperty("status").GetString());
         Assert.Equal(4, run.GetProperty("exit_code").GetInt32());
         Assert.Equal("ssh (lo)", run.GetProperty("backend").GetString());
-        Assert.Empty(RemoteRunFolders.Of("remote"));
+        Assert.Empty(RemoteRunFolders.Of("remote", _started));
     }
 
     [Fact]
@@ -72,7 +76,7 @@ public sealed class SshRunEndToEndTests : IDisposable
         var all = result.Output + result.Error;
         const string Named = "skipped 2 special files: pipe (FIFO), sock (socket)";
         Assert.True(all.Contains(Named, StringComparison.Ordinal) && all.IndexOf(Named, StringComparison.Ordinal) == all.LastIndexOf(Named, StringComparison.Ordinal), result.ToString());
-        Assert.Empty(RemoteRunFolders.Of("remote-specials"));
+        Assert.Empty(RemoteRunFolders.Of("remote-specials", _started));
     }
 
     [Fact]
@@ -126,7 +130,7 @@ public sealed class SshRunEndToEndTests : IDisposable
         }
 
         Assert.Empty(ProcessesWith(marker));
-        Assert.Empty(RemoteRunFolders.Of("longrun"));
+        Assert.Empty(RemoteRunFolders.Of("longrun", _started));
     }
 
     [Fact]
@@ -146,7 +150,7 @@ public sealed class SshRunEndToEndTests : IDisposable
             Assert.True(stop.Code == 0, stop.ToString());
             Assert.Equal("terminated", (await _sandbox.RunRecordAsync("sshdetacher")).GetProperty("status").GetString());
             Assert.True(await DetachedProcesses.WaitUntilAsync(() => DetachedProcesses.Find(marker).Count == 0, TimeSpan.FromSeconds(10)), $"left running on the host after dstack stop: {string.Join(", ", DetachedProcesses.Find(marker))}");
-            Assert.Empty(RemoteRunFolders.Of("sshdetacher"));
+            Assert.Empty(RemoteRunFolders.Of("sshdetacher", _started));
         }
         finally
         {
