@@ -162,12 +162,13 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
         $"grep {mode}zxF -e {ShellQuote.Quote($"{Processes.JobProcess.TokenVariable}={token}")} /proc/[0-9]*/environ 2>/dev/null";
 
     /// <summary>
-    /// Removes the job's folder, and the run's when it is empty. The supervisor goes first (when it is still the
-    /// <c>supervise.sh</c> shell): a job killed just before writes its exit code into the folder as <c>rm -rf</c> walks
-    /// it, which leaves the folder behind (<c>Directory not empty</c>); what still writes there gets a few more tries.
+    /// Removes the job's folder, and the run's when it is empty. The supervisor goes first, when its process id still
+    /// names this job's <c>supervise.sh</c> shell (never another job's that took the id): a job killed just before
+    /// writes its exit code into the folder as <c>rm -rf</c> walks it, which leaves the folder behind ("Directory not
+    /// empty"); what still writes there gets a few more tries.
     /// </summary>
     public string RemoveCommand() =>
-        $"d={Path}; s=$(cat \"$d/supervisor.pid\" 2>/dev/null) && grep -qsF supervise.sh \"/proc/$s/cmdline\" && kill -9 \"$s\" 2>/dev/null; " +
+        $"d={Path}; s=$(cat \"$d/supervisor.pid\" 2>/dev/null) && grep -qsF \"$d/supervise.sh\" \"/proc/$s/cmdline\" && kill -9 \"$s\" 2>/dev/null; " +
         "i=0; while [ -e \"$d\" ] && [ $i -lt 10 ]; do rm -rf \"$d\" 2>/dev/null || sleep 0.1; i=$((i+1)); done; " +
         $"rmdir {RunPath} 2>/dev/null; true";
 }

@@ -60,6 +60,22 @@ public sealed class RemoteJobFolderTests : IDisposable
     }
 
     [Fact]
+    public async Task Remove_WhenThePidFileNamesAnotherJobsSupervisor_LeavesItAlone()
+    {
+        Directory.CreateDirectory(JobFolder);
+        var otherJob = Directory.CreateDirectory(Path.Combine(_home, ".dstack-runs", "other-89abcdef", "job-0")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(otherJob, "supervise.sh"), "sleep 30\n");
+        var other = Start("sh", Path.Combine(otherJob, "supervise.sh"));
+        await File.WriteAllTextAsync(Path.Combine(JobFolder, "supervisor.pid"), other.Id + "\n");
+
+        var code = await RunAsync(_folder.RemoveCommand());
+
+        Assert.Equal(0, code);
+        Assert.False(Directory.Exists(JobFolder));
+        Assert.False(other.HasExited, "another job's supervisor was killed");
+    }
+
+    [Fact]
     public async Task Remove_KeepsTheRunFolder_WhileAnotherJobsFolderIsInIt()
     {
         Directory.CreateDirectory(JobFolder);
