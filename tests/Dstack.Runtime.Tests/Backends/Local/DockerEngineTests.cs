@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Diagnostics;
@@ -130,8 +130,12 @@ public sealed class DockerEngineTests : IDisposable
 
         Assert.True(DockerEngine.Probe($"tcp://127.0.0.1:{port}", DockerCliFolder(), Timeout).Available);
 
-        listener.Stop();
-        var closed = DockerEngine.Probe($"tcp://127.0.0.1:{port}", DockerCliFolder(), Timeout);
+        // A port bound but never listening refuses connections, and no other test can take it meanwhile (a port freed
+        // by stopping the listener could be: then the probe met that test's listener).
+        using var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var closedPort = ((IPEndPoint)reserved.LocalEndPoint!).Port;
+        var closed = DockerEngine.Probe($"tcp://127.0.0.1:{closedPort}", DockerCliFolder(), Timeout);
         Assert.False(closed.Available);
         Assert.Contains("connection refused", closed.Reason, StringComparison.Ordinal);
     }
