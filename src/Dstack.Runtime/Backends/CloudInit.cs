@@ -5,7 +5,7 @@ public static class CloudInit
 {
     /// <summary>The project's name in the account (security group, tags, resource group): a short hash of the state folder.</summary>
     public static string ProjectName(State.DstackHome home) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(home.Root)))[..10];
+        Dstack.Runtime.Hashing.ShortHash.HexOf(home.Root)[..10];
 
     /// <summary>
     /// What cloud-init does first: Python for the jobs (with <paramref name="python"/>), and the job folders' parent owned

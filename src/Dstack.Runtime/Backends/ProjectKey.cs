@@ -17,7 +17,7 @@ public sealed record ProjectKey(string PrivateKeyFile, string PublicKey)
     private const string FileName = "project_key";
 
     /// <summary>The key pair's name in a cloud account: <c>dstack-</c> and a short hash of the public key, so two state folders never clash.</summary>
-    public string Name => "dstack-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PublicKey)))[..12];
+    public string Name => "dstack-" + Dstack.Runtime.Hashing.ShortHash.HexOf(PublicKey)[..12];
 
     /// <summary>The public key line as base64, the form EC2's ImportKeyPair takes from the .NET SDK (it does not encode it).</summary>
     public string PublicKeyBase64 => Convert.ToBase64String(Encoding.UTF8.GetBytes(PublicKey));

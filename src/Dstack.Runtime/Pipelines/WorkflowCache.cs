@@ -23,7 +23,7 @@ public sealed partial class WorkflowCache(string root)
     public static WorkflowCache For(State.DstackHome home, string repoFolder, string workflow, string path)
     {
         var text = $"{Path.GetFullPath(repoFolder).TrimEnd('/')}\n{workflow}\n{WorkflowPathRule.Normalize(path)}";
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..20];
+        var key = Dstack.Runtime.Hashing.ShortHash.HexOf(text)[..20];
         return new WorkflowCache(Path.Combine(home.WorkflowCachesFolder, key)) { About = text };
     }
 

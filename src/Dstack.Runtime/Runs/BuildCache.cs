@@ -21,7 +21,7 @@ public sealed partial class BuildCache(DstackHome home, RunSpec spec, JobLogWrit
     public static string Key(RunSpec spec)
     {
         var text = string.Join('\n', [Path.GetFullPath(spec.RepoRoot), spec.Python ?? string.Empty, spec.Image ?? string.Empty, spec.WorkingDir ?? string.Empty, .. spec.Build]);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        return Hashing.ShortHash.HexOf(text)[..16];
     }
 
     public static string FolderFor(DstackHome home, RunSpec spec) => Path.Combine(home.BuildsFolder, Key(spec));

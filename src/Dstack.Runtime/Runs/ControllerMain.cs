@@ -17,6 +17,9 @@ public static class ControllerMain
     {
         ArgumentNullException.ThrowIfNull(environment);
 
+        // First: out of the starter's terminal and output (ControllerProcess starts it directly, no `setsid`).
+        Processes.OwnSession.Enter();
+
         // Open the store while the front end still plans: it loads SQLite and checks the schema off the critical path.
         var store = StateStore.Open(DstackHome.FromEnvironment(environment));
         var reading = Task.Run(() => ControllerProcess.ReadStartMessage(Console.In));

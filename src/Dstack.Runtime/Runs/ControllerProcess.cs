@@ -24,22 +24,20 @@ public sealed class ControllerProcess : IDisposable
     /// <summary>Starts <c>dstack controller</c>; throws <see cref="Processes.JobStartException"/> when it cannot.</summary>
     public static ControllerProcess Start(ControllerCommand controller, DstackHome home)
     {
-        // sh would start and then fail to exec it: say what is missing now, not "the controller ended" later.
+        // Say what is missing now, not "the controller ended" later.
         if (Path.IsPathRooted(controller.Program) && !File.Exists(controller.Program))
         {
             throw new Processes.JobStartException($"the controller could not be started: {controller.Program} does not exist (a native dstack needs the dstack-controller its publish puts beside it: docs/native.md)");
         }
 
-        var start = new ProcessStartInfo("/bin/sh")
+        // Started directly: its first step (OwnSession.Enter) puts it in a session of its own, with no terminal and its
+        // output on /dev/null; it writes its own log once it knows its run. (No `sh -c 'exec setsid …'`: two programs
+        // less on every run's way.)
+        var start = new ProcessStartInfo(controller.Program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
         };
-        // sh puts the controller in a session of its own (setsid) with no terminal; it writes its own log once it knows its run.
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("exec setsid \"$@\" >/dev/null 2>&1");
-        start.ArgumentList.Add("dstack-controller");
-        start.ArgumentList.Add(controller.Program);
         foreach (var argument in controller.Arguments)
         {
             start.ArgumentList.Add(argument);

@@ -62,7 +62,7 @@ public static class JobEnvironment
         var full = Path.GetFullPath(repoRoot).TrimEnd('/');
         var name = Path.GetFileName(full);
         var slug = new string([.. name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-');
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..8];
+        var hash = Hashing.ShortHash.HexOf(full)[..8];
         return slug.Length == 0 ? hash : $"{slug}-{hash}";
     }
 }

@@ -19,7 +19,7 @@ public static class JobToken
         // must compute the same token.
         var root = Snapshots.RealPath.Of(home.Root);
         var text = $"{System.Environment.MachineName}\n{root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}\n{rank.ToString(CultureInfo.InvariantCulture)}";
-        return $"{run.Name}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16]}";
+        return $"{run.Name}-{Hashing.ShortHash.HexOf(text)[..16]}";
     }
 
     /// <summary>Adds the token of job <paramref name="rank"/> to <paramref name="environment"/> (it wins over a user's variable of the same name).</summary>

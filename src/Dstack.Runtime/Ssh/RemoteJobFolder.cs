@@ -16,7 +16,7 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
     /// <summary>The folder of job <paramref name="rank"/> of <paramref name="run"/>, submitted from <paramref name="home"/>.</summary>
     public static RemoteJobFolder For(State.DstackHome home, State.RunRecord run, int rank)
     {
-        var key = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{System.Environment.MachineName}\n{home.Root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}"));
+        var key = Dstack.Runtime.Hashing.ShortHash.Sha256(Encoding.UTF8.GetBytes($"{System.Environment.MachineName}\n{home.Root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}"));
         return new RemoteJobFolder($"{run.Name}-{Convert.ToHexStringLower(key)[..8]}", rank);
     }
 

@@ -95,7 +95,7 @@ public sealed partial class SshTunnel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(home);
         ArgumentException.ThrowIfNullOrEmpty(runName);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(runName)))[..12];
+        var hash = Dstack.Runtime.Hashing.ShortHash.HexOf(runName)[..12];
         return Path.Combine(home.SshFolder, $"t-{hash}.sock");
     }
 

@@ -248,7 +248,7 @@ public sealed partial class AwsCompute(AwsSettings settings, Func<string, IAmazo
     /// EC2's client token for a provisioning token: at most 64 ASCII characters, the same for the same token (so a
     /// repeated launch after a crash makes nothing twice).
     /// </summary>
-    public static string ClientToken(string token) => "dstack-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)))[..40];
+    public static string ClientToken(string token) => "dstack-" + Dstack.Runtime.Hashing.ShortHash.HexOf(token)[..40];
 
     /// <summary>A refusal in words: a missing permission is named (with the list of what the backend needs).</summary>
     public static string Explain(AmazonEC2Exception e, string permission) => e.ErrorCode switch

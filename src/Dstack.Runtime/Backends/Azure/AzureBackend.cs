@@ -212,7 +212,7 @@ public sealed partial class AzureBackend(DstackHome home, AzureSettings settings
     public static string ResourceGroupName(string project, string region) => $"dstack-{project}-{region}";
 
     /// <summary>The VM's name, from the provisioning's token: an instance recorded before ARM answered is found by it.</summary>
-    public static string VmName(string token) => "dstack-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..16];
+    public static string VmName(string token) => "dstack-" + Dstack.Runtime.Hashing.ShortHash.HexOf(token)[..16];
 
     private static string InstanceIdOf(string group, string name) => $"{group}/{name}";
 

@@ -158,7 +158,7 @@ public sealed partial class GcpBackend(DstackHome home, GcpSettings settings, Gc
 
     /// <summary>The instance's name for a provisioning token: <c>dstack-</c> and a hash of the token (a name is at most 63 characters).</summary>
     public static string InstanceName(string token) =>
-        "dstack-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..20];
+        "dstack-" + Dstack.Runtime.Hashing.ShortHash.HexOf(token)[..20];
 
     private static bool TrySplit(string id, out string zone, out string name)
     {

@@ -123,7 +123,7 @@ public static class SshProbeCache
     private static string FileOf(DstackHome home, SshHost host)
     {
         var key = $"{host.Name}\n{host.Address}\n{host.IdentityFile}\n{host.ProxyJump}";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        var hash = Dstack.Runtime.Hashing.ShortHash.HexOf(key)[..16];
         return ContainedPath.Child(Path.Combine(home.SshFolder, "probes"), $"{host.Name}-{hash}");
     }
 }
