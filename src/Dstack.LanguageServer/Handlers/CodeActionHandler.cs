@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>textDocument/codeAction</c>: quick fixes for the diagnostics of the current text at the range. The client's own
 /// copy of the diagnostics is not used: they are recomputed, so each fix matches the text it edits.
 /// </summary>
-public sealed class CodeActionHandler() : RequestHandler<CodeActionParams, IReadOnlyList<CodeAction>>(Methods.CodeAction, LspJsonContext.Default.CodeActionParams, LspJsonContext.Default.IReadOnlyListCodeAction)
+public sealed class CodeActionHandler() : RequestHandler<CodeActionParams, IReadOnlyList<CodeAction>>(Methods.CodeAction, () => LspJsonContext.Default.CodeActionParams, () => LspJsonContext.Default.IReadOnlyListCodeAction)
 {
     public const string QuickFixKind = "quickfix";
 

@@ -14,7 +14,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// for profiles; a running service's URL, a ready dev environment's IDE link and SSH host after them. Each lens's
 /// command takes the document's uri, and a workflow's lens the workflow's name, an endpoint's lens its address after it.
 /// </summary>
-public sealed class CodeLensHandler(EditorOffers offers, RunEndpointsReader endpoints) : RequestHandler<CodeLensParams, IReadOnlyList<CodeLens>>(Methods.CodeLens, LspJsonContext.Default.CodeLensParams, LspJsonContext.Default.IReadOnlyListCodeLens)
+public sealed class CodeLensHandler(EditorOffers offers, RunEndpointsReader endpoints) : RequestHandler<CodeLensParams, IReadOnlyList<CodeLens>>(Methods.CodeLens, () => LspJsonContext.Default.CodeLensParams, () => LspJsonContext.Default.IReadOnlyListCodeLens)
 {
     protected override Task<IReadOnlyList<CodeLens>> HandleAsync(CodeLensParams parameters, ServerContext context, CancellationToken cancellation)
     {

@@ -5,7 +5,7 @@ using Dstack.LanguageServer.Server;
 namespace Dstack.LanguageServer.Handlers;
 
 /// <summary><c>textDocument/completion</c>: keys and values for an open dstack document; an empty list for any other uri.</summary>
-public sealed class CompletionHandler() : RequestHandler<CompletionParams, CompletionList>(Methods.Completion, LspJsonContext.Default.CompletionParams, LspJsonContext.Default.CompletionList)
+public sealed class CompletionHandler() : RequestHandler<CompletionParams, CompletionList>(Methods.Completion, () => LspJsonContext.Default.CompletionParams, () => LspJsonContext.Default.CompletionList)
 {
     public static CompletionOptions Options { get; } = new(CompletionDispatcher.TriggerCharacters, ResolveProvider: false);
 

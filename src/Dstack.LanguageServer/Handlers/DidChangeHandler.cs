@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>textDocument/didChange</c>: applies full or incremental changes, then publishes fresh diagnostics (and those of
 /// the other open workflows files of the folder, when a workflows file changed).
 /// </summary>
-public sealed class DidChangeHandler() : NotificationHandler<DidChangeTextDocumentParams>(Methods.DidChange, LspJsonContext.Default.DidChangeTextDocumentParams)
+public sealed class DidChangeHandler() : NotificationHandler<DidChangeTextDocumentParams>(Methods.DidChange, () => LspJsonContext.Default.DidChangeTextDocumentParams)
 {
     protected override async Task HandleAsync(DidChangeTextDocumentParams parameters, ServerContext context)
     {

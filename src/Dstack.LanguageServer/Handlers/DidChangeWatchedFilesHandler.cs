@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>workspace/didChangeWatchedFiles</c>: a workflows file changed on disk (saved, created, deleted, or changed by
 /// another program), so the open workflows files of its folder are checked again. Other files are ignored.
 /// </summary>
-public sealed class DidChangeWatchedFilesHandler() : NotificationHandler<DidChangeWatchedFilesParams>(Methods.DidChangeWatchedFiles, LspJsonContext.Default.DidChangeWatchedFilesParams)
+public sealed class DidChangeWatchedFilesHandler() : NotificationHandler<DidChangeWatchedFilesParams>(Methods.DidChangeWatchedFiles, () => LspJsonContext.Default.DidChangeWatchedFilesParams)
 {
     protected override async Task HandleAsync(DidChangeWatchedFilesParams parameters, ServerContext context)
     {

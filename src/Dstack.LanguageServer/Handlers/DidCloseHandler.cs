@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>textDocument/didClose</c>: forgets the document and clears its diagnostics in the client. A closed workflows file
 /// counts as its disk text again, so the other open workflows files of its folder are checked again.
 /// </summary>
-public sealed class DidCloseHandler() : NotificationHandler<DidCloseTextDocumentParams>(Methods.DidClose, LspJsonContext.Default.DidCloseTextDocumentParams)
+public sealed class DidCloseHandler() : NotificationHandler<DidCloseTextDocumentParams>(Methods.DidClose, () => LspJsonContext.Default.DidCloseTextDocumentParams)
 {
     protected override async Task HandleAsync(DidCloseTextDocumentParams parameters, ServerContext context)
     {

@@ -9,7 +9,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>textDocument/didOpen</c>: keeps a dstack document and publishes its diagnostics; other files are ignored. An open
 /// buffer's text counts over the disk's, so the other open workflows files of its folder are checked again.
 /// </summary>
-public sealed class DidOpenHandler() : NotificationHandler<DidOpenTextDocumentParams>(Methods.DidOpen, LspJsonContext.Default.DidOpenTextDocumentParams)
+public sealed class DidOpenHandler() : NotificationHandler<DidOpenTextDocumentParams>(Methods.DidOpen, () => LspJsonContext.Default.DidOpenTextDocumentParams)
 {
     protected override async Task HandleAsync(DidOpenTextDocumentParams parameters, ServerContext context)
     {

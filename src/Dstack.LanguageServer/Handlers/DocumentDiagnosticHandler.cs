@@ -8,7 +8,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>textDocument/diagnostic</c> (pull diagnostics): a full report for an open dstack document, computed like the
 /// published ones; an empty report for any other uri.
 /// </summary>
-public sealed class DocumentDiagnosticHandler() : RequestHandler<DocumentDiagnosticParams, FullDocumentDiagnosticReport>(Methods.DocumentDiagnostic, LspJsonContext.Default.DocumentDiagnosticParams, LspJsonContext.Default.FullDocumentDiagnosticReport)
+public sealed class DocumentDiagnosticHandler() : RequestHandler<DocumentDiagnosticParams, FullDocumentDiagnosticReport>(Methods.DocumentDiagnostic, () => LspJsonContext.Default.DocumentDiagnosticParams, () => LspJsonContext.Default.FullDocumentDiagnosticReport)
 {
     protected override Task<FullDocumentDiagnosticReport> HandleAsync(DocumentDiagnosticParams parameters, ServerContext context, CancellationToken cancellation)
     {

@@ -5,7 +5,7 @@ using Dstack.LanguageServer.Server;
 namespace Dstack.LanguageServer.Handlers;
 
 /// <summary><c>textDocument/documentSymbol</c>: the outline of an open dstack document; an empty list for anything else.</summary>
-public sealed class DocumentSymbolHandler() : RequestHandler<DocumentSymbolParams, IReadOnlyList<DocumentSymbol>>(Methods.DocumentSymbol, LspJsonContext.Default.DocumentSymbolParams, LspJsonContext.Default.IReadOnlyListDocumentSymbol)
+public sealed class DocumentSymbolHandler() : RequestHandler<DocumentSymbolParams, IReadOnlyList<DocumentSymbol>>(Methods.DocumentSymbol, () => LspJsonContext.Default.DocumentSymbolParams, () => LspJsonContext.Default.IReadOnlyListDocumentSymbol)
 {
     protected override Task<IReadOnlyList<DocumentSymbol>> HandleAsync(DocumentSymbolParams parameters, ServerContext context, CancellationToken cancellation)
     {

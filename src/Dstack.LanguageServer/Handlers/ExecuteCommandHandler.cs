@@ -7,7 +7,7 @@ using Dstack.LanguageServer.Server;
 namespace Dstack.LanguageServer.Handlers;
 
 /// <summary><c>workspace/executeCommand</c>: the <see cref="DstackCommands"/>; an unknown command or a bad argument is invalid params.</summary>
-public sealed class ExecuteCommandHandler(EditorOffers offers) : RequestHandler<ExecuteCommandParams, JsonElement>(Methods.ExecuteCommand, LspJsonContext.Default.ExecuteCommandParams, LspJsonContext.Default.JsonElement)
+public sealed class ExecuteCommandHandler(EditorOffers offers) : RequestHandler<ExecuteCommandParams, JsonElement>(Methods.ExecuteCommand, () => LspJsonContext.Default.ExecuteCommandParams, () => LspJsonContext.Default.JsonElement)
 {
     private readonly DstackCommandRunner _runner = new(offers);
 

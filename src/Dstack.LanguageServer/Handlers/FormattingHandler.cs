@@ -5,7 +5,7 @@ using Dstack.LanguageServer.Server;
 namespace Dstack.LanguageServer.Handlers;
 
 /// <summary><c>textDocument/formatting</c>: per-line edits that re-indent a dstack document; none (and a log line) when it is left alone.</summary>
-public sealed class FormattingHandler() : RequestHandler<DocumentFormattingParams, IReadOnlyList<TextEdit>>(Methods.Formatting, LspJsonContext.Default.DocumentFormattingParams, LspJsonContext.Default.IReadOnlyListTextEdit)
+public sealed class FormattingHandler() : RequestHandler<DocumentFormattingParams, IReadOnlyList<TextEdit>>(Methods.Formatting, () => LspJsonContext.Default.DocumentFormattingParams, () => LspJsonContext.Default.IReadOnlyListTextEdit)
 {
     protected override Task<IReadOnlyList<TextEdit>> HandleAsync(DocumentFormattingParams parameters, ServerContext context, CancellationToken cancellation)
     {

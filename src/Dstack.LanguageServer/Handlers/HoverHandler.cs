@@ -5,7 +5,7 @@ using Dstack.LanguageServer.Server;
 namespace Dstack.LanguageServer.Handlers;
 
 /// <summary><c>textDocument/hover</c>: the documentation of the key or value under the cursor; null elsewhere and outside dstack files.</summary>
-public sealed class HoverHandler() : RequestHandler<TextDocumentPositionParams, LspHover?>(Methods.Hover, LspJsonContext.Default.TextDocumentPositionParams, LspJsonContext.Default.LspHover)
+public sealed class HoverHandler() : RequestHandler<TextDocumentPositionParams, LspHover?>(Methods.Hover, () => LspJsonContext.Default.TextDocumentPositionParams, () => LspJsonContext.Default.LspHover)
 {
     /// <inheritdoc/>
     /// <remarks>A hover is read from the snapshot in memory in tens of microseconds.</remarks>

@@ -8,7 +8,7 @@ namespace Dstack.LanguageServer.Handlers;
 /// <c>initialize</c>: says what this server offers, notes what the client can do, and starts watching the editor's
 /// process. The lifecycle (once, first) is the session's business.
 /// </summary>
-public sealed class InitializeHandler() : RequestHandler<InitializeParams, InitializeResult>(Methods.Initialize, LspJsonContext.Default.InitializeParams, LspJsonContext.Default.InitializeResult)
+public sealed class InitializeHandler() : RequestHandler<InitializeParams, InitializeResult>(Methods.Initialize, () => LspJsonContext.Default.InitializeParams, () => LspJsonContext.Default.InitializeResult)
 {
     public static ServerCapabilities Capabilities { get; } = new(
         PositionEncoding: "utf-16",

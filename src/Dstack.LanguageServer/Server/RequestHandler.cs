@@ -5,8 +5,12 @@ using Dstack.LanguageServer.Protocol;
 namespace Dstack.LanguageServer.Server;
 
 /// <summary>A request handler with typed params and result, read and written through the source-generated context.</summary>
-public abstract class RequestHandler<TParams, TResult>(string method, JsonTypeInfo<TParams> paramsType, JsonTypeInfo<TResult> resultType) : IJsonResultHandler
+public abstract class RequestHandler<TParams, TResult>(string method, Func<JsonTypeInfo<TParams>> paramsType, Func<JsonTypeInfo<TResult>> resultType) : IJsonResultHandler
 {
+    // Resolved at a method's first request, not when the table is made: a server answers `initialize` sooner when it
+    // has not built the metadata of every other method's types first (docs/performance.md, "LSP cold start").
+    private JsonTypeInfo<TParams>? _paramsType;
+    private JsonTypeInfo<TResult>? _resultType;
     private JsonTypeInfo<TResult>? _wireResultType;
 
     public string Method { get; } = method;
@@ -16,14 +20,14 @@ public abstract class RequestHandler<TParams, TResult>(string method, JsonTypeIn
 
     async Task<JsonElement> IRequestHandler.HandleAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
     {
-        var typed = TypedParams.Read(Method, parameters, paramsType);
+        var typed = TypedParams.Read(Method, parameters, _paramsType ??= paramsType());
         var result = await HandleAsync(typed, context, cancellation).ConfigureAwait(false);
-        return JsonSerializer.SerializeToElement(result, resultType);
+        return JsonSerializer.SerializeToElement(result, _resultType ??= resultType());
     }
 
     async Task<byte[]> IJsonResultHandler.HandleToJsonAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
     {
-        var typed = TypedParams.Read(Method, parameters, paramsType);
+        var typed = TypedParams.Read(Method, parameters, _paramsType ??= paramsType());
         var result = await HandleAsync(typed, context, cancellation).ConfigureAwait(false);
         // The same contract with the wire's escaping: the bytes an element of the result would be written as.
         _wireResultType ??= (JsonTypeInfo<TResult>)LspJsonContext.Wire.GetTypeInfo(typeof(TResult))!;
