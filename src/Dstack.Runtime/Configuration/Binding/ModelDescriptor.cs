@@ -23,12 +23,13 @@ public sealed class ModelDescriptor
             .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.GetIndexParameters().Length == 0)
                 .Select(Root)
-                .Where(p => p.GetCustomAttribute<DescriptionAttribute>() is not null)
-                .DistinctBy(p => p.Name)
-                .OrderBy(p => p.DeclaringType == typeof(ProfileParameters) ? 1 : 0)
-                .ThenBy(p => Depth(p.DeclaringType!))
-                .ThenBy(p => p.GetCustomAttribute<DescriptionAttribute>()!.Line)
-                .Select(p => new PropertyDescriptor(p)),
+                .Select(p => (Property: p, Described: p.GetCustomAttribute<DescriptionAttribute>()))
+                .Where(p => p.Described is not null)
+                .DistinctBy(p => p.Property.Name)
+                .OrderBy(p => p.Property.DeclaringType == typeof(ProfileParameters) ? 1 : 0)
+                .ThenBy(p => Depth(p.Property.DeclaringType!))
+                .ThenBy(p => p.Described!.Line)
+                .Select(p => new PropertyDescriptor(p.Property)),
         ];
         _byName = Properties.ToDictionary(p => p.YamlName, StringComparer.Ordinal);
         ConfigurationType = type.GetCustomAttribute<ConfigurationTypeAttribute>()?.Name;
