@@ -86,25 +86,30 @@ public sealed class ClientChannel(MessageWriter writer)
     /// A successful response whose result is already JSON (<see cref="IJsonResultHandler"/>): the same bytes as
     /// <see cref="RespondAsync"/> with that result as an element, members in the same order.
     /// </summary>
-    internal Task RespondJsonAsync(RequestId id, byte[] result) => writer.WriteAsync(ResponseJson(id, result)).AsTask();
+    internal Task RespondJsonAsync(RequestId id, PooledJson result) =>
+        writer.WriteAsync(ResponseStart(id), result.WrittenMemory, ResponseEnd).AsTask();
 
-    /// <summary>The response message of <see cref="RespondJsonAsync"/>.</summary>
-    internal static ReadOnlyMemory<byte> ResponseJson(RequestId id, ReadOnlySpan<byte> result)
+    /// <summary>The response message of <see cref="RespondJsonAsync"/> as one array (what the frame's body is).</summary>
+    internal static ReadOnlyMemory<byte> ResponseJson(RequestId id, ReadOnlySpan<byte> result) =>
+        (byte[])[.. ResponseStart(id).Span, .. result, .. ResponseEnd.Span];
+
+    /// <summary><c>{"id":ID,"result":</c>, the id written as the wire writes it.</summary>
+    private static ReadOnlyMemory<byte> ResponseStart(RequestId id)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(result.Length + 64);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LspJsonContext.Wire.Options.Encoder, SkipValidation = true }))
         {
             json.WriteStartObject();
             json.WritePropertyName("id");
             JsonSerializer.Serialize(json, id, LspJsonContext.Wire.RequestId);
             json.WritePropertyName("result");
-            json.WriteRawValue(result, skipInputValidation: true);
-            json.WriteString("jsonrpc", "2.0");
-            json.WriteEndObject();
         }
 
         return buffer.WrittenMemory;
     }
+
+    /// <summary>What follows the result: the same member order as <see cref="ResponseMessage"/>'s.</summary>
+    private static readonly ReadOnlyMemory<byte> ResponseEnd = ",\"jsonrpc\":\"2.0\"}"u8.ToArray();
 
     internal Task RespondErrorAsync(RequestId? id, ResponseError error) =>
         SendAsync(new ErrorResponseMessage(id, error), LspJsonContext.Wire.ErrorResponseMessage);

@@ -10,6 +10,9 @@ namespace Dstack.LanguageServer.Server;
 /// </summary>
 public interface IJsonResultHandler : IRequestHandler
 {
-    /// <summary>The result as JSON, written with the wire's options; the same errors as <see cref="IRequestHandler.HandleAsync"/>.</summary>
-    Task<byte[]> HandleToJsonAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation);
+    /// <summary>
+    /// The result as JSON, written with the wire's options into a pooled buffer the caller disposes once it is sent; the
+    /// same errors as <see cref="IRequestHandler.HandleAsync"/>.
+    /// </summary>
+    Task<PooledJson> HandleToJsonAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation);
 }

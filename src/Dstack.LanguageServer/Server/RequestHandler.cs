@@ -25,13 +25,25 @@ public abstract class RequestHandler<TParams, TResult>(string method, Func<JsonT
         return JsonSerializer.SerializeToElement(result, _resultType ??= resultType());
     }
 
-    async Task<byte[]> IJsonResultHandler.HandleToJsonAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
+    async Task<PooledJson> IJsonResultHandler.HandleToJsonAsync(JsonElement? parameters, ServerContext context, CancellationToken cancellation)
     {
         var typed = TypedParams.Read(Method, parameters, _paramsType ??= paramsType());
         var result = await HandleAsync(typed, context, cancellation).ConfigureAwait(false);
-        // The same contract with the wire's escaping: the bytes an element of the result would be written as.
+        // The same contract with the wire's escaping: the bytes an element of the result would be written as (a writer
+        // takes its escaping from its own options, not from the contract's).
         _wireResultType ??= (JsonTypeInfo<TResult>)LspJsonContext.Wire.GetTypeInfo(typeof(TResult))!;
-        return JsonSerializer.SerializeToUtf8Bytes(result, _wireResultType);
+        var json = new PooledJson();
+        try
+        {
+            using var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = LspJsonContext.Wire.Options.Encoder, SkipValidation = true });
+            JsonSerializer.Serialize(writer, result, _wireResultType);
+            return json;
+        }
+        catch
+        {
+            json.Dispose();
+            throw;
+        }
     }
 
     protected abstract Task<TResult> HandleAsync(TParams parameters, ServerContext context, CancellationToken cancellation);

@@ -45,7 +45,7 @@ public sealed partial class ServerSession
     private async Task RunRequestAsync(RequestMessage request, IRequestHandler handler, CancellationToken cancellation)
     {
         System.Text.Json.JsonElement? result = null;
-        byte[]? json = null;
+        PooledJson? json = null;
         ResponseError? error = null;
         try
         {
@@ -94,6 +94,7 @@ public sealed partial class ServerSession
         }
         finally
         {
+            json?.Dispose();
             // After the answer is written: the session's end waits for pending requests, and must not close the
             // output while an answer is half written (a frame cut after its header).
             _pending.Finish(request.Id);

@@ -49,9 +49,9 @@ public sealed class ResponseJsonTests
         var parameters = JsonDocument.Parse("""{"textDocument":{"uri":"file:///p/x.dstack.yml"},"position":{"line":1,"character":0}}""").RootElement;
 
         var element = await handler.HandleAsync(parameters, context, CancellationToken.None);
-        var json = await handler.HandleToJsonAsync(parameters, context, CancellationToken.None);
+        using var json = await handler.HandleToJsonAsync(parameters, context, CancellationToken.None);
 
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(element, LspJsonContext.Wire.JsonElement), json);
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(element, LspJsonContext.Wire.JsonElement), json.WrittenMemory.ToArray());
     }
 
     private static void AssertSameBytes(RequestId id, CompletionList list)
