@@ -17,7 +17,8 @@ namespace Dstack.Runtime.Runs;
 /// </summary>
 public sealed partial class RunController
 {
-    private const string DevEnvironmentType = "dev-environment";
+    /// <summary>The run type of a dev environment (<c>type: dev-environment</c>).</summary>
+    internal const string DevEnvironmentType = "dev-environment";
     private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The watch of a dev environment's job, or null for other runs; disposed after the jobs have ended.</summary>

@@ -97,11 +97,20 @@ public abstract class ModelRoute
             request.Body = new MemoryStream(body, writable: false);
             request.Headers.Remove("Transfer-Encoding");
             request.ContentLength = body.Length;
+            context.Items[BufferedKey] = body;
             return await ChatAsync(context, chat, replicas).ConfigureAwait(false);
         }
 
         return true;
     }
+
+    /// <summary>
+    /// The body of a chat request the route read whole before leaving it to be forwarded (the request's body is a copy
+    /// of it, so the endpoint can send it again); null for any other request.
+    /// </summary>
+    internal static byte[]? BufferedBody(HttpContext context) => context.Items.TryGetValue(BufferedKey, out var body) ? body as byte[] : null;
+
+    private static readonly object BufferedKey = new();
 
     /// <summary>A chat request for this model: answers it, or rewrites its path and returns false to have it forwarded.</summary>
     private protected abstract Task<bool> ChatAsync(HttpContext context, JsonElement chat, ReplicaClient replicas);

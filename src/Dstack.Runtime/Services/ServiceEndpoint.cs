@@ -18,8 +18,8 @@ namespace Dstack.Runtime.Services;
 /// <c>auth: true</c>) and forwards each request to the next replica in turn (<see cref="ReplicaSet"/>), streaming both
 /// ways (WebSocket and other upgrades too). A replica whose port refuses the connection is skipped and the request
 /// goes to the next one, so a replica that is restarting or scaled away costs no failed request; so does a request
-/// without a body that a replica's connection ended without an answer when its port no longer answers (it just died, or
-/// its SSH forward's far end refuses). When none answers the caller gets 503 with what to check. Every request is counted in <see cref="Rate"/> (what rps scaling reads).
+/// without a body, or a model route's chat request (its body held whole), that a replica's connection ended without an
+/// answer when its port no longer answers (it just died, or its SSH forward's far end refuses). When none answers the caller gets 503 with what to check. Every request is counted in <see cref="Rate"/> (what rps scaling reads).
 /// </summary>
 /// <remarks>Kestrel serves; YARP's forwarder sends (hop-by-hop headers, upgrades, streaming, timeouts).</remarks>
 public sealed class ServiceEndpoint : IAsyncDisposable
@@ -162,6 +162,10 @@ public sealed class ServiceEndpoint : IAsyncDisposable
             Replicas.Refused(replica);
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);
+            if (ModelRoute.BufferedBody(context) is { } body)
+            {
+                context.Request.Body = new MemoryStream(body, writable: false);
+            }
         }
 
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -212,9 +216,10 @@ public sealed class ServiceEndpoint : IAsyncDisposable
 
     /// <summary>
     /// Whether a request that failed at <paramref name="replica"/> before any answer reached no app and is safe to send to
-    /// another: it has no body (nothing of the caller's was consumed), its method is idempotent, and the replica's port
-    /// does not answer now (a replica that just died, or an SSH forward whose far end refuses: it takes the connection
-    /// and closes it without an answer).
+    /// another: it has no body (nothing of the caller's was consumed) and its method is idempotent, or it is a model
+    /// route's chat request whose body the endpoint holds whole (<see cref="ModelRoute.BufferedBody"/>); and the
+    /// replica's port does not answer now (a replica that just died, or an SSH forward whose far end refuses: it takes
+    /// the connection and closes it without an answer).
     /// </summary>
     private static async Task<bool> EndedUnansweredAsync(HttpContext context, ServiceReplica replica, ForwarderError error)
     {
@@ -222,7 +227,9 @@ public sealed class ServiceEndpoint : IAsyncDisposable
         var idempotent = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
             || HttpMethods.IsTrace(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsDelete(request.Method);
         var bodiless = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
-        return error == ForwarderError.Request && idempotent && bodiless && !context.RequestAborted.IsCancellationRequested
+        var resendable = (error == ForwarderError.Request && idempotent && bodiless)
+            || (error is ForwarderError.Request or ForwarderError.RequestBodyDestination && ModelRoute.BufferedBody(context) is not null);
+        return resendable && !context.RequestAborted.IsCancellationRequested
             && !await PortProbe.AnswersAsync(replica.Address.Host, replica.Address.Port, context.RequestAborted).ConfigureAwait(false);
     }
 

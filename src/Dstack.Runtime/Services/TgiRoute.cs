@@ -79,6 +79,10 @@ internal sealed partial class TgiRoute : ModelRoute
                 await (stream ? StreamAsync(context, response, stops) : AnswerAsync(context, response, stops)).ConfigureAwait(false);
             }
         }
+        catch (ReplicaFailedException e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await OpenAIError.WriteAsync(context, 502, $"{Service}'s replica {e.Replica} failed the request ({e.Reason}); it was not sent to another replica, as it may have reached this one; `dstack logs {Service}` shows what the replica printed").ConfigureAwait(false);
+        }
         catch (Exception e) when (e is HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
         {
             // Before the answer started: a 502 that says why; after, the stream just ends (the client sees no [DONE]).

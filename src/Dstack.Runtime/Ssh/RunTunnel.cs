@@ -119,11 +119,17 @@ public sealed class RunTunnel : IAsyncDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             var why = await _tunnel.ExitedUnexpectedly.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (Ending())
+            {
+                // The run is being stopped (its machine goes, and the link with it) or has ended: nothing to forward again.
+                return;
+            }
+
             _say($"dstack: the connection to {host.Name} dropped ({why}); forwarding the ports again once it is back");
             while (!cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(ReopenDelay, cancellationToken).ConfigureAwait(false);
-                if (_store.FindRun(_run.Id) is { } current && current.Status.IsFinished())
+                if (Ending())
                 {
                     return;
                 }
@@ -141,6 +147,9 @@ public sealed class RunTunnel : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Whether the run is gone, stopping (<see cref="RunStatus.Terminating"/>: its jobs are being stopped and its machine released) or ended.</summary>
+    private bool Ending() => _store.FindRun(_run.Id) is not { } current || current.Status == RunStatus.Terminating || current.Status.IsFinished();
 
     private async Task<bool> WaitUntilRunningAsync(CancellationToken cancellationToken)
     {
@@ -161,13 +170,27 @@ public sealed class RunTunnel : IAsyncDisposable
         }
     }
 
+    private bool IsDevEnvironment()
+    {
+        try
+        {
+            return RunSpec.FromJson(_run.Spec).Type == RunController.DevEnvironmentType;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     private void AddSshEntry(SshHost host)
     {
         try
         {
-            if (_store.ListRunEndpoints(_run.Id).Any(e => e.Kind == RunEndpointKind.Ssh))
+            if (IsDevEnvironment() || _store.ListRunEndpoints(_run.Id).Any(e => e.Kind == RunEndpointKind.Ssh))
             {
-                // A dev environment: its controller keeps the entry for as long as the environment runs.
+                // A dev environment: its controller writes the entry once the environment is ready and keeps it for as
+                // long as it runs. Decided by the run's type, not by whether that entry is there yet: one written
+                // here while the controller writes its own could replace it, and ssh RUN would miss the environment.
                 return;
             }
 

@@ -296,6 +296,53 @@ public sealed class DevEnvironmentEndToEndTests : IDisposable
         Assert.False(Directory.Exists(ServerFolder("orphan-dev")), $"{ServerFolder("orphan-dev")} is still there");
     }
 
+    [Dstack.Runtime.Tests.Ssh.PrivateMountFact]
+    public async Task DevEnvironment_OnAnSshHostWithoutSshd_StillRuns_SshRunLogsInToTheMachine_InactivityIsNotHonoured_AndStopLeavesNothing()
+    {
+        // The host's login sshd runs from a copy in a mount namespace where /usr/sbin/sshd is an empty file.
+        using var sshd = new Dstack.Runtime.Tests.Ssh.LoopbackSshd(withoutSshd: true);
+        var (folder, port) = await SubmitOnAnSshHostAsync(sshd, "bare-dev", "inactivity_duration: 2s\n");
+        await _sandbox.WaitForLogsAsync("bare-dev", "is not honoured without", Limit);
+        var logs = (await _sandbox.RunAsync("logs", "bare-dev")).Error;
+
+        Assert.Contains(
+            "dstack: warning: DSTK3055: the dev environment's own SSH server could not be started on lo: lo has no OpenSSH server at /usr/sbin/sshd; install it there (Debian/Ubuntu: sudo apt-get install openssh-server; the service itself need not run); ssh bare-dev logs in to the machine itself instead (your home there, without the job's environment), and inactivity_duration is not honoured",
+            logs,
+            StringComparison.Ordinal);
+        Assert.Contains("dstack: warning: inactivity_duration (2s) is not honoured without the dev environment's own SSH server; this environment runs until it is stopped or reaches max_duration", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("(inactivity_duration)", logs, StringComparison.Ordinal);
+
+        // ssh RUN is the machine's own login: the host's sshd (the copy), the login user's home, none of the job's environment.
+        Assert.Equal(sshd.Port, port);
+        Assert.Contains($"Host bare-dev\n    HostName 127.0.0.1\n    User {Dstack.Runtime.Tests.Ssh.LoopbackSshd.User}\n    Port {sshd.Port}\n", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.Empty(RemoteSshd(folder));
+        var (code, output, error) = await SshAsync("bare-dev", "pwd; echo \"[$GREETING|$DSTACK_RUN_NAME]\"; readlink /proc/$PPID/exe; [ -x /usr/sbin/sshd ] && echo has-sshd || echo no-sshd");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Equal($"{HomeOf(Dstack.Runtime.Tests.Ssh.LoopbackSshd.User)}\n[|]\n{sshd.Program}\nno-sshd\n", output);
+        Assert.True(Directory.Exists(folder), $"the job's folder {folder} is not on the host");
+
+        // Not honoured: no session for well over the inactivity duration, and it still runs.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Equal("running", (await _sandbox.RunRecordAsync("bare-dev")).GetProperty("status").GetString());
+
+        var stop = await _sandbox.RunAsync("stop", "bare-dev", "-y");
+        Assert.True(stop.Code == 0, stop.ToString());
+        var ended = await _sandbox.RunRecordAsync("bare-dev");
+        Assert.Equal("terminated", ended.GetProperty("status").GetString());
+        Assert.Equal("stopped_by_user", ended.GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, ended.GetProperty("ssh_host").ValueKind);
+        Assert.Empty(await _sandbox.WaitForNoJobProcessesAsync("bare-dev", TimeSpan.FromSeconds(5)));
+        var runFolder = Path.GetDirectoryName(Path.GetDirectoryName(folder.TrimEnd('/')))!;
+        Assert.Empty(Dstack.Runtime.Tests.Ssh.LoopbackSshd.ProcessesMentioning(runFolder));
+        Assert.False(Directory.Exists(runFolder), $"the run's folder {runFolder} is still on the host");
+        Assert.DoesNotContain("Host bare-dev", File.ReadAllText(SshConfig), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(ServerFolder("bare-dev")), $"{ServerFolder("bare-dev")} is still there");
+    }
+
+    /// <summary>The login user's home as the host's sshd gives it (the password database, not this process's HOME).</summary>
+    private static string HomeOf(string user) =>
+        File.ReadAllLines("/etc/passwd").Select(l => l.Split(':')).First(f => f.Length > 5 && f[0] == user)[5];
+
     [DockerFact]
     public async Task DevEnvironment_OnAnSshHostWithImage_SshRunRunsInTheJobsContainerThere()
     {

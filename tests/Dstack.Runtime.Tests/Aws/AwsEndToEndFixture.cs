@@ -4,11 +4,14 @@ using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Runtime.Tests.Aws;
 
-/// <summary>One fake EC2 whose instances are the hosts of one <see cref="NetnsHosts"/>, shared by a test class (each instance gets its own host).</summary>
+/// <summary>
+/// One fake EC2 whose instances are the hosts of one <see cref="NetnsHosts"/>, shared by the test classes of
+/// <see cref="AwsEndToEndCollection"/> (each instance gets its own host; the classes run one after the other).
+/// </summary>
 public sealed class AwsEndToEndFixture : IAsyncLifetime
 {
-    /// <summary>How many instances the class may launch in all.</summary>
-    public const int HostCount = 2;
+    /// <summary>How many instances the collection's tests may launch in all (one per test).</summary>
+    public const int HostCount = 3;
 
     private NetnsHosts? _hosts;
 
@@ -37,4 +40,11 @@ public sealed class AwsEndToEndFixture : IAsyncLifetime
 
         _hosts?.Dispose();
     }
+}
+
+/// <summary>The AWS end-to-end classes that share one <see cref="AwsEndToEndFixture"/>: one fake cloud for all of them.</summary>
+[CollectionDefinition(Name)]
+public sealed class AwsEndToEndCollection : ICollectionFixture<AwsEndToEndFixture>
+{
+    public const string Name = "AWS end-to-end (one fake EC2)";
 }

@@ -6,11 +6,12 @@ namespace Dstack.Runtime.Tests.Aws;
 /// <summary>
 /// A task's port fetched on localhost through the SSH tunnel to an EC2 instance, and a run through
 /// <c>dotnet msbuild -t:DstackRun</c>, both against the fake EC2 with network-namespace hosts (one fake and its hosts
-/// for the class). The MSBuild run is here rather than in Dstack.Tasks.Tests because the fake lives in this project
-/// and that one does not reference it: the test drives a real <c>dotnet msbuild</c> of a sample project with the
-/// freshly built task assembly and CLI, as Dstack.Tasks.Tests' TargetsIntegrationTests do.
+/// for <see cref="AwsEndToEndCollection"/>). The MSBuild run is here rather than in Dstack.Tasks.Tests because the
+/// fake lives in this project and that one does not reference it: the test drives a real <c>dotnet msbuild</c> of a
+/// sample project with the freshly built task assembly and CLI, as Dstack.Tasks.Tests' TargetsIntegrationTests do.
 /// </summary>
-public sealed class AwsPortsAndMsBuildTests(AwsEndToEndFixture fixture) : IClassFixture<AwsEndToEndFixture>
+[Collection(AwsEndToEndCollection.Name)]
+public sealed class AwsPortsAndMsBuildTests(AwsEndToEndFixture fixture)
 {
     private static readonly string TasksAssembly = RepositoryPaths.Combine("src", "Dstack.Tasks", "bin", "Release", "net8.0", "Dstack.Tasks.dll");
 

@@ -31,7 +31,13 @@ internal sealed class ModelEndpoint : IAsyncDisposable
             set.Add(new ServiceReplica(1, server.Address));
         }
 
-        var endpoint = await ServiceEndpoint.StartAsync(new ServiceEndpointOptions("llm", new IPEndPoint(IPAddress.Loopback, 0), set, token) { Model = model });
+        return await StartAsync(model, set, token);
+    }
+
+    /// <summary>An endpoint in front of the given replicas (tests that mix a fake model server with broken ports).</summary>
+    public static async Task<ModelEndpoint> StartAsync(ServiceModel model, ReplicaSet replicas, string? token = null)
+    {
+        var endpoint = await ServiceEndpoint.StartAsync(new ServiceEndpointOptions("llm", new IPEndPoint(IPAddress.Loopback, 0), replicas, token) { Model = model });
         return new ModelEndpoint(endpoint, token);
     }
 
@@ -39,6 +45,12 @@ internal sealed class ModelEndpoint : IAsyncDisposable
     {
         using var response = await _http.PostAsync(new Uri(Endpoint.Address, path.TrimStart('/')), new StringContent(body, Encoding.UTF8, "application/json"));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<(HttpStatusCode Status, string? RetryAfter, string Body)> PostWithHeadersAsync(string path, string body)
+    {
+        using var response = await _http.PostAsync(new Uri(Endpoint.Address, path.TrimStart('/')), new StringContent(body, Encoding.UTF8, "application/json"));
+        return (response.StatusCode, response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsStringAsync());
     }
 
     public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)

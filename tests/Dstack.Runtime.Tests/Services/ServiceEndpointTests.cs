@@ -225,43 +225,4 @@ public sealed class ServiceEndpointTests : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    /// <summary>A port that takes every connection and closes it at once, as an SSH forward does when its far end refuses.</summary>
-    private sealed class ClosingForward : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly Task _accepting;
-        private int _accepted;
-
-        public ClosingForward()
-        {
-            _listener.Start();
-            Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-            _accepting = Task.Run(async () =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        using var client = await _listener.AcceptTcpClientAsync();
-                        Interlocked.Increment(ref _accepted);
-                        client.Close();
-                    }
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                }
-            });
-        }
-
-        public Uri Address { get; }
-
-        public int Accepted => Volatile.Read(ref _accepted);
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _accepting.Wait(TimeSpan.FromSeconds(5));
-        }
-    }
 }

@@ -16,6 +16,7 @@ public sealed class LoopbackSshd : IDisposable
 
     private readonly int? _runsDiskKilobytes;
     private readonly bool _withoutDocker;
+    private readonly bool _withoutSshd;
     private Process? _server;
 
     /// <param name="runsDiskKilobytes">
@@ -26,10 +27,17 @@ public sealed class LoopbackSshd : IDisposable
     /// When true, the server runs in a mount namespace of its own where <c>/var/run/docker.sock</c> is not a socket
     /// (<c>/dev/null</c> bound over it): a host without a Docker engine, while this machine keeps its own.
     /// </param>
-    public LoopbackSshd(int? runsDiskKilobytes = null, bool withoutDocker = false)
+    /// <param name="withoutSshd">
+    /// When true, the server runs in a mount namespace of its own where <c>/usr/sbin/sshd</c> is an empty file that is
+    /// not executable (bound over it): a host without OpenSSH's server for the programs its sessions start, while the
+    /// server itself runs from a copy in <see cref="Folder"/> (<see cref="Program"/>; sshd re-executes itself by the
+    /// path it was started with) and this machine keeps its own. Needs root (<see cref="PrivateMountFactAttribute"/>).
+    /// </param>
+    public LoopbackSshd(int? runsDiskKilobytes = null, bool withoutDocker = false, bool withoutSshd = false)
     {
         _runsDiskKilobytes = runsDiskKilobytes;
         _withoutDocker = withoutDocker;
+        _withoutSshd = withoutSshd;
         if (!File.Exists(Sshd))
         {
             throw new InvalidOperationException(
@@ -43,10 +51,27 @@ public sealed class LoopbackSshd : IDisposable
         ClientKey = NewKey("client_key");
         File.Copy(ClientKey + ".pub", Path.Combine(Folder, "authorized_keys"));
         Port = FreePort();
+        Program = Sshd;
+        if (withoutSshd)
+        {
+            Program = Path.Combine(Folder, "sbin", "sshd");
+            Directory.CreateDirectory(Path.GetDirectoryName(Program)!);
+            File.Copy(Sshd, Program);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+
+            File.WriteAllBytes(Path.Combine(Folder, "no-sshd"), []);
+        }
+
         Start(HostKey);
     }
 
     public string Folder { get; }
+
+    /// <summary>The sshd program the server runs: <see cref="Sshd"/>, or its copy in <see cref="Folder"/> on a host without it.</summary>
+    public string Program { get; }
 
     public int Port { get; }
 
@@ -189,13 +214,18 @@ public sealed class LoopbackSshd : IDisposable
             setup.Add("{ [ ! -e /var/run/docker.sock ] || mount --bind /dev/null /var/run/docker.sock; }");
         }
 
+        if (_withoutSshd)
+        {
+            setup.Add($"mount --bind {Path.Combine(Folder, "no-sshd")} {Sshd}");
+        }
+
         var start = setup.Count > 0
-            ? new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "sh", "-c", $"{string.Join(" && ", setup)} && exec {Sshd} -D -e -f {config}"])
-            : new ProcessStartInfo(Sshd, ["-D", "-e", "-f", config]);
+            ? new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "sh", "-c", $"{string.Join(" && ", setup)} && exec {Program} -D -e -f {config}"])
+            : new ProcessStartInfo(Program, ["-D", "-e", "-f", config]);
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         start.UseShellExecute = false;
-        _server = Process.Start(start) ?? throw new InvalidOperationException($"{Sshd} did not start");
+        _server = Process.Start(start) ?? throw new InvalidOperationException($"{Program} did not start");
         _server.BeginErrorReadLine();
         _server.BeginOutputReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -203,7 +233,7 @@ public sealed class LoopbackSshd : IDisposable
         {
             if (_server.HasExited)
             {
-                throw new InvalidOperationException($"{Sshd} exited with code {_server.ExitCode} at start; as root it needs only its config ({config}); run it by hand with -d to see why");
+                throw new InvalidOperationException($"{Program} exited with code {_server.ExitCode} at start; as root it needs only its config ({config}); run it by hand with -d to see why");
             }
 
             try
@@ -218,7 +248,7 @@ public sealed class LoopbackSshd : IDisposable
             }
         }
 
-        throw new InvalidOperationException($"{Sshd} did not listen on 127.0.0.1:{Port} within 15 seconds");
+        throw new InvalidOperationException($"{Program} did not listen on 127.0.0.1:{Port} within 15 seconds");
     }
 
     private string NewKey(string name)
