@@ -2,21 +2,11 @@ namespace Dstack.Runtime.Services;
 
 /// <summary>A replica failed a request before answering while its port still answers: the request may have reached its app, so it was not sent to another.</summary>
 internal sealed class ReplicaFailedException(int replica, Exception inner)
-    : IOException($"replica {replica} failed the request ({Innermost(inner).Message})", inner)
+    : IOException($"replica {replica} failed the request ({inner.GetBaseException().Message})", inner)
 {
     /// <summary>The replica's number.</summary>
     public int Replica { get; } = replica;
 
     /// <summary>What failed, innermost (the socket's or the stream's words).</summary>
-    public string Reason => Innermost(InnerException!).Message;
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
-    }
+    public string Reason => InnerException!.GetBaseException().Message;
 }

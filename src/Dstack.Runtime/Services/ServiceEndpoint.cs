@@ -241,18 +241,8 @@ public sealed class ServiceEndpoint : IAsyncDisposable
             return;
         }
 
-        var what = context.GetForwarderErrorFeature()?.Exception is { } e ? $": {Innermost(e).Message}" : string.Empty;
+        var what = context.GetForwarderErrorFeature()?.Exception is { } e ? $": {e.GetBaseException().Message}" : string.Empty;
         await context.Response.WriteAsync($"dstack: {_options.Name}'s replica {replica.Number} failed the request ({error}{what}); it was not sent to another replica, as it may have reached this one; `dstack logs {_options.Name}` shows what the replica printed\n").ConfigureAwait(false);
-    }
-
-    private static Exception Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
     }
 
     private static bool Refused(HttpContext context)

@@ -16,8 +16,8 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
     /// <summary>The folder of job <paramref name="rank"/> of <paramref name="run"/>, submitted from <paramref name="home"/>.</summary>
     public static RemoteJobFolder For(State.DstackHome home, State.RunRecord run, int rank)
     {
-        var key = Dstack.Runtime.Hashing.ShortHash.Sha256(Encoding.UTF8.GetBytes($"{System.Environment.MachineName}\n{home.Root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}"));
-        return new RemoteJobFolder($"{run.Name}-{Convert.ToHexStringLower(key)[..8]}", rank);
+        var key = Hashing.ShortHash.HexOf($"{System.Environment.MachineName}\n{home.Root}\n{run.Id.ToString(CultureInfo.InvariantCulture)}");
+        return new RemoteJobFolder($"{run.Name}-{key[..8]}", rank);
     }
 
     /// <summary>The folder as a shell word that expands on the host (the login user's home).</summary>

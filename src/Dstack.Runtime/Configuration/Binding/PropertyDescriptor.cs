@@ -25,39 +25,25 @@ public sealed class PropertyDescriptor
         // The attributes once, picked by type below: each GetCustomAttribute call searches the metadata again, which a
         // native build does slowly (a dozen searches per property were a few milliseconds of every command's start).
         var attributes = property.GetCustomAttributes(inherit: true);
-        IsRequired = Find<RequiredAttribute>(attributes) is not null;
-        Description = Find<System.ComponentModel.DescriptionAttribute>(attributes)?.Description ?? string.Empty;
-        DefaultText = Find<DefaultValueAttribute>(attributes)?.Value switch
+        IsRequired = attributes.OfType<RequiredAttribute>().Any();
+        Description = attributes.OfType<System.ComponentModel.DescriptionAttribute>().FirstOrDefault()?.Description ?? string.Empty;
+        DefaultText = attributes.OfType<DefaultValueAttribute>().FirstOrDefault()?.Value switch
         {
             null => null,
             bool b => b ? "true" : "false",
             { } v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture),
         };
-        Example = Find<ExampleAttribute>(attributes)?.Yaml;
-        DeprecatedAdvice = Find<DeprecatedAttribute>(attributes)?.Advice;
-        DurationForms = Find<DurationFormsAttribute>(attributes);
-        IsPythonVersion = Find<PythonVersionAttribute>(attributes) is not null;
-        DefaultLocalPort = Find<DefaultLocalPortAttribute>(attributes)?.Port;
+        Example = attributes.OfType<ExampleAttribute>().FirstOrDefault()?.Yaml;
+        DeprecatedAdvice = attributes.OfType<DeprecatedAttribute>().FirstOrDefault()?.Advice;
+        DurationForms = attributes.OfType<DurationFormsAttribute>().FirstOrDefault();
+        IsPythonVersion = attributes.OfType<PythonVersionAttribute>().Any();
+        DefaultLocalPort = attributes.OfType<DefaultLocalPortAttribute>().FirstOrDefault()?.Port;
         IsSettable = property.SetMethod is not null;
-        IsSingleOrList = Find<SingleOrListAttribute>(attributes) is not null;
-        IsMappingAsOneItem = Find<MappingAsOneItemAttribute>(attributes) is not null;
+        IsSingleOrList = attributes.OfType<SingleOrListAttribute>().Any();
+        IsMappingAsOneItem = attributes.OfType<MappingAsOneItemAttribute>().Any();
     }
 
     public PropertyInfo Property { get; }
-
-    private static T? Find<T>(object[] attributes)
-        where T : Attribute
-    {
-        foreach (var attribute in attributes)
-        {
-            if (attribute is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>The key in YAML: the property name in snake_case (<c>shm_size</c>).</summary>
     public string YamlName { get; }
