@@ -130,7 +130,7 @@ internal sealed class AwsCliSandbox : IDisposable
             try
             {
                 var command = File.ReadAllText(Path.Combine(folder, "cmdline"));
-                if (command.EndsWith("\0controller\0", StringComparison.Ordinal) && File.ReadAllText(Path.Combine(folder, "environ")).Contains($"\0DSTACK_HOME={home}\0", StringComparison.Ordinal))
+                if (command.EndsWith("\0controller\0", StringComparison.Ordinal) && ("\0" + File.ReadAllText(Path.Combine(folder, "environ"))).Contains($"\0DSTACK_HOME={home}\0", StringComparison.Ordinal))
                 {
                     return pid;
                 }

@@ -109,7 +109,8 @@ public sealed class AzureLeakTests
 
         await AzureWait.UntilAsync(() => arm.LiveVms.Count == 0, $"no VM left in the fake (left: {string.Join(", ", arm.LiveVms.Select(v => v.Name))})\n{cli}", 60);
         Assert.Empty(await sandbox.LiveInstancesAsync());
-        Assert.Null(AwsCliSandbox.ControllerOf(sandbox.Home));
+        // The controller deletes the instance first, then records the run's end and exits.
+        await AzureWait.UntilAsync(() => AwsCliSandbox.ControllerOf(sandbox.Home) is null, "the controller to exit", 30);
     }
 
     /// <summary>Whether the newest progress event of the only run (<c>dstack ps --json</c>) is the upload.</summary>
