@@ -34,6 +34,7 @@ public static class DstackHandlers
             .Add(new HoverHandler())
             .Add(new DocumentSymbolHandler())
             .Add(new FormattingHandler())
-            .Add(new CompletionHandler());
+            .Add(new CompletionHandler())
+            .Add(new CompletionResolveHandler());
     }
 }

@@ -5,5 +5,8 @@ namespace Dstack.LanguageServer.Protocol;
 /// <param name="Items">The completions.</param>
 public sealed record CompletionList(bool IsIncomplete, IReadOnlyList<CompletionItem> Items)
 {
+    /// <summary>What every item shares (LSP 3.17 <c>itemDefaults</c>), for a client that declared it reads them.</summary>
+    public CompletionItemDefaults? ItemDefaults { get; init; }
+
     public static CompletionList Empty { get; } = new(false, []);
 }

@@ -14,6 +14,7 @@ public static class Methods
     public const string PublishDiagnostics = "textDocument/publishDiagnostics";
     public const string DocumentDiagnostic = "textDocument/diagnostic";
     public const string Completion = "textDocument/completion";
+    public const string CompletionResolve = "completionItem/resolve";
     public const string LogMessage = "window/logMessage";
     public const string CodeLens = "textDocument/codeLens";
     public const string CodeAction = "textDocument/codeAction";

@@ -27,7 +27,15 @@ namespace Dstack.LanguageServer.Server;
 /// <c>window.showDocument.support</c>: the client opens a URI the server names (<c>window/showDocument</c>), in the
 /// browser or the application that handles it when <c>external</c> is true.
 /// </param>
-public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics = false, bool WatchesFiles = false, bool RefreshesDiagnostics = false, bool RefreshesCodeLenses = false, bool ShowsDocuments = false)
+/// <param name="CompletionEditRangeDefault">
+/// <c>textDocument.completion.completionList.itemDefaults</c> lists <c>editRange</c>: the client reads one edit range
+/// for the whole list, so the items need not repeat it.
+/// </param>
+/// <param name="CompletionResolvesDocumentation">
+/// <c>textDocument.completion.completionItem.resolveSupport.properties</c> lists <c>documentation</c>: the client asks
+/// for an item's documentation (<c>completionItem/resolve</c>) when it shows it, so the list can leave it out.
+/// </param>
+public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics = false, bool WatchesFiles = false, bool RefreshesDiagnostics = false, bool RefreshesCodeLenses = false, bool ShowsDocuments = false, bool CompletionEditRangeDefault = false, bool CompletionResolvesDocumentation = false)
 {
     /// <summary>Before <c>initialize</c>, or for a client that declared nothing.</summary>
     public static ClientFeatures None { get; } = new(WorkDoneProgress: false);
@@ -39,7 +47,12 @@ public sealed record ClientFeatures(bool WorkDoneProgress, bool PullDiagnostics 
         WatchesFiles: IsTrue(capabilities, "workspace", "didChangeWatchedFiles", "dynamicRegistration"),
         RefreshesDiagnostics: IsTrue(capabilities, "workspace", "diagnostics", "refreshSupport"),
         RefreshesCodeLenses: IsTrue(capabilities, "workspace", "codeLens", "refreshSupport"),
-        ShowsDocuments: IsTrue(capabilities, "window", "showDocument", "support"));
+        ShowsDocuments: IsTrue(capabilities, "window", "showDocument", "support"),
+        CompletionEditRangeDefault: Lists(capabilities, "editRange", "textDocument", "completion", "completionList", "itemDefaults"),
+        CompletionResolvesDocumentation: Lists(capabilities, "documentation", "textDocument", "completion", "completionItem", "resolveSupport", "properties"));
+
+    private static bool Lists(JsonElement? root, string value, params string[] path) =>
+        Find(root, path) is { ValueKind: JsonValueKind.Array } list && list.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.String && e.ValueEquals(value));
 
     private static bool IsObject(JsonElement? root, params string[] path) =>
         Find(root, path) is { ValueKind: JsonValueKind.Object };

@@ -13,6 +13,9 @@ public sealed class ServerContext(DocumentStore documents, ClientChannel client,
 
     public DocumentStore Documents { get; } = documents;
 
+    /// <summary>The documentation the latest completion list left for <c>completionItem/resolve</c>.</summary>
+    public Completion.CompletionDocumentation CompletionDocumentation { get; } = new();
+
     public ClientChannel Client { get; } = client;
 
     public ServerLog Log { get; } = log;

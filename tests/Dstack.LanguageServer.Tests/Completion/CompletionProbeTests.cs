@@ -19,7 +19,7 @@ public sealed class CompletionProbeTests
         Assert.DoesNotContain("commands", labels);
         Assert.DoesNotContain("ide", labels);
         Assert.Equal(["resources", "python", "ports", "env", "image", "nodes"], labels.Take(6));
-        Assert.Equal("spot_policy: ", result.Item("spot_policy").GetProperty("textEdit").GetProperty("newText").GetString());
+        Assert.Equal("spot_policy: ", result.NewText("spot_policy"));
         Assert.Equal("type: task\nname: probe\nresources:\n  gpu: 24GB..\ncommands:\n  - python train.py\n", result.Accept("resources"));
     }
 

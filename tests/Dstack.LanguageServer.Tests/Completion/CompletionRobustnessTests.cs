@@ -58,7 +58,7 @@ public sealed class CompletionRobustnessTests
         {
             var document = new DocumentSnapshot("file:///p/x.dstack.yml", "/p/x.dstack.yml", 1, text);
             var list = CompletionDispatcher.Complete(document, new Position(line, character), null);
-            Assert.All(list.Items, i => Assert.Equal(i.TextEdit.Range.Start.Line, i.TextEdit.Range.End.Line));
+            Assert.All(list.Items, i => Assert.Equal(Assert.IsType<TextEdit>(i.TextEdit).Range.Start.Line, i.TextEdit!.Range.End.Line));
         }));
 
     [Fact]
@@ -89,7 +89,8 @@ public sealed class CompletionRobustnessTests
         var list = CompletionDispatcher.Complete(document, new Position(line, character), null);
         foreach (var item in list.Items)
         {
-            var range = item.TextEdit.Range;
+            // Every item is built with its edit; CompletionForClient only shortens it on the wire.
+            var range = Assert.IsType<TextEdit>(item.TextEdit).Range;
             Assert.True(range.Start.Line == line && range.End.Line == line, $"{item.Label} at {line}:{character} edits another line in:\n{document.Text}");
             Assert.True(range.Start.Character <= character && character <= range.End.Character, $"{item.Label} at {line}:{character} does not cover the cursor: {range}\n{document.Text}");
         }

@@ -7,7 +7,7 @@ namespace Dstack.LanguageServer.Tests.Completion;
 public sealed class CompletionTriggerTests
 {
     [Fact]
-    public async Task Initialize_AnnouncesCompletionWithTriggersAndNoResolve()
+    public async Task Initialize_AnnouncesCompletionWithTriggersAndResolve()
     {
         await using var client = new TestClient();
 
@@ -15,7 +15,8 @@ public sealed class CompletionTriggerTests
 
         var provider = result.GetProperty("capabilities").GetProperty("completionProvider");
         Assert.Equal([":", " ", ",", "["], provider.GetProperty("triggerCharacters").EnumerateArray().Select(c => c.GetString()));
-        Assert.False(provider.GetProperty("resolveProvider").GetBoolean());
+        // Resolve gives documentation to clients that declared they resolve it (CompletionWireTests).
+        Assert.True(provider.GetProperty("resolveProvider").GetBoolean());
     }
 
     [Theory]

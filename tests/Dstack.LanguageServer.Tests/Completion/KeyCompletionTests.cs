@@ -14,7 +14,7 @@ public sealed class KeyCompletionTests
         var result = await Completions.AtAsync(client, "‸");
 
         Assert.Equal("type", result.Labels[0]);
-        Assert.Equal("type: ", result.Item("type").GetProperty("textEdit").GetProperty("newText").GetString());
+        Assert.Equal("type: ", result.NewText("type"));
         // Without a type, the keys of all three types are offered, and a key required by one type only is not pushed up.
         Assert.Contains("ide", result.Labels);
         Assert.Contains("port", result.Labels);

@@ -132,7 +132,7 @@ public sealed class ValueCompletionTests
         var env = await Completions.AtAsync(client, "type: task\nenv:\n  - ‸\n");
         var volume = await Completions.AtAsync(client, "type: task\nvolumes:\n  - ‸\n");
 
-        Assert.Equal("${1:NAME}=${2:value}", env.Item("NAME=value").GetProperty("textEdit").GetProperty("newText").GetString());
+        Assert.Equal("${1:NAME}=${2:value}", env.NewText("NAME=value"));
         Assert.Equal("type: task\nenv:\n  - NAME=value\n", env.Accept("NAME=value"));
         Assert.Equal("type: task\nvolumes:\n  - /mnt/data:/data\n", volume.Accept("/instance/path:/path"));
     }

@@ -24,30 +24,51 @@ public static class Completions
             ? new { textDocument = new { uri }, position = new { line, character } }
             : new { textDocument = new { uri }, position = new { line, character }, context = new { triggerKind = 2, triggerCharacter = trigger } };
         var result = await client.ResultAsync("textDocument/completion", parameters);
-        return new CompletionResult(text, result);
+        return new CompletionResult(text, result, line, character);
     }
 
-    /// <summary>The text after applying <paramref name="item"/>'s text edit to <paramref name="text"/>.</summary>
-    public static string Apply(string text, JsonElement item)
+    /// <summary>
+    /// The range <paramref name="item"/> replaces and the text it puts there, as an editor reads them: its
+    /// <c>textEdit</c>; else the list's <c>itemDefaults.editRange</c> with its <c>textEditText</c> or label; else its
+    /// <c>insertText</c> or label at the cursor.
+    /// </summary>
+    public static (JsonElement? Start, JsonElement? End, string NewText) Edit(CompletionResult result, JsonElement item)
     {
-        var edit = item.GetProperty("textEdit");
-        var range = edit.GetProperty("range");
-        var newText = edit.GetProperty("newText").GetString()!;
+        var label = item.GetProperty("label").GetString()!;
+        if (item.TryGetProperty("textEdit", out var edit))
+        {
+            var range = edit.GetProperty("range");
+            return (range.GetProperty("start"), range.GetProperty("end"), edit.GetProperty("newText").GetString()!);
+        }
+
+        if (result.List.TryGetProperty("itemDefaults", out var defaults) && defaults.TryGetProperty("editRange", out var shared))
+        {
+            return (shared.GetProperty("start"), shared.GetProperty("end"), item.TryGetProperty("textEditText", out var text) ? text.GetString()! : label);
+        }
+
+        return (null, null, item.TryGetProperty("insertText", out var insert) ? insert.GetString()! : label);
+    }
+
+    /// <summary>The text after accepting <paramref name="item"/> of <paramref name="result"/>.</summary>
+    public static string Apply(CompletionResult result, JsonElement item)
+    {
+        var text = result.Text;
+        var (startAt, endAt, newText) = Edit(result, item);
         if (item.TryGetProperty("insertTextFormat", out var format) && format.GetInt32() == 2)
         {
             newText = ExpandSnippet(newText);
         }
 
         var lines = text.Split('\n');
-        var startLine = range.GetProperty("start").GetProperty("line").GetInt32();
+        var startLine = startAt?.GetProperty("line").GetInt32() ?? result.Line;
         if (item.TryGetProperty("insertTextMode", out var mode) && mode.GetInt32() == 2)
         {
             var indent = new string(' ', lines[startLine].Length - lines[startLine].TrimStart(' ').Length);
             newText = newText.Replace("\n", "\n" + indent, StringComparison.Ordinal);
         }
 
-        var start = Offset(lines, range.GetProperty("start"));
-        var end = Offset(lines, range.GetProperty("end"));
+        var start = startAt is { } s ? Offset(lines, s) : Offset(lines, result.Line, result.Character);
+        var end = endAt is { } e ? Offset(lines, e) : start;
         return text[..start] + newText + text[end..];
     }
 
@@ -117,10 +138,11 @@ public static class Completions
         Assert.False(inPlaceholder, $"unclosed placeholder in {s}");
     }
 
-    private static int Offset(string[] lines, JsonElement position)
+    private static int Offset(string[] lines, JsonElement position) =>
+        Offset(lines, position.GetProperty("line").GetInt32(), position.GetProperty("character").GetInt32());
+
+    private static int Offset(string[] lines, int line, int character)
     {
-        var line = position.GetProperty("line").GetInt32();
-        var character = position.GetProperty("character").GetInt32();
         Assert.InRange(character, 0, lines[line].Length);
         return lines.Take(line).Sum(l => l.Length + 1) + character;
     }

@@ -85,6 +85,6 @@ public sealed class WorkflowCompletionTests : IDisposable
         var uri = _repo.Write(file, text);
         await OpenAsync(client, uri, text);
         var list = await client.ResultAsync("textDocument/completion", new { textDocument = new { uri }, position = new { line, character } });
-        return new CompletionResult(text, list);
+        return new CompletionResult(text, list, line, character);
     }
 }
