@@ -2,7 +2,6 @@ using System.CommandLine;
 using Dstack.Cli.Rendering;
 using Dstack.Cli.Runs;
 using Dstack.Runtime.Backends;
-using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Diagnostics;
 
 namespace Dstack.Cli.Commands;
@@ -27,7 +26,7 @@ public static class BackendCheckCommand
             {
                 if (configured.Catalog.BackendOf(wanted) is not { } backend)
                 {
-                    var hint = wanted == SshBackend.BackendName ? "; ssh is configured once the pool has a host: dstack pool add-ssh USER@HOST" : string.Empty;
+                    var hint = BackendRegistry.HowToConfigure(cli.Home, wanted) is { } how ? $"; {how}" : string.Empty;
                     await error.WriteLineAsync($"dstack: error {DiagnosticCodes.InvalidOption}: backend {wanted}: no such backend is configured; the configured backends are {string.Join(", ", backends.Select(b => b.Name))}{hint}");
                     return DstackCommandLine.UsageError;
                 }

@@ -11,4 +11,8 @@ namespace Dstack.Runtime.Backends;
 /// True when <paramref name="Create"/> is also called when config.yml has no entry of the type (this machine, which
 /// is on unless switched off; the SSH pool, whose hosts may still be under the old <c>ssh_hosts:</c>).
 /// </param>
-public sealed record BackendRegistration(string Type, BackendFactory Create, Func<State.DstackHome, IBackend> Reach, bool WithoutEntry = false);
+/// <param name="HowToConfigure">
+/// What to tell a user who named the backend while it is not configured, when it is more than an entry in config.yml
+/// (the SSH pool: a host added with <c>dstack pool add-ssh</c>).
+/// </param>
+public sealed record BackendRegistration(string Type, BackendFactory Create, Func<State.DstackHome, IBackend> Reach, bool WithoutEntry = false, string? HowToConfigure = null);

@@ -78,6 +78,15 @@ public static class BackendRegistry
         Registrations(null, null).FirstOrDefault(r => r.Type == name)?.Reach(home);
 
     /// <summary>
+    /// How to configure backend type <paramref name="type"/> of <paramref name="home"/> (for a user who named it while
+    /// it is not configured); null for a type no backend has.
+    /// </summary>
+    public static string? HowToConfigure(DstackHome home, string type) =>
+        Registrations(null, null).FirstOrDefault(r => r.Type == type) is { } registration
+            ? registration.HowToConfigure ?? $"{type} is configured by an entry `- type: {type}` under `backends:` in {home.ConfigFile} (docs/backends.md)"
+            : null;
+
+    /// <summary>
     /// Every backend type config.yml may configure; each factory gets a bag of its own, so it can tell whether the
     /// entry it read had a problem. <paramref name="local"/> and <paramref name="sshPool"/> are the
     /// test and editor replacements of <see cref="Read"/>.
@@ -97,7 +106,8 @@ public static class BackendRegistry
                     ? new SshBackend(home, sshPool?.Invoke(hosts) ?? new ProbingSshPool(home, hosts))
                     : null,
                 home => new SshBackend(home, new ProbingSshPool(home, [])),
-                WithoutEntry: true),
+                WithoutEntry: true,
+                HowToConfigure: "ssh is configured once the pool has a host: dstack pool add-ssh USER@HOST"),
             new(
                 AwsBackend.BackendName,
                 (entry, _, home, diagnostics) => entry is not null && AwsSettings.Read(entry, diagnostics) is { } settings ? new AwsBackend(home, settings) : null,

@@ -23,6 +23,12 @@ public sealed record Offer(string Backend, string Region, string Instance, Machi
     /// </summary>
     public int Capacity { get; init; } = 1;
 
+    /// <summary>
+    /// True when every job placed on this offer runs on one and the same machine (this machine), so they share its
+    /// ports; false where each job gets a machine of its own (an SSH host per job, a cloud instance per job).
+    /// </summary>
+    public bool JobsShareMachine { get; init; }
+
     /// <summary>The GPUs a job gets on the machine (as <c>nvidia-smi</c> numbers them); empty without GPUs.</summary>
     public IReadOnlyList<int> Gpus { get; init; } = [];
 

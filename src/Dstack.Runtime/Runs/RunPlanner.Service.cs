@@ -37,10 +37,11 @@ public static partial class RunPlanner
         }
 
         var spec = ServiceSpec.Of(service, port, host);
-        var shared = placement?.Jobs.Count(o => o.Backend == Backends.Local.LocalBackend.BackendName) ?? 0;
+        var shared = placement?.Jobs.Count(o => o.JobsShareMachine) ?? 0;
         if (spec.MaxReplicas > 1 && shared > 1 && !script.Contains(ServicePortVariable, StringComparison.Ordinal))
         {
-            diagnostics.Add(new Diagnostic(DiagnosticCodes.ServiceReplicasSharePort, DiagnosticSeverity.Warning, $"replicas: up to {spec.MaxReplicas} replicas run on this machine, and only the first can listen on port {spec.Port}; the commands never read ${ServicePortVariable}, the port each replica gets: listen on it (such as `--port ${ServicePortVariable}`), or the other replicas fail to start", map?.ValueSpan(service, "replicas") ?? SourceSpan.FileStart, display));
+            var machine = placement!.Jobs.First(o => o.JobsShareMachine).ShownAs;
+            diagnostics.Add(new Diagnostic(DiagnosticCodes.ServiceReplicasSharePort, DiagnosticSeverity.Warning, $"replicas: up to {spec.MaxReplicas} replicas run on one machine ({machine}), and only the first can listen on port {spec.Port}; the commands never read ${ServicePortVariable}, the port each replica gets: listen on it (such as `--port ${ServicePortVariable}`), or the other replicas fail to start", map?.ValueSpan(service, "replicas") ?? SourceSpan.FileStart, display));
         }
 
         return spec;

@@ -29,7 +29,7 @@ internal sealed class ReplicaClient(ReplicaSet replicas, HttpMessageInvoker clie
                 replicas.Answered(replica);
                 return (response, tried.Count);
             }
-            catch (HttpRequestException e) when (Refused(e))
+            catch (HttpRequestException e) when (IsRefused(e))
             {
                 replicas.Refused(replica);
                 continue;
@@ -52,7 +52,8 @@ internal sealed class ReplicaClient(ReplicaSet replicas, HttpMessageInvoker clie
         return (null, tried.Count);
     }
 
-    private static bool Refused(Exception? e)
+    /// <summary>Whether <paramref name="e"/>, or an exception inside it, is a connection the replica's port refused.</summary>
+    internal static bool IsRefused(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {

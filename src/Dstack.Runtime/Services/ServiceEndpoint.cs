@@ -152,7 +152,7 @@ public sealed class ServiceEndpoint : IAsyncDisposable
                 return;
             }
 
-            if (!Refused(context) && !await EndedUnansweredAsync(context, replica, error).ConfigureAwait(false))
+            if (!ReplicaClient.IsRefused(context.GetForwarderErrorFeature()?.Exception) && !await EndedUnansweredAsync(context, replica, error).ConfigureAwait(false))
             {
                 await FailedAsync(context, replica, error).ConfigureAwait(false);
                 return;
@@ -243,19 +243,6 @@ public sealed class ServiceEndpoint : IAsyncDisposable
 
         var what = context.GetForwarderErrorFeature()?.Exception is { } e ? $": {e.GetBaseException().Message}" : string.Empty;
         await context.Response.WriteAsync($"dstack: {_options.Name}'s replica {replica.Number} failed the request ({error}{what}); it was not sent to another replica, as it may have reached this one; `dstack logs {_options.Name}` shows what the replica printed\n").ConfigureAwait(false);
-    }
-
-    private static bool Refused(HttpContext context)
-    {
-        for (var e = context.GetForwarderErrorFeature()?.Exception; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>YARP's default request transform, less the caller's bearer token when the endpoint checked it.</summary>

@@ -48,6 +48,18 @@ public sealed class BackendCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_AKnownBackendNotConfigured_SaysWhereItIsConfigured_AndAnUnknownNameGetsNoHint()
+    {
+        var aws = await _sandbox.RunAsync("backend", "check", "aws");
+        var unknown = await _sandbox.RunAsync("backend", "check", "nebula");
+
+        Assert.Equal(2, aws.Code);
+        Assert.Contains($"backend aws: no such backend is configured; the configured backends are local; aws is configured by an entry `- type: aws` under `backends:` in {Path.Combine(_sandbox.Home, "config.yml")}", aws.Error, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("backend nebula: no such backend is configured; the configured backends are local\n", unknown.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListAndCheck_AnUnreachableHost_IsListedAndFailsTheCheck()
     {
         var port = LoopbackSshd.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);

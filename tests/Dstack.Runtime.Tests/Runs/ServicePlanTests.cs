@@ -71,6 +71,7 @@ public sealed class ServicePlanTests : IDisposable
         var warning = Assert.Single(plan.Diagnostics, d => d.Code == DiagnosticCodes.ServiceReplicasSharePort);
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.Contains("$DSTACK_SERVICE_PORT", warning.Message, StringComparison.Ordinal);
+        Assert.Contains($"replicas run on one machine (local ({System.Environment.MachineName}))", warning.Message, StringComparison.Ordinal);
         Assert.Equal(3, warning.Span.StartLine);
     }
 

@@ -21,7 +21,7 @@ public sealed class LocalBackend(LocalMachineFacts facts) : IBackend
     public const string Region = "local";
 
     /// <summary>This machine's offer without its details: where a job ran when a run's spec names no placement.</summary>
-    public static readonly Offer ThisMachine = new(BackendName, Region, BackendName, new MachineResources(0, default, default, []), Spot: false, PricePerHour: 0m) { Capacity = int.MaxValue };
+    public static readonly Offer ThisMachine = new(BackendName, Region, BackendName, new MachineResources(0, default, default, []), Spot: false, PricePerHour: 0m) { Capacity = int.MaxValue, JobsShareMachine = true };
 
     public string Name => BackendName;
 
@@ -88,6 +88,7 @@ public sealed class LocalBackend(LocalMachineFacts facts) : IBackend
         var offer = new Offer(BackendName, Region, BackendName, machine, Spot: false, PricePerHour: 0m)
         {
             Capacity = int.MaxValue,
+            JobsShareMachine = true,
             Display = $"local ({System.Environment.MachineName})",
             Gpus = gpus,
             Data = python is not null ? new Dictionary<string, string> { [PythonKey] = python } : new Dictionary<string, string>(),
