@@ -45,7 +45,22 @@ public sealed partial class ServerSession : IDisposable
         using var stop = cancellation.Register(_stopping.Cancel);
         using var ending = Context.Ending.Register(_stopping.Cancel);
         Log.Info($"version {Version} started (process {Environment.ProcessId}); waiting for 'initialize'");
-        var exitCode = await ReadLoopAsync().ConfigureAwait(false);
+        var loop = StartReadLoop();
+        try
+        {
+            await loop.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped while the loop waits in a blocking read of stdin: it is not waited for (its thread is a background
+            // one). A loop that saw the stop itself has said so.
+            if (!loop.IsCompleted)
+            {
+                Log.Info("stopped before the client sent 'exit'");
+            }
+        }
+
+        var exitCode = loop.IsCompleted ? await loop.ConfigureAwait(false) : 1;
         await _stopping.CancelAsync().ConfigureAwait(false);
         Context.Client.CloseRequests();
         var drain = Task.WhenAll(_pending.CancelAllAsync(), Context.Background.IdleAsync(), Context.StopServicesAsync());
@@ -55,6 +70,41 @@ public sealed partial class ServerSession : IDisposable
         }
 
         return exitCode;
+    }
+
+    /// <summary>
+    /// Runs the read loop on a thread of its own: with stdin's blocking reads (<see cref="Transport.SynchronousStream"/>)
+    /// a request that runs on the loop is read, answered and written by that one thread; where an await does yield, the
+    /// loop goes on on the thread pool, as any async method does.
+    /// </summary>
+    private Task<int> StartReadLoop()
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                var loop = ReadLoopAsync();
+                if (loop.IsCompleted)
+                {
+                    done.TrySetResult(loop.GetAwaiter().GetResult());
+                }
+                else
+                {
+                    loop.ContinueWith(static (ended, state) => ((TaskCompletionSource<int>)state!).TrySetFromTask(ended), done, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "lsp read loop",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     private async Task<int> ReadLoopAsync()

@@ -16,8 +16,8 @@ public sealed class Connection(Stream input, Stream output, int maxMessageBytes 
     /// </summary>
     public static Connection Stdio()
     {
-        var input = Console.OpenStandardInput();
-        var output = Console.OpenStandardOutput();
+        var input = new SynchronousStream(Console.OpenStandardInput());
+        var output = new SynchronousStream(Console.OpenStandardOutput());
         Console.SetOut(Console.Error);
         return new Connection(input, output);
     }
