@@ -150,6 +150,23 @@ public sealed class ContainerSftpTests : IDisposable
     }
 
     [SshDockerFact]
+    public void Sftp_AsTheContainersUser_NotRoot_TheCopyServesAndWritesAsThatUser()
+    {
+        // busybox's nobody (65534): the copy, made while sessions run with umask 077, must still be readable by it.
+        var container = StartContainer("--user", "65534:65534");
+        var (server, config) = StartServer(container);
+        using var _ = server;
+        var file = Path.Combine(_folder, "mine.txt");
+        File.WriteAllText(file, "nobody's\n");
+
+        var (code, output, error) = Sftp(config, "pwd", $"put {file} /tmp/{Unique}.txt");
+
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("Remote working directory: /workflow\n", output, StringComparison.Ordinal);
+        Assert.Equal("65534 nobody's\n", InContainer(container, $"printf '%s ' $(stat -c %u /tmp/{Unique}.txt); cat /tmp/{Unique}.txt"));
+    }
+
+    [SshDockerFact]
     public async Task Sftp_TwoFirstSessionsAtOnce_BothWork_AndOneCopyIsKept()
     {
         var container = StartContainer();
