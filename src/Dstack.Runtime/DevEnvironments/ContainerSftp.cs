@@ -39,8 +39,8 @@ public static class ContainerSftp
     /// <summary>
     /// The session script's lines (for <c>/bin/sh</c> on the job's machine, the job's environment loaded) that take a
     /// session asking for <see cref="SubsystemCommand"/> and end it: an sftp server in <paramref name="container"/>,
-    /// in <paramref name="workingFolder"/>, or a one-line message on stderr and exit code 1 when there can be none.
-    /// Any other session goes past them.
+    /// in <paramref name="workingFolder"/>; or, when there can be none, a one-line reason (on stderr, and as the answer
+    /// to every sftp request, since sshd drops a subsystem's stderr) and exit code 1. Any other session goes past them.
     /// </summary>
     public static string SessionLines(string container, string workingFolder)
     {
