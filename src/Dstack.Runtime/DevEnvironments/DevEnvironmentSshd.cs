@@ -63,7 +63,7 @@ public static class DevEnvironmentSshd
             "PrintMotd no",
             "PermitUserEnvironment no",
             "SetEnv SHLVL=1",
-            "Subsystem sftp /usr/lib/openssh/sftp-server",
+            $"Subsystem sftp {ContainerSftp.SubsystemCommand}",
             $"ForceCommand /bin/sh {ShellQuote.Quote(Path.Combine(folder, "session.sh"))}",
             "LogLevel ERROR",
         ]);
@@ -92,7 +92,8 @@ public static class DevEnvironmentSshd
     /// The forced command: load the environment, go to the folder, run what was asked (or a login shell). With a
     /// <paramref name="container"/>, the session runs in that container instead (<c>docker exec</c>, <c>-i</c>, and
     /// <c>-t</c> when the client asked for a terminal), in <paramref name="workingFolder"/> there, with the container's
-    /// environment (the job's), bash when the image has it, else sh. The <c>docker</c> client on the session's side
+    /// environment (the job's), bash when the image has it, else sh; an sftp session gets an sftp server there
+    /// (<see cref="ContainerSftp"/>). The <c>docker</c> client on the session's side
     /// keeps the job's environment (its token among it), so ending the job's processes ends the session too.
     /// </summary>
     public static string SessionScript(string environmentFile, string workingFolder, string? container = null)
@@ -119,7 +120,7 @@ public static class DevEnvironmentSshd
         var exec = $"docker exec -i $t -w {ShellQuote.Quote(workingFolder)} {ShellQuote.Quote(container)} /bin/sh -c";
         return load + $$"""
             cd "$HOME" 2>/dev/null || true
-            t=
+            {{ContainerSftp.SessionLines(container, workingFolder)}}t=
             if [ -t 0 ]; then t=-t; fi
             if [ -n "${SSH_ORIGINAL_COMMAND:-}" ]; then
               exec {{exec}} 'if command -v bash >/dev/null 2>&1; then exec bash -c "$0"; fi; exec sh -c "$0"' "$SSH_ORIGINAL_COMMAND"

@@ -11,7 +11,7 @@ namespace Dstack.Cli.Tests.Runs;
 /// <c>dstack attach</c> prints the link again; <c>dstack stop</c> leaves nothing (processes, port, entry, files).
 /// </summary>
 [Collection(RunCollection.Name)]
-public sealed class DevEnvironmentEndToEndTests : IDisposable
+public sealed partial class DevEnvironmentEndToEndTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 

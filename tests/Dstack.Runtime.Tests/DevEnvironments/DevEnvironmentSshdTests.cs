@@ -88,6 +88,39 @@ public sealed class DevEnvironmentSshdTests : IDisposable
     }
 
     [Fact]
+    public async Task SessionScript_WithAContainer_Sftp_RunsTheImagesOwnServerThere_InItsFolder()
+    {
+        // The stand-in docker answers the look into the container (exec without -i) with Alpine's path.
+        File.WriteAllText(Path.Combine(_folder, "bin", "docker"), "#!/bin/sh\nif [ \"$2\" != -i ]; then echo /usr/lib/ssh/sftp-server; exit 0; fi\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
+        var script = DevEnvironmentSshd.SessionScript(Path.Combine(_folder, "environment"), "/workflow/sub dir", "dstack-dev-0");
+
+        var output = await RunScriptAsync(script, ContainerSftp.SubsystemCommand);
+
+        Assert.Equal("[exec]\n[-i]\n[-w]\n[/workflow/sub dir]\n[dstack-dev-0]\n[/usr/lib/ssh/sftp-server]\n", output);
+    }
+
+    [Fact]
+    public async Task SessionScript_WithAContainer_Sftp_ContainerGone_EndsSayingSoOnStderr()
+    {
+        File.WriteAllText(Path.Combine(_folder, "bin", "docker"), "#!/bin/sh\necho 'Error response from daemon: No such container: dstack-dev-0' >&2\nexit 1\n");
+        var script = DevEnvironmentSshd.SessionScript(Path.Combine(_folder, "environment"), "/workflow", "dstack-dev-0");
+        var file = Path.Combine(_folder, "session.sh");
+        File.WriteAllText(file, script);
+        var start = new ProcessStartInfo("/bin/sh", [file]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.Environment["SSH_ORIGINAL_COMMAND"] = ContainerSftp.SubsystemCommand;
+
+        using var shell = Process.Start(start)!;
+        shell.StandardInput.Close();
+        var output = shell.StandardOutput.ReadToEndAsync();
+        var error = await shell.StandardError.ReadToEndAsync();
+        await shell.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
+
+        Assert.Equal(1, shell.ExitCode);
+        Assert.Equal(string.Empty, await output);
+        Assert.Equal("dstack: no sftp server in the dev environment's container dstack-dev-0: it could not be looked into (Error response from daemon: No such container: dstack-dev-0); the container must be running and have /bin/sh\n", error);
+    }
+
+    [Fact]
     public void Config_WithoutAPort_LeavesItToTheCommandLine_AndForcesTheSessionScript()
     {
         var config = DevEnvironmentSshd.Config("/r/ssh-server", null, "ubuntu");
