@@ -83,12 +83,26 @@ public sealed class RemoteJob : IJobProcess
 
     public bool IsGroupAlive => !_reconnect.IsLost && _connection.Run(RemoteJobFolder.AliveCommand(Pid, _token), null, CommandTimeout).ExitCode == 0;
 
-    /// <summary>Removes the job's folder from the host (best effort: a lost host keeps it).</summary>
+    /// <summary>
+    /// Removes the job's folder from the host (best effort: a lost host keeps it). A removal that the connection cut
+    /// short, or that left the folder, is tried once more, and one that still fails is said in the run's log.
+    /// </summary>
     public void RemoveFolder()
     {
-        if (!_reconnect.IsLost)
+        for (var attempt = 1; attempt <= 2 && !_reconnect.IsLost; attempt++)
         {
-            _connection.Run(_folder.RemoveCommand(), null, CommandTimeout);
+            var run = _connection.Run(_folder.RemoveCommand(), null, CommandTimeout);
+            if (run.ExitCode == 0 && !run.TimedOut && !run.Output.Contains(RemoteJobFolder.LeftLine, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (attempt == 2)
+            {
+                var why = run.Output.Contains(RemoteJobFolder.LeftLine, StringComparison.Ordinal) ? "it was still there after the tries" : _connection.Describe(run, CommandTimeout).Message;
+                var shown = _folder.Path.Replace("\"", string.Empty, StringComparison.Ordinal).Replace("$HOME", "~", StringComparison.Ordinal);
+                _notify($"dstack: warning: the job's folder {shown} could not be removed from {Host.Name} ({why}); remove it there by hand (rm -rf {shown})");
+            }
         }
     }
 

@@ -170,5 +170,8 @@ public sealed record RemoteJobFolder(string RunFolder, int Rank)
     public string RemoveCommand() =>
         $"d={Path}; s=$(cat \"$d/supervisor.pid\" 2>/dev/null) && grep -qsF \"$d/supervise.sh\" \"/proc/$s/cmdline\" && kill -9 \"$s\" 2>/dev/null; " +
         "i=0; while [ -e \"$d\" ] && [ $i -lt 10 ]; do rm -rf \"$d\" 2>/dev/null || sleep 0.1; i=$((i+1)); done; " +
-        $"rmdir {RunPath} 2>/dev/null; true";
+        $"rmdir {RunPath} 2>/dev/null; if [ -e \"$d\" ]; then echo {LeftLine}; fi; true";
+
+    /// <summary>What <see cref="RemoveCommand"/> prints when the job's folder is still there after its tries.</summary>
+    public const string LeftLine = "dstack-left";
 }

@@ -89,6 +89,51 @@ public sealed class RemoteJobFolderTests : IDisposable
         Assert.True(Directory.Exists(other));
     }
 
+    [PrivateMountFact]
+    public async Task Remove_AFolderThatCannotBeRemoved_SaysSoOnItsLastLine_AndOneThatCanSaysNothing()
+    {
+        Directory.CreateDirectory(Path.Combine(JobFolder, "held"));
+        await File.WriteAllTextAsync(Path.Combine(JobFolder, "stdout"), "x\n");
+
+        // A mount point inside the folder (in a mount namespace of the test's own): rm -rf cannot remove it (EBUSY).
+        // What is bound there is an empty folder of the test's own: rm -rf goes into a mount point and deletes what it
+        // holds, so it must be nothing that matters.
+        var empty = Directory.CreateDirectory(Path.Combine(_home, "empty")).FullName;
+        var (heldCode, heldOutput) = await RunWithOutputAsync($"mount --bind {Quote(empty)} {Quote(Path.Combine(JobFolder, "held"))} && {_folder.RemoveCommand()}", privateMounts: true);
+        var (code, output) = await RunWithOutputAsync(_folder.RemoveCommand());
+
+        Assert.Equal(0, heldCode);
+        Assert.Equal(RemoteJobFolder.LeftLine, heldOutput.Trim());
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, output);
+        Assert.False(Directory.Exists(JobFolder), "removed once nothing holds it");
+    }
+
+    private static string Quote(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private async Task<(int Code, string Output)> RunWithOutputAsync(string command, bool privateMounts = false)
+    {
+        var start = new ProcessStartInfo(privateMounts ? "unshare" : "sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (privateMounts)
+        {
+            start.ArgumentList.Add("-m");
+            start.ArgumentList.Add("--propagation");
+            start.ArgumentList.Add("private");
+            start.ArgumentList.Add("sh");
+        }
+
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command);
+        start.Environment["HOME"] = _home;
+        using var process = Process.Start(start)!;
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var output = process.StandardOutput.ReadToEndAsync(limit.Token);
+        var error = process.StandardError.ReadToEndAsync(limit.Token);
+        await process.WaitForExitAsync(limit.Token);
+        Assert.True(process.ExitCode == 0, await error);
+        return (process.ExitCode, await output);
+    }
+
     private Process Start(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { UseShellExecute = false };
