@@ -84,25 +84,24 @@ public sealed class RemoteJob : IJobProcess
     public bool IsGroupAlive => !_reconnect.IsLost && _connection.Run(RemoteJobFolder.AliveCommand(Pid, _token), null, CommandTimeout).ExitCode == 0;
 
     /// <summary>
-    /// Removes the job's folder from the host (best effort: a lost host keeps it). A removal that the connection cut
-    /// short, or that left the folder, is tried once more, and one that still fails is said in the run's log.
+    /// Removes the job's folder from the host (best effort: a lost host keeps it). A removal that failed, or that left
+    /// the folder, is said in the run's log with the command to remove it by hand (not tried again: a host that does
+    /// not answer would hold the run's end for another <see cref="CommandTimeout"/>).
     /// </summary>
     public void RemoveFolder()
     {
-        for (var attempt = 1; attempt <= 2 && !_reconnect.IsLost; attempt++)
+        if (_reconnect.IsLost)
         {
-            var run = _connection.Run(_folder.RemoveCommand(), null, CommandTimeout);
-            if (run.ExitCode == 0 && !run.TimedOut && !run.Output.Contains(RemoteJobFolder.LeftLine, StringComparison.Ordinal))
-            {
-                return;
-            }
+            return;
+        }
 
-            if (attempt == 2)
-            {
-                var why = run.Output.Contains(RemoteJobFolder.LeftLine, StringComparison.Ordinal) ? "it was still there after the tries" : _connection.Describe(run, CommandTimeout).Message;
-                var shown = _folder.Path.Replace("\"", string.Empty, StringComparison.Ordinal).Replace("$HOME", "~", StringComparison.Ordinal);
-                _notify($"dstack: warning: the job's folder {shown} could not be removed from {Host.Name} ({why}); remove it there by hand (rm -rf {shown})");
-            }
+        var run = _connection.Run(_folder.RemoveCommand(), null, CommandTimeout);
+        var left = run.Output.Contains(RemoteJobFolder.LeftLine, StringComparison.Ordinal);
+        if (run.ExitCode != 0 || run.TimedOut || left)
+        {
+            var why = left ? "it was still there after the tries" : _connection.Describe(run, CommandTimeout).Message;
+            var shown = _folder.Path.Replace("\"", string.Empty, StringComparison.Ordinal).Replace("$HOME", "~", StringComparison.Ordinal);
+            _notify($"dstack: warning: the job's folder {shown} could not be removed from {Host.Name} ({why}); remove it there by hand (rm -rf {shown})");
         }
     }
 
