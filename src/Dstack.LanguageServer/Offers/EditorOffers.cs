@@ -5,6 +5,7 @@ using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Configuration.Profiles;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Offers;
+using Dstack.Runtime.Probes;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;
 
@@ -14,37 +15,38 @@ namespace Dstack.LanguageServer.Offers;
 /// The offers lens's view of the runtime's one offer pipeline: the backends of <see cref="BackendRegistry"/> asked
 /// through its <see cref="OfferCatalog"/> for the requirements <c>dstack run</c> would have (the configuration merged
 /// with the profile it would select), so the editor and <c>dstack run</c> cannot disagree. What differs is only how
-/// slow facts are learnt, because a code lens is asked for on every edit and must never wait for <c>ssh</c>: this
-/// machine's facts are kept (<see cref="KeptMachineFacts"/>), the SSH hosts are probed in the background
-/// (<see cref="PoolProbes"/>), and the active runs' placements are read in the background too.
-/// config.yml is read again when its time or size changes.
+/// slow facts are learnt, because a code lens is asked for on every edit and must never wait for <c>ssh</c>: every
+/// backend learns them through <see cref="BackgroundProbes"/> (the latest answer at once, a new one probed in the
+/// background, <see cref="Changed"/> when it changes what a lens shows), and the active runs' placements are read
+/// there too. config.yml is read again when its time or size changes.
 /// </summary>
 public sealed class EditorOffers
 {
+    /// <summary>How old the runs' placements may be before a request reads them again.</summary>
+    public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private readonly DstackHome _home;
-    private readonly KeptMachineFacts _machine;
     private readonly IReadOnlyDictionary<string, string> _environment;
-    private readonly PoolProbes _pool;
-    private readonly LatestRead<IReadOnlyList<HeldPlacement>> _inUse;
+    private readonly BackgroundProbes _probes;
+    private readonly IReadOnlyList<object> _replacements;
+    private readonly Probe<IReadOnlyList<HeldPlacement>> _inUse;
     private (ConfiguredBackends Backends, (DateTime Time, long Length) Stamp)? _configured;
 
     /// <param name="home">Where config.yml, the user's profiles.yml, the probe cache and the runs are.</param>
-    /// <param name="machine">This machine's kept facts.</param>
     /// <param name="environment">The server's environment: its <c>PATH</c> finds a Python, its <c>DSTACK_PROFILE</c> names the profile.</param>
-    /// <param name="time">The clock for <paramref name="maxAge"/>.</param>
-    /// <param name="maxAge">How old a host's probe or the runs' placements may be before a request reads them again (default <see cref="Runtime.Backends.Ssh.SshProbeCache.DefaultMaxAge"/>).</param>
-    /// <param name="probeTimeout">How long one probe may take (default <see cref="Runtime.Ssh.SshHostProbe.DefaultTimeout"/>).</param>
+    /// <param name="time">The clock for the answers' age.</param>
+    /// <param name="maxAge">How old the runs' placements may be before a request reads them again (default <see cref="DefaultMaxAge"/>).</param>
     /// <param name="inUse">The placements active runs hold, read in the background; default <see cref="ActiveRuns"/> of <paramref name="home"/>.</param>
-    public EditorOffers(DstackHome home, KeptMachineFacts machine, IReadOnlyDictionary<string, string> environment, TimeProvider? time = null, TimeSpan? maxAge = null, TimeSpan? probeTimeout = null, Func<IReadOnlyList<HeldPlacement>>? inUse = null)
+    /// <param name="replacements">What backends take instead of learning it (<see cref="BackendContext.Replacements"/>: a test's fake facts of this machine).</param>
+    public EditorOffers(DstackHome home, IReadOnlyDictionary<string, string> environment, TimeProvider? time = null, TimeSpan? maxAge = null, Func<IReadOnlyList<HeldPlacement>>? inUse = null, IReadOnlyList<object>? replacements = null)
     {
         _home = home;
-        _machine = machine;
         _environment = environment;
-        time ??= TimeProvider.System;
-        MaxAge = maxAge ?? Runtime.Backends.Ssh.SshProbeCache.DefaultMaxAge;
-        _pool = new PoolProbes(home, time, MaxAge, probeTimeout, RaiseChanged);
-        _inUse = new LatestRead<IReadOnlyList<HeldPlacement>>(inUse ?? (() => ActiveRuns(home)), PlacementsKey, time, MaxAge, RaiseChanged, assumed: []);
+        MaxAge = maxAge ?? DefaultMaxAge;
+        _probes = new BackgroundProbes(time ?? TimeProvider.System, RaiseChanged);
+        _replacements = replacements ?? [];
+        _inUse = new Probe<IReadOnlyList<HeldPlacement>>("runs/in-use", inUse ?? (() => ActiveRuns(home)), MaxAge) { Assumed = [], Shown = PlacementsKey };
     }
 
     /// <summary>Raised (on a background thread) when a probe or the runs' placements changed what a request would answer.</summary>
@@ -56,11 +58,11 @@ public sealed class EditorOffers
     public DstackHome Home => _home;
 
     /// <summary>The background work in progress (this machine's facts, probes, the runs' placements), or a completed task: tests wait on it rather than on time.</summary>
-    public Task Refreshing => Task.WhenAll(_machine.Refreshing, _pool.Refreshing, _inUse.Running);
+    public Task Refreshing => _probes.Refreshing;
 
     /// <summary>
-    /// The offers of a running server: <c>$DSTACK_HOME</c> of its environment, this machine detected in the background,
-    /// and the SSH hosts of config.yml probed in the background from the start (<see cref="Start"/>).
+    /// The offers of a running server: <c>$DSTACK_HOME</c> of its environment, with what every backend learns (this
+    /// machine, the SSH hosts of config.yml) probed in the background from the start (<see cref="Start"/>).
     /// </summary>
     public static EditorOffers ThisMachine()
     {
@@ -71,7 +73,7 @@ public sealed class EditorOffers
             environment[(string)variable.Key] = variable.Value as string ?? string.Empty;
         }
 
-        return new EditorOffers(home, KeptMachineFacts.ThisMachine(home.Root), environment).Start();
+        return new EditorOffers(home, environment).Start();
     }
 
     /// <summary>
@@ -95,7 +97,7 @@ public sealed class EditorOffers
         }
     }
 
-    /// <summary>Reads config.yml and asks every backend once, in the background (the SSH hosts start being probed), so their offers are usually known before the first lens; returns at once.</summary>
+    /// <summary>Reads config.yml and asks every backend once, in the background (what they learn starts being probed), so their offers are usually known before the first lens; returns at once.</summary>
     public EditorOffers Start()
     {
         _ = Task.Run(() =>
@@ -127,7 +129,7 @@ public sealed class EditorOffers
         var defaultImage = configuration.Image is null ? DefaultImage.Read(_home, _environment, [])?.Image : null;
         var requirements = Requirements.Of(configuration, ProfileResolver.Merge(configuration, profile.Profile), configuration.Resources, image: defaultImage);
         var configured = Configured();
-        var search = configured.Catalog.Find(requirements, new OfferContext { Environment = _environment, InUse = () => _inUse.Get()! });
+        var search = configured.Catalog.Find(requirements, new OfferContext { Environment = _environment, InUse = () => _probes.Latest(_inUse)! });
         return OfferSummary.Of(search, configured.Problems);
     }
 
@@ -154,7 +156,7 @@ public sealed class EditorOffers
                 return known.Backends;
             }
 
-            var backends = BackendRegistry.Read(_home, _machine.Facts, _pool.Of);
+            var backends = BackendRegistry.Read(_home, new BackendContext(_probes, _replacements));
             _configured = (backends, stamp);
             return backends;
         }

@@ -4,7 +4,6 @@ using Dstack.Runtime.Backends.Gcp;
 using Dstack.Runtime.Backends.Azure;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
-using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration.Binding;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Diagnostics;
@@ -24,14 +23,15 @@ public static class BackendRegistry
     /// <summary>
     /// The catalog of <paramref name="home"/>'s backends and what is wrong with config.yml: errors for what breaks a
     /// rule (that backend is left out, the others are still configured), warnings for entries left out on purpose (a
-    /// dstack backend type this version does not support yet). <paramref name="local"/> and <paramref name="sshPool"/> replace how this
-    /// machine and the pool's hosts are learnt (the editor keeps answers; tests use fakes).
+    /// dstack backend type this version does not support yet). <paramref name="context"/> says how slow facts are learnt
+    /// (default: probed when asked, as the CLI does; the editor answers with the latest and probes in the background)
+    /// and carries a test's replacements.
     /// </summary>
-    public static ConfiguredBackends Read(DstackHome home, LocalMachineFacts? local = null, Func<IReadOnlyList<SshHost>, ISshPool>? sshPool = null)
+    public static ConfiguredBackends Read(DstackHome home, BackendContext? context = null)
     {
         var diagnostics = new DiagnosticBag(home.ConfigFile);
         var config = BackendsConfig.Read(home.ConfigFile, diagnostics);
-        var registrations = Registrations(local, sshPool);
+        var registrations = Registrations(context ?? BackendContext.Synchronous());
         var backends = new List<IBackend>();
         foreach (var registration in registrations)
         {
@@ -75,37 +75,37 @@ public static class BackendRegistry
     /// for a name no backend has.
     /// </summary>
     public static IBackend? ForRun(DstackHome home, string name) =>
-        Registrations(null, null).FirstOrDefault(r => r.Type == name)?.Reach(home);
+        Registrations(BackendContext.Synchronous()).FirstOrDefault(r => r.Type == name)?.Reach(home);
 
     /// <summary>
     /// How to configure backend type <paramref name="type"/> of <paramref name="home"/> (for a user who named it while
     /// it is not configured); null for a type no backend has.
     /// </summary>
     public static string? HowToConfigure(DstackHome home, string type) =>
-        Registrations(null, null).FirstOrDefault(r => r.Type == type) is { } registration
+        Registrations(BackendContext.Synchronous()).FirstOrDefault(r => r.Type == type) is { } registration
             ? registration.HowToConfigure ?? $"{type} is configured by an entry `- type: {type}` under `backends:` in {home.ConfigFile} (docs/backends.md)"
             : null;
 
     /// <summary>
     /// Every backend type config.yml may configure; each factory gets a bag of its own, so it can tell whether the
-    /// entry it read had a problem. <paramref name="local"/> and <paramref name="sshPool"/> are the
-    /// test and editor replacements of <see cref="Read"/>.
+    /// entry it read had a problem. Each takes what it needs from <paramref name="context"/> (this machine's facts and the
+    /// pool's hosts are learnt through its probes; a test replaces this machine's facts).
     /// </summary>
-    private static List<BackendRegistration> Registrations(LocalMachineFacts? local, Func<IReadOnlyList<SshHost>, ISshPool>? sshPool)
+    private static List<BackendRegistration> Registrations(BackendContext context)
     {
         List<BackendRegistration> registrations =
         [
             new(
                 LocalBackend.BackendName,
-                (entry, _, home, diagnostics) => LocalBackendSettings.IsEnabled(entry, diagnostics) ? new LocalBackend(local ?? LocalMachineFacts.Detect(home.Root)) : null,
+                (entry, _, home, diagnostics) => LocalBackendSettings.IsEnabled(entry, diagnostics) ? new LocalBackend((context.Replacement<LocalMachineFacts>() ?? LocalMachineFacts.Detect(home.Root)).Through(context.Probes)) : null,
                 home => new LocalBackend(LocalMachineFacts.Detect(home.Root)),
                 WithoutEntry: true),
             new(
                 SshBackend.BackendName,
                 (_, config, home, diagnostics) => SshHostsConfig.ReadHosts(config, diagnostics) is { Count: > 0 } hosts && !diagnostics.HasErrors
-                    ? new SshBackend(home, sshPool?.Invoke(hosts) ?? new ProbingSshPool(home, hosts))
+                    ? new SshBackend(home, new ProbingSshPool(home, hosts, context.Probes))
                     : null,
-                home => new SshBackend(home, new ProbingSshPool(home, [])),
+                home => new SshBackend(home, new ProbingSshPool(home, [], context.Probes)),
                 WithoutEntry: true,
                 HowToConfigure: "ssh is configured once the pool has a host: dstack pool add-ssh USER@HOST"),
             new(

@@ -87,7 +87,7 @@ public sealed class ControllerProcess : IDisposable
     /// </summary>
     public static void WarmUp(StateStore store)
     {
-        var spec = new RunSpec { RunName = "warm-up", Type = "task", ConfigurationPath = "/", RepoRoot = "/", Script = "true", RetryOn = [Configuration.Model.RetryEvent.Error], Env = [new EnvEntry("A", "B")], Placements = [Backends.Local.LocalBackend.ThisMachine] };
+        var spec = new RunSpec { RunName = "warm-up", Type = "task", ConfigurationPath = "/", RepoRoot = "/", Script = "true", RetryOn = [Configuration.Model.RetryEvent.Error], Env = [new EnvEntry("A", "B")], Placements = [Backends.BackendRegistry.DefaultPlacement] };
         var stored = RunSpec.FromJson(spec.WithoutSecrets().ToJson());
         ControllerSecrets.FromJson(ControllerSecrets.Of(spec).ToJson()).Apply(stored);
         JobEnvironment.Build(stored, 0, JobTopology.Of(stored.Placements, ["127.0.0.1"]), new Dictionary<string, string>(), null);

@@ -1,6 +1,7 @@
 using Dstack.LanguageServer.Offers;
 using Dstack.LanguageServer.Tests.Support;
 using Dstack.Runtime.Backends;
+using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends.Ssh;
 using Dstack.Runtime.Ssh;
 using Dstack.Runtime.Configuration;
@@ -93,7 +94,7 @@ public sealed class EditorOffersTests : IDisposable
         var file = Write(Path.Combine(Project, "train.dstack.yml"), text);
         var facts = TestMachines.Facts(TestMachines.NoGpu);
 
-        var lens = new EditorOffers(Home, facts, Environment()).Summarize(Configuration(text), file).Text;
+        var lens = new EditorOffers(Home, Environment(), replacements: [facts]).Summarize(Configuration(text), file).Text;
         var plan = Plan(file, facts);
 
         Assert.Equal("no offers: volumes: instance volumes need image: (this machine runs the commands itself)", lens);
@@ -108,7 +109,7 @@ public sealed class EditorOffersTests : IDisposable
         var file = Write(Path.Combine(Project, "train.dstack.yml"), TaskFile);
         var facts = TestMachines.Facts(TestMachines.NoGpu);
 
-        var lens = new EditorOffers(Home, facts, Environment()).Summarize(Configuration(TaskFile), file).Text;
+        var lens = new EditorOffers(Home, Environment(), replacements: [facts]).Summarize(Configuration(TaskFile), file).Text;
         var plan = Plan(file, facts);
 
         var error = Assert.Single(plan.Diagnostics, d => d.IsError);
@@ -153,7 +154,7 @@ public sealed class EditorOffersTests : IDisposable
         var text = File.ReadAllText(example);
         var file = Write(Path.Combine(Project, Path.GetFileName(example)), text);
         var facts = TestMachines.Facts(TestMachines.NoGpu);
-        var offers = new EditorOffers(Home, facts, Environment(("APP_TOKEN", "x"), ("REGISTRY_PASSWORD", "x")));
+        var offers = new EditorOffers(Home, Environment(("APP_TOKEN", "x"), ("REGISTRY_PASSWORD", "x")), replacements: [facts]);
         offers.Summarize(Configuration(text), file);
         await offers.Refreshing.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -185,7 +186,7 @@ public sealed class EditorOffersTests : IDisposable
         Write(Path.Combine(Project, ".dstack", "profiles.yml"), "profiles:\n  - name: cloud\n    default: true\n    backends: [aws]\n");
         var file = Write(Path.Combine(Project, "jobs", "train", "train.dstack.yml"), TaskFile);
 
-        var summary = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), Environment()).Summarize(Configuration(TaskFile), file);
+        var summary = new EditorOffers(Home, Environment(), replacements: [TestMachines.Facts(TestMachines.NoGpu)]).Summarize(Configuration(TaskFile), file);
 
         Assert.StartsWith("no offers: backends [aws]", summary.Text, StringComparison.Ordinal);
     }
@@ -195,7 +196,7 @@ public sealed class EditorOffersTests : IDisposable
     {
         Write(Path.Combine(Home.Root, "profiles.yml"), "profiles:\n  - name: cloud\n    default: true\n    backends: [aws]\n");
 
-        var offers = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), Environment());
+        var offers = new EditorOffers(Home, Environment(), replacements: [TestMachines.Facts(TestMachines.NoGpu)]);
 
         Assert.Equal("1 offer: local, free", offers.Summarize(Configuration(TaskFile), null).Text);
         Assert.StartsWith("no offers: backends [aws]", offers.Summarize(Configuration(TaskFile), Write(Path.Combine(Project, "t.dstack.yml"), TaskFile)).Text, StringComparison.Ordinal);
@@ -207,7 +208,7 @@ public sealed class EditorOffersTests : IDisposable
         Write(Path.Combine(Project, ".dstack", "profiles.yml"), "profiles:\n  - name: cloud\n    default: true\n    backends: [aws]\n");
         var file = Write(Path.Combine(Project, "t.dstack.yml"), TaskFile);
 
-        var summary = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), Environment()).Summarize(Configuration(TaskFile + "backends: [local]\n"), file);
+        var summary = new EditorOffers(Home, Environment(), replacements: [TestMachines.Facts(TestMachines.NoGpu)]).Summarize(Configuration(TaskFile + "backends: [local]\n"), file);
 
         Assert.Equal("1 offer: local, free", summary.Text);
     }
@@ -219,9 +220,9 @@ public sealed class EditorOffersTests : IDisposable
         var file = Write(Path.Combine(Project, "t.dstack.yml"), TaskFile);
         var facts = TestMachines.Facts(TestMachines.NoGpu);
 
-        var byDefault = new EditorOffers(Home, facts, Environment()).Summarize(Configuration(TaskFile), file).Text;
-        var named = new EditorOffers(Home, facts, Environment(("DSTACK_PROFILE", "cloud"))).Summarize(Configuration(TaskFile), file).Text;
-        var unknown = new EditorOffers(Home, facts, Environment(("DSTACK_PROFILE", "clod"))).Summarize(Configuration(TaskFile), file).Text;
+        var byDefault = new EditorOffers(Home, Environment(), replacements: [facts]).Summarize(Configuration(TaskFile), file).Text;
+        var named = new EditorOffers(Home, Environment(("DSTACK_PROFILE", "cloud")), replacements: [facts]).Summarize(Configuration(TaskFile), file).Text;
+        var unknown = new EditorOffers(Home, Environment(("DSTACK_PROFILE", "clod")), replacements: [facts]).Summarize(Configuration(TaskFile), file).Text;
 
         Assert.Equal("no offers: spot_policy: spot asks for spot instances, and this machine is on-demand", byDefault);
         Assert.StartsWith("no offers: backends [aws]", named, StringComparison.Ordinal);
@@ -234,7 +235,7 @@ public sealed class EditorOffersTests : IDisposable
         var host = PoolHost("gpu1");
         Pool(host);
         KeepProbe(host, cpus: 16);
-        var offers = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), Environment());
+        var offers = new EditorOffers(Home, Environment(), replacements: [TestMachines.Facts(TestMachines.NoGpu)]);
 
         var summary = offers.Summarize(Configuration(TaskFile), null);
         var big = offers.Summarize(Configuration(TaskFile + "resources:\n  cpu: 12..\n"), null);
@@ -254,7 +255,7 @@ public sealed class EditorOffersTests : IDisposable
         KeepProbe(gpu1, cpus: 16);
         KeepProbe(gpu2, cpus: 16);
         Pool(gpu1);
-        var offers = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), Environment());
+        var offers = new EditorOffers(Home, Environment(), replacements: [TestMachines.Facts(TestMachines.NoGpu)]);
         var before = offers.Summarize(Configuration(TaskFile), null).Text;
 
         Pool(gpu1, gpu2);
@@ -272,7 +273,7 @@ public sealed class EditorOffersTests : IDisposable
         KeepProbe(host, cpus: 16);
         using var release = new ManualResetEventSlim();
         var reads = 0;
-        var offers = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), Environment(), inUse: () =>
+        var offers = new EditorOffers(Home, Environment(), replacements: [TestMachines.Facts(TestMachines.NoGpu)], inUse: () =>
         {
             Interlocked.Increment(ref reads);
             release.Wait(Bounded.Limit);
@@ -299,7 +300,7 @@ public sealed class EditorOffersTests : IDisposable
     public async Task Summarize_GpuHeldByAnotherRun_NoCapacity()
     {
         var held = new HeldPlacement(new Offer("local", "local", "local", TestMachines.OneRtx4090, Spot: false, PricePerHour: 0m) { Gpus = [0] }, "fast-cat-1");
-        var offers = new EditorOffers(Home, TestMachines.Facts(TestMachines.OneRtx4090), Environment(), inUse: () => [held]);
+        var offers = new EditorOffers(Home, Environment(), replacements: [TestMachines.Facts(TestMachines.OneRtx4090)], inUse: () => [held]);
         var gpuTask = Configuration(TaskFile + "resources:\n  gpu: 24GB\n");
 
         offers.Summarize(gpuTask, null);
@@ -341,10 +342,10 @@ public sealed class EditorOffersTests : IDisposable
     }
 
     /// <summary>What <c>dstack run . -f FILE</c> plans in the file's folder, with the same machine.</summary>
-    private RunPlan Plan(string file, KeptMachineFacts facts) =>
+    private RunPlan Plan(string file, LocalMachineFacts facts) =>
         RunPlanner.Plan(new RunRequest(Path.GetDirectoryName(file)!, ".", Path.GetFileName(file), new RunOverrides(), Environment(), Home)
         {
-            Backends = () => BackendRegistry.Read(Home, facts.Facts),
+            Backends = () => BackendRegistry.Read(Home, BackendContext.Synchronous(facts)),
         });
 
     /// <summary>A host nobody listens for: it is never probed here, its probe is kept.</summary>

@@ -16,9 +16,9 @@ using Dstack.Runtime.Tests.Ssh;
 namespace Dstack.LanguageServer.Tests.Offers;
 
 /// <summary>
-/// The SSH pool's offers in the editor (<see cref="EditorOffers"/> over the runtime's SSH backend, with
-/// <see cref="PoolProbes"/>) against a real sshd on 127.0.0.1 (the host <c>lo</c>) and a port nobody listens on (the
-/// host <c>down</c>): probed in the background, never on the request path.
+/// The SSH pool's offers in the editor (<see cref="EditorOffers"/> over the runtime's SSH backend, with its
+/// <see cref="ProbingSshPool"/>) against a real sshd on 127.0.0.1 (the host <c>lo</c>) and a port nobody listens on
+/// (the host <c>down</c>): probed in the background, never on the request path.
 /// </summary>
 public sealed class SshPoolOffersTests : IDisposable
 {
@@ -280,7 +280,7 @@ public sealed class SshPoolOffersTests : IDisposable
 
     private EditorOffers Source()
     {
-        var source = new EditorOffers(Home, TestMachines.Facts(TestMachines.NoGpu), new Dictionary<string, string>());
+        var source = new EditorOffers(Home, new Dictionary<string, string>(), replacements: [TestMachines.Facts(TestMachines.NoGpu)]);
         _sources.Add(source);
         return source;
     }

@@ -40,13 +40,16 @@ public static class TestMachines
         ? new PythonLookup(PythonPath, "3.12.4", [(PythonPath, "3.12.4")])
         : new PythonLookup(null, string.Empty, [(PythonPath, "3.12.4")]);
 
-    /// <summary>The kept facts of <paramref name="machine"/>, with <see cref="FindPython"/> and <paramref name="docker"/> (default <see cref="DockerRunning"/>).</summary>
-    public static KeptMachineFacts Facts(MachineResources machine, DockerProbe? docker = null) =>
-        new(new MachineProbe(() => machine, TimeProvider.System, MachineProbe.DefaultMaxAge), FindPython, () => docker ?? DockerRunning, TimeProvider.System, MachineProbe.DefaultMaxAge);
+    /// <summary>
+    /// Facts of <paramref name="machine"/>, with <see cref="FindPython"/> and <paramref name="docker"/> (default
+    /// <see cref="DockerRunning"/>), that replace this machine's (the editor keeps them as it keeps its own).
+    /// </summary>
+    public static LocalMachineFacts Facts(MachineResources machine, DockerProbe? docker = null) =>
+        new(() => machine, FindPython, () => docker ?? DockerRunning);
 
     /// <summary>The offers of <paramref name="machine"/> and <paramref name="home"/>'s backends (default: <see cref="EmptyHome"/>: this machine alone).</summary>
     public static EditorOffers Offers(MachineResources machine, DstackHome? home = null, DockerProbe? docker = null, IReadOnlyDictionary<string, string>? environment = null) =>
-        new(home ?? EmptyHome, Facts(machine, docker), environment ?? new Dictionary<string, string>());
+        new(home ?? EmptyHome, environment ?? new Dictionary<string, string>(), replacements: [Facts(machine, docker)]);
 
     /// <summary>The server's handlers with offers from <paramref name="machine"/> (default: <see cref="NoGpu"/>).</summary>
     public static DispatchTable Table(MachineResources? machine = null, DstackHome? home = null) => DstackHandlers.Create(Offers(machine ?? NoGpu, home));

@@ -23,7 +23,7 @@ public sealed class BackendRegistryTests : IDisposable
     [Fact]
     public void Read_NoFile_IsThisMachineOnly()
     {
-        var configured = BackendRegistry.Read(_home, Machine);
+        var configured = BackendRegistry.Read(_home, BackendContext.Synchronous(Machine));
 
         Assert.Empty(configured.Problems);
         Assert.Equal(["local"], configured.Catalog.Backends.Select(b => b.Name));
@@ -185,6 +185,6 @@ public sealed class BackendRegistryTests : IDisposable
     private ConfiguredBackends Read(string text)
     {
         File.WriteAllText(_home.ConfigFile, text);
-        return BackendRegistry.Read(_home, Machine);
+        return BackendRegistry.Read(_home, BackendContext.Synchronous(Machine));
     }
 }

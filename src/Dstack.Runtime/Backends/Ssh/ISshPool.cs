@@ -1,4 +1,7 @@
+using Dstack.Runtime.Diagnostics;
+using Dstack.Runtime.Probes;
 using Dstack.Runtime.Ssh;
+using Dstack.Runtime.State;
 
 namespace Dstack.Runtime.Backends.Ssh;
 
@@ -16,10 +19,61 @@ public interface ISshPool
     IReadOnlyList<SshProbeResult?> Probe(IReadOnlyList<SshHost> hosts);
 }
 
-/// <summary>The hosts of config.yml, probed through <see cref="SshProbeCache"/> (a recent probe is reused; others wait for ssh).</summary>
-public sealed class ProbingSshPool(State.DstackHome home, IReadOnlyList<SshHost> hosts, TimeSpan? maxAge = null) : ISshPool
+/// <summary>
+/// The hosts of config.yml, each probed through <see cref="SshProbeCache"/> (shared by every dstack process: a recent
+/// probe is reused, a probe kept by another process taken at once) as the pool's <see cref="IProbes"/> do it: the
+/// CLI's when asked, every host at once, waiting for ssh; the editor's in the background, never on the request path
+/// (a probe may take <see cref="SshHostProbe.DefaultTimeout"/> for a host that is down), answering with each host's
+/// latest probe: none yet for a host still being probed, which the backend shows as
+/// <see cref="SshBackend.ProbingText"/>. The probes of hosts no longer in the pool are forgotten.
+/// </summary>
+public sealed class ProbingSshPool : ISshPool
 {
-    public IReadOnlyList<SshHost> Hosts { get; } = hosts;
+    private const string Scope = "ssh/";
 
-    public IReadOnlyList<SshProbeResult?> Probe(IReadOnlyList<SshHost> hosts) => SshProbeCache.ProbeAll(home, hosts, maxAge);
+    private readonly DstackHome _home;
+    private readonly IProbes _probes;
+    private readonly TimeSpan _maxAge;
+    private readonly TimeSpan? _timeout;
+
+    /// <param name="home">Where the probe cache and the known hosts are.</param>
+    /// <param name="hosts">The pool's hosts.</param>
+    /// <param name="probes">How a host is probed: now, or in the background.</param>
+    /// <param name="maxAge">How old a probe may be before it is made again (default <see cref="SshProbeCache.DefaultMaxAge"/>).</param>
+    /// <param name="timeout">How long one probe may take (default <see cref="SshHostProbe.DefaultTimeout"/>).</param>
+    public ProbingSshPool(DstackHome home, IReadOnlyList<SshHost> hosts, IProbes probes, TimeSpan? maxAge = null, TimeSpan? timeout = null)
+    {
+        _home = home;
+        Hosts = hosts;
+        _probes = probes;
+        _maxAge = maxAge ?? SshProbeCache.DefaultMaxAge;
+        _timeout = timeout;
+        probes.Retain(Scope, [.. hosts.Select(KeyOf)]);
+    }
+
+    public IReadOnlyList<SshHost> Hosts { get; }
+
+    public IReadOnlyList<SshProbeResult?> Probe(IReadOnlyList<SshHost> hosts) => _probes.LatestAll([.. hosts.Select(ProbeOf)]);
+
+    /// <summary>A host's key: everything that tells it from another (its name, address, key, jump host).</summary>
+    private static string KeyOf(SshHost host) => Scope + host;
+
+    private Probe<SshProbeResult> ProbeOf(SshHost host) => new(KeyOf(host), () => ProbeNow(host), _maxAge)
+    {
+        Kept = () => SshProbeCache.Cached(_home, host, _maxAge),
+        Shown = p => $"{p.Resources}|{p.Problem?.Code} {p.Problem?.Message}",
+    };
+
+    private SshProbeResult ProbeNow(SshHost host)
+    {
+        try
+        {
+            return SshProbeCache.Probe(_home, host, _maxAge, _timeout);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            var problem = new Diagnostic(DiagnosticCodes.HostProbeFailed, DiagnosticSeverity.Error, $"{host.Name} ({host.Address}) could not be probed: {e.Message}", SourceSpan.FileStart, null);
+            return new SshProbeResult(host, null, problem);
+        }
+    }
 }

@@ -95,7 +95,7 @@ public sealed class AzureSettingsTests
                 (_, _) => new PythonLookup("/usr/bin/python3", "3.11.2", []),
                 () => new DockerProbe(false, null, "no Docker engine (a test machine)"));
 
-            var configured = BackendRegistry.Read(home, machine);
+            var configured = BackendRegistry.Read(home, BackendContext.Synchronous(machine));
 
             Assert.Empty(configured.Problems);
             Assert.Equal(["local", "azure"], configured.Catalog.Backends.Select(b => b.Name));
