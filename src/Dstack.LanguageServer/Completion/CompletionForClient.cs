@@ -39,26 +39,43 @@ public static class CompletionForClient
         for (var i = 0; i < items.Length; i++)
         {
             var item = list.Items[i];
-            var shaped = item.InsertTextFormat == InsertTextFormat.PlainText ? item with { InsertTextFormat = null } : item;
-            if (item.TextEdit is { } edit)
+            var plain = item.InsertTextFormat == InsertTextFormat.PlainText;
+            var (textEdit, textEditText, insertText) = (item.TextEdit, item.TextEditText, item.InsertText);
+            if (textEdit is { } edit)
             {
                 if (shared is not null)
                 {
-                    shaped = shaped with { TextEdit = null, TextEditText = edit.NewText == item.Label ? null : edit.NewText };
+                    (textEdit, textEditText) = (null, edit.NewText == item.Label ? null : edit.NewText);
                 }
                 else if (insertsAtCursor && edit.Range.Start == cursor && edit.Range.End == cursor)
                 {
-                    shaped = shaped with { TextEdit = null, InsertText = edit.NewText == item.Label ? null : edit.NewText };
+                    (textEdit, insertText) = (null, edit.NewText == item.Label ? null : edit.NewText);
                 }
             }
 
-            if (lazy is not null && item.Documentation is not null)
+            var lazyDocumentation = lazy is not null && item.Documentation is not null;
+            if (!plain && textEdit == item.TextEdit && !lazyDocumentation)
             {
-                lazy[i] = item.Documentation;
-                shaped = shaped with { Documentation = null, Data = [number, i] };
+                // Written as built: no copy.
+                items[i] = item;
+                continue;
             }
 
-            items[i] = shaped;
+            if (lazyDocumentation)
+            {
+                lazy![i] = item.Documentation;
+            }
+
+            // One copy per item, with every change at once.
+            items[i] = item with
+            {
+                InsertTextFormat = plain ? null : item.InsertTextFormat,
+                TextEdit = textEdit,
+                TextEditText = textEditText,
+                InsertText = insertText,
+                Documentation = lazyDocumentation ? null : item.Documentation,
+                Data = lazyDocumentation ? [number, i] : item.Data,
+            };
         }
 
         if (lazy is not null)

@@ -5,8 +5,8 @@ namespace Dstack.LanguageServer.Completion;
 /// <summary>Builds the items of a list: each one a text edit over the request's replace range, in the order they are added.</summary>
 public sealed class CompletionItems(CompletionRequest request)
 {
-    private readonly List<CompletionItem> _items = [];
-    private readonly HashSet<string> _labels = new(StringComparer.Ordinal);
+    private readonly List<CompletionItem> _items = new(16);
+    private readonly HashSet<string> _labels = new(16, StringComparer.Ordinal);
 
     public CompletionRequest Request { get; } = request;
 
@@ -33,7 +33,8 @@ public sealed class CompletionItems(CompletionRequest request)
             documentation is null ? null : MarkupContent.Markdown(documentation),
             SortText(_items.Count),
             filter,
-            InsertTextFormat.PlainText,
+            null, // plain text, LSP's default
+
             null,
             new TextEdit(range ?? Request.Replace, (lead ?? Request.Lead) + text)));
     }
@@ -64,5 +65,11 @@ public sealed class CompletionItems(CompletionRequest request)
 
     public CompletionList ToList() => _items.Count == 0 ? CompletionList.Empty : new CompletionList(false, _items);
 
-    private static string SortText(int index) => index.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The sort texts <c>000</c> to <c>999</c>, made when first used.</summary>
+    private static readonly string?[] SortTexts = new string?[1000];
+
+    private static string SortText(int index) =>
+        index < SortTexts.Length
+            ? SortTexts[index] ??= index.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)
+            : index.ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -31,8 +31,8 @@ public sealed record CompletionRequest(DocumentCursor Cursor, string LineText, s
     /// <summary>The typed value starts with a quote: items are matched and inserted quoted.</summary>
     public bool TypedQuote => Prefix.Length > 0 && Prefix[0] is '"' or '\'';
 
-    /// <summary>What an item replaces: the whole key or value at the cursor.</summary>
-    public TextRange Replace => RangeOf(Context.ReplaceStart, Context.ReplaceEnd);
+    /// <summary>What an item replaces: the whole key or value at the cursor (one range, shared by the items).</summary>
+    public TextRange Replace => field ??= RangeOf(Context.ReplaceStart, Context.ReplaceEnd);
 
     /// <summary>
     /// What goes before an inserted value: a space when the value would otherwise touch the <c>:</c> of its key or

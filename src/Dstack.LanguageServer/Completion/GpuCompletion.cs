@@ -22,6 +22,9 @@ public static class GpuCompletion
 
     private static readonly string[] Counts = ["1", "2", "4", "8", "1..2", "2.."];
 
+    /// <summary>Each GPU name's <see cref="Describe"/>, made once: the names are the longest list offered.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Descriptions = new(StringComparer.Ordinal);
+
     /// <summary>The spec string at the cursor (<c>gpu: A100:‸</c>).</summary>
     public static void AddSpec(CompletionItems items)
     {
@@ -92,7 +95,7 @@ public static class GpuCompletion
                 continue;
             }
 
-            items.Value(name, CompletionItemKind.Value, Describe(info), range: range, lead: lead);
+            items.Value(name, CompletionItemKind.Value, Descriptions.GetOrAdd(name, static (_, gpu) => Describe(gpu), info), range: range, lead: lead);
         }
     }
 

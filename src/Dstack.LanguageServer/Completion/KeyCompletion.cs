@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Dstack.LanguageServer.Editing;
 using Dstack.LanguageServer.Protocol;
@@ -13,38 +12,35 @@ namespace Dstack.LanguageServer.Completion;
 /// </summary>
 public static class KeyCompletion
 {
-    private static readonly ConcurrentDictionary<PropertyDescriptor, KeyText> Texts = new();
-
     public static void Add(CompletionItems items, ModelSlot slot)
     {
         var request = items.Request;
         var context = request.Context;
-        var keys = slot.Keys;
-        for (var i = 0; i < keys.Count; i++)
+        var entries = KeyCatalog.Of(slot.ObjectTypes).Entries;
+        for (var i = 0; i < entries.Count; i++)
         {
-            var key = keys[i];
-            // A read-only key is still written when it selects the shape: a run's `type`, a service model's `format`.
-            if (context.SiblingKeys.Contains(key.YamlName) ||
-                (!key.IsSettable && key.YamlName != "type" && ModelDescriptor.For(key.Property.DeclaringType!).VariantKey != key.YamlName))
+            var entry = entries[i];
+            var name = entry.Key.YamlName;
+            if (context.SiblingKeys.Contains(name))
             {
                 continue;
             }
 
-            var text = Texts.GetOrAdd(key, static k => KeyText.Of(k));
-            var (newText, format) = context.HasColon ? (key.YamlName, InsertTextFormat.PlainText)
-                : text.Snippet is { } lines && !context.InFlow ? (Indent(lines, request.IndentBeyondLine), InsertTextFormat.Snippet)
-                : ($"{key.YamlName}: ", InsertTextFormat.PlainText);
+            // Plain text, LSP's default format, is left out (null).
+            var (newText, format) = context.HasColon ? (name, (int?)null)
+                : entry.Snippet is not null && !context.InFlow ? (entry.SnippetAt(request.IndentBeyondLine), InsertTextFormat.Snippet)
+                : (entry.KeyAndColon, null);
             items.Add(new CompletionItem(
-                key.YamlName,
+                name,
                 CompletionItemKind.Property,
-                text.Detail,
-                text.Documentation,
-                KeyOrder.Of(key, i, slot.ObjectTypes),
+                entry.Detail,
+                entry.Documentation,
+                entry.SortText,
                 null,
                 format,
                 format == InsertTextFormat.Snippet ? InsertTextMode.AdjustIndentation : null,
                 new TextEdit(request.Replace, newText),
-                key.DeprecatedAdvice is null ? null : [CompletionItemTag.Deprecated]));
+                entry.Tags));
         }
     }
 
@@ -63,26 +59,5 @@ public static class KeyCompletion
         }
 
         return text.ToString();
-    }
-
-    /// <summary>What a key shows, computed once per property.</summary>
-    private sealed record KeyText(string Detail, MarkupContent Documentation, IReadOnlyList<string>? Snippet)
-    {
-        public static KeyText Of(PropertyDescriptor key)
-        {
-            var markdown = new StringBuilder(key.Description);
-            if (key.DeprecatedAdvice is { } advice)
-            {
-                markdown.Append("\n\n**Deprecated:** ").Append(advice).Append('.');
-            }
-
-            if (key.Example is { } example)
-            {
-                markdown.Append("\n\n```yaml\n").Append(example).Append("\n```");
-            }
-
-            var detail = TypeText.Of(key);
-            return new KeyText(key.DeprecatedAdvice is null ? detail : $"deprecated: {detail}", MarkupContent.Markdown(markdown.ToString()), KeySnippets.Of(key));
-        }
     }
 }
