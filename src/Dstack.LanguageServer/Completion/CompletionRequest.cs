@@ -31,8 +31,20 @@ public sealed record CompletionRequest(DocumentCursor Cursor, string LineText, s
     /// <summary>The typed value starts with a quote: items are matched and inserted quoted.</summary>
     public bool TypedQuote => Prefix.Length > 0 && Prefix[0] is '"' or '\'';
 
-    /// <summary>What an item replaces: the whole key or value at the cursor (one range, shared by the items).</summary>
-    public TextRange Replace => field ??= RangeOf(Context.ReplaceStart, Context.ReplaceEnd);
+    /// <summary>
+    /// What an item replaces: the whole key or value at the cursor. One range, shared by the items; made again only
+    /// when it no longer is the cursor's (a copy of the request <c>with</c> another cursor).
+    /// </summary>
+    public TextRange Replace
+    {
+        get
+        {
+            var (line, start, end) = (Context.Line, Context.ReplaceStart, Math.Max(Context.ReplaceStart, Context.ReplaceEnd));
+            return field is { Start.Line: var l, Start.Character: var s, End.Character: var e } && l == line && s == start && e == end
+                ? field
+                : field = RangeOf(start, end);
+        }
+    }
 
     /// <summary>
     /// What goes before an inserted value: a space when the value would otherwise touch the <c>:</c> of its key or
