@@ -12,7 +12,7 @@ public static class ContainerWarmUp
         try
         {
             var host = environment.GetValueOrDefault("DOCKER_HOST");
-            var socket = string.IsNullOrEmpty(host) ? Backends.Local.DockerEngine.DefaultSocket : host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
+            var socket = string.IsNullOrEmpty(host) ? DockerEngine.DefaultSocket : host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
             _ = new ContainerRequest { Image = "warm-up", Name = "warm-up", Env = [new("A", "B")], Gpus = [0] }.ToCreateBody().ToJsonString();
             _ = LogFrames.Since("2026-01-01T00:00:00.000000000Z");
             if (socket is not null && File.Exists(socket))

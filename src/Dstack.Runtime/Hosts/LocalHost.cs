@@ -1,9 +1,10 @@
-using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Configuration.Model;
 using Dstack.Runtime.Containers;
 using Dstack.Runtime.Forwarding;
+using Dstack.Runtime.Offers;
 using Dstack.Runtime.Processes;
+using Dstack.Runtime.Python;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.Snapshots;
 using Dstack.Runtime.State;
@@ -30,7 +31,7 @@ public sealed class LocalHost(Instance instance, HostContext context) : IJobHost
     {
         get
         {
-            if (_pathPrefix is null && Instance.Offer.Data.TryGetValue(LocalBackend.PythonKey, out var python))
+            if (_pathPrefix is null && Instance.Offer.Data.TryGetValue(Offer.PythonKey, out var python))
             {
                 _pathPrefix = PythonInterpreter.CreateShimFolder(python, Path.Combine(context.Home.RunFolder(context.Run.Name), "python"));
             }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Resources;
@@ -11,7 +10,7 @@ namespace Dstack.Runtime.Ssh;
 /// Reads an SSH host's resources in one round trip: a small POSIX sh script, sent on stdin, prints the cores, the
 /// <c>MemTotal</c> line of <c>/proc/meminfo</c>, the free disk of the folder runs will use (<c>~/.dstack-runs</c>,
 /// or the home folder until it exists), and <c>nvidia-smi</c>'s GPU list when it is installed. The lines are read
-/// with the local backend's parsers, so a host and this machine describe the same hardware the same way. It also says
+/// with <see cref="HardwareReport"/>, so a host and this machine describe the same hardware the same way. It also says
 /// whether the login user can use a Docker engine there (<see cref="DockerSocket"/> exists and is writable to the user),
 /// which jobs with an <c>image</c> need.
 /// </summary>
@@ -80,7 +79,7 @@ public static class SshHostProbe
             }
             else if (Field(line, "dstack-mem") is { } m)
             {
-                memory = LocalMachine.MemTotal([m]);
+                memory = HardwareReport.MemTotal([m]);
             }
             else if (Field(line, "dstack-disk-kb") is { } d && long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var kib))
             {
@@ -97,7 +96,7 @@ public static class SshHostProbe
         }
 
         return ended && cpus is { } cores && memory is { } ram && disk is { } free
-            ? new MachineResources(cores, ram, free, LocalMachine.NvidiaGpus(string.Join('\n', gpus)))
+            ? new MachineResources(cores, ram, free, HardwareReport.NvidiaGpus(string.Join('\n', gpus)))
             : null;
     }
 

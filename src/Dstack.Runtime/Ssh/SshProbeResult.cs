@@ -1,6 +1,5 @@
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Planning;
-using Dstack.Runtime.Backends.Ssh;
 
 namespace Dstack.Runtime.Ssh;
 
@@ -8,7 +7,7 @@ namespace Dstack.Runtime.Ssh;
 /// <param name="Host">The host probed.</param>
 /// <param name="Resources">Its cores, memory, free disk and GPUs; null when it could not be probed.</param>
 /// <param name="Problem">Why it could not be probed (unreachable, login refused, host key changed); null on success.</param>
-/// <param name="Output">The probe script's output as the host printed it (what <see cref="SshProbeCache"/> keeps).</param>
+/// <param name="Output">The probe script's output as the host printed it (what the SSH backend's <c>SshProbeCache</c> keeps).</param>
 public sealed record SshProbeResult(SshHost Host, MachineResources? Resources, Diagnostic? Problem, string? Output = null)
 {
     public bool Succeeded => Resources is not null && Problem is null;

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs.Environment;
 

@@ -2,7 +2,9 @@ using Dstack.LanguageServer.Handlers;
 using Dstack.LanguageServer.Offers;
 using Dstack.LanguageServer.Server;
 using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Planning;
+using Dstack.Runtime.Python;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.State;
 

@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Tests.Ssh;
 
 namespace Dstack.Runtime.Tests.Aws;

@@ -1,9 +1,11 @@
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Local;
 using Dstack.Runtime.Configuration.Model;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Offers;
 using Dstack.Runtime.Planning;
+using Dstack.Runtime.Python;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Runs;
 using Dstack.Runtime.State;

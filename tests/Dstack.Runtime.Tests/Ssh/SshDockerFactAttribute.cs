@@ -1,4 +1,4 @@
-using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Containers;
 
 namespace Dstack.Runtime.Tests.Ssh;
 

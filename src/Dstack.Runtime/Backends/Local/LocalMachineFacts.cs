@@ -1,5 +1,7 @@
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Probes;
+using Dstack.Runtime.Python;
 
 namespace Dstack.Runtime.Backends.Local;
 

@@ -1,8 +1,10 @@
 using Dstack.Runtime.Backends;
 using Dstack.Runtime.Backends.Azure;
 using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Planning;
+using Dstack.Runtime.Python;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.State;
 

@@ -1,6 +1,8 @@
 using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Planning;
 using Dstack.Runtime.Probes;
+using Dstack.Runtime.Python;
 using Dstack.Runtime.Resources;
 using Dstack.Runtime.Tests.Probes;
 

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Runs;
 
-namespace Dstack.Runtime.Backends.Local;
+namespace Dstack.Runtime.Python;
 
 /// <summary>
 /// Finds the interpreter for <c>python: "3.11"</c> on the local machine, and makes <c>python</c> mean it in the job.

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
-using Dstack.Runtime.Containers;
 
-namespace Dstack.Runtime.Backends.Local;
+namespace Dstack.Runtime.Containers;
 
 public static partial class DockerEngine
 {

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Dstack.Runtime.Processes;
 
-namespace Dstack.Runtime.Backends.Local;
+namespace Dstack.Runtime.Containers;
 
 /// <summary>
 /// Docker on the local machine: whether an engine answers (<see cref="Probe(TimeSpan)"/>), and the engine's API
-/// (<see cref="Connect(IReadOnlyDictionary{string, string})"/>) that jobs with an <c>image</c> run through (<see cref="Containers.ContainerJob"/>).
+/// (<see cref="Connect(IReadOnlyDictionary{string, string})"/>) that jobs with an <c>image</c> run through (<see cref="ContainerJob"/>).
 /// </summary>
 public static partial class DockerEngine
 {

@@ -1,4 +1,4 @@
-namespace Dstack.Runtime.Backends.Local;
+namespace Dstack.Runtime.Processes;
 
 /// <summary>Looks programs up in the directories of a <c>PATH</c> value, as a shell would.</summary>
 internal static class SearchPath

@@ -1,6 +1,6 @@
 using Dstack.Runtime.Diagnostics;
 
-namespace Dstack.Runtime.Backends.Local;
+namespace Dstack.Runtime.Python;
 
 /// <summary>What <see cref="PythonInterpreter.Find"/> found.</summary>
 /// <param name="Executable">The matching interpreter's full path as found on PATH (links not resolved, so a virtual

@@ -1,6 +1,6 @@
 using Dstack.Runtime.Diagnostics;
 
-namespace Dstack.Runtime.Backends.Local;
+namespace Dstack.Runtime.Containers;
 
 /// <summary>What <see cref="DockerEngine.Probe(TimeSpan)"/> found out.</summary>
 /// <param name="Available">True when a Docker engine answers and the <c>docker</c> command is installed.</param>

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Containers;
 using Dstack.Runtime.Diagnostics;
 using Dstack.Runtime.Tests.Runs.Environment;
 
-namespace Dstack.Runtime.Tests.Backends.Local;
+namespace Dstack.Runtime.Tests.Containers;
 
 public sealed class DockerEngineTests : IDisposable
 {

@@ -1,8 +1,8 @@
-using Dstack.Runtime.Backends.Local;
+using Dstack.Runtime.Python;
 using Dstack.Runtime.Processes;
 using Dstack.Runtime.Tests.Runs.Environment;
 
-namespace Dstack.Runtime.Tests.Backends.Local;
+namespace Dstack.Runtime.Tests.Python;
 
 public sealed class PythonInterpreterTests : IDisposable
 {
